@@ -1,0 +1,147 @@
+"""Decoding real containers, choosing the segment, and every way a file can be bad."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from conftest import EXPECTED
+
+import mediagen
+from ver_desktop.core import media
+from ver_desktop.core.errors import ErrorKind, MediaError
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_file_ends_in_its_stated_state(media_files: dict[str, Path], name: str) -> None:
+    try:
+        segment = media.load_segment(media_files[name])
+        state = "ok"
+    except MediaError as exc:
+        state = exc.kind.value
+        assert exc.reason and "Traceback" not in exc.reason
+    assert state == EXPECTED[name]
+    if state == "ok":
+        assert segment.samples.dtype == np.float32 and segment.samples.ndim == 1
+        assert segment.rate == 44_100
+
+
+@pytest.mark.parametrize("suffix", [".mp3", ".flac", ".opus", ".wav", ".m4a", ".mov"])
+def test_audio_files_and_more_containers_decode(tmp_path: Path, suffix: str) -> None:
+    path = mediagen.write_media(tmp_path / f"clip{suffix}", mediagen.music(8.0, seed=3))
+    segment = media.load_segment(path)
+    assert abs((segment.end - segment.start) - 8.0) < 0.2
+    assert float(np.abs(segment.samples).max()) > 0.05
+
+
+def test_longer_file_gives_a_30_second_window_inside_it(media_files: dict[str, Path]) -> None:
+    segment = media.load_segment(media_files["music.mp4"])
+    assert len(segment.samples) == 30 * 44_100
+    assert 0.0 <= segment.start and segment.end <= segment.duration + 0.1
+    assert segment.duration == pytest.approx(40.0, abs=0.2)
+
+
+def test_short_file_uses_all_its_audio(media_files: dict[str, Path]) -> None:
+    segment = media.load_segment(media_files["short.flac"])
+    assert segment.start == 0.0
+    assert segment.end == pytest.approx(12.0, abs=0.1)
+
+
+def test_two_hour_file_decodes_a_bounded_amount(long_file: Path) -> None:
+    segment = media.load_segment(long_file)
+    assert segment.duration == pytest.approx(7200.0, abs=1.0)
+    assert segment.end - segment.start == pytest.approx(30.0, abs=0.01)
+    # The choice decodes probes plus one window, never the file.
+    bound = media.MAX_PROBES * media.PROBE_SECONDS + media.SEGMENT_SECONDS + 5
+    assert segment.decoded_seconds <= bound
+
+
+def test_silent_stretch_is_not_chosen_as_representative(tmp_path: Path) -> None:
+    audio = np.concatenate([mediagen.silence(45.0), mediagen.music(75.0, seed=5)])
+    path = mediagen.write_media(tmp_path / "late_start.mkv", audio)
+    segment = media.load_segment(path)
+    window = segment.samples
+    quiet = np.mean(np.abs(window) < 1e-4)
+    assert segment.start >= 15.0
+    assert quiet < 0.5
+
+
+@pytest.mark.parametrize("start", [0.0, 23.4, 61.0])
+def test_seeked_window_matches_the_source_audio(tmp_path: Path, start: float) -> None:
+    """The samples read for [start, start + 5 s) are the file's samples at that time."""
+    rng = np.random.default_rng(0)
+    audio = np.clip(0.1 * rng.standard_normal(44_100 * 70), -0.9, 0.9).astype(np.float32)
+    path = mediagen.write_media(tmp_path / "noise.wav", audio)
+    with av.open(os.fspath(path)) as container:
+        reader = media._Reader(container, container.streams.audio[0])
+        window = reader.read(start, 5.0)
+    first = round(start * 44_100)
+    assert len(window) == 5 * 44_100
+    assert np.abs(window - audio[first : first + len(window)]).max() < 1e-3
+
+
+def test_damaged_packets_cost_only_themselves(tmp_path: Path) -> None:
+    source = mediagen.write_media(tmp_path / "good.mkv", mediagen.music(30.0, seed=2))
+    data = bytearray(source.read_bytes())
+    rng = np.random.default_rng(3)
+    for offset in rng.integers(len(data) // 4, len(data) * 3 // 4, size=10):
+        data[offset : offset + 64] = rng.bytes(64)
+    damaged = tmp_path / "damaged.mkv"
+    damaged.write_bytes(bytes(data))
+    segment = media.load_segment(damaged)
+    assert segment.end - segment.start > 15.0
+
+
+def test_missing_file() -> None:
+    with pytest.raises(MediaError) as info:
+        media.load_segment("/nonexistent/folder/video.mp4")
+    assert info.value.kind is ErrorKind.MISSING
+
+
+def test_folder_is_not_media(tmp_path: Path) -> None:
+    with pytest.raises(MediaError) as info:
+        media.load_segment(tmp_path)
+    assert info.value.kind is ErrorKind.NOT_MEDIA
+
+
+def test_unreadable_file_is_reported_as_such(tmp_path_factory: pytest.TempPathFactory,
+                                             media_files: dict[str, Path]) -> None:
+    """Root reads anything, so as root the read happens in a child that became `nobody`."""
+    folder = tmp_path_factory.mktemp("locked")
+    locked = folder / "locked.mp4"
+    locked.write_bytes(media_files["music.mp4"].read_bytes())
+    os.chmod(locked, 0)
+    if os.geteuid() != 0:
+        with pytest.raises(MediaError) as info:
+            media.load_segment(locked)
+        assert info.value.kind is ErrorKind.UNREADABLE
+        return
+    for parent in [folder, *folder.parents][:-1]:  # let nobody reach the file itself
+        os.chmod(parent, parent.stat().st_mode | 0o011)
+    assert _kind_seen_by_nobody(locked) == ErrorKind.UNREADABLE.value
+
+
+def _kind_seen_by_nobody(path: Path) -> str:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: drop privileges for good, try the file, report the error kind
+        result = b"ok"
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            media.load_segment(path)
+        except MediaError as exc:
+            result = exc.kind.value.encode()
+        except BaseException as exc:
+            result = repr(exc).encode()
+        finally:
+            os.write(write_end, result)
+            os._exit(0)
+    os.close(write_end)
+    os.waitpid(pid, 0)
+    with os.fdopen(read_end, "rb") as pipe:
+        return pipe.read().decode()

@@ -1,0 +1,3 @@
+from ver_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,330 @@
+"""Command line: `ver-desktop scan | classify | list | tag | train`.
+
+Exit status: 0 success, 1 when some input failed (classify), 2 for usage or setup errors,
+130 when interrupted. No traceback reaches the user for a bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ver_desktop import __version__
+from ver_desktop.core import paths
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class SetupError(Exception):
+    """Something the user must fix before the command can run (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ver-desktop",
+        description="Tag videos with the emotion their audio carries (Russell's circumplex).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", help="library and caches (default: "
+                        f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
+    parser.add_argument("--model", help="model bundle folder (default: the bundled model)")
+    parser.add_argument("--workers", type=int, help="decoding processes (default: CPU count)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="add folders to the library and analyse them")
+    scan.add_argument("paths", nargs="*", metavar="DIR",
+                      help="folders or files (default: the library's folders, else Videos)")
+    scan.add_argument("--retry-failed", action="store_true",
+                      help="try files that failed before again")
+
+    classify = commands.add_parser("classify", help="classify files without a library")
+    classify.add_argument("paths", nargs="+", metavar="PATH")
+    classify.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    listing = commands.add_parser("list", help="show what the library holds")
+    listing.add_argument("--quadrant", choices=QUADRANTS)
+    listing.add_argument("--octant", choices=OCTANTS)
+    listing.add_argument("--status", choices=("ok", "failed", "missing", "pending"))
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    tag = commands.add_parser("tag", help="set your own emotion for a file in the library")
+    tag.add_argument("path")
+    group = tag.add_mutually_exclusive_group(required=True)
+    group.add_argument("--quadrant", choices=QUADRANTS)
+    group.add_argument("--octant", choices=OCTANTS)
+    group.add_argument("--clear", action="store_true", help="remove your tag")
+
+    train = commands.add_parser("train", help="train a model bundle from labelled audio")
+    train.add_argument("--audio", required=True, type=Path, help="folder of media files")
+    train.add_argument("--labels", required=True, type=Path, help="labels CSV (4Q layout)")
+    train.add_argument("--out", required=True, type=Path, help="bundle folder to write")
+    train.add_argument("--name", default=paths.DEFAULT_MODEL)
+    train.add_argument("--bundle-version", default="0.1.0")
+    train.add_argument("--epochs", type=int, default=40)
+    train.add_argument("--hidden", type=int, default=64)
+    train.add_argument("--pool", type=int, default=4, help="frames averaged per LSTM step")
+    train.add_argument("--readout", choices=("last", "mean"), default="last")
+    train.add_argument("--cv", action=argparse.BooleanOptionalAction, default=True,
+                       help="run 10-fold artist-grouped cross-validation first")
+    train.add_argument("--limit", type=int, help="use only the first N labelled files")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
+                "train": cmd_train}
+    try:
+        return handlers[args.command](args)
+    except SetupError as exc:
+        print(f"ver-desktop: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nver-desktop: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+# -- shared setup ----------------------------------------------------------------------------
+
+
+def _classifier(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ver_desktop.core.bundle import load_classifier
+    from ver_desktop.core.errors import BundleError
+
+    folder = Path(args.model) if args.model else paths.bundled_model_dir()
+    try:
+        return load_classifier(folder, threads=2)
+    except BundleError as exc:
+        raise SetupError(str(exc)) from None
+
+
+def _library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ver_desktop.core.library import Library
+
+    data = paths.data_dir(args.data_dir)
+    try:
+        return Library.at(paths.database_path(data))
+    except Exception as exc:
+        raise SetupError(f"cannot open the library in {data}: {exc}") from None
+
+
+def _interrupt_flag() -> threading.Event:
+    """Ctrl-C asks the running job to stop cleanly instead of killing it mid-write."""
+    flag = threading.Event()
+
+    def handler(_signum: int, _frame: object) -> None:
+        if flag.is_set():
+            raise KeyboardInterrupt
+        flag.set()
+        print("\nstopping after the files in progress (Ctrl-C again to quit now)",
+              file=sys.stderr)
+
+    signal.signal(signal.SIGINT, handler)
+    return flag
+
+
+# -- scan ------------------------------------------------------------------------------------
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from ver_desktop.core.scan import Scanner
+
+    library = _library(args)
+    roots = [os.path.abspath(p) for p in args.paths] or library.folders()
+    if not roots:
+        videos = paths.default_videos_dir()
+        if not videos.is_dir():
+            print(f"Nothing to scan yet: the library has no folders and {videos} does not "
+                  "exist.\nAdd a folder with: ver-desktop scan /path/to/videos")
+            return EXIT_OK
+        roots = [os.fspath(videos)]
+    for root in roots:
+        if not os.path.exists(root):
+            raise SetupError(f"{root} does not exist")
+        if os.path.isdir(root):
+            library.add_folder(root)
+    scanner = Scanner(library, _classifier(args), workers=args.workers)
+    stop = _interrupt_flag()
+    bar = _ProgressBar(sys.stderr)
+    print(f"Scanning {', '.join(roots)} with {scanner.classifier.tag}", file=sys.stderr)
+    summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
+                           retry_failed=args.retry_failed)
+    bar.close()
+    _print_summary(summary, paths.data_dir(args.data_dir))
+    return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
+
+
+class _ProgressBar:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.shown = False
+
+    def update(self, progress) -> None:  # type: ignore[no-untyped-def]
+        eta = "--" if progress.eta is None else _clock(progress.eta)
+        width = 24
+        filled = int(width * progress.done / max(progress.total, 1))
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} "
+                f"{progress.rate:.1f} files/s ETA {eta}  {_short(progress.path)}")
+        if self.tty:
+            self.stream.write("\r" + line[:160].ljust(160))
+            self.stream.flush()
+            self.shown = True
+        elif progress.done % 25 == 0 or progress.done == progress.total:
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else \
+        f"{minutes}:{secs:02d}"
+
+
+def _short(path: str) -> str:
+    name = os.path.basename(path).encode("utf-8", "replace").decode("utf-8")
+    return name if len(name) <= 50 else name[:47] + "..."
+
+
+def _print_summary(summary, data: Path) -> None:  # type: ignore[no-untyped-def]
+    print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
+          f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
+          f"{summary.analysed} analysed, {len(summary.failed)} failed, "
+          f"{summary.missing} missing, {summary.skipped_failed} failed before (skipped; "
+          "--retry-failed to try again)")
+    for path, kind, reason in summary.failed:
+        print(f"  failed: {_printable(path)}: {reason} [{kind}]")
+    for folder in summary.unreadable_folders:
+        print(f"  could not read folder: {_printable(folder)}")
+    print(f"Library: {paths.database_path(data)}")
+
+
+def _printable(path: str) -> str:
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+# -- classify --------------------------------------------------------------------------------
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from ver_desktop.core.extract import Extracted, Outcome
+    from ver_desktop.core.pool import default_workers, extract_all
+
+    classifier = _classifier(args)
+    inputs = [os.path.abspath(p) for p in args.paths]
+    workers = min(args.workers or default_workers(), len(set(inputs)))
+    outcomes: dict[str, Outcome] = {}
+    for outcome in extract_all(list(dict.fromkeys(inputs)), workers=workers,
+                               cancelled=lambda: False):
+        outcomes[outcome.path] = outcome
+    extracted = [o for o in outcomes.values() if isinstance(o, Extracted)]
+    predictions = dict(zip([e.path for e in extracted],
+                           classifier.predict([e.features for e in extracted]), strict=True))
+    failed = False
+    for given, path in zip(args.paths, inputs, strict=True):
+        record = _classify_record(given, outcomes[path], predictions.get(path), classifier.tag)
+        failed = failed or record["status"] != "ok"
+        print(json.dumps(record) if args.json else _classify_text(record), flush=True)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _classify_record(given: str, outcome, prediction, model: str) -> dict:  # type: ignore[no-untyped-def]
+    record: dict[str, object] = {"path": _printable(given), "status": "error", "error": None,
+                                 "quadrant": None, "octant": None, "quadrant_probs": None,
+                                 "octant_probs": None, "valence": None, "arousal": None,
+                                 "segment": None, "model": model}
+    if prediction is None:
+        record["error"] = outcome.reason
+        return record
+    record.update(status="ok", quadrant=prediction.quadrant, octant=prediction.octant,
+                  quadrant_probs=prediction.quadrant_probs, octant_probs=prediction.octant_probs,
+                  valence=prediction.valence, arousal=prediction.arousal,
+                  segment=[round(outcome.start, 3), round(outcome.end, 3)])
+    return record
+
+
+def _classify_text(record: dict) -> str:  # type: ignore[type-arg]
+    if record["status"] != "ok":
+        return f"{record['path']}: error: {record['error']}"
+    confidence = record["quadrant_probs"][record["quadrant"]]  # type: ignore[index]
+    start, end = record["segment"]  # type: ignore[misc]
+    return (f"{record['path']}: {record['quadrant']} / {record['octant']} "
+            f"(confidence {confidence:.0%}, valence {record['valence']:+.2f}, "
+            f"arousal {record['arousal']:+.2f}, from {start:.1f}-{end:.1f} s)")
+
+
+# -- list and tag ----------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from ver_desktop.core.bundle import read_bundle_info
+    from ver_desktop.core.errors import BundleError
+
+    library = _library(args)
+    folder = Path(args.model) if args.model else paths.bundled_model_dir()
+    try:
+        info = read_bundle_info(folder)
+    except BundleError as exc:
+        raise SetupError(str(exc)) from None
+    rows = library.videos((info.name, info.version), quadrant=args.quadrant,
+                          octant=args.octant, status=args.status)
+    for row in rows:
+        if args.json:
+            print(json.dumps(row.to_json()))
+        else:
+            print(_list_line(row))
+    if not args.json:
+        print(f"{len(rows)} video(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _list_line(row) -> str:  # type: ignore[no-untyped-def]
+    path = _printable(row.path)
+    if row.status != "ok" and not row.corrected:
+        reason = f": {row.error_reason}" if row.error_reason else ""
+        return f"{row.status:<8} {path}{reason}"
+    mark = "*" if row.corrected else " "
+    tags = f"{row.quadrant or '-':<6}{mark}{row.octant or '-':<11}"
+    numbers = ("" if row.confidence is None else
+               f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
+    return f"{row.status:<8} {tags}{numbers}{path}"
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    library = _library(args)
+    video_id = library.video_id(os.path.abspath(args.path))
+    if video_id is None:
+        raise SetupError(f"{args.path} is not in the library; scan its folder first")
+    if args.clear:
+        library.clear_user_label(video_id)
+    else:
+        library.set_user_label(video_id, quadrant=args.quadrant, octant=args.octant)
+    return EXIT_OK
+
+
+# -- train -----------------------------------------------------------------------------------
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ver_desktop.training.command import run_training
+
+    if not args.labels.is_file() or not args.audio.is_dir():
+        raise SetupError("--labels must be a CSV file and --audio a folder")
+    return run_training(args, paths.cache_dir(paths.data_dir(args.data_dir)))

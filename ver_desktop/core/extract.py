@@ -1,0 +1,64 @@
+"""What a worker process does with one path: decode the segment and compute its features.
+
+This module is the whole of a worker's import graph: no Qt, no torch, no database.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ver_desktop.core.errors import ErrorKind, MediaError
+from ver_desktop.core.features import frame_features
+from ver_desktop.core.media import load_segment
+
+
+@dataclass(frozen=True)
+class Extracted:
+    path: str
+    features: np.ndarray  # (frames, features) float32
+    start: float
+    end: float
+    duration: float
+    bad_packets: int
+    decode_seconds: float = 0.0
+    feature_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Failed:
+    path: str
+    kind: ErrorKind
+    reason: str
+
+
+Outcome = Extracted | Failed
+
+
+def extract(path: str) -> Outcome:
+    """Features of `path`'s representative segment, or why there are none."""
+    try:
+        started = time.perf_counter()
+        segment = load_segment(path)
+        decoded = time.perf_counter()
+        features = frame_features(signal=segment.samples, rate=segment.rate)
+        finished = time.perf_counter()
+    except MediaError as exc:
+        return Failed(path, exc.kind, exc.reason)
+    except MemoryError:
+        return Failed(path, ErrorKind.INTERNAL, "ran out of memory while reading the file")
+    except Exception as exc:  # a decoder surprise must cost one file, not the scan
+        return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
+    return Extracted(path, features, segment.start, segment.end, segment.duration,
+                     segment.bad_packets, decoded - started, finished - decoded)
+
+
+def quiet_worker_threads() -> None:
+    """Each worker is one core's worth of work: keep numeric libraries single-threaded.
+    Must run before numpy is imported in the child, so it goes into the environment the
+    parent passes to `spawn`."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")

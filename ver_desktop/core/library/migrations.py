@@ -1,0 +1,93 @@
+"""Schema versions recorded in the database; the file is backed up before a migration.
+
+A new database is created at the latest schema and stamped with every version. An older
+one gets the missing steps, in order, each in its own transaction, after a backup copy.
+To change the schema: edit `schema.py`, then append a step here that brings an old
+database to the same shape with explicit DDL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, text
+
+from ver_desktop.core.library.schema import Base
+
+Step = Callable[[Connection], None]
+
+
+def _initial(connection: Connection) -> None:
+    Base.metadata.create_all(connection)
+
+
+# (version, description, step). Never edit a released step; append a new one.
+MIGRATIONS: tuple[tuple[int, str, Step], ...] = ((1, "initial schema", _initial),)
+LATEST = MIGRATIONS[-1][0]
+
+_CREATE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations "
+    "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+)
+
+
+def current_version(connection: Connection) -> int:
+    connection.execute(text(_CREATE_TABLE))
+    value = connection.execute(text("SELECT MAX(version) FROM schema_migrations")).scalar()
+    return int(value or 0)
+
+
+def migrate(engine: Engine, database: Path | None) -> list[int]:
+    """Bring the database to `LATEST`; returns the versions applied."""
+    with engine.begin() as connection:
+        version = current_version(connection)
+        fresh = version == 0 and not _has_tables(connection)
+    if version >= LATEST:
+        return []
+    if fresh:
+        with engine.begin() as connection:
+            Base.metadata.create_all(connection)
+            for number, description, _ in MIGRATIONS:
+                _stamp(connection, number, description)
+        return [number for number, _, _ in MIGRATIONS]
+    if database is not None:
+        backup(database, version)
+    applied = []
+    for number, description, step in MIGRATIONS:
+        if number > version:
+            with engine.begin() as connection:
+                step(connection)
+                _stamp(connection, number, description)
+            applied.append(number)
+    return applied
+
+
+def _has_tables(connection: Connection) -> bool:
+    return bool(connection.dialect.get_table_names(connection) and
+                set(connection.dialect.get_table_names(connection)) - {"schema_migrations"})
+
+
+def _stamp(connection: Connection, number: int, description: str) -> None:
+    connection.execute(
+        text("INSERT INTO schema_migrations (version, description, applied_at) "
+             "VALUES (:v, :d, :t)"),
+        {"v": number, "d": description, "t": dt.datetime.now(dt.UTC).isoformat()},
+    )
+
+
+def backup(database: Path, version: int) -> Path:
+    """A consistent copy through SQLite's online backup API (safe with WAL)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = database.with_name(f"{database.name}.v{version}-{stamp}.bak")
+    source = sqlite3.connect(database)
+    try:
+        destination = sqlite3.connect(target)
+        with destination:
+            source.backup(destination)
+        destination.close()
+    finally:
+        source.close()
+    return target

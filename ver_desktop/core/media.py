@@ -1,0 +1,378 @@
+"""Open a media file, decode its audio to mono float32 at 44.1 kHz, and pick the segment.
+
+Every failure leaves this module as a `MediaError` with a kind and a plain reason.
+
+Segment choice ("the most representative 30 s"), at bounded cost:
+  * files up to `SEGMENT_SECONDS + SHORT_SLACK` seconds are used whole;
+  * longer files get `K = clamp(ceil(duration / 30), 3, MAX_PROBES)` candidate 30-s
+    windows spread evenly over the file. A short probe (`PROBE_SECONDS`) is decoded at the
+    centre of each, by seeking, and described by four cheap statistics (log RMS, spectral
+    centroid, spectral flatness, zero-crossing rate). The window whose probe lies closest
+    to the median of all probes (distance in units of the probes' spread) is the one most
+    like the file as a whole; near-silent probes are only chosen when all are silent.
+  * only that window is then decoded in full.
+The decoded audio is therefore at most `MAX_PROBES * PROBE_SECONDS + SEGMENT_SECONDS`
+seconds (90 s) whatever the file's length; a 2-hour film costs the same as a 5-minute song.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import av.error
+import numpy as np
+
+from ver_desktop.core.errors import ErrorKind, MediaError
+
+SAMPLE_RATE = 44_100
+SEGMENT_SECONDS = 30.0
+SHORT_SLACK = 6.0
+MIN_SECONDS = 3.0
+PROBE_SECONDS = 3.0
+MAX_PROBES = 10
+SILENCE_PEAK = 10 ** (-70 / 20)  # -70 dBFS: below this everywhere, nothing is audible
+UNKNOWN_DURATION_CAP = 600.0
+MAX_RESYNCS = 8  # times reading may resume past damage in one window
+RESYNC_STEP = 0.5  # seconds skipped to get past damage  # seconds read linearly when a stream does not say its length
+
+VIDEO_EXTENSIONS = frozenset(
+    {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".m2ts",
+     ".mts", ".wmv", ".flv", ".3gp", ".ogv"}
+)
+AUDIO_EXTENSIONS = frozenset({".mp3", ".flac", ".ogg", ".opus", ".wav", ".m4a", ".aac", ".wma"})
+MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
+
+# Leading bytes of containers FFmpeg reads: a file that starts like one but will not open
+# is damaged ("corrupt"), anything else is "not media".
+_SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
+    (4, b"ftyp", "MP4/QuickTime"),
+    (4, b"moov", "QuickTime"),
+    (4, b"mdat", "MP4/QuickTime"),
+    (0, b"\x1a\x45\xdf\xa3", "Matroska/WebM"),
+    (0, b"RIFF", "AVI/WAV"),
+    (0, b"OggS", "Ogg"),
+    (0, b"fLaC", "FLAC"),
+    (0, b"ID3", "MP3"),
+    (0, b"\x00\x00\x01\xba", "MPEG"),
+    (0, b"FLV", "FLV"),
+    (0, b"\x30\x26\xb2\x75", "ASF/WMV"),
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Decoded mono float32 audio of the analysed window, with where it came from."""
+
+    samples: np.ndarray
+    rate: int
+    start: float
+    end: float
+    duration: float
+    bad_packets: int = 0
+    decoded_seconds: float = 0.0  # all audio decoded to choose and read the segment
+
+
+def load_segment(path: str | os.PathLike[str]) -> Segment:
+    """Decode the representative segment of `path` (see the module docstring)."""
+    path = Path(path)
+    _check_readable(path)
+    container = _open(path)
+    with container:
+        reader = _Reader(container, _audio_stream(container))
+        duration = _duration(container, reader.stream)
+        if duration is None:
+            samples, start, duration = _segment_of_unknown_length(reader)
+        elif duration <= SEGMENT_SECONDS + SHORT_SLACK:
+            samples, start = reader.read(0.0, SEGMENT_SECONDS + SHORT_SLACK, seek=False), 0.0
+            duration = max(duration, len(samples) / SAMPLE_RATE)
+        else:
+            start = _choose_start(reader, duration)
+            samples = reader.read(start, SEGMENT_SECONDS)
+    segment = Segment(samples, SAMPLE_RATE, start, start + len(samples) / SAMPLE_RATE, duration,
+                      reader.bad_packets, reader.decoded_samples / SAMPLE_RATE)
+    _check_usable(segment)
+    return segment
+
+
+def probe_duration(path: str | os.PathLike[str]) -> float | None:
+    """The container's stated duration in seconds, without decoding."""
+    path = Path(path)
+    _check_readable(path)
+    with _open(path) as container:
+        return _duration(container, _audio_stream(container))
+
+
+# -- opening -------------------------------------------------------------------------------
+
+
+def _check_readable(path: Path) -> None:
+    try:
+        if path.is_dir():
+            raise MediaError(ErrorKind.NOT_MEDIA, "this is a folder, not a file")
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        raise MediaError(ErrorKind.MISSING, "the file does not exist (moved or deleted?)") from None
+    except PermissionError:
+        raise MediaError(ErrorKind.UNREADABLE,
+                         "permission denied: this user may not read the file") from None
+    except OSError as exc:
+        raise MediaError(ErrorKind.UNREADABLE,
+                         f"the file cannot be read ({exc.strerror})") from None
+
+
+def _open(path: Path) -> av.container.InputContainer:
+    if path.stat().st_size == 0:
+        raise MediaError(ErrorKind.NOT_MEDIA, "the file is empty (0 bytes)")
+    try:
+        return av.open(os.fspath(path), mode="r", metadata_errors="ignore")
+    except PermissionError:
+        raise MediaError(ErrorKind.UNREADABLE, "permission denied: this user may not read the file"
+                         ) from None
+    except (av.error.FFmpegError, ValueError, OSError, UnicodeDecodeError):
+        kind = _sniff(path)
+        if kind is None:
+            raise MediaError(ErrorKind.NOT_MEDIA,
+                             "not an audio or video file that FFmpeg can read") from None
+        raise MediaError(ErrorKind.CORRUPT,
+                         f"looks like a {kind} file but is damaged or incomplete") from None
+
+
+def _sniff(path: Path) -> str | None:
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    for offset, magic, name in _SIGNATURES:
+        if head[offset : offset + len(magic)] == magic:
+            return name
+    if head[:1] == b"\x47" or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
+        return "MPEG"
+    return None
+
+
+def _audio_stream(container: av.container.InputContainer) -> av.audio.stream.AudioStream:
+    streams = list(container.streams.audio)
+    if not streams:
+        raise MediaError(ErrorKind.NO_AUDIO, "the file has no audio track")
+    # The default track if flagged, else the first one.
+    for stream in streams:
+        if stream.disposition & av.stream.Disposition.default:
+            return stream
+    return streams[0]
+
+
+def _duration(container: av.container.InputContainer,
+              stream: av.audio.stream.AudioStream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        seconds = float(stream.duration * stream.time_base)
+        if seconds > 0:
+            return seconds
+    if container.duration is not None and container.duration > 0:
+        return container.duration / av.time_base
+    return None
+
+
+# -- decoding ------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads windows of one open audio stream, counting bad packets and decoded audio."""
+
+    def __init__(self, container: av.container.InputContainer,
+                 stream: av.audio.stream.AudioStream) -> None:
+        self.container = container
+        self.stream = stream
+        self.counter = [0]
+        self.decoded_samples = 0
+
+    @property
+    def bad_packets(self) -> int:
+        return self.counter[0]
+
+    def read(self, start: float, seconds: float, *, seek: bool = True) -> np.ndarray:
+        """Decode `seconds` of audio from `start`; `seek=False` reads on from where a
+        freshly opened container stands (some inputs cannot seek at all).
+
+        When the demuxer loses its way in a damaged file and stops early, reading resumes
+        a little past the damage (up to `MAX_RESYNCS` times), so the gap costs only itself.
+        """
+        if seek:
+            _seek(self.container, self.stream, start)
+        wanted = round(seconds * SAMPLE_RATE)
+        chunks: list[np.ndarray] = []
+        position = start
+        for attempt in range(MAX_RESYNCS + 1):
+            if attempt:
+                position += RESYNC_STEP
+                if position >= start + seconds or not _seek(self.container, self.stream,
+                                                             position):
+                    break
+            position = self._collect(chunks, position, wanted)
+            if sum(len(c) for c in chunks) >= wanted or not self._stopped_early(position):
+                break
+        data = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
+        return np.ascontiguousarray(data[:wanted], dtype=np.float32)
+
+    def _collect(self, chunks: list[np.ndarray], start: float, wanted: int) -> float:
+        """Append decoded audio from `start` until `wanted` samples; returns the time
+        reached in the file."""
+        have = sum(len(c) for c in chunks)
+        to_skip: int | None = None
+        position = start
+        for when, samples in _resampled_frames(self.container, self.stream, self.counter):
+            self.decoded_samples += len(samples)
+            if to_skip is None:
+                # The seek lands on or before `start`: drop what precedes it.
+                to_skip = max(0, round((start - when) * SAMPLE_RATE)) if when is not None else 0
+            if when is not None:
+                position = when
+            position += len(samples) / SAMPLE_RATE
+            if to_skip:
+                dropped = min(to_skip, len(samples))
+                samples = samples[dropped:]
+                to_skip -= dropped
+            chunks.append(samples)
+            have += len(samples)
+            if have >= wanted:
+                break
+        return position
+
+    def _stopped_early(self, position: float) -> bool:
+        duration = _duration(self.container, self.stream)
+        return duration is not None and position + RESYNC_STEP < duration
+
+
+def _resampled_frames(container: av.container.InputContainer,
+                      stream: av.audio.stream.AudioStream,
+                      counter: list[int]) -> Iterator[tuple[float | None, np.ndarray]]:
+    """(start time of the source frame, mono float32 samples), packet by packet.
+
+    A packet that fails to decode is counted in `counter[0]` and skipped, so a few bad
+    packets cost a few milliseconds of audio, not the file. A demuxer error (a truncated
+    file) ends the stream with what was read so far.
+    """
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except (av.error.FFmpegError, ValueError):
+                counter[0] += 1
+                continue
+            for frame in frames:
+                when = frame.time
+                for out in _resample(resampler, frame, counter):
+                    yield when, out
+                    when = None
+    except (av.error.FFmpegError, ValueError, OSError):
+        counter[0] += 1
+    for out in _resample(resampler, None, counter):
+        yield None, out
+
+
+def _resample(resampler: av.AudioResampler, frame: av.AudioFrame | None,
+              counter: list[int]) -> list[np.ndarray]:
+    try:
+        return [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
+    except (av.error.FFmpegError, ValueError):
+        # A frame whose layout changed mid-stream; count it and carry on.
+        counter[0] += 1
+        return []
+
+
+def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
+          seconds: float) -> bool:
+    """Seek to `seconds`; False for input that cannot seek (reading then goes on from where
+    it is, and the window is approximate)."""
+    try:
+        container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+    except (av.error.FFmpegError, ValueError, OSError):
+        return False
+    return True
+
+
+def _segment_of_unknown_length(reader: _Reader) -> tuple[np.ndarray, float, float]:
+    """No stated length: read linearly (capped) and pick the window in memory."""
+    samples = reader.read(0.0, UNKNOWN_DURATION_CAP, seek=False)
+    total = len(samples) / SAMPLE_RATE
+    if total <= SEGMENT_SECONDS + SHORT_SLACK:
+        return samples, 0.0, total
+    starts = _candidate_starts(total)
+    probes = [_slice(samples, s + SEGMENT_SECONDS / 2 - PROBE_SECONDS / 2, PROBE_SECONDS)
+              for s in starts]
+    start = starts[_most_representative(probes)]
+    return _slice(samples, start, SEGMENT_SECONDS), start, total
+
+
+def _slice(samples: np.ndarray, start: float, seconds: float) -> np.ndarray:
+    first = round(start * SAMPLE_RATE)
+    return samples[first : first + round(seconds * SAMPLE_RATE)]
+
+
+# -- choosing the window -------------------------------------------------------------------
+
+
+def _candidate_starts(duration: float) -> list[float]:
+    count = min(MAX_PROBES, max(3, math.ceil(duration / SEGMENT_SECONDS)))
+    last = max(0.0, duration - SEGMENT_SECONDS)
+    return [last * i / (count - 1) for i in range(count)]
+
+
+def _choose_start(reader: _Reader, duration: float) -> float:
+    starts = _candidate_starts(duration)
+    probes = [reader.read(s + SEGMENT_SECONDS / 2 - PROBE_SECONDS / 2, PROBE_SECONDS)
+              for s in starts]
+    return starts[_most_representative(probes)]
+
+
+def _most_representative(probes: list[np.ndarray]) -> int:
+    """Index of the probe nearest the median of all probes' statistics."""
+    stats = np.array([_describe(p) for p in probes], dtype=np.float64)
+    audible = np.array([len(p) > 0 and float(np.max(np.abs(p))) > SILENCE_PEAK for p in probes])
+    median = np.median(stats[audible] if audible.any() else stats, axis=0)
+    # Floors keep near-identical probes (a steady tone) from amplifying noise.
+    spread = np.maximum(stats.std(axis=0), _STAT_FLOORS)
+    distance = np.sqrt((((stats - median) / spread) ** 2).sum(axis=1))
+    if audible.any():
+        distance[~audible] = np.inf
+    # Near-ties go to the window nearest the middle of the file.
+    offcentre = np.abs(np.arange(len(probes)) - (len(probes) - 1) / 2) / len(probes)
+    return int(np.argmin(distance + 1e-3 * offcentre))
+
+
+_STAT_FLOORS = np.array([0.1, 0.01, 0.1, 0.005])
+
+
+def _describe(samples: np.ndarray) -> tuple[float, float, float, float]:
+    """Log RMS, spectral centroid (normalised), log flatness and zero-crossing rate."""
+    if len(samples) < 2048:
+        return (-20.0, 0.0, 0.0, 0.0)
+    usable = samples[: len(samples) // 2048 * 2048].reshape(-1, 2048)
+    mag = np.abs(np.fft.rfft(usable * np.hanning(2048).astype(np.float32), axis=1)).mean(axis=0)
+    mag = mag.astype(np.float64) + 1e-12
+    bins = np.arange(len(mag)) / len(mag)
+    centroid = float((mag * bins).sum() / mag.sum())
+    flatness = float(np.mean(np.log(mag)) - np.log(np.mean(mag)))
+    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)) + 1e-9)
+    zcr = float(np.mean(np.signbit(samples[1:]) != np.signbit(samples[:-1])))
+    return (math.log(rms), centroid, flatness, zcr)
+
+
+def _check_usable(segment: Segment) -> None:
+    seconds = len(segment.samples) / segment.rate
+    if seconds == 0:
+        raise MediaError(ErrorKind.CORRUPT, "no audio could be decoded from the file")
+    if seconds < MIN_SECONDS and segment.duration > 2 * seconds + 1:
+        raise MediaError(ErrorKind.CORRUPT, f"damaged or incomplete: only {seconds:.1f} s of "
+                         f"its {segment.duration:.0f} s of audio could be decoded")
+    if seconds < MIN_SECONDS:
+        raise MediaError(ErrorKind.TOO_SHORT,
+                         f"only {seconds:.1f} s of audio; at least {MIN_SECONDS:.0f} s are needed")
+    if float(np.max(np.abs(segment.samples))) <= SILENCE_PEAK:
+        raise MediaError(ErrorKind.SILENT, "the audio track is silent")
+    if not np.isfinite(segment.samples).all():
+        raise MediaError(ErrorKind.CORRUPT, "the decoded audio contains invalid values")

@@ -1,0 +1,52 @@
+"""Where things live: data dir (argument, then environment, then platform default) and the
+bundled resources."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ver_desktop"
+DATA_DIR_ENV = "VER_DESKTOP_DATA_DIR"
+RESOURCES_ENV = "VER_DESKTOP_RESOURCES"
+DEFAULT_MODEL = "ver-lstm"
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--data-dir`, else $VER_DESKTOP_DATA_DIR, else the platform's user data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def database_path(data: Path) -> Path:
+    return data / "library.sqlite3"
+
+
+def cache_dir(data: Path) -> Path:
+    return data / "cache"
+
+
+def resources_dir() -> Path:
+    """$VER_DESKTOP_RESOURCES, else the frozen app's bundle, else the source tree's."""
+    from_env = os.environ.get(RESOURCES_ENV)
+    if from_env:
+        return Path(from_env)
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def bundled_model_dir(name: str = DEFAULT_MODEL) -> Path:
+    return resources_dir() / "models" / name
+
+
+def default_videos_dir() -> Path:
+    return Path(platformdirs.user_videos_dir())

@@ -1,0 +1,125 @@
+"""Run `extract` over many paths in worker processes, surviving workers that die.
+
+A worker killed by a signal (a decoder crash on a hostile file) breaks a
+`ProcessPoolExecutor` and fails every task in flight. The tasks that were in flight become
+suspects and run again one at a time in a fresh pool: the one that breaks a pool on its
+own is recorded as crashed, the others complete normally.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from ver_desktop.core.errors import ErrorKind
+from ver_desktop.core.extract import Failed, Outcome, extract, quiet_worker_threads
+
+ExecutorFactory = Callable[[int], Executor]
+CRASH_REASON = "the decoder crashed on this file (its worker process died)"
+
+
+def default_workers() -> int:
+    return max(1, (os.cpu_count() or 2))
+
+
+def spawn_pool(workers: int) -> Executor:
+    """A process pool started with `spawn`: safe beside Qt and other threads."""
+    quiet_worker_threads()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C goes to the parent, which stops the scan cleanly; workers must not die of it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_inline(workers: int) -> Executor:
+    """An executor that runs each task in the calling thread (tests, debugging)."""
+    return _InlineExecutor()
+
+
+class _InlineExecutor(Executor):
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future: Future[object] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+Task = Callable[[str], Outcome]
+
+
+def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], bool],
+                factory: ExecutorFactory = spawn_pool, task: Task = extract) -> Iterator[Outcome]:
+    """Yield one outcome per path, in completion order, until done or cancelled.
+    `task` must be importable by name in a fresh process (spawn)."""
+    run = _Run(deque(paths), workers, factory, task)
+    try:
+        while run.has_work() and not cancelled():
+            run.fill()
+            yield from run.collect()
+    finally:
+        run.executor.shutdown(wait=False, cancel_futures=True)
+
+
+class _Run:
+    def __init__(self, pending: deque[str], workers: int, factory: ExecutorFactory,
+                 task: Task) -> None:
+        self.pending = pending
+        self.task = task
+        self.suspects: deque[str] = deque()
+        self.solo: str | None = None  # a suspect running alone
+        self.workers = workers
+        self.factory = factory
+        self.executor = factory(workers)
+        self.in_flight: dict[Future[Outcome], str] = {}
+
+    def has_work(self) -> bool:
+        return bool(self.pending or self.suspects or self.in_flight)
+
+    def fill(self) -> None:
+        """Suspects run alone; otherwise keep two tasks per worker queued."""
+        if self.suspects:
+            if not self.in_flight:
+                self.solo = self.suspects.popleft()
+                self._submit(self.solo)
+            return
+        while self.pending and len(self.in_flight) < 2 * self.workers:
+            self._submit(self.pending.popleft())
+
+    def _submit(self, path: str) -> None:
+        self.in_flight[self.executor.submit(self.task, path)] = path
+
+    def collect(self) -> Iterator[Outcome]:
+        done, _ = wait(list(self.in_flight), timeout=0.2, return_when=FIRST_COMPLETED)
+        broken: list[str] = []
+        for future in done:
+            path = self.in_flight.pop(future)
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken.append(path)
+        if broken:
+            yield from self._recover(broken)
+        elif done:
+            self.solo = None
+
+    def _recover(self, broken: list[str]) -> Iterator[Outcome]:
+        """A worker died: blame the file if it ran alone, else retry everyone alone."""
+        broken.extend(self.in_flight.values())
+        self.in_flight.clear()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.factory(self.workers)
+        if self.solo is not None and broken == [self.solo]:
+            yield Failed(self.solo, ErrorKind.CRASHED, CRASH_REASON)
+        else:
+            self.suspects.extend(p for p in broken if p not in self.suspects)
+        self.solo = None

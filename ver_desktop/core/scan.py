@@ -1,0 +1,174 @@
+"""Scan folders: discover media, decide what is stale, extract in worker processes, infer in
+batches, and write every result through the one library writer.
+
+Each batch of results is committed in one transaction, so a scan killed at any moment
+leaves the library consistent: files already committed keep their tags, the rest stay
+pending and the next scan picks them up.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as statmod
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ver_desktop.core.bundle import Classifier
+from ver_desktop.core.extract import Extracted, Failed, Outcome, extract
+from ver_desktop.core.library import FileStat, Library
+from ver_desktop.core.media import MEDIA_EXTENSIONS
+from ver_desktop.core.pool import ExecutorFactory, Task, default_workers, extract_all, spawn_pool
+
+
+@dataclass(frozen=True)
+class ScanProgress:
+    done: int
+    total: int
+    path: str
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        return (self.total - self.done) / self.rate if self.rate > 0 else None
+
+
+@dataclass
+class ScanSummary:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    skipped_failed: int = 0
+    analysed: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # path, kind, reason
+    unreadable_folders: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(("decode", "features", "inference", "database"),
+                                              0.0))
+
+
+ProgressCallback = Callable[[ScanProgress], None]
+
+
+def discover(roots: Iterable[str]) -> tuple[list[FileStat], list[str]]:
+    """Media files under `roots` (a root may be a single file, taken whatever its suffix),
+    and the folders that could not be listed."""
+    found: dict[str, FileStat] = {}
+    unreadable: list[str] = []
+    for root in roots:
+        try:
+            info = os.stat(root)
+        except OSError:
+            unreadable.append(root)
+            continue
+        if statmod.S_ISDIR(info.st_mode):
+            _walk(root, found, unreadable)
+        else:
+            found[root] = FileStat(root, info.st_size, info.st_mtime_ns)
+    return sorted(found.values(), key=lambda f: f.path), unreadable
+
+
+def _walk(folder: str, found: dict[str, FileStat], unreadable: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        unreadable.append(folder)
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    _walk(entry.path, found, unreadable)
+            elif Path(entry.name).suffix.lower() in MEDIA_EXTENSIONS and entry.is_file():
+                info = entry.stat()
+                found[entry.path] = FileStat(entry.path, info.st_size, info.st_mtime_ns)
+        except OSError:
+            continue  # vanished or unreadable entry; the next scan sees it again
+
+
+class Scanner:
+    """Runs scans against one library with one classifier."""
+
+    def __init__(self, library: Library, classifier: Classifier, *, workers: int | None = None,
+                 factory: ExecutorFactory = spawn_pool, task: Task = extract,
+                 batch_size: int = 16) -> None:
+        self.library = library
+        self.classifier = classifier
+        self.workers = workers or default_workers()
+        self.factory = factory
+        self.task = task
+        self.batch_size = batch_size
+        info = classifier.info
+        self.model = (info.name, info.version)
+
+    def scan(self, roots: Sequence[str], *, progress: ProgressCallback | None = None,
+             cancelled: Callable[[], bool] = lambda: False,
+             retry_failed: bool = False) -> ScanSummary:
+        started = time.perf_counter()
+        roots = [os.path.abspath(r) for r in roots]
+        found, unreadable = discover(roots)
+        plan = self.library.plan_scan(roots, found, self.model, retry_failed=retry_failed)
+        summary = ScanSummary(new=plan.new, changed=plan.changed, unchanged=plan.unchanged,
+                              missing=plan.missing, skipped_failed=plan.skipped_failed,
+                              unreadable_folders=unreadable)
+        ids = {path: video_id for video_id, path in plan.to_analyse}
+        writer = _BatchWriter(self, ids, summary)
+        outcomes = extract_all([p for _, p in plan.to_analyse], workers=self.workers,
+                               cancelled=cancelled, factory=self.factory, task=self.task)
+        for done, outcome in enumerate(outcomes, start=1):
+            writer.add(outcome)
+            if progress:
+                progress(ScanProgress(done, len(ids), outcome.path,
+                                      time.perf_counter() - started))
+        writer.flush()
+        summary.cancelled = cancelled()
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+
+class _BatchWriter:
+    """Collects outcomes, infers in batches, commits each batch in one transaction."""
+
+    def __init__(self, scanner: Scanner, ids: dict[str, int], summary: ScanSummary) -> None:
+        self.scanner = scanner
+        self.ids = ids
+        self.summary = summary
+        self.extracted: list[Extracted] = []
+        self.failed: list[Failed] = []
+        self.last_flush = time.perf_counter()
+
+    def add(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Extracted):
+            self.extracted.append(outcome)
+            self.summary.stage_seconds["decode"] += outcome.decode_seconds
+            self.summary.stage_seconds["features"] += outcome.feature_seconds
+        else:
+            self.failed.append(outcome)
+        due = time.perf_counter() - self.last_flush > 1.0
+        if len(self.extracted) + len(self.failed) >= self.scanner.batch_size or due:
+            self.flush()
+
+    def flush(self) -> None:
+        stages = self.summary.stage_seconds
+        started = time.perf_counter()
+        predictions = self.scanner.classifier.predict([e.features for e in self.extracted])
+        inferred = time.perf_counter()
+        self.scanner.library.record(
+            [(self.ids[e.path], e, p) for e, p in zip(self.extracted, predictions, strict=True)],
+            [(self.ids[f.path], f.kind.value, f.reason) for f in self.failed],
+            self.scanner.model,
+        )
+        stages["inference"] += inferred - started
+        stages["database"] += time.perf_counter() - inferred
+        self.summary.analysed += len(self.extracted)
+        self.summary.failed.extend((f.path, f.kind.value, f.reason) for f in self.failed)
+        self.extracted, self.failed = [], []
+        self.last_flush = time.perf_counter()

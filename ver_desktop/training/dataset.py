@@ -1,0 +1,117 @@
+"""A labelled data set in the layout of the 4Q set (labels.csv + audio/<id>.*), with its
+features extracted once and cached on disk."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ver_desktop.core.extract import Extracted
+from ver_desktop.core.features import FEATURE_VERSION
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.pool import default_workers, extract_all
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    path: Path
+    artist: str
+    quadrant: int
+    octant: int
+    valence: float
+    arousal: float
+    fold: int
+
+
+@dataclass
+class Dataset:
+    examples: list[Example]
+    features: list[np.ndarray]  # one (frames, features) array per example
+
+    @property
+    def quadrants(self) -> np.ndarray:
+        return np.array([e.quadrant for e in self.examples])
+
+    @property
+    def octants(self) -> np.ndarray:
+        return np.array([e.octant for e in self.examples])
+
+    @property
+    def va(self) -> np.ndarray:
+        return np.array([[e.valence, e.arousal] for e in self.examples], np.float32)
+
+    @property
+    def folds(self) -> np.ndarray:
+        return np.array([e.fold for e in self.examples])
+
+    def subset(self, mask: np.ndarray) -> Dataset:
+        keep = np.flatnonzero(mask)
+        return Dataset([self.examples[i] for i in keep], [self.features[i] for i in keep])
+
+
+def read_labels(labels_csv: Path, audio_dir: Path) -> list[Example]:
+    """Rows of a labels CSV whose audio file exists, in file order."""
+    files = {p.stem: p for p in audio_dir.iterdir() if p.is_file()}
+    examples = []
+    with open(labels_csv, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            path = files.get(row["id"])
+            if path is None:
+                continue
+            examples.append(Example(
+                id=row["id"], path=path, artist=row.get("artist", ""),
+                quadrant=QUADRANTS.index(row["quadrant"]), octant=OCTANTS.index(row["octant"]),
+                valence=float(row["valence_z"]), arousal=float(row["arousal_z"]),
+                fold=int(row.get("fold") or 0),
+            ))
+    return examples
+
+
+class FeatureCache:
+    """Features on disk, keyed by path, size, mtime and feature version."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / FEATURE_VERSION
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def _file(self, path: Path) -> Path:
+        stat = path.stat()
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{FEATURE_VERSION}"
+        return self.folder / (hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()
+                              + ".npy")
+
+    def get(self, path: Path) -> np.ndarray | None:
+        file = self._file(path)
+        return np.load(file, allow_pickle=False) if file.exists() else None
+
+    def put(self, path: Path, features: np.ndarray) -> None:
+        file = self._file(path)
+        tmp = file.with_suffix(".tmp.npy")
+        np.save(tmp, features, allow_pickle=False)
+        os.replace(tmp, file)
+
+
+def load_dataset(labels_csv: Path, audio_dir: Path, cache: FeatureCache, *,
+                 workers: int | None = None, progress: Progress | None = None) -> Dataset:
+    """Examples with features; only files missing from the cache are decoded."""
+    examples = read_labels(labels_csv, audio_dir)
+    found = {e.path: cache.get(e.path) for e in examples}
+    missing = [os.fspath(p) for p, f in found.items() if f is None]
+    for done, outcome in enumerate(extract_all(missing, workers=workers or default_workers(),
+                                               cancelled=lambda: False), start=1):
+        if isinstance(outcome, Extracted):
+            cache.put(Path(outcome.path), outcome.features)
+            found[Path(outcome.path)] = outcome.features
+        if progress:
+            progress(done, len(missing), outcome.path)
+    kept = [e for e in examples if found[e.path] is not None]
+    return Dataset(kept, [found[e.path] for e in kept])  # type: ignore[misc]

@@ -1,0 +1,190 @@
+"""Train the network, evaluate it, and run artist-grouped cross-validation."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from scipy.stats import spearmanr
+from torch.nn import functional
+
+from ver_desktop.training.dataset import Dataset
+from ver_desktop.training.network import EmotionLSTM, NetworkConfig
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: int = 40
+    batch_size: int = 32
+    learning_rate: float = 2e-3
+    weight_decay: float = 1e-4
+    va_weight: float = 0.5
+    seed: int = 0
+    network: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Normaliser:
+    mean: np.ndarray
+    std: np.ndarray
+
+    @classmethod
+    def fit(cls, sequences: list[np.ndarray]) -> Normaliser:
+        stacked = np.concatenate(sequences).astype(np.float64)
+        return cls(stacked.mean(axis=0).astype(np.float32),
+                   (stacked.std(axis=0) + 1e-6).astype(np.float32))
+
+    def apply(self, seq: np.ndarray) -> np.ndarray:
+        return ((seq - self.mean) / self.std).astype(np.float32)
+
+
+@dataclass
+class Trained:
+    model: EmotionLSTM
+    normaliser: Normaliser
+    seconds: float
+    losses: list[float]
+
+
+def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained:
+    """Fit a network on `data` (features z-scored with statistics of `data` alone)."""
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    normaliser = Normaliser.fit(data.features)
+    sequences = [normaliser.apply(f) for f in data.features]
+    net_config = NetworkConfig(features=sequences[0].shape[1], **config.network)
+    model = EmotionLSTM(net_config)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=config.learning_rate,
+                                  weight_decay=config.weight_decay)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.epochs)
+    targets = (torch.as_tensor(data.quadrants), torch.as_tensor(data.octants),
+               torch.as_tensor(data.va))
+    started, losses = time.perf_counter(), []
+    for epoch in range(config.epochs):
+        model.train()
+        total = 0.0
+        for batch in _batches(sequences, config.batch_size, rng):
+            x = torch.as_tensor(_crop_stack([sequences[i] for i in batch], rng))
+            index = torch.as_tensor(batch)
+            loss = _loss(model(x), [t[index] for t in targets], config.va_weight)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            total += loss.item() * len(batch)
+        schedule.step()
+        losses.append(total / len(sequences))
+        if log and (epoch + 1) % 10 == 0:
+            log(f"  epoch {epoch + 1}/{config.epochs}: loss {losses[-1]:.4f}")
+    model.eval()
+    return Trained(model, normaliser, time.perf_counter() - started, losses)
+
+
+def _loss(outputs: tuple[torch.Tensor, ...], targets: list[torch.Tensor],
+          va_weight: float) -> torch.Tensor:
+    quadrant, octant, va = outputs
+    return (functional.cross_entropy(quadrant, targets[0])
+            + functional.cross_entropy(octant, targets[1])
+            + va_weight * functional.mse_loss(va, targets[2]))
+
+
+def _batches(sequences: list[np.ndarray], size: int, rng: np.random.Generator) -> list[list[int]]:
+    """Batches of similar length (sorted with jitter), in random order."""
+    lengths = np.array([len(s) for s in sequences], np.float64)
+    order = np.argsort(lengths * rng.uniform(0.9, 1.1, len(lengths)))
+    batches = [order[i : i + size].tolist() for i in range(0, len(order), size)]
+    rng.shuffle(batches)  # type: ignore[arg-type]
+    return batches
+
+
+def _crop_stack(sequences: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """Crop every sequence to the shortest one at a random offset, then stack."""
+    length = min(len(s) for s in sequences)
+    crops = []
+    for s in sequences:
+        start = int(rng.integers(0, len(s) - length + 1))
+        crops.append(s[start : start + length])
+    return np.stack(crops)
+
+
+@torch.no_grad()
+def predict(trained: Trained, features: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Probabilities and V/A for each sequence (equal lengths batched together)."""
+    quadrant = np.zeros((len(features), 4), np.float32)
+    octant = np.zeros((len(features), 8), np.float32)
+    va = np.zeros((len(features), 2), np.float32)
+    by_length: dict[int, list[int]] = {}
+    for i, f in enumerate(features):
+        by_length.setdefault(len(f), []).append(i)
+    for indices in by_length.values():
+        x = torch.as_tensor(np.stack([trained.normaliser.apply(features[i]) for i in indices]))
+        q, o, v = trained.model(x)
+        quadrant[indices] = torch.softmax(q, 1).numpy()
+        octant[indices] = torch.softmax(o, 1).numpy()
+        va[indices] = v.numpy()
+    return {"quadrant": quadrant, "octant": octant, "va": va}
+
+
+def macro_f1(truth: np.ndarray, guess: np.ndarray, classes: int) -> float:
+    scores = []
+    for c in range(classes):
+        tp = np.sum((guess == c) & (truth == c))
+        fp = np.sum((guess == c) & (truth != c))
+        fn = np.sum((guess != c) & (truth == c))
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return float(np.mean(scores))
+
+
+def evaluate(trained: Trained, data: Dataset) -> dict[str, float]:
+    out = predict(trained, data.features)
+    q_guess, o_guess = out["quadrant"].argmax(1), out["octant"].argmax(1)
+    va = data.va
+    return {
+        "quadrant_accuracy": float(np.mean(q_guess == data.quadrants)),
+        "quadrant_macro_f1": macro_f1(data.quadrants, q_guess, 4),
+        "octant_accuracy": float(np.mean(o_guess == data.octants)),
+        "octant_macro_f1": macro_f1(data.octants, o_guess, 8),
+        "valence_spearman": _spearman(va[:, 0], out["va"][:, 0]),
+        "arousal_spearman": _spearman(va[:, 1], out["va"][:, 1]),
+    }
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    value = spearmanr(a, b).statistic
+    return 0.0 if value is None or math.isnan(value) else float(value)
+
+
+def cross_validate(data: Dataset, config: TrainConfig, log: Log | None = None,
+                   folds: list[int] | None = None) -> dict[str, Any]:
+    """Train on all folds but one, test on that one, for each fold (artist-grouped)."""
+    per_fold = []
+    for fold in folds if folds is not None else sorted(set(data.folds.tolist())):
+        test = data.folds == fold
+        trained = train(data.subset(~test), config)
+        scores = evaluate(trained, data.subset(test))
+        scores["fold"] = fold
+        scores["train_seconds"] = round(trained.seconds, 1)
+        per_fold.append(scores)
+        if log:
+            log(f"fold {fold}: quadrant acc {scores['quadrant_accuracy']:.3f} "
+                f"F1 {scores['quadrant_macro_f1']:.3f}, octant F1 {scores['octant_macro_f1']:.3f}, "
+                f"({trained.seconds:.0f} s)")
+    return {"per_fold": per_fold, "summary": summarise(per_fold)}
+
+
+def summarise(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    keys = [k for k in per_fold[0] if k not in ("fold", "train_seconds")]
+    return {k: {"mean": round(float(np.mean([f[k] for f in per_fold])), 4),
+                "sd": round(float(np.std([f[k] for f in per_fold], ddof=1)), 4)
+                if len(per_fold) > 1 else 0.0}
+            for k in keys}
