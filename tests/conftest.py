@@ -10,10 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 import shutil
 from pathlib import Path
 
+import mediagen
 import numpy as np
 import pytest
-
-import mediagen
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_4Q = (REPO / ".." / "shared" / "data" / "4q").resolve()

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 
 import av
+import mediagen
 import numpy as np
 import pytest
 from conftest import EXPECTED
 
-import mediagen
 from ver_desktop.core import media
 from ver_desktop.core.errors import ErrorKind, MediaError
 
@@ -40,7 +40,7 @@ def test_audio_files_and_more_containers_decode(tmp_path: Path, suffix: str) -> 
 def test_longer_file_gives_a_30_second_window_inside_it(media_files: dict[str, Path]) -> None:
     segment = media.load_segment(media_files["music.mp4"])
     assert len(segment.samples) == 30 * 44_100
-    assert 0.0 <= segment.start and segment.end <= segment.duration + 0.1
+    assert segment.start >= 0.0 and segment.end <= segment.duration + 0.1
     assert segment.duration == pytest.approx(40.0, abs=0.2)
 
 

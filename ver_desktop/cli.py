@@ -14,11 +14,17 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ver_desktop import __version__
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
+
+if TYPE_CHECKING:  # heavy modules load only when a command needs them
+    from ver_desktop.core.bundle import Classifier, Prediction
+    from ver_desktop.core.extract import Outcome
+    from ver_desktop.core.library import Library, VideoRow
+    from ver_desktop.core.scan import ScanProgress, ScanSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -101,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- shared setup ----------------------------------------------------------------------------
 
 
-def _classifier(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _classifier(args: argparse.Namespace) -> Classifier:
     from ver_desktop.core.bundle import load_classifier
     from ver_desktop.core.errors import BundleError
 
@@ -112,7 +118,7 @@ def _classifier(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise SetupError(str(exc)) from None
 
 
-def _library(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _library(args: argparse.Namespace) -> Library:
     from ver_desktop.core.library import Library
 
     data = paths.data_dir(args.data_dir)
@@ -174,7 +180,7 @@ class _ProgressBar:
         self.tty = stream.isatty()
         self.shown = False
 
-    def update(self, progress) -> None:  # type: ignore[no-untyped-def]
+    def update(self, progress: ScanProgress) -> None:
         eta = "--" if progress.eta is None else _clock(progress.eta)
         width = 24
         filled = int(width * progress.done / max(progress.total, 1))
@@ -203,7 +209,7 @@ def _short(path: str) -> str:
     return name if len(name) <= 50 else name[:47] + "..."
 
 
-def _print_summary(summary, data: Path) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(summary: ScanSummary, data: Path) -> None:
     print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
           f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
@@ -224,7 +230,7 @@ def _printable(path: str) -> str:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from ver_desktop.core.extract import Extracted, Outcome
+    from ver_desktop.core.extract import Extracted
     from ver_desktop.core.pool import default_workers, extract_all
 
     classifier = _classifier(args)
@@ -245,13 +251,16 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _classify_record(given: str, outcome, prediction, model: str) -> dict:  # type: ignore[no-untyped-def]
-    record: dict[str, object] = {"path": _printable(given), "status": "error", "error": None,
+def _classify_record(given: str, outcome: Outcome, prediction: Prediction | None,
+                     model: str) -> dict[str, Any]:
+    from ver_desktop.core.extract import Extracted
+
+    record: dict[str, Any] = {"path": _printable(given), "status": "error", "error": None,
                                  "quadrant": None, "octant": None, "quadrant_probs": None,
                                  "octant_probs": None, "valence": None, "arousal": None,
                                  "segment": None, "model": model}
-    if prediction is None:
-        record["error"] = outcome.reason
+    if not isinstance(outcome, Extracted) or prediction is None:
+        record["error"] = getattr(outcome, "reason", "could not be analysed")
         return record
     record.update(status="ok", quadrant=prediction.quadrant, octant=prediction.octant,
                   quadrant_probs=prediction.quadrant_probs, octant_probs=prediction.octant_probs,
@@ -260,11 +269,11 @@ def _classify_record(given: str, outcome, prediction, model: str) -> dict:  # ty
     return record
 
 
-def _classify_text(record: dict) -> str:  # type: ignore[type-arg]
+def _classify_text(record: dict[str, Any]) -> str:
     if record["status"] != "ok":
         return f"{record['path']}: error: {record['error']}"
-    confidence = record["quadrant_probs"][record["quadrant"]]  # type: ignore[index]
-    start, end = record["segment"]  # type: ignore[misc]
+    confidence = record["quadrant_probs"][record["quadrant"]]
+    start, end = record["segment"]
     return (f"{record['path']}: {record['quadrant']} / {record['octant']} "
             f"(confidence {confidence:.0%}, valence {record['valence']:+.2f}, "
             f"arousal {record['arousal']:+.2f}, from {start:.1f}-{end:.1f} s)")
@@ -295,7 +304,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _list_line(row) -> str:  # type: ignore[no-untyped-def]
+def _list_line(row: VideoRow) -> str:
     path = _printable(row.path)
     if row.status != "ok" and not row.corrected:
         reason = f": {row.error_reason}" if row.error_reason else ""

@@ -21,6 +21,7 @@ import math
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -36,9 +37,9 @@ MIN_SECONDS = 3.0
 PROBE_SECONDS = 3.0
 MAX_PROBES = 10
 SILENCE_PEAK = 10 ** (-70 / 20)  # -70 dBFS: below this everywhere, nothing is audible
-UNKNOWN_DURATION_CAP = 600.0
+UNKNOWN_DURATION_CAP = 600.0  # seconds read linearly when a stream does not say its length
 MAX_RESYNCS = 8  # times reading may resume past damage in one window
-RESYNC_STEP = 0.5  # seconds skipped to get past damage  # seconds read linearly when a stream does not say its length
+RESYNC_STEP = 0.5  # seconds skipped to get past damage
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".m2ts",
@@ -289,7 +290,8 @@ def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioS
     """Seek to `seconds`; False for input that cannot seek (reading then goes on from where
     it is, and the window is approximate)."""
     try:
-        container.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        time_base = stream.time_base or Fraction(1, av.time_base)
+        container.seek(int(seconds / time_base), stream=stream, backward=True)
     except (av.error.FFmpegError, ValueError, OSError):
         return False
     return True

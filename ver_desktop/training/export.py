@@ -21,7 +21,8 @@ def onnx_bytes(trained: Trained) -> bytes:
     example = torch.zeros(1, 120, model.config.features)
     buffer = io.BytesIO()
     torch.onnx.export(
-        model, (example,), buffer, input_names=["features"],
+        model, (example,), buffer,  # type: ignore[arg-type]
+        input_names=["features"],
         output_names=["quadrant_logits", "octant_logits", "va"],
         dynamic_axes={"features": {0: "batch", 1: "time"}, "quadrant_logits": {0: "batch"},
                       "octant_logits": {0: "batch"}, "va": {0: "batch"}},

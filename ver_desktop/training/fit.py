@@ -103,7 +103,7 @@ def _batches(sequences: list[np.ndarray], size: int, rng: np.random.Generator) -
     lengths = np.array([len(s) for s in sequences], np.float64)
     order = np.argsort(lengths * rng.uniform(0.9, 1.1, len(lengths)))
     batches = [order[i : i + size].tolist() for i in range(0, len(order), size)]
-    rng.shuffle(batches)  # type: ignore[arg-type]
+    rng.shuffle(batches)
     return batches
 
 

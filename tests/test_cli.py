@@ -1,0 +1,126 @@
+"""The command line, run as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import require_4q
+
+from ver_desktop.core import paths
+from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, QUADRANTS
+
+CONTRACT_KEYS = {"path", "status", "error", "quadrant", "octant", "quadrant_probs",
+                 "octant_probs", "valence", "arousal", "segment", "model"}
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "ver_desktop", *args], capture_output=True,
+                            text=True, check=False, env=os.environ.copy(), timeout=300)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_classify_json_contract(media_files: dict[str, Path], data_dir: Path) -> None:
+    paths_in = [media_files["music.mp4"], media_files["text.mp4"], media_files["music.webm"],
+                Path("/no/such/file.mkv")]
+    result = run("classify", "--json", *map(os.fspath, paths_in))
+    assert result.returncode == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["path"] for r in records] == [os.fspath(p) for p in paths_in]
+    for record in records:
+        assert set(record) == CONTRACT_KEYS
+    ok = [r for r in records if r["status"] == "ok"]
+    assert len(ok) == 2
+    for record in ok:
+        assert record["error"] is None
+        assert set(record["quadrant_probs"]) == set(QUADRANTS)
+        assert set(record["octant_probs"]) == set(OCTANTS)
+        assert abs(sum(record["quadrant_probs"].values()) - 1) < 1e-3
+        assert record["octant"] in QUADRANT_OCTANTS[record["quadrant"]]
+        assert isinstance(record["valence"], float) and isinstance(record["arousal"], float)
+        start, end = record["segment"]
+        assert end - start == pytest.approx(30.0, abs=0.05)
+        assert "@" in record["model"]
+    errors = [r for r in records if r["status"] == "error"]
+    assert [bool(r["error"]) for r in errors] == [True, True]
+    assert all(r["quadrant"] is None for r in errors)
+
+
+def test_classify_all_good_exits_zero_and_prints_text(media_files: dict[str, Path],
+                                                       data_dir: Path) -> None:
+    result = run("classify", os.fspath(media_files["short.flac"]))
+    assert result.returncode == 0
+    assert "confidence" in result.stdout and "short.flac" in result.stdout
+
+
+def test_usage_errors_exit_two(data_dir: Path) -> None:
+    assert run("classify").returncode == 2
+    assert run("list", "--quadrant", "HAPPY").returncode == 2
+    assert run("--model", "/no/model", "classify", "x.mp4").returncode == 2
+    assert run().returncode == 2
+
+
+def test_scan_then_list_then_tag(tmp_path: Path, media_files: dict[str, Path],
+                                 data_dir: Path) -> None:
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for name in ("music.mp4", "music.avi", "random.mkv"):
+        (folder / name).write_bytes(media_files[name].read_bytes())
+    scan = run("scan", os.fspath(folder))
+    assert scan.returncode == 0
+    assert "3 new" in scan.stdout and "2 analysed" in scan.stdout and "1 failed" in scan.stdout
+    assert "random.mkv: not an audio or video file" in scan.stdout
+    assert (data_dir / "library.sqlite3").is_file()
+    rows = [json.loads(line) for line in run("list", "--json").stdout.splitlines()]
+    assert len(rows) == 3
+    target = next(r for r in rows if r["path"].endswith("music.mp4"))
+    assert run("tag", target["path"], "--octant", "miserable").returncode == 0
+    listed = run("list", "--quadrant", "NV-NA", "--json").stdout.splitlines()
+    assert [json.loads(line)["path"] for line in listed][:1] == [target["path"]]
+    assert json.loads(listed[0])["corrected"] is True
+    again = run("scan")  # no folder: the library's own folders
+    assert again.returncode == 0 and "2 unchanged" in again.stdout
+    failed = run("list", "--status", "failed").stdout
+    assert "random.mkv" in failed and "not an audio or video file" in failed
+
+
+def test_data_dir_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VER_DESKTOP_DATA_DIR", os.fspath(tmp_path / "env"))
+    assert paths.data_dir(tmp_path / "arg") == tmp_path / "arg"
+    assert paths.data_dir(None) == tmp_path / "env"
+    monkeypatch.delenv("VER_DESKTOP_DATA_DIR")
+    assert paths.data_dir(None).name == "ver_desktop"
+
+
+def test_data_dir_flag_beats_environment(tmp_path: Path, media_files: dict[str, Path],
+                                         data_dir: Path) -> None:
+    explicit = tmp_path / "explicit"
+    run("--data-dir", os.fspath(explicit), "scan", os.fspath(media_files["short.flac"]))
+    assert (explicit / "library.sqlite3").is_file()
+    assert not (data_dir / "library.sqlite3").exists()
+
+
+def test_train_command_builds_a_bundle_that_classifies(tmp_path: Path, data_dir: Path) -> None:
+    """Train on a small slice of the real 4Q clips, twice: the second run reuses the cache."""
+    shared = require_4q()
+    out = tmp_path / "bundle"
+    args = ["train", "--audio", os.fspath(shared / "audio"), "--labels",
+            os.fspath(shared / "labels.csv"), "--out", os.fspath(out), "--epochs", "2",
+            "--limit", "60", "--hidden", "16"]
+    first = run(*args, "--no-cv")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "features: 900/900" in first.stdout or "features:" in first.stdout
+    second = run(*args)
+    assert second.returncode == 0 and "features:" not in second.stdout
+    meta = json.loads((out / "bundle.json").read_text())
+    summary = meta["metrics"]["cross_validation"]["summary"]
+    assert 0.0 <= summary["quadrant_accuracy"]["mean"] <= 1.0
+    assert meta["feature_version"] and meta["normalisation"]["mean"]
+    clip = sorted((shared / "audio").iterdir())[0]
+    result = run("--model", os.fspath(out), "classify", "--json", os.fspath(clip))
+    assert result.returncode == 0 and json.loads(result.stdout)["status"] == "ok"

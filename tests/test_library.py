@@ -1,0 +1,98 @@
+"""The SQLite library: WAL, recorded migrations with a backup, exact paths, corrections."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import text
+
+from ver_desktop.core.bundle import Prediction
+from ver_desktop.core.extract import Extracted
+from ver_desktop.core.library import FileStat, Library, migrations
+
+MODEL = ("test-model", "1")
+
+
+def prediction(quadrant: str = "PV-PA", octant: str = "happy") -> Prediction:
+    return Prediction(quadrant, octant, {"PV-PA": 0.7, "NV-PA": 0.1, "NV-NA": 0.1, "PV-NA": 0.1},
+                      dict.fromkeys(("happy", "aroused", "tensed", "frustrated", "miserable",
+                                     "tired", "sleepy", "pleased"), 0.125), 0.5, 0.4)
+
+
+def extracted(path: str) -> Extracted:
+    return Extracted(path, np.zeros((10, 26), np.float32), 5.0, 35.0, 60.0, 0)
+
+
+def test_new_database_is_wal_and_stamped(tmp_path: Path) -> None:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    with library.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        versions = connection.execute(text("SELECT version FROM schema_migrations")).all()
+    assert [v for (v,) in versions] == [m[0] for m in migrations.MIGRATIONS]
+
+
+def test_pending_migration_backs_up_then_applies(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "lib.sqlite3"
+    Library.at(database).close()
+
+    def add_column(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.execute(text("ALTER TABLE videos ADD COLUMN rating INTEGER"))
+
+    monkeypatch.setattr(migrations, "MIGRATIONS",
+                        (*migrations.MIGRATIONS, (2, "add rating", add_column)))
+    monkeypatch.setattr(migrations, "LATEST", 2)
+    library = Library.at(database)
+    backups = list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as old:
+        assert old.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (1,)
+    with library.engine.connect() as connection:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(videos)"))]
+        assert "rating" in columns
+
+
+def test_paths_that_are_not_utf8_round_trip(tmp_path: Path) -> None:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    weird = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"\xff\xfe clip.mp4"))
+    plan = library.plan_scan([os.fspath(tmp_path)], [FileStat(weird, 10, 1)], MODEL)
+    assert [path for _, path in plan.to_analyse] == [weird]
+    assert library.video_id(weird) is not None
+    row = library.videos(MODEL)[0]
+    assert row.path == weird and "\ufffd" in row.name
+
+
+def test_correction_wins_and_survives_new_analyses(tmp_path: Path) -> None:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    path = os.fspath(tmp_path / "a.mp4")
+    plan = library.plan_scan([os.fspath(tmp_path)], [FileStat(path, 10, 1)], MODEL)
+    video_id = plan.to_analyse[0][0]
+    library.record([(video_id, extracted(path), prediction())], [], MODEL)
+    library.set_user_label(video_id, octant="tired")
+    library.record([(video_id, extracted(path), prediction("PV-PA", "aroused"))], [], MODEL)
+    library.record([(video_id, extracted(path), prediction())], [], ("test-model", "2"))
+    for model in (MODEL, ("test-model", "2")):
+        row = library.videos(model)[0]
+        assert (row.quadrant, row.octant, row.corrected) == ("NV-NA", "tired", True)
+    assert [r.id for r in library.videos(MODEL, quadrant="NV-NA")] == [video_id]
+    assert library.videos(MODEL, quadrant="PV-PA") == []
+
+
+def test_plan_marks_changed_unchanged_missing_and_model_upgrades(tmp_path: Path) -> None:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    root = os.fspath(tmp_path)
+    a, b = os.path.join(root, "a.mp4"), os.path.join(root, "b.mp4")
+    plan = library.plan_scan([root], [FileStat(a, 1, 1), FileStat(b, 1, 1)], MODEL)
+    library.record([(i, extracted(p), prediction()) for i, p in plan.to_analyse], [], MODEL)
+    plan = library.plan_scan([root], [FileStat(a, 1, 1), FileStat(b, 2, 2)], MODEL)
+    assert (plan.unchanged, plan.changed, [p for _, p in plan.to_analyse]) == (1, 1, [b])
+    library.record([(i, extracted(p), prediction()) for i, p in plan.to_analyse], [], MODEL)
+    plan = library.plan_scan([root], [FileStat(a, 1, 1)], MODEL)
+    assert plan.missing == 1 and plan.to_analyse == []
+    assert {r.status for r in library.videos(MODEL)} == {"ok", "missing"}
+    plan = library.plan_scan([root], [FileStat(a, 1, 1)], ("test-model", "2"))
+    assert [p for _, p in plan.to_analyse] == [a]

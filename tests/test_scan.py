@@ -1,0 +1,179 @@
+"""Scanning folders end to end: real files, real worker processes, the real bundled model,
+a real SQLite file. Broken files end with reasons; nothing stops the scan."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import crashy
+import mediagen
+import pytest
+from conftest import EXPECTED, require_4q
+
+from ver_desktop.core.bundle import Classifier
+from ver_desktop.core.library import Library
+from ver_desktop.core.pool import CRASH_REASON, run_inline
+from ver_desktop.core.scan import Scanner
+
+
+@pytest.fixture
+def collection(tmp_path: Path, media_files: dict[str, Path]) -> Path:
+    """A folder tree holding every generated case, one level nested."""
+    root = tmp_path / "videos"
+    (root / "nested").mkdir(parents=True)
+    for i, (_name, path) in enumerate(sorted(media_files.items())):
+        target = root / ("nested" if i % 2 else "") / os.path.basename(os.fsencode(path))
+        shutil.copyfile(path, os.fsdecode(target))
+    return root
+
+
+def states(library: Library, classifier: Classifier) -> dict[str, str]:
+    rows = library.videos((classifier.info.name, classifier.info.version))
+    result = {}
+    for row in rows:
+        key = "non_utf8" if "\ufffd" in row.name else row.name
+        result[key] = "ok" if row.status == "ok" else (row.error_reason or row.status)
+    return result
+
+
+def test_scan_records_every_file_with_its_state(collection: Path, data_dir: Path,
+                                                classifier: Classifier) -> None:
+    library = Library.at(data_dir / "lib.sqlite3")
+    summary = Scanner(library, classifier, workers=2).scan([os.fspath(collection)])
+    assert summary.new == len(EXPECTED) and not summary.cancelled
+    found = states(library, classifier)
+    assert set(found) == set(EXPECTED)
+    for name, expected in EXPECTED.items():
+        if expected == "ok":
+            assert found[name] == "ok", name
+        else:
+            assert found[name] != "ok" and "Traceback" not in found[name], name
+    failed_kinds = {os.path.basename(p): kind for p, kind, _ in summary.failed}
+    assert failed_kinds == {n: k for n, k in EXPECTED.items() if k != "ok"}
+    ok_rows = library.videos((classifier.info.name, classifier.info.version), status="ok")
+    for row in ok_rows:
+        assert row.quadrant is not None and row.octant is not None and row.segment is not None
+        assert 0.0 <= row.confidence <= 1.0  # type: ignore[operator]
+
+
+def test_rescan_is_incremental(collection: Path, data_dir: Path,
+                               classifier: Classifier) -> None:
+    library = Library.at(data_dir / "lib.sqlite3")
+    scanner = Scanner(library, classifier, workers=2)
+    scanner.scan([os.fspath(collection)])
+    again = scanner.scan([os.fspath(collection)])
+    ok = sum(1 for v in EXPECTED.values() if v == "ok")
+    assert (again.new, again.analysed, again.unchanged) == (0, 0, ok)
+    assert again.skipped_failed == len(EXPECTED) - ok
+    changed = collection / "music.mp4"
+    changed.write_bytes(mediagen.write_media(collection / "tmp.mp4",
+                                             mediagen.music(35.0, seed=9)).read_bytes())
+    os.remove(collection / "tmp.mp4")
+    os.remove(collection / "nested" / "music.mkv")
+    third = scanner.scan([os.fspath(collection)])
+    assert (third.changed, third.analysed, third.missing) == (1, 1, 1)
+    rows = {r.name: r.status for r in library.videos(
+        (classifier.info.name, classifier.info.version))}
+    assert rows["music.mkv"] == "missing" and rows["music.mp4"] == "ok"
+
+
+def test_user_correction_survives_rescans(collection: Path, data_dir: Path,
+                                          classifier: Classifier) -> None:
+    library = Library.at(data_dir / "lib.sqlite3")
+    scanner = Scanner(library, classifier, workers=2)
+    scanner.scan([os.fspath(collection)])
+    path = os.fspath(collection / "music.mp4")
+    video_id = library.video_id(path)
+    assert video_id is not None
+    library.set_user_label(video_id, octant="sleepy")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # "changed" on disk
+    scanner.scan([os.fspath(collection)], retry_failed=True)
+    row = next(r for r in library.videos((classifier.info.name, classifier.info.version))
+               if r.id == video_id)
+    assert (row.quadrant, row.octant, row.corrected) == ("PV-NA", "sleepy", True)
+
+
+def test_a_worker_killed_by_a_signal_costs_one_file(collection: Path, data_dir: Path,
+                                                    classifier: Classifier) -> None:
+    shutil.copyfile(collection / "music.mp4", collection / "crash_me.mp4")
+    library = Library.at(data_dir / "lib.sqlite3")
+    scanner = Scanner(library, classifier, workers=2, task=crashy.extract_or_die)
+    summary = scanner.scan([os.fspath(collection)])
+    crashed = [(os.path.basename(p), k, r) for p, k, r in summary.failed if k == "crashed"]
+    assert crashed == [("crash_me.mp4", "crashed", CRASH_REASON)]
+    found = states(library, classifier)
+    assert all(found[name] == "ok" for name, state in EXPECTED.items() if state == "ok")
+
+
+def test_cancel_stops_early_and_the_next_scan_resumes(collection: Path, data_dir: Path,
+                                                      classifier: Classifier) -> None:
+    library = Library.at(data_dir / "lib.sqlite3")
+    scanner = Scanner(library, classifier, workers=1, factory=run_inline, batch_size=1)
+    seen: list[str] = []
+    summary = scanner.scan([os.fspath(collection)], progress=lambda p: seen.append(p.path),
+                           cancelled=lambda: len(seen) >= 3)
+    assert summary.cancelled and len(seen) == 3
+    pending = library.videos((classifier.info.name, classifier.info.version), status="pending")
+    assert len(pending) == len(EXPECTED) - 3
+    resumed = scanner.scan([os.fspath(collection)])
+    assert resumed.analysed + len(resumed.failed) == len(EXPECTED) - 3
+    assert library.videos((classifier.info.name, classifier.info.version),
+                          status="pending") == []
+
+
+def test_killed_scan_leaves_a_consistent_library(tmp_path: Path, data_dir: Path,
+                                                 classifier: Classifier) -> None:
+    """SIGKILL the CLI mid-scan, then check integrity and that a rescan finishes the job."""
+    root = tmp_path / "many"
+    root.mkdir()
+    source = mediagen.write_media(root / "clip000.mkv", mediagen.music(20.0, seed=1))
+    for i in range(1, 30):
+        shutil.copyfile(source, root / f"clip{i:03d}.mkv")
+    command = [sys.executable, "-m", "ver_desktop", "--workers", "2", "scan", os.fspath(root)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = data_dir / "library.sqlite3"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _count(database, "analyses") < 3:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    done = _count(database, "analyses")
+    assert 3 <= done < 30
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        states = dict(connection.execute("SELECT status, COUNT(*) FROM videos GROUP BY status"))
+    assert states.get("ok", 0) == done and states.get("ok", 0) + states.get("pending", 0) == 30
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "30 analysed" not in result.stdout and f"{30 - done} analysed" in result.stdout
+    assert _count(database, "analyses") == 30
+
+
+def _count(database: Path, table: str) -> int:
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database, timeout=5) as connection:
+            return int(connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_real_4q_clips_scan_end_to_end(tmp_path: Path, data_dir: Path,
+                                       classifier: Classifier) -> None:
+    shared = require_4q()
+    root = tmp_path / "clips"
+    root.mkdir()
+    for clip in sorted((shared / "audio").iterdir())[:6]:
+        os.symlink(clip, root / clip.name)
+    library = Library.at(data_dir / "lib.sqlite3")
+    summary = Scanner(library, classifier, workers=2).scan([os.fspath(root)])
+    assert summary.analysed == 6 and summary.failed == []
+    rows = library.videos((classifier.info.name, classifier.info.version))
+    assert all(r.status == "ok" and r.quadrant for r in rows)
