@@ -27,9 +27,9 @@ def collection(tmp_path: Path, media_files: dict[str, Path]) -> Path:
     """A folder tree holding every generated case, one level nested."""
     root = tmp_path / "videos"
     (root / "nested").mkdir(parents=True)
-    for i, (_name, path) in enumerate(sorted(media_files.items())):
-        target = root / ("nested" if i % 2 else "") / os.path.basename(os.fsencode(path))
-        shutil.copyfile(path, os.fsdecode(target))
+    for i, (name, path) in enumerate(sorted(media_files.items())):
+        folder = root / "nested" if i % 2 and not name.startswith("music") else root
+        shutil.copyfile(path, os.path.join(folder, os.path.basename(path)))
     return root
 
 
@@ -75,7 +75,7 @@ def test_rescan_is_incremental(collection: Path, data_dir: Path,
     changed.write_bytes(mediagen.write_media(collection / "tmp.mp4",
                                              mediagen.music(35.0, seed=9)).read_bytes())
     os.remove(collection / "tmp.mp4")
-    os.remove(collection / "nested" / "music.mkv")
+    os.remove(collection / "music.mkv")
     third = scanner.scan([os.fspath(collection)])
     assert (third.changed, third.analysed, third.missing) == (1, 1, 1)
     rows = {r.name: r.status for r in library.videos(
@@ -118,11 +118,12 @@ def test_cancel_stops_early_and_the_next_scan_resumes(collection: Path, data_dir
     seen: list[str] = []
     summary = scanner.scan([os.fspath(collection)], progress=lambda p: seen.append(p.path),
                            cancelled=lambda: len(seen) >= 3)
-    assert summary.cancelled and len(seen) == 3
+    # Files already handed to a worker still finish; nothing else starts.
+    assert summary.cancelled and 3 <= len(seen) <= 4
     pending = library.videos((classifier.info.name, classifier.info.version), status="pending")
-    assert len(pending) == len(EXPECTED) - 3
+    assert len(pending) == len(EXPECTED) - len(seen)
     resumed = scanner.scan([os.fspath(collection)])
-    assert resumed.analysed + len(resumed.failed) == len(EXPECTED) - 3
+    assert resumed.analysed + len(resumed.failed) == len(EXPECTED) - len(seen)
     assert library.videos((classifier.info.name, classifier.info.version),
                           status="pending") == []
 

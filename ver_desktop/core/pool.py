@@ -67,7 +67,10 @@ def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], b
             run.fill()
             yield from run.collect()
     finally:
-        run.executor.shutdown(wait=False, cancel_futures=True)
+        # Waiting for idle workers is quick and avoids races at interpreter exit; on
+        # cancel, do not wait for the files in progress.
+        finished = not run.has_work()
+        run.executor.shutdown(wait=finished, cancel_futures=True)
 
 
 class _Run:

@@ -15,9 +15,7 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
     started = time.perf_counter()
     cache = FeatureCache(cache_root / "features")
     data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
-                        progress=_extraction_progress)
-    if args.limit:
-        data = data.subset(_first(len(data.examples), args.limit))
+                        progress=_extraction_progress, limit=args.limit)
     print(f"{len(data.examples)} labelled files with features "
           f"({time.perf_counter() - started:.0f} s)", flush=True)
     config = TrainConfig(epochs=args.epochs, network={"hidden": args.hidden, "pool": args.pool,
@@ -45,14 +43,6 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
                        training=training, metrics=metrics)
     print(f"wrote {info.tag} to {args.out} ({time.perf_counter() - started:.0f} s)")
     return 0
-
-
-def _first(count: int, limit: int):  # type: ignore[no-untyped-def]
-    import numpy as np
-
-    mask = np.zeros(count, bool)
-    mask[:limit] = True
-    return mask
 
 
 def _extraction_progress(done: int, total: int, _path: str) -> None:

@@ -101,9 +101,11 @@ class FeatureCache:
 
 
 def load_dataset(labels_csv: Path, audio_dir: Path, cache: FeatureCache, *,
-                 workers: int | None = None, progress: Progress | None = None) -> Dataset:
-    """Examples with features; only files missing from the cache are decoded."""
-    examples = read_labels(labels_csv, audio_dir)
+                 workers: int | None = None, progress: Progress | None = None,
+                 limit: int | None = None) -> Dataset:
+    """Examples with features (the first `limit` rows if given); only files missing from
+    the cache are decoded."""
+    examples = read_labels(labels_csv, audio_dir)[:limit]
     found = {e.path: cache.get(e.path) for e in examples}
     missing = [os.fspath(p) for p, f in found.items() if f is None]
     for done, outcome in enumerate(extract_all(missing, workers=workers or default_workers(),
