@@ -17,6 +17,12 @@ FORMATS: dict[str, tuple[str | None, str, int]] = {
     ".webm": ("libvpx-vp9", "libopus", 48_000),
     ".avi": ("mpeg4", "libmp3lame", 44_100),
     ".mov": ("libx264", "aac", 48_000),
+    ".m4v": ("libx264", "aac", 44_100),
+    ".ts": ("mpeg2video", "mp2", 48_000),
+    ".mpg": ("mpeg1video", "mp2", 44_100),
+    ".flv": ("flv", "libmp3lame", 44_100),
+    ".wmv": ("wmv2", "wmav2", 44_100),
+    ".ogg": (None, "libopus", 48_000),
     ".mp3": (None, "libmp3lame", 44_100),
     ".flac": (None, "flac", 44_100),
     ".opus": (None, "libopus", 48_000),
@@ -65,13 +71,16 @@ def write_media(path: str | os.PathLike[str], samples: np.ndarray | None, *,
     path = Path(path)
     suffix = fmt or path.suffix.lower()
     vcodec, acodec, arate = FORMATS[suffix]
-    options = {"movflags": "faststart"} if suffix in (".mp4", ".mov", ".m4a") else {}
+    options = {"movflags": "faststart"} if suffix in (".mp4", ".mov", ".m4a", ".m4v") else {}
     seconds = len(samples) / rate if samples is not None else 4.0
-    fmt_name = {".mkv": "matroska", ".opus": "ogg", ".m4a": "ipod"}.get(suffix, suffix.lstrip("."))
+    fmt_name = {".mkv": "matroska", ".opus": "ogg", ".m4a": "ipod", ".m4v": "mp4",
+                ".ts": "mpegts", ".mpg": "mpeg", ".wmv": "asf"}.get(suffix, suffix.lstrip("."))
     with av.open(os.fspath(path), mode="w", format=fmt_name, options=options) as out:
         vstream = _video_stream(out, vcodec) if video and vcodec else None
         astream = out.add_stream(acodec, rate=arate, layout="mono") if samples is not None \
             else None
+        if astream is not None:
+            astream.bit_rate = 96_000  # some encoders (wmav2) refuse to open without one
         if astream is not None and samples is not None:
             _encode_audio(out, astream, _resample(samples, rate, arate), arate)
         if vstream is not None:
@@ -79,19 +88,22 @@ def write_media(path: str | os.PathLike[str], samples: np.ndarray | None, *,
     return path
 
 
+FPS = 25  # MPEG-1/2 accept only standard frame rates
+
+
 def _video_stream(out: av.container.OutputContainer, codec: str) -> av.video.stream.VideoStream:
-    stream = out.add_stream(codec, rate=5)
+    stream = out.add_stream(codec, rate=FPS)
     stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
     return stream
 
 
 def _encode_video(out: av.container.OutputContainer, stream: av.video.stream.VideoStream,
                   seconds: float) -> None:
-    for i in range(max(1, int(seconds * 5))):
+    for i in range(max(1, int(seconds * FPS))):
         image = np.full((48, 64, 3), (i * 7) % 255, np.uint8)
         frame = av.VideoFrame.from_ndarray(image, format="rgb24")
         frame.pts = i
-        frame.time_base = Fraction(1, 5)
+        frame.time_base = Fraction(1, FPS)
         out.mux(stream.encode(frame))
     out.mux(stream.encode(None))
 

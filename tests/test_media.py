@@ -29,7 +29,8 @@ def test_each_file_ends_in_its_stated_state(media_files: dict[str, Path], name: 
         assert segment.rate == 44_100
 
 
-@pytest.mark.parametrize("suffix", [".mp3", ".flac", ".opus", ".wav", ".m4a", ".mov"])
+@pytest.mark.parametrize("suffix", [".mp3", ".flac", ".opus", ".ogg", ".wav", ".m4a", ".mov",
+                                    ".m4v", ".ts", ".mpg", ".flv", ".wmv"])
 def test_audio_files_and_more_containers_decode(tmp_path: Path, suffix: str) -> None:
     path = mediagen.write_media(tmp_path / f"clip{suffix}", mediagen.music(8.0, seed=3))
     segment = media.load_segment(path)

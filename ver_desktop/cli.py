@@ -213,8 +213,10 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
     print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
           f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
-          f"{summary.missing} missing, {summary.skipped_failed} failed before (skipped; "
-          "--retry-failed to try again)")
+          f"{summary.missing} missing")
+    if summary.skipped_failed:
+        print(f"  {summary.skipped_failed} file(s) failed in an earlier scan and were skipped "
+              "(--retry-failed tries them again)")
     for path, kind, reason in summary.failed:
         print(f"  failed: {_printable(path)}: {reason} [{kind}]")
     for folder in summary.unreadable_folders:
