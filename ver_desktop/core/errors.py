@@ -14,6 +14,7 @@ class ErrorKind(StrEnum):
     TOO_SHORT = "too_short"
     SILENT = "silent"
     CRASHED = "crashed"
+    TIMED_OUT = "timed_out"
     INTERNAL = "internal"
 
 

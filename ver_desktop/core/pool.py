@@ -1,16 +1,20 @@
-"""Run `extract` over many paths in worker processes, surviving workers that die.
+"""Run `extract` over many paths in worker processes, surviving workers that die or hang.
 
 A worker killed by a signal (a decoder crash on a hostile file) breaks a
 `ProcessPoolExecutor` and fails every task in flight. The tasks that were in flight become
 suspects and run again one at a time in a fresh pool: the one that breaks a pool on its
-own is recorded as crashed, the others complete normally.
+own is recorded as crashed, the others complete normally. A pool in which nothing finishes
+for `stall_seconds` (a decoder stuck on a file or a dead network drive) is killed and
+handled the same way; a suspect that stalls on its own is recorded as timed out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -21,6 +25,7 @@ from ver_desktop.core.extract import Failed, Outcome, extract, quiet_worker_thre
 
 ExecutorFactory = Callable[[int], Executor]
 CRASH_REASON = "the decoder crashed on this file (its worker process died)"
+STALL_SECONDS = 120.0  # a file normally takes well under a second; see module docstring
 
 
 def default_workers() -> int:
@@ -58,10 +63,11 @@ Task = Callable[[str], Outcome]
 
 
 def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], bool],
-                factory: ExecutorFactory = spawn_pool, task: Task = extract) -> Iterator[Outcome]:
+                factory: ExecutorFactory = spawn_pool, task: Task = extract,
+                stall_seconds: float = STALL_SECONDS) -> Iterator[Outcome]:
     """Yield one outcome per path, in completion order, until done or cancelled.
     `task` must be importable by name in a fresh process (spawn)."""
-    run = _Run(deque(paths), workers, factory, task)
+    run = _Run(deque(paths), workers, factory, task, stall_seconds)
     try:
         while run.has_work() and not cancelled():
             run.fill()
@@ -75,9 +81,11 @@ def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], b
 
 class _Run:
     def __init__(self, pending: deque[str], workers: int, factory: ExecutorFactory,
-                 task: Task) -> None:
+                 task: Task, stall_seconds: float) -> None:
         self.pending = pending
         self.task = task
+        self.stall_seconds = stall_seconds
+        self.last_progress = time.monotonic()
         self.suspects: deque[str] = deque()
         self.solo: str | None = None  # a suspect running alone
         self.workers = workers
@@ -110,19 +118,34 @@ class _Run:
                 yield future.result()
             except BrokenProcessPool:
                 broken.append(path)
+            except Exception as exc:  # the result could not come back (pickling, ...)
+                yield Failed(path, ErrorKind.INTERNAL, f"the worker failed: {exc!r}")
         if broken:
-            yield from self._recover(broken)
+            yield from self._restart(broken, ErrorKind.CRASHED, CRASH_REASON)
         elif done:
             self.solo = None
+            self.last_progress = time.monotonic()
+        elif self.in_flight and time.monotonic() - self.last_progress > self.stall_seconds:
+            _kill_workers(self.executor)
+            reason = f"reading the file took over {self.stall_seconds:.0f} s; stopped"
+            yield from self._restart([], ErrorKind.TIMED_OUT, reason)
 
-    def _recover(self, broken: list[str]) -> Iterator[Outcome]:
-        """A worker died: blame the file if it ran alone, else retry everyone alone."""
+    def _restart(self, broken: list[str], kind: ErrorKind, reason: str) -> Iterator[Outcome]:
+        """The pool is gone: blame the file if it ran alone, else retry everyone alone."""
         broken.extend(self.in_flight.values())
         self.in_flight.clear()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self.factory(self.workers)
+        self.last_progress = time.monotonic()
         if self.solo is not None and broken == [self.solo]:
-            yield Failed(self.solo, ErrorKind.CRASHED, CRASH_REASON)
+            yield Failed(self.solo, kind, reason)
         else:
             self.suspects.extend(p for p in broken if p not in self.suspects)
         self.solo = None
+
+
+def _kill_workers(executor: Executor) -> None:
+    """Kill a process pool's workers (stuck in native code, they ignore anything gentler)."""
+    for process in list(getattr(executor, "_processes", {}).values()):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
