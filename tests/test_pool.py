@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import crashy
+
 from ver_desktop.core.extract import Extracted, Failed
 from ver_desktop.core.pool import CRASH_REASON, extract_all
 
