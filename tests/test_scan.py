@@ -142,8 +142,10 @@ def test_killed_scan_leaves_a_consistent_library(tmp_path: Path, data_dir: Path,
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and _count(database, "analyses") < 3:
         time.sleep(0.05)
+    workers = _children(process.pid)
     process.kill()
     process.wait()
+    assert workers and _all_gone(workers), "worker processes outlived their killed parent"
     done = _count(database, "analyses")
     assert 3 <= done < 30
     with sqlite3.connect(database) as connection:
@@ -154,6 +156,35 @@ def test_killed_scan_leaves_a_consistent_library(tmp_path: Path, data_dir: Path,
     assert result.returncode == 0, result.stderr
     assert "30 analysed" not in result.stdout and f"{30 - done} analysed" in result.stdout
     assert _count(database, "analyses") == 30
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _all_gone(pids: list[int], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in pids):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
 
 
 def _count(database: Path, table: str) -> int:

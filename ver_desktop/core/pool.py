@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,12 +37,21 @@ def spawn_pool(workers: int) -> Executor:
     """A process pool started with `spawn`: safe beside Qt and other threads."""
     quiet_worker_threads()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_interrupts)
+                               initializer=_worker_init)
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C goes to the parent, which stops the scan cleanly; workers must not die of it."""
+def _worker_init() -> None:
+    """Ctrl-C goes to the parent, which stops the scan cleanly; workers must not die of it.
+    A worker whose parent was killed outright exits instead of idling forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def run_inline(workers: int) -> Executor:
