@@ -34,16 +34,22 @@ def default_workers() -> int:
 
 
 def spawn_pool(workers: int) -> Executor:
-    """A process pool started with `spawn`: safe beside Qt and other threads."""
+    """A process pool started with `spawn`: safe beside Qt and other threads. Its workers
+    start (and import what they need) at once, while the caller does other work."""
     quiet_worker_threads()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init)
+    for _ in range(workers):
+        pool.submit(os.getpid)
+    return pool
 
 
 def _worker_init() -> None:
     """Ctrl-C goes to the parent, which stops the scan cleanly; workers must not die of it.
     A worker whose parent was killed outright exits instead of idling forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import ver_desktop.core.extract  # noqa: F401  (numpy, scipy, av: load before work arrives)
+
     parent = os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
 

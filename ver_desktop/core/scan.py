@@ -12,6 +12,7 @@ import os
 import stat as statmod
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +114,7 @@ class Scanner:
              cancelled: Callable[[], bool] = lambda: False,
              retry_failed: bool = False) -> ScanSummary:
         started = time.perf_counter()
+        factory = _prestarted(self.factory, self.workers)  # workers boot during discovery
         roots = [os.path.abspath(r) for r in roots]
         found, unreadable = discover(roots)
         plan = self.library.plan_scan(roots, found, self.model, retry_failed=retry_failed)
@@ -122,7 +124,7 @@ class Scanner:
         ids = {path: video_id for video_id, path in plan.to_analyse}
         writer = _BatchWriter(self, ids, summary)
         outcomes = extract_all([p for _, p in plan.to_analyse], workers=self.workers,
-                               cancelled=cancelled, factory=self.factory, task=self.task)
+                               cancelled=cancelled, factory=factory, task=self.task)
         for done, outcome in enumerate(outcomes, start=1):
             writer.add(outcome)
             if progress:
@@ -132,6 +134,17 @@ class Scanner:
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary
+
+
+def _prestarted(factory: ExecutorFactory, workers: int) -> ExecutorFactory:
+    """A factory whose first executor already exists; later calls (after a crash) make new
+    ones."""
+    ready = [factory(workers)]
+
+    def make(count: int) -> Executor:
+        return ready.pop() if ready else factory(count)
+
+    return make
 
 
 class _BatchWriter:
