@@ -81,6 +81,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--cv", action=argparse.BooleanOptionalAction, default=True,
                        help="run 10-fold artist-grouped cross-validation first")
     train.add_argument("--limit", type=int, help="use only the first N labelled files")
+    experiment = commands.add_parser(
+        "experiment", help="reproduce the paper's grid with cross-validation, write the report")
+    experiment.add_argument("--audio", required=True, type=Path)
+    experiment.add_argument("--labels", required=True, type=Path)
+    experiment.add_argument("--results", type=Path,
+                            help="where per-fold results are kept (default: data dir)")
+    experiment.add_argument("--report", type=Path, default=Path("docs/reproduction.md"))
+    experiment.add_argument("--epochs", type=int, default=100)
+    experiment.add_argument("--pool", type=int, default=8, help="frames averaged per step")
+    experiment.add_argument("--classes", type=int, nargs="+", choices=(4, 8), default=[4, 8])
+    experiment.add_argument("--hidden", type=int, nargs="+", default=[40, 80, 120])
+    experiment.add_argument("--losses", nargs="+", choices=("hmse", "ce"),
+                            default=["hmse", "ce"])
+    experiment.add_argument("--folds", type=int, nargs="+", help="default: all")
+    experiment.add_argument("--report-only", action="store_true",
+                            help="rewrite the report from stored results; train nothing")
     return parser
 
 
@@ -93,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
-                "train": cmd_train}
+                "train": cmd_train, "experiment": cmd_experiment}
     try:
         return handlers[args.command](args)
     except SetupError as exc:
@@ -339,3 +355,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if not args.labels.is_file() or not args.audio.is_dir():
         raise SetupError("--labels must be a CSV file and --audio a folder")
     return run_training(args, paths.cache_dir(paths.data_dir(args.data_dir)))
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    from ver_desktop.training.command import run_experiment
+
+    if not args.labels.is_file() or not args.audio.is_dir():
+        raise SetupError("--labels must be a CSV file and --audio a folder")
+    data = paths.data_dir(args.data_dir)
+    return run_experiment(args, paths.cache_dir(data), args.results or data / "experiments")

@@ -140,10 +140,7 @@ class Classifier:
         """One prediction per (frames, features) array. Sequences of equal length run as one
         batch; the result does not depend on what else is in the call."""
         results: list[Prediction | None] = [None] * len(sequences)
-        by_length: dict[int, list[int]] = {}
-        for index, seq in enumerate(sequences):
-            by_length.setdefault(len(seq), []).append(index)
-        for indices in by_length.values():
+        for indices in indices_by_length(sequences):
             batch = np.stack([sequences[i] for i in indices]).astype(np.float32)
             for index, prediction in zip(indices, self._run(batch), strict=True):
                 results[index] = prediction
@@ -155,6 +152,15 @@ class Classifier:
         quadrant_p = _softmax(quadrant_logits)
         octant_p = _softmax(octant_logits)
         return [_prediction(q, o, v) for q, o, v in zip(quadrant_p, octant_p, va, strict=True)]
+
+
+def indices_by_length(sequences: list[np.ndarray]) -> list[list[int]]:
+    """Indices of sequences grouped by length: each group runs as one batch without padding,
+    so no result depends on what else is in the batch."""
+    groups: dict[int, list[int]] = {}
+    for index, seq in enumerate(sequences):
+        groups.setdefault(len(seq), []).append(index)
+    return list(groups.values())
 
 
 def load_classifier(path: str | os.PathLike[str], *, threads: int = 1) -> Classifier:

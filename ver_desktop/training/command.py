@@ -6,9 +6,17 @@ import argparse
 import time
 from pathlib import Path
 
+from ver_desktop.training.baseline import run_baseline
 from ver_desktop.training.dataset import FeatureCache, load_dataset
+from ver_desktop.training.experiment import (
+    DataSpec,
+    PaperConfig,
+    load_results,
+    run_grid,
+)
 from ver_desktop.training.export import save_bundle
 from ver_desktop.training.fit import TrainConfig, cross_validate, train
+from ver_desktop.training.report import write_report
 
 
 def run_training(args: argparse.Namespace, cache_root: Path) -> int:
@@ -52,3 +60,23 @@ def _extraction_progress(done: int, total: int, _path: str) -> None:
 
 def _print(message: str) -> None:
     print(message, flush=True)
+
+
+def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) -> int:
+    """Run (or resume) the paper's grid and rewrite the report from everything stored."""
+    cache = FeatureCache(cache_root / "features")
+    data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
+                        progress=_extraction_progress)
+    folds = args.folds or sorted(set(data.folds.tolist()))
+    configs = [PaperConfig(c, h, loss, args.epochs, args.pool) for c in args.classes
+               for loss in args.losses for h in args.hidden]
+    if not args.report_only:
+        spec = DataSpec(str(args.labels), str(args.audio), str(cache_root / "features"))
+        run_grid(configs, spec, results, folds=folds, workers=args.workers or 2, log=_print)
+    command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
+               f"--epochs {args.epochs} --pool {args.pool}")
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
+                 pool=args.pool, command=command)
+    _print(f"wrote {args.report}")
+    return 0

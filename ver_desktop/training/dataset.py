@@ -108,8 +108,9 @@ def load_dataset(labels_csv: Path, audio_dir: Path, cache: FeatureCache, *,
     examples = read_labels(labels_csv, audio_dir)[:limit]
     found = {e.path: cache.get(e.path) for e in examples}
     missing = [os.fspath(p) for p, f in found.items() if f is None]
-    for done, outcome in enumerate(extract_all(missing, workers=workers or default_workers(),
-                                               cancelled=lambda: False), start=1):
+    outcomes = extract_all(missing, workers=workers or default_workers(),
+                           cancelled=lambda: False) if missing else iter(())
+    for done, outcome in enumerate(outcomes, start=1):
         if isinstance(outcome, Extracted):
             cache.put(Path(outcome.path), outcome.features)
             found[Path(outcome.path)] = outcome.features

@@ -13,6 +13,7 @@ import torch
 from scipy.stats import spearmanr
 from torch.nn import functional
 
+from ver_desktop.core.bundle import indices_by_length
 from ver_desktop.training.dataset import Dataset
 from ver_desktop.training.network import EmotionLSTM, NetworkConfig
 
@@ -73,8 +74,8 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
     for epoch in range(config.epochs):
         model.train()
         total = 0.0
-        for batch in _batches(sequences, config.batch_size, rng):
-            x = torch.as_tensor(_crop_stack([sequences[i] for i in batch], rng))
+        for batch in length_batches(sequences, config.batch_size, rng):
+            x = torch.as_tensor(crop_stack([sequences[i] for i in batch], rng))
             index = torch.as_tensor(batch)
             loss = _loss(model(x), [t[index] for t in targets], config.va_weight)
             optimiser.zero_grad()
@@ -98,7 +99,8 @@ def _loss(outputs: tuple[torch.Tensor, ...], targets: list[torch.Tensor],
             + va_weight * functional.mse_loss(va, targets[2]))
 
 
-def _batches(sequences: list[np.ndarray], size: int, rng: np.random.Generator) -> list[list[int]]:
+def length_batches(sequences: list[np.ndarray], size: int,
+                   rng: np.random.Generator) -> list[list[int]]:
     """Batches of similar length (sorted with jitter), in random order."""
     lengths = np.array([len(s) for s in sequences], np.float64)
     order = np.argsort(lengths * rng.uniform(0.9, 1.1, len(lengths)))
@@ -107,7 +109,7 @@ def _batches(sequences: list[np.ndarray], size: int, rng: np.random.Generator) -
     return batches
 
 
-def _crop_stack(sequences: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+def crop_stack(sequences: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     """Crop every sequence to the shortest one at a random offset, then stack."""
     length = min(len(s) for s in sequences)
     crops = []
@@ -123,10 +125,7 @@ def predict(trained: Trained, features: list[np.ndarray]) -> dict[str, np.ndarra
     quadrant = np.zeros((len(features), 4), np.float32)
     octant = np.zeros((len(features), 8), np.float32)
     va = np.zeros((len(features), 2), np.float32)
-    by_length: dict[int, list[int]] = {}
-    for i, f in enumerate(features):
-        by_length.setdefault(len(f), []).append(i)
-    for indices in by_length.values():
+    for indices in indices_by_length(features):
         x = torch.as_tensor(np.stack([trained.normaliser.apply(features[i]) for i in indices]))
         q, o, v = trained.model(x)
         quadrant[indices] = torch.softmax(q, 1).numpy()

@@ -1,0 +1,46 @@
+"""The non-recurrent baseline: linear models on clip-level statistics of the frame features
+(mean, standard deviation and mean absolute frame-to-frame change of each feature),
+standardised with training-fold statistics only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.stats import spearmanr
+
+from ver_desktop.training.dataset import Dataset
+from ver_desktop.training.fit import macro_f1
+
+
+def clip_statistics(features: np.ndarray) -> np.ndarray:
+    delta = np.abs(np.diff(features, axis=0)).mean(axis=0)
+    return np.concatenate([features.mean(axis=0), features.std(axis=0), delta])
+
+
+def run_baseline(data: Dataset) -> list[dict[str, Any]]:
+    """Per fold: logistic regression (quadrant, octant) and ridge regression (V/A)."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    x_all = np.stack([clip_statistics(f) for f in data.features])
+    per_fold = []
+    for fold in sorted(set(data.folds.tolist())):
+        test = data.folds == fold
+        scaler = StandardScaler().fit(x_all[~test])
+        x_train, x_test = scaler.transform(x_all[~test]), scaler.transform(x_all[test])
+        result: dict[str, Any] = {"fold": fold}
+        for name, y in (("quadrant", data.quadrants), ("octant", data.octants)):
+            classes = 4 if name == "quadrant" else 8
+            model = LogisticRegression(max_iter=3000, C=0.1).fit(x_train, y[~test])
+            guess = model.predict(x_test)
+            result[f"{name}_accuracy"] = float(np.mean(guess == y[test]))
+            result[f"{name}_macro_f1"] = macro_f1(y[test], guess, classes)
+        va = data.va
+        ridge = Ridge(alpha=10.0).fit(x_train, va[~test])
+        predicted = ridge.predict(x_test)
+        for axis, column in (("valence", 0), ("arousal", 1)):
+            result[f"{axis}_spearman"] = float(spearmanr(va[test, column],
+                                                         predicted[:, column]).statistic)
+        per_fold.append(result)
+    return per_fold
