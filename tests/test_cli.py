@@ -124,3 +124,26 @@ def test_train_command_builds_a_bundle_that_classifies(tmp_path: Path, data_dir:
     clip = sorted((shared / "audio").iterdir())[0]
     result = run("--model", os.fspath(out), "classify", "--json", os.fspath(clip))
     assert result.returncode == 0 and json.loads(result.stdout)["status"] == "ok"
+
+
+def test_experiment_writes_the_reproduction_report(tmp_path: Path, data_dir: Path) -> None:
+    """A tiny run of the paper grid (one configuration, two folds, one epoch)."""
+    shared = require_4q()
+    report = tmp_path / "docs" / "reproduction.md"
+    result = run("--workers", "2", "experiment", "--audio", os.fspath(shared / "audio"),
+                 "--labels", os.fspath(shared / "labels.csv"), "--results",
+                 os.fspath(tmp_path / "results"), "--report", os.fspath(report),
+                 "--limit", "150", "--epochs", "1", "--classes", "4", "--hidden", "40",
+                 "--losses", "hmse", "--folds", "0", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = report.read_text()
+    assert "| 40 | 89.6 % | 1.039 | HMSE | 2 |" in text
+    assert "## Non-recurrent baseline" in text and "| 4 quadrants |" in text
+    assert (report.parent / "figures" / "reproduction_curves_4.png").stat().st_size > 1000
+    stored = list((tmp_path / "results" / "paper").glob("*/fold*.json"))
+    assert len(stored) == 2
+    again = run("experiment", "--audio", os.fspath(shared / "audio"), "--labels",
+                os.fspath(shared / "labels.csv"), "--results", os.fspath(tmp_path / "results"),
+                "--report", os.fspath(report), "--limit", "150", "--epochs", "1",
+                "--classes", "4", "--hidden", "40", "--losses", "hmse", "--folds", "0", "1")
+    assert "0 trainings to run (2 already done)" in again.stdout

@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--losses", nargs="+", choices=("hmse", "ce"),
                             default=["hmse", "ce"])
     experiment.add_argument("--folds", type=int, nargs="+", help="default: all")
+    experiment.add_argument("--limit", type=int, help="use only the first N labelled files")
     experiment.add_argument("--report-only", action="store_true",
                             help="rewrite the report from stored results; train nothing")
     return parser

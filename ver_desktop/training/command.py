@@ -66,15 +66,17 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
     """Run (or resume) the paper's grid and rewrite the report from everything stored."""
     cache = FeatureCache(cache_root / "features")
     data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
-                        progress=_extraction_progress)
+                        progress=_extraction_progress, limit=args.limit)
     folds = args.folds or sorted(set(data.folds.tolist()))
     configs = [PaperConfig(c, h, loss, args.epochs, args.pool) for c in args.classes
                for loss in args.losses for h in args.hidden]
     if not args.report_only:
-        spec = DataSpec(str(args.labels), str(args.audio), str(cache_root / "features"))
+        spec = DataSpec(str(args.labels), str(args.audio), str(cache_root / "features"),
+                        args.limit)
         run_grid(configs, spec, results, folds=folds, workers=args.workers or 2, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
-               f"--epochs {args.epochs} --pool {args.pool}")
+               f"--epochs {args.epochs} --pool {args.pool}"
+               + (f" --limit {args.limit}" if args.limit else ""))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
                  pool=args.pool, command=command)

@@ -49,9 +49,11 @@ class DataSpec:
     labels: str
     audio: str
     cache: str
+    limit: int | None = None
 
     def load(self) -> Dataset:
-        return load_dataset(Path(self.labels), Path(self.audio), FeatureCache(Path(self.cache)))
+        return load_dataset(Path(self.labels), Path(self.audio), FeatureCache(Path(self.cache)),
+                            limit=self.limit)
 
 
 def paper_grid(epochs: int, pool: int) -> list[PaperConfig]:

@@ -193,7 +193,8 @@ def _curve_figures(results: dict[str, list[dict[str, Any]]], epochs: int, pool: 
                     title=f"{classes} classes: loss")
         acc_ax.grid(alpha=0.3)
         loss_ax.grid(alpha=0.3)
-        acc_ax.legend(fontsize=8)
+        if acc_ax.get_legend_handles_labels()[0]:
+            acc_ax.legend(fontsize=8)
         fig.tight_layout()
         name = f"reproduction_curves_{classes}.png"
         fig.savefig(figures / name, dpi=110)
