@@ -246,6 +246,41 @@ def _agreement(segment: np.ndarray) -> tuple[float, str]:
     return correlations[worst], FEATURE_NAMES[worst]
 
 
+class CpuWatch:
+    """CPU time that other processes took on this machine while we measured (Linux)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.busy, self.own = _machine_busy_s(), _own_cpu_s()
+        self.wall_s = self.other_cpu_s = 0.0
+
+    def stop(self) -> None:
+        self.wall_s = time.perf_counter() - self.started
+        busy, own = _machine_busy_s() - self.busy, _own_cpu_s() - self.own
+        self.other_cpu_s = max(0.0, busy - own)
+
+
+def _machine_busy_s() -> float:
+    """Non-idle CPU seconds of the whole machine since boot, from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    busy = sum(ticks[:8]) - idle  # guest time is already inside user and nice
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu_s() -> float:
+    """User and system CPU of this process and of every descendant waited for."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 # -- driver ----------------------------------------------------------------------------------
 
 
@@ -270,6 +305,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     paths = [os.fspath(p) for p in generate(folder, args.files, args.seconds, args.workers)]
     decodes: list[DecodeRun] = []
     scans: list[ScanRun] = []
+    others = CpuWatch()
     for i in range(args.repeats):
         print(f"run {i + 1}/{args.repeats}: decode-only, then scan...", flush=True)
         decodes.append(isolated(measure_decode, paths, args.workers))
@@ -280,12 +316,14 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     print("features: ours against librosa...", flush=True)
     segments = [load_segment(p).samples for p in paths[:FEATURE_CLIPS]]
     features = time_features(segments)
+    others.stop()
     decode = max(decodes, key=lambda r: r.files_per_s)
     scan = max(scans, key=lambda r: r.files_per_s)
     ratio = scan.files_per_s / decode.files_per_s
     return {
         "files": args.files, "seconds_per_file": args.seconds, "workers": args.workers,
         "repeats": args.repeats, "cpu_count": os.cpu_count(),
+        "other_cpu_s": others.other_cpu_s, "measured_wall_s": others.wall_s,
         "model": read_bundle_info(args.model).tag,
         "decode_only_files_per_s": decode.files_per_s,
         "end_to_end_files_per_s": scan.files_per_s,
@@ -323,6 +361,8 @@ def report(f: dict[str, Any]) -> None:
 
     print(f"\n== scan benchmark: {f['files']} files x {f['seconds_per_file']:.0f} s, "
           f"{f['workers']} workers, {f['cpu_count']} CPUs, model {f['model']} ==")
+    print(f"  other processes used {f['other_cpu_s']:.1f} CPU-s during the "
+          f"{f['measured_wall_s']:.0f} s of measurements (well above 0: the figures are noisy)")
     print(f"{'throughput (best of ' + str(f['repeats']) + ')':<44}{'files/s':>10}   runs")
     print(f"  {'decode-only (load_segment, same windows)':<42}"
           f"{f['decode_only_files_per_s']:>10.2f}   {rates(f['decode_runs'])}")

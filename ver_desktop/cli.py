@@ -77,7 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, default=40)
     train.add_argument("--hidden", type=int, default=64)
     train.add_argument("--pool", type=int, default=4, help="frames averaged per LSTM step")
-    train.add_argument("--readout", choices=("last", "mean"), default="last")
+    train.add_argument("--readout", choices=("last", "mean", "attention"), default="last")
+    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--deltas", action="store_true", help="add step-to-step changes")
+    train.add_argument("--clip-stats", action="store_true",
+                       help="give the heads the clip's feature statistics too")
+    train.add_argument("--dropout", type=float, default=0.2)
+    train.add_argument("--gain-db", type=float, default=0.0,
+                       help="augment with random level changes of up to this many dB")
+    train.add_argument("--learning-rate", type=float, default=2e-3)
     train.add_argument("--cv", action=argparse.BooleanOptionalAction, default=True,
                        help="run 10-fold artist-grouped cross-validation first")
     train.add_argument("--limit", type=int, help="use only the first N labelled files")

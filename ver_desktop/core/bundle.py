@@ -128,6 +128,10 @@ class Classifier:
         norm = info.meta["normalisation"]
         self._mean = np.asarray(norm["mean"], np.float32)
         self._std = np.asarray(norm["std"], np.float32)
+        # Temperatures chosen by cross-validation make the probabilities honest.
+        calibration = info.meta.get("calibration") or {}
+        self._temperatures = (float(calibration.get("quadrant", 1.0)),
+                              float(calibration.get("octant", 1.0)))
         self._session = ort.InferenceSession(
             os.fspath(graph), sess_options=options, providers=["CPUExecutionProvider"]
         )
@@ -149,8 +153,8 @@ class Classifier:
     def _run(self, batch: np.ndarray) -> list[Prediction]:
         z = (batch - self._mean) / self._std
         quadrant_logits, octant_logits, va = self._session.run(None, {"features": z})
-        quadrant_p = _softmax(quadrant_logits)
-        octant_p = _softmax(octant_logits)
+        quadrant_p = _softmax(quadrant_logits / self._temperatures[0])
+        octant_p = _softmax(octant_logits / self._temperatures[1])
         return [_prediction(q, o, v) for q, o, v in zip(quadrant_p, octant_p, va, strict=True)]
 
 

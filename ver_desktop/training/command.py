@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import Any
 
 from ver_desktop.training.baseline import run_baseline
 from ver_desktop.training.dataset import FeatureCache, load_dataset
@@ -26,14 +27,17 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
                         progress=_extraction_progress, limit=args.limit)
     print(f"{len(data.examples)} labelled files with features "
           f"({time.perf_counter() - started:.0f} s)", flush=True)
-    config = TrainConfig(epochs=args.epochs, network={"hidden": args.hidden, "pool": args.pool,
-                                                      "readout": args.readout})
-    metrics: dict[str, object] = {}
+    network = {"hidden": args.hidden, "pool": args.pool, "readout": args.readout,
+               "bidirectional": args.bidirectional, "deltas": args.deltas,
+               "clip_stats": args.clip_stats, "dropout": args.dropout}
+    config = TrainConfig(epochs=args.epochs, learning_rate=args.learning_rate,
+                         gain_db=args.gain_db, network=network)
+    metrics: dict[str, Any] = {}
     folds = sorted(set(data.folds.tolist()))
     if args.cv and len(folds) > 1:
         print(f"cross-validation over {len(folds)} artist-grouped folds", flush=True)
         metrics["cross_validation"] = cross_validate(data, config, log=_print)
-        _print(f"mean over folds: {metrics['cross_validation']['summary']}")  # type: ignore[index]
+        _print(f"mean over folds: {metrics['cross_validation']['summary']}")
     trained = train(data, config, log=_print)
     training = {
         "data": f"{args.labels.name} + {args.audio} ({len(data.examples)} clips)",
@@ -47,8 +51,10 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
                 "arousal)",
         "final_fit_seconds": round(trained.seconds, 1),
     }
+    calibration = metrics.get("cross_validation", {}).get("calibration", {})
     info = save_bundle(trained, args.out, name=args.name, version=args.bundle_version,
-                       training=training, metrics=metrics)
+                       training=training, metrics=metrics,
+                       calibration={head: c["temperature"] for head, c in calibration.items()})
     print(f"wrote {info.tag} to {args.out} ({time.perf_counter() - started:.0f} s)")
     return 0
 

@@ -41,7 +41,8 @@ def _export(model: torch.nn.Module, example: torch.Tensor, buffer: io.BytesIO) -
 
 
 def save_bundle(trained: Trained, folder: Path, *, name: str, version: str,
-                training: dict[str, Any], metrics: dict[str, Any]) -> BundleInfo:
+                training: dict[str, Any], metrics: dict[str, Any],
+                calibration: dict[str, float] | None = None) -> BundleInfo:
     meta = {
         "name": name,
         "version": version,
@@ -51,6 +52,7 @@ def save_bundle(trained: Trained, folder: Path, *, name: str, version: str,
         "octant_rule": "most probable octant inside the predicted quadrant",
         "normalisation": {"mean": trained.normaliser.mean.tolist(),
                           "std": trained.normaliser.std.tolist()},
+        "calibration": calibration or {},
         "training": training,
         "metrics": metrics,
     }

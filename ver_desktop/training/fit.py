@@ -14,6 +14,7 @@ from scipy.stats import spearmanr
 from torch.nn import functional
 
 from ver_desktop.core.bundle import indices_by_length
+from ver_desktop.training.calibration import cross_validated as calibrate
 from ver_desktop.training.dataset import Dataset
 from ver_desktop.training.network import EmotionLSTM, NetworkConfig
 
@@ -27,6 +28,7 @@ class TrainConfig:
     learning_rate: float = 2e-3
     weight_decay: float = 1e-4
     va_weight: float = 0.5
+    gain_db: float = 0.0  # augmentation: random level change of up to +-gain_db per clip
     seed: int = 0
     network: dict[str, Any] = field(default_factory=dict)
 
@@ -75,9 +77,12 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
         model.train()
         total = 0.0
         for batch in length_batches(sequences, config.batch_size, rng):
-            x = torch.as_tensor(crop_stack([sequences[i] for i in batch], rng))
+            x = crop_stack([sequences[i] for i in batch], rng)
+            if config.gain_db:
+                x = _random_gain(x, normaliser, config.gain_db, rng)
             index = torch.as_tensor(batch)
-            loss = _loss(model(x), [t[index] for t in targets], config.va_weight)
+            loss = _loss(model(torch.as_tensor(x)), [t[index] for t in targets],
+                         config.va_weight)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -89,6 +94,21 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
             log(f"  epoch {epoch + 1}/{config.epochs}: loss {losses[-1]:.4f}")
     model.eval()
     return Trained(model, normaliser, time.perf_counter() - started, losses)
+
+
+RMS_COLUMN = 12  # FEATURE_NAMES.index("rms")
+
+
+def _random_gain(x: np.ndarray, normaliser: Normaliser, gain_db: float,
+                 rng: np.random.Generator) -> np.ndarray:
+    """A level change scales RMS and nothing else in the set (the MFCCs exclude c0 and the
+    spectral shape is scale-free), so only the z-scored RMS column moves."""
+    gain = 10 ** (rng.uniform(-gain_db, gain_db, size=(len(x), 1)) / 20)
+    mean, std = normaliser.mean[RMS_COLUMN], normaliser.std[RMS_COLUMN]
+    x = x.copy()
+    raw = x[:, :, RMS_COLUMN] * std + mean
+    x[:, :, RMS_COLUMN] = (raw * gain - mean) / std
+    return x
 
 
 def _loss(outputs: tuple[torch.Tensor, ...], targets: list[torch.Tensor],
@@ -145,7 +165,10 @@ def macro_f1(truth: np.ndarray, guess: np.ndarray, classes: int) -> float:
 
 
 def evaluate(trained: Trained, data: Dataset) -> dict[str, float]:
-    out = predict(trained, data.features)
+    return scores_of(predict(trained, data.features), data)
+
+
+def scores_of(out: dict[str, np.ndarray], data: Dataset) -> dict[str, float]:
     q_guess, o_guess = out["quadrant"].argmax(1), out["octant"].argmax(1)
     va = data.va
     return {
@@ -165,12 +188,20 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> float:
 
 def cross_validate(data: Dataset, config: TrainConfig, log: Log | None = None,
                    folds: list[int] | None = None) -> dict[str, Any]:
-    """Train on all folds but one, test on that one, for each fold (artist-grouped)."""
+    """Train on all folds but one, test on that one, for each fold (artist-grouped); then
+    choose probability temperatures from the out-of-fold predictions."""
     per_fold = []
+    held_out = np.zeros(len(data.examples), bool)
+    count = len(data.examples)
+    oof = {"quadrant": np.zeros((count, 4)), "octant": np.zeros((count, 8))}
     for fold in folds if folds is not None else sorted(set(data.folds.tolist())):
         test = data.folds == fold
         trained = train(data.subset(~test), config)
-        scores = evaluate(trained, data.subset(test))
+        out = predict(trained, data.subset(test).features)
+        for head in oof:
+            oof[head][test] = out[head]
+        held_out |= test
+        scores = scores_of(out, data.subset(test))
         scores["fold"] = fold
         scores["train_seconds"] = round(trained.seconds, 1)
         per_fold.append(scores)
@@ -178,7 +209,11 @@ def cross_validate(data: Dataset, config: TrainConfig, log: Log | None = None,
             log(f"fold {fold}: quadrant acc {scores['quadrant_accuracy']:.3f} "
                 f"F1 {scores['quadrant_macro_f1']:.3f}, octant F1 {scores['octant_macro_f1']:.3f}, "
                 f"({trained.seconds:.0f} s)")
-    return {"per_fold": per_fold, "summary": summarise(per_fold)}
+    calibration = {
+        head: calibrate(oof[head][held_out], labels[held_out], data.folds[held_out])
+        for head, labels in (("quadrant", data.quadrants), ("octant", data.octants))
+    }
+    return {"per_fold": per_fold, "summary": summarise(per_fold), "calibration": calibration}
 
 
 def summarise(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -1,9 +1,16 @@
-"""The paper's network: z-scored feature sequence -> one LSTM layer -> fully connected heads.
+"""The paper's network and its extensions: z-scored feature sequence -> one LSTM layer ->
+fully connected heads.
 
 Heads: 4 quadrant logits, 8 octant logits, and a 2-unit valence/arousal regression.
-`pool` averages that many consecutive frames before the LSTM (1 = the paper's frame rate);
-`readout` is "last" (the paper: the last time step labels the sequence) or "mean" (the
-average of the hidden states over time).
+Options (the defaults reproduce the paper's shape):
+- `pool`: frames averaged per LSTM step (1 = the paper's 50-ms frame rate);
+- `readout`: "last" (the paper: the last time step labels the sequence), "mean" (average of
+  the hidden states) or "attention" (a learned weighting of the time steps);
+- `bidirectional`: run the LSTM both ways;
+- `deltas`: append each step's change from the previous step to the LSTM input;
+- `clip_stats`: append the clip's mean, standard deviation and mean absolute change of every
+  input feature to what the heads see (texture statistics over the whole segment).
+Everything is inside the graph, so the exported ONNX model takes plain z-scored frames.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
+READOUTS = ("last", "mean", "attention")
+
 
 @dataclass(frozen=True)
 class NetworkConfig:
@@ -23,6 +32,9 @@ class NetworkConfig:
     pool: int = 4
     readout: str = "mean"
     dropout: float = 0.2
+    bidirectional: bool = False
+    deltas: bool = False
+    clip_stats: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -31,20 +43,43 @@ class NetworkConfig:
 class EmotionLSTM(nn.Module):
     def __init__(self, config: NetworkConfig) -> None:
         super().__init__()
-        if config.readout not in ("last", "mean"):
-            raise ValueError(f"readout must be 'last' or 'mean', got {config.readout!r}")
+        if config.readout not in READOUTS:
+            raise ValueError(f"readout must be one of {READOUTS}, got {config.readout!r}")
         self.config = config
-        self.lstm = nn.LSTM(config.features, config.hidden, batch_first=True)
+        steps_in = config.features * (2 if config.deltas else 1)
+        self.lstm = nn.LSTM(steps_in, config.hidden, batch_first=True,
+                            bidirectional=config.bidirectional)
+        states = config.hidden * (2 if config.bidirectional else 1)
+        self.attention = nn.Linear(states, 1) if config.readout == "attention" else None
+        summary = states + (3 * config.features if config.clip_stats else 0)
         self.dropout = nn.Dropout(config.dropout)
-        self.quadrant = nn.Linear(config.hidden, 4)
-        self.octant = nn.Linear(config.hidden, 8)
-        self.va = nn.Linear(config.hidden, 2)
+        self.quadrant = nn.Linear(summary, 4)
+        self.octant = nn.Linear(summary, 8)
+        self.va = nn.Linear(summary, 2)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        steps = self._steps(x)
+        states, _ = self.lstm(steps)
+        summary = self._readout(states)
+        if self.config.clip_stats:
+            change = (x[:, 1:] - x[:, :-1]).abs().mean(dim=1)
+            summary = torch.cat([summary, x.mean(dim=1), x.std(dim=1), change], dim=1)
+        summary = self.dropout(summary)
+        return self.quadrant(summary), self.octant(summary), self.va(summary)
+
+    def _steps(self, x: torch.Tensor) -> torch.Tensor:
         if self.config.pool > 1:
             x = functional.avg_pool1d(x.transpose(1, 2), self.config.pool,
                                       self.config.pool).transpose(1, 2)
-        states, _ = self.lstm(x)
-        summary = states[:, -1] if self.config.readout == "last" else states.mean(dim=1)
-        summary = self.dropout(summary)
-        return self.quadrant(summary), self.octant(summary), self.va(summary)
+        if self.config.deltas:
+            change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], dim=1)
+            x = torch.cat([x, change], dim=2)
+        return x
+
+    def _readout(self, states: torch.Tensor) -> torch.Tensor:
+        if self.config.readout == "last":
+            return states[:, -1]
+        if self.attention is None:
+            return states.mean(dim=1)
+        weights = torch.softmax(self.attention(states), dim=1)
+        return (weights * states).sum(dim=1)
