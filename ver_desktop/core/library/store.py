@@ -12,17 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, select, update
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
+from ver_desktop.core.library import browse
+from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
 from ver_desktop.core.library.migrations import migrate
 from ver_desktop.core.library.schema import (
     Analysis,
     LibraryFolder,
+    Playlist,
+    PlaylistItem,
     UserLabel,
     Video,
     VideoStatus,
@@ -78,6 +82,14 @@ class VideoRow:
             "corrected": self.corrected, "duration": self.duration, "model": self.model,
             "segment": list(self.segment) if self.segment else None,
         }
+
+
+@dataclass(frozen=True)
+class PlaylistInfo:
+    id: int
+    name: str
+    kind: str  # manual | rule | mood_path
+    rule: dict[str, Any] | None
 
 
 def library_url(database: Path) -> URL:
@@ -230,6 +242,148 @@ class Library:
     def video_id(self, path: str) -> int | None:
         with self.session() as s:
             return s.scalar(select(Video.id).where(Video.path == path))
+
+    # -- browsing a large library (the GUI holds ids and reads rows a page at a time) -----
+
+    def video_ids(self, model: tuple[str, str], where: VideoFilter | None = None, *,
+                  sort: str = "name", descending: bool = False) -> list[int]:
+        """Ids of the videos that pass `where`, sorted by a `browse.SORT_KEYS` column
+        (missing values last)."""
+        query = browse.ids_query(model, where or VideoFilter(), sort, descending)
+        with self.session() as s:
+            return list(s.scalars(query))
+
+    def rows(self, model: tuple[str, str], ids: Sequence[int]) -> dict[int, VideoRow]:
+        """The rows of `ids` (those that still exist), keyed by id."""
+        found: dict[int, VideoRow] = {}
+        with self.session() as s:
+            for part in browse.chunks(list(ids)):
+                query = browse.joined(select(Video, Analysis, UserLabel), model)
+                for v, a, u in s.execute(query.where(Video.id.in_(part))):
+                    found[v.id] = _row(v, a, u)
+        return found
+
+    def map_points(self, model: tuple[str, str],
+                   where: VideoFilter | None = None) -> list[MapPoint]:
+        """Every analysed video as a point at its valence/arousal."""
+        with self.session() as s:
+            return [MapPoint(*row) for row in s.execute(
+                browse.points_query(model, where or VideoFilter()))]
+
+    def count(self, where: VideoFilter | None = None, *,
+              model: tuple[str, str] = ("", "")) -> int:
+        query = browse.apply_filter(browse.joined(select(func.count(Video.id)), model),
+                                    where or VideoFilter())
+        with self.session() as s:
+            return int(s.scalar(query) or 0)
+
+    def bulk_add(self, entries: Sequence[BulkVideo], model: tuple[str, str]) -> int:
+        """Insert many videos (and their tags) in one transaction; returns how many."""
+        with self.session() as s, s.begin():
+            s.execute(insert(Video), [_bulk_video(e) for e in entries])
+            tagged = [e.path for e in entries if e.analysis]
+            by_path: dict[str, int] = {}
+            for part in browse.chunks(tagged):
+                query = select(Video.path, Video.id).where(Video.path.in_(part))
+                by_path.update((path, vid) for path, vid in s.execute(query))
+            analyses = [{**e.analysis, "video_id": by_path[e.path], "model_name": model[0],
+                         "model_version": model[1]} for e in entries if e.analysis]
+            if analyses:
+                s.execute(insert(Analysis), analyses)
+        return len(entries)
+
+    def forget_folder(self, path: str) -> int:
+        """Remove a library folder and the videos under it that no other library folder
+        holds (their tags, corrections and playlist entries go with them). Files on disk
+        are never touched. Returns how many videos were forgotten."""
+        self.remove_folder(path)
+        others = [f for f in self.folders() if not browse.under_folder(f, path)]
+        with self.session() as s, s.begin():
+            doomed = [vid for vid, folder in s.execute(select(Video.id, Video.folder))
+                      if browse.under_folder(folder, path)
+                      and not any(browse.under_folder(folder, o) for o in others)]
+            for part in browse.chunks(doomed):
+                s.execute(delete(Video).where(Video.id.in_(part)))
+        return len(doomed)
+
+    # -- playlists -------------------------------------------------------------------------
+
+    def create_playlist(self, name: str, kind: str, rule: dict[str, Any] | None = None,
+                        video_ids: Sequence[int] = ()) -> int:
+        if kind not in ("manual", "rule", "mood_path"):
+            raise ValueError(f"unknown playlist kind {kind!r}")
+        with self.session() as s, s.begin():
+            playlist = Playlist(name=name, kind=kind, rule=rule)
+            s.add(playlist)
+            s.flush()
+            _write_items(s, playlist.id, video_ids)
+            return playlist.id
+
+    def playlists(self) -> list[PlaylistInfo]:
+        with self.session() as s:
+            return [PlaylistInfo(p.id, p.name, p.kind, p.rule)
+                    for p in s.scalars(select(Playlist).order_by(func.lower(Playlist.name),
+                                                                 Playlist.id))]
+
+    def playlist(self, playlist_id: int) -> PlaylistInfo | None:
+        with self.session() as s:
+            p = s.get(Playlist, playlist_id)
+            return None if p is None else PlaylistInfo(p.id, p.name, p.kind, p.rule)
+
+    def update_playlist(self, playlist_id: int, *, name: str | None = None,
+                        rule: dict[str, Any] | None = None) -> None:
+        with self.session() as s, s.begin():
+            playlist = s.get(Playlist, playlist_id)
+            if playlist is None:
+                raise KeyError(playlist_id)
+            if name is not None:
+                playlist.name = name
+            if rule is not None:
+                playlist.rule = rule
+
+    def delete_playlist(self, playlist_id: int) -> None:
+        with self.session() as s, s.begin():
+            s.execute(delete(Playlist).where(Playlist.id == playlist_id))
+
+    def playlist_video_ids(self, playlist_id: int) -> list[int]:
+        """A manual or mood-path playlist's videos in order (a smart playlist's come from
+        its rule: see `ver_desktop.core.playlists`)."""
+        with self.session() as s:
+            return list(s.scalars(select(PlaylistItem.video_id)
+                                  .where(PlaylistItem.playlist_id == playlist_id)
+                                  .order_by(PlaylistItem.position, PlaylistItem.id)))
+
+    def set_playlist_items(self, playlist_id: int, video_ids: Sequence[int]) -> None:
+        """Replace a playlist's items with `video_ids`, in that order (reordering too)."""
+        with self.session() as s, s.begin():
+            s.execute(delete(PlaylistItem).where(PlaylistItem.playlist_id == playlist_id))
+            _write_items(s, playlist_id, video_ids)
+
+    def add_to_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
+        """Append videos not already in the playlist."""
+        current = self.playlist_video_ids(playlist_id)
+        new = [v for v in dict.fromkeys(video_ids) if v not in set(current)]
+        self.set_playlist_items(playlist_id, current + new)
+
+    def remove_from_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
+        gone = set(video_ids)
+        self.set_playlist_items(playlist_id, [v for v in self.playlist_video_ids(playlist_id)
+                                              if v not in gone])
+
+
+def _write_items(s: Session, playlist_id: int, video_ids: Sequence[int]) -> None:
+    if video_ids:
+        s.execute(insert(PlaylistItem), [
+            {"playlist_id": playlist_id, "video_id": v, "position": i}
+            for i, v in enumerate(video_ids)])
+
+
+def _bulk_video(entry: BulkVideo) -> dict[str, Any]:
+    path = Path(entry.path)
+    return {"path": entry.path, "name": display_text(path.name),
+            "folder": display_text(os.fspath(path.parent)), "size": entry.size,
+            "mtime_ns": entry.mtime_ns, "duration": entry.duration, "status": entry.status,
+            "error_kind": entry.error_kind, "error_reason": entry.error_reason}
 
 
 def _new_video(stat: FileStat) -> Video:

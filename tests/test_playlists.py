@@ -1,0 +1,274 @@
+"""Browsing queries, smart/manual/mood-path playlists and M3U8/XSPF export, on a real SQLite
+library filled with generated rows."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
+from ver_desktop.core.library import BulkVideo, Library, MapPoint, VideoFilter
+from ver_desktop.core.playlists import (
+    PlaylistError,
+    entries_for,
+    export_m3u8,
+    export_xspf,
+    plan_mood_path,
+    playlist_video_ids,
+    read_m3u8,
+    read_xspf,
+    rule_from_json,
+    rule_to_json,
+)
+
+MODEL = ("test-model", "1")
+
+
+def analysis(valence: float, arousal: float, confidence: float) -> dict[str, object]:
+    quadrant = quadrant_of(valence, arousal)
+    return {"quadrant": quadrant, "octant": octant_of(valence, arousal),
+            "confidence": confidence, "quadrant_probs": {q: 0.25 for q in QUADRANTS},
+            "octant_probs": {o: 0.125 for o in OCTANTS}, "valence": valence,
+            "arousal": arousal, "segment_start": 0.0, "segment_end": 30.0}
+
+
+def fill(library: Library, root: Path, count: int, seed: int = 0) -> None:
+    rng = np.random.default_rng(seed)
+    entries = []
+    for i in range(count):
+        folder = root / ("calm" if i % 3 else "loud") / ("deep" if i % 5 == 0 else "")
+        v, a = rng.uniform(-2, 2, size=2)
+        failed = i % 17 == 0
+        entries.append(BulkVideo(
+            path=os.fspath(folder / f"Clip_{i:04d}.mp4"), size=i, mtime_ns=i,
+            duration=float(10 + i % 50), status="failed" if failed else "ok",
+            error_kind="corrupt" if failed else None,
+            error_reason="damaged" if failed else None,
+            analysis=None if failed else analysis(float(v), float(a), float(rng.uniform()))))
+    library.bulk_add(entries, MODEL)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    fill(library, tmp_path / "videos", 300)
+    return library
+
+
+FILTERS = [
+    VideoFilter(),
+    VideoFilter(quadrants=frozenset({"NV-NA"})),
+    VideoFilter(octants=frozenset({"happy", "tired"}), min_confidence=0.5),
+    VideoFilter(region=(-0.5, 1.0, 0.0, 2.0)),
+    VideoFilter(min_duration=30, max_duration=40, statuses=frozenset({"ok"})),
+    VideoFilter(search="clip_01"),
+    VideoFilter(statuses=frozenset({"failed"})),
+]
+
+
+@pytest.mark.parametrize("where", FILTERS)
+def test_sql_filter_agrees_with_the_python_rule(library: Library, tmp_path: Path,
+                                                where: VideoFilter) -> None:
+    every = library.rows(MODEL, library.video_ids(MODEL))
+    expected = {i for i, row in every.items() if where.matches(row)}
+    assert set(library.video_ids(MODEL, where)) == expected
+    assert library.count(where, model=MODEL) == len(expected)
+    assert expected or where.search  # the cases are not vacuous
+
+
+def test_folder_filter_takes_subfolders_but_not_lookalikes(library: Library,
+                                                           tmp_path: Path) -> None:
+    library.bulk_add([BulkVideo(path=os.fspath(tmp_path / "videos" / "calmer" / "x.mp4"))],
+                     MODEL)
+    calm = os.fspath(tmp_path / "videos" / "calm")
+    rows = library.rows(MODEL, library.video_ids(MODEL, VideoFilter(folder=calm)))
+    assert rows and all(r.folder.startswith(calm + os.sep) or r.folder == calm
+                        for r in rows.values())
+    assert any(r.folder.endswith("deep") for r in rows.values())
+
+
+@pytest.mark.parametrize("key", ["name", "confidence", "valence", "duration", "quadrant"])
+def test_sorting_puts_missing_values_last(library: Library, key: str) -> None:
+    ids = library.video_ids(MODEL, sort=key)
+    rows = library.rows(MODEL, ids)
+    values = [getattr(rows[i], key) for i in ids]
+    present = [v.lower() if isinstance(v, str) else v for v in values if v is not None]
+    assert present == sorted(present)
+    assert all(v is None for v in values[len(present):])
+    backwards = library.video_ids(MODEL, sort=key, descending=True)
+    assert [getattr(rows[i], key) for i in backwards][:len(present)] == sorted(
+        (getattr(rows[i], key) for i in ids if getattr(rows[i], key) is not None),
+        key=lambda v: v.lower() if isinstance(v, str) else v, reverse=True)
+
+
+def test_search_treats_wildcards_literally(library: Library, tmp_path: Path) -> None:
+    library.bulk_add([BulkVideo(path=os.fspath(tmp_path / "100% fun_.mp4"))], MODEL)
+    assert len(library.video_ids(MODEL, VideoFilter(search="100%"))) == 1
+    assert len(library.video_ids(MODEL, VideoFilter(search="n_."))) == 1
+    assert library.video_ids(MODEL, VideoFilter(search="%")) == library.video_ids(
+        MODEL, VideoFilter(search="100%"))
+
+
+def test_a_correction_wins_in_filters_sorting_and_the_map(library: Library) -> None:
+    calm = library.video_ids(MODEL, VideoFilter(quadrants=frozenset({"PV-NA"})))
+    moved = calm[0]
+    library.set_user_label(moved, octant="tensed")
+    assert moved in library.video_ids(MODEL, VideoFilter(octants=frozenset({"tensed"})))
+    assert moved not in library.video_ids(MODEL, VideoFilter(quadrants=frozenset({"PV-NA"})))
+    point = next(p for p in library.map_points(MODEL) if p.id == moved)
+    assert (point.quadrant, point.octant, point.corrected) == ("NV-PA", "tensed", True)
+    library.set_user_label(calm[1], quadrant="NV-NA")  # a quadrant alone clears the octant
+    assert library.rows(MODEL, [calm[1]])[calm[1]].octant is None
+    assert calm[1] not in library.video_ids(MODEL, VideoFilter(octants=frozenset(OCTANTS)))
+
+
+def test_rows_by_id_skip_ids_that_are_gone(library: Library) -> None:
+    ids = library.video_ids(MODEL)[:3]
+    assert set(library.rows(MODEL, [*ids, 999_999])) == set(ids)
+
+
+def test_forgetting_a_folder_keeps_videos_another_folder_holds(library: Library,
+                                                               tmp_path: Path) -> None:
+    videos, loud = tmp_path / "videos", tmp_path / "videos" / "loud"
+    library.add_folder(os.fspath(loud))
+    library.add_folder(os.fspath(videos / "calm"))
+    before = library.count()
+    in_loud = library.count(VideoFilter(folder=os.fspath(loud)))
+    assert library.forget_folder(os.fspath(loud)) == in_loud > 0
+    assert library.count() == before - in_loud
+    assert library.folders() == [os.fspath(videos / "calm")]
+
+
+# -- playlists -------------------------------------------------------------------------------
+
+
+def test_manual_playlist_add_remove_reorder(library: Library) -> None:
+    ids = library.video_ids(MODEL)[:5]
+    playlist = library.create_playlist("Evening", "manual", video_ids=ids[:3])
+    library.add_to_playlist(playlist, [ids[1], ids[3], ids[4]])  # ids[1] is already there
+    assert library.playlist_video_ids(playlist) == ids
+    library.set_playlist_items(playlist, [ids[4], *ids[:4]])
+    library.remove_from_playlist(playlist, [ids[0]])
+    assert library.playlist_video_ids(playlist) == [ids[4], ids[1], ids[2], ids[3]]
+    library.update_playlist(playlist, name="Late evening")
+    assert [p.name for p in library.playlists()] == ["Late evening"]
+    library.delete_playlist(playlist)
+    assert library.playlists() == []
+
+
+def test_smart_playlist_follows_the_library(library: Library, tmp_path: Path) -> None:
+    rule = VideoFilter(quadrants=frozenset({"NV-NA"}), min_confidence=0.3)
+    playlist_id = library.create_playlist("Low", "rule", rule=rule_to_json(rule))
+    info = library.playlist(playlist_id)
+    assert info is not None
+    first = playlist_video_ids(library, MODEL, info)
+    assert first and all(library.rows(MODEL, [i])[i].quadrant == "NV-NA" for i in first)
+    library.bulk_add([BulkVideo(path=os.fspath(tmp_path / "new.mp4"), status="ok",
+                                analysis=analysis(-1.0, -1.0, 0.9))], MODEL)
+    added = library.video_id(os.fspath(tmp_path / "new.mp4"))
+    assert added in playlist_video_ids(library, MODEL, info)
+    library.set_user_label(first[0], quadrant="PV-PA")  # a correction moves it out
+    assert first[0] not in playlist_video_ids(library, MODEL, info)
+
+
+def test_rules_round_trip_and_bad_rules_are_refused() -> None:
+    rule = VideoFilter(quadrants=frozenset({"PV-PA"}), octants=frozenset({"happy"}),
+                       min_confidence=0.4, region=(-1.0, 1.0, 0.0, 2.0), min_duration=5.0,
+                       max_duration=600.0, folder="/media/films")
+    assert rule_from_json(rule_to_json(rule)) == rule
+    for bad in ({"format": 99}, {"format": 1, "quadrants": ["XX"]},
+                {"format": 1, "region": [1, 0, 0, 1]}, {"format": 1, "min_confidence": "hi"},
+                None):
+        with pytest.raises(PlaylistError):
+            rule_from_json(bad)
+
+
+# -- mood paths ------------------------------------------------------------------------------
+
+
+def points(count: int, seed: int) -> list[MapPoint]:
+    rng = np.random.default_rng(seed)
+    return [MapPoint(i, f"p{i}", float(v), float(a), quadrant_of(v, a), None, False,
+                     float(rng.uniform(60, 300)))
+            for i, (v, a) in enumerate(rng.uniform(-2, 2, size=(count, 2)))]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mood_path_moves_from_start_to_target_without_big_jumps(seed: int) -> None:
+    library = points(400, seed)
+    start, target = (-1.5, 1.5), (1.5, -1.0)
+    path = plan_mood_path(library, start, target, count=12)
+    assert path.complete and len(path.steps) == 12
+    assert len(set(path.video_ids)) == 12
+    assert path.largest_jump() <= path.max_jump
+    first, last = path.steps[0], path.steps[-1]
+    assert math.dist((first.valence, first.arousal), start) < 0.5
+    assert math.dist((last.valence, last.arousal), target) < 0.5
+    # progress along the line is (nearly) monotonic: never far back
+    direction = np.subtract(target, start) / math.dist(start, target)
+    progress = [float(np.dot(np.subtract((s.valence, s.arousal), start), direction))
+                for s in path.steps]
+    assert all(b > a - 0.3 for a, b in itertools.pairwise(progress))
+
+
+def test_mood_path_stops_rather_than_jump_across_an_empty_region() -> None:
+    cluster = [MapPoint(i, "", -1.5 + 0.01 * i, 0.0, None, None, False, 100.0)
+               for i in range(20)]
+    far = [MapPoint(100 + i, "", 1.5 + 0.01 * i, 0.0, None, None, False, 100.0)
+           for i in range(20)]
+    path = plan_mood_path(cluster + far, (-1.5, 0.0), (1.6, 0.0), count=10, max_jump=0.5)
+    assert not path.complete
+    assert all(s.video_id < 100 for s in path.steps)
+    assert path.largest_jump() <= 0.5
+
+
+def test_mood_path_by_total_duration() -> None:
+    library = points(300, 7)
+    path = plan_mood_path(library, (0.0, -1.5), (0.0, 1.5), total_seconds=1800)
+    assert path.complete and path.seconds >= 1800
+    shortest_step = min(p.duration or 0 for p in library)
+    assert path.seconds - 1800 < 300 + shortest_step  # not much longer than asked
+    assert path.largest_jump() <= path.max_jump
+    with pytest.raises(ValueError):
+        plan_mood_path(library, (0, 0), (1, 1), count=3, total_seconds=60)
+
+
+def test_mood_path_on_the_library_map(library: Library) -> None:
+    path = plan_mood_path(library.map_points(MODEL), (-1.0, -1.0), (1.0, 1.0), count=8)
+    playlist = library.create_playlist("Lift", "mood_path", rule=path.to_json(),
+                                       video_ids=path.video_ids)
+    assert library.playlist_video_ids(playlist) == path.video_ids
+    assert len(path.to_json()["points"]) == 8
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("relative", [True, False])
+def test_exports_parse_back_to_the_same_files(library: Library, tmp_path: Path,
+                                              relative: bool) -> None:
+    odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"videos", b"caf\xe9 & <x>.mkv"))
+    library.bulk_add([BulkVideo(path=odd, duration=61.4)], MODEL)
+    ids = [*library.video_ids(MODEL)[:4], library.video_id(odd)]
+    rows = library.rows(MODEL, [i for i in ids if i is not None])
+    entries = entries_for([rows[i] for i in ids if i is not None])
+    out = tmp_path / "lists"
+    out.mkdir()
+    m3u = export_m3u8(entries, out / "mood.m3u8", relative=relative)
+    xspf = export_xspf(entries, out / "mood.xspf", title="Mood", relative=relative)
+    expected = [e.path for e in entries]
+    assert read_m3u8(m3u) == expected
+    assert read_xspf(xspf) == expected
+    text = m3u.read_bytes()
+    assert text.startswith(b"#EXTM3U\n") and b"#EXTINF:61," in text
+    assert (b"../videos/" in text) == relative
+    tree = ET.parse(xspf).getroot()
+    locations = [e.text or "" for e in tree.iter("{http://xspf.org/ns/0/}location")]
+    assert all(loc.startswith("file:///") != relative for loc in locations)
+    assert "%E9" in locations[-1]  # the raw byte, percent-encoded

@@ -1,0 +1,188 @@
+"""Queries for browsing a large library: sorted and filtered id lists, rows by id, map points.
+
+The GUI keeps only ids and asks for rows a page at a time (see `Library.video_ids` and
+`Library.rows`); everything here is plain SQLAlchemy Core, so it runs on any backend.
+A person's correction wins in every query, exactly as in `store._row`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+
+from ver_desktop.core.library.schema import Analysis, UserLabel, Video
+
+Model = tuple[str, str]
+
+# Columns a listing can be sorted by (the GUI's columns use the same names).
+SORT_KEYS: tuple[str, ...] = ("name", "duration", "quadrant", "octant", "confidence", "valence",
+                              "arousal", "folder", "status")
+
+
+@dataclass(frozen=True)
+class VideoFilter:
+    """What to keep. Empty sets and None mean "no constraint". Also the rule of a smart
+    playlist (see `ver_desktop.core.playlists.rules`)."""
+
+    quadrants: frozenset[str] = frozenset()
+    octants: frozenset[str] = frozenset()
+    min_confidence: float | None = None
+    # (valence_min, valence_max, arousal_min, arousal_max), on the model's valence/arousal scale
+    region: tuple[float, float, float, float] | None = None
+    min_duration: float | None = None
+    max_duration: float | None = None
+    folder: str | None = None  # a folder and everything below it
+    statuses: frozenset[str] = frozenset()
+    search: str = ""  # part of the file name, any case
+
+    def matches(self, row: Any) -> bool:
+        """The same test in Python, for one `VideoRow` (used to check the SQL, and to decide
+        whether a changed row still belongs to a smart playlist)."""
+        checks = (
+            not self.quadrants or row.quadrant in self.quadrants,
+            not self.octants or row.octant in self.octants,
+            self.min_confidence is None or (row.confidence or 0.0) >= self.min_confidence,
+            self.region is None or _in_region(row.valence, row.arousal, self.region),
+            self.min_duration is None or (row.duration or 0.0) >= self.min_duration,
+            self.max_duration is None or (row.duration is not None
+                                          and row.duration <= self.max_duration),
+            self.folder is None or under_folder(row.folder, self.folder),
+            not self.statuses or row.status in self.statuses,
+            not self.search or self.search.casefold() in row.name.casefold(),
+        )
+        return all(checks)
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One video on the emotion map."""
+
+    id: int
+    name: str
+    valence: float
+    arousal: float
+    quadrant: str | None
+    octant: str | None
+    corrected: bool
+    duration: float | None = None
+
+
+@dataclass
+class BulkVideo:
+    """A row for `Library.bulk_add` (imports, benchmarks): a video and optionally its tag."""
+
+    path: str
+    size: int = 0
+    mtime_ns: int = 0
+    duration: float | None = None
+    status: str = "pending"
+    error_kind: str | None = None
+    error_reason: str | None = None
+    analysis: dict[str, Any] | None = field(default=None)  # Analysis column -> value
+
+
+def _in_region(valence: float | None, arousal: float | None,
+               region: tuple[float, float, float, float]) -> bool:
+    if valence is None or arousal is None:
+        return False
+    v0, v1, a0, a1 = region
+    return v0 <= valence <= v1 and a0 <= arousal <= a1
+
+
+def under_folder(folder: str, top: str) -> bool:
+    return folder == top or folder.startswith(os.path.join(top, ""))
+
+
+def effective_quadrant() -> ColumnElement[Any]:
+    return func.coalesce(UserLabel.quadrant, Analysis.quadrant)
+
+
+def effective_octant() -> ColumnElement[Any]:
+    """The label's octant; none when the label moved the video to another quadrant without
+    naming an octant; else the model's octant."""
+    moved = and_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_(None),
+                 or_(Analysis.quadrant.is_(None), UserLabel.quadrant != Analysis.quadrant))
+    return case((UserLabel.octant.is_not(None), UserLabel.octant),
+                (moved, literal(None)), else_=Analysis.octant)
+
+
+def corrected() -> ColumnElement[Any]:
+    return or_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_not(None))
+
+
+def joined(query: Any, model: Model) -> Any:
+    """`query` (a select) over videos with the model's analysis and the person's label attached."""
+    return (query.select_from(Video)
+            .outerjoin(Analysis, and_(Analysis.video_id == Video.id,
+                                      Analysis.model_name == model[0],
+                                      Analysis.model_version == model[1]))
+            .outerjoin(UserLabel, UserLabel.video_id == Video.id))
+
+
+def sort_column(key: str) -> ColumnElement[Any]:
+    columns: dict[str, Any] = {
+        "name": func.lower(Video.name), "duration": Video.duration,
+        "quadrant": effective_quadrant(), "octant": effective_octant(),
+        "confidence": Analysis.confidence, "valence": Analysis.valence,
+        "arousal": Analysis.arousal, "folder": func.lower(Video.folder),
+        "status": Video.status,
+    }
+    if key not in columns:
+        raise ValueError(f"cannot sort by {key!r}; one of {', '.join(SORT_KEYS)}")
+    column: ColumnElement[Any] = columns[key]
+    return column
+
+
+def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.quadrants:
+        conditions.append(effective_quadrant().in_(sorted(where.quadrants)))
+    if where.octants:
+        conditions.append(effective_octant().in_(sorted(where.octants)))
+    if where.min_confidence is not None:
+        conditions.append(func.coalesce(Analysis.confidence, 0.0) >= where.min_confidence)
+    if where.region is not None:
+        v0, v1, a0, a1 = where.region
+        conditions += [Analysis.valence.between(v0, v1), Analysis.arousal.between(a0, a1)]
+    if where.min_duration is not None:
+        conditions.append(func.coalesce(Video.duration, 0.0) >= where.min_duration)
+    if where.max_duration is not None:
+        conditions.append(Video.duration <= where.max_duration)
+    if where.folder is not None:
+        prefix = os.path.join(where.folder, "")
+        conditions.append(or_(Video.folder == where.folder,
+                              func.substr(Video.folder, 1, len(prefix)) == prefix))
+    if where.statuses:
+        conditions.append(Video.status.in_(sorted(where.statuses)))
+    if where.search:
+        conditions.append(Video.name.ilike(f"%{_escape_like(where.search)}%", escape="\\"))
+    return query.where(*conditions) if conditions else query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def ids_query(model: Model, where: VideoFilter, sort: str, descending: bool) -> Select[Any]:
+    column = sort_column(sort)
+    # Missing values last in both directions, then a stable tie-break on the id.
+    order = [column.is_(None), column.desc() if descending else column.asc(),
+             Video.id.desc() if descending else Video.id.asc()]
+    return apply_filter(joined(select(Video.id), model), where).order_by(*order)
+
+
+def points_query(model: Model, where: VideoFilter) -> Select[Any]:
+    query = joined(select(Video.id, Video.name, Analysis.valence, Analysis.arousal,
+                          effective_quadrant(), effective_octant(),
+                          corrected(), Video.duration), model)
+    query = query.where(Analysis.valence.is_not(None))
+    return apply_filter(query, where)
+
+
+def chunks(ids: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
+    """Keep IN (...) lists well under every backend's parameter limit."""
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

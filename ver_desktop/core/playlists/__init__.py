@@ -1,0 +1,36 @@
+"""Playlists: manual, smart (a rule kept up to date) and mood paths; export to M3U8/XSPF.
+
+Pure Python over the library; no Qt.
+"""
+
+from ver_desktop.core.playlists.export import (
+    Entry,
+    entries_for,
+    export_m3u8,
+    export_xspf,
+    read_m3u8,
+    read_xspf,
+)
+from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, plan_mood_path
+from ver_desktop.core.playlists.rules import (
+    PlaylistError,
+    playlist_video_ids,
+    rule_from_json,
+    rule_to_json,
+)
+
+__all__ = [
+    "Entry",
+    "MoodPath",
+    "MoodPathStep",
+    "PlaylistError",
+    "entries_for",
+    "export_m3u8",
+    "export_xspf",
+    "plan_mood_path",
+    "playlist_video_ids",
+    "read_m3u8",
+    "read_xspf",
+    "rule_from_json",
+    "rule_to_json",
+]

@@ -1,0 +1,101 @@
+"""Write playlists as M3U8 and XSPF, with paths relative to the playlist file or absolute.
+
+Paths keep their exact OS bytes: M3U8 lines are written as bytes (a name that is not valid
+UTF-8 still opens on the disk it came from), and XSPF locations are percent-encoded URIs of
+those bytes, as the XSPF specification asks.
+"""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote_from_bytes, unquote_to_bytes, urlparse
+
+from ver_desktop.core.library import VideoRow
+
+XSPF_NS = "http://xspf.org/ns/0/"
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str
+    title: str
+    duration: float | None = None  # seconds
+
+
+def _location(path: str, playlist: Path, relative: bool) -> str:
+    """The path as written: relative to the playlist's folder when asked and possible
+    (another drive on Windows is not), else absolute."""
+    if relative:
+        try:
+            return os.path.relpath(path, os.fspath(playlist.resolve().parent))
+        except ValueError:
+            pass
+    return os.path.abspath(path)
+
+
+def export_m3u8(entries: Sequence[Entry], target: Path, *, relative: bool = True) -> Path:
+    lines = [b"#EXTM3U"]
+    for entry in entries:
+        seconds = -1 if entry.duration is None else round(entry.duration)
+        title = entry.title.replace("\n", " ")
+        lines.append(f"#EXTINF:{seconds},{title}".encode())
+        lines.append(os.fsencode(_location(entry.path, target, relative)))
+    target.write_bytes(b"\n".join(lines) + b"\n")
+    return target
+
+
+def read_m3u8(source: Path) -> list[str]:
+    """The paths an M3U8 file names, resolved against its folder."""
+    paths = []
+    for raw in source.read_bytes().splitlines():
+        line = raw.strip()
+        if line and not line.startswith(b"#"):
+            path = os.fsdecode(line)
+            paths.append(os.path.normpath(os.path.join(source.resolve().parent, path)))
+    return paths
+
+
+def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
+                relative: bool = True) -> Path:
+    ET.register_namespace("", XSPF_NS)
+    root = ET.Element(f"{{{XSPF_NS}}}playlist", version="1")
+    if title:
+        ET.SubElement(root, f"{{{XSPF_NS}}}title").text = title
+    tracks = ET.SubElement(root, f"{{{XSPF_NS}}}trackList")
+    for entry in entries:
+        track = ET.SubElement(tracks, f"{{{XSPF_NS}}}track")
+        ET.SubElement(track, f"{{{XSPF_NS}}}location").text = _uri(
+            _location(entry.path, target, relative))
+        ET.SubElement(track, f"{{{XSPF_NS}}}title").text = entry.title
+        if entry.duration is not None:  # XSPF durations are milliseconds
+            ET.SubElement(track, f"{{{XSPF_NS}}}duration").text = str(round(entry.duration
+                                                                             * 1000))
+    ET.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)
+    return target
+
+
+def _uri(location: str) -> str:
+    if os.path.isabs(location):
+        return Path(location).as_uri()
+    return quote_from_bytes(os.fsencode(location.replace(os.sep, "/")), safe="/")
+
+
+def read_xspf(source: Path) -> list[str]:
+    """The paths an XSPF file names, resolved against its folder."""
+    root = ET.parse(source).getroot()
+    paths = []
+    for element in root.iter(f"{{{XSPF_NS}}}location"):
+        parsed = urlparse(element.text or "")
+        raw = os.fsdecode(unquote_to_bytes(parsed.path))
+        paths.append(os.path.normpath(os.path.join(source.resolve().parent, raw)))
+    return paths
+
+
+
+def entries_for(rows: Sequence[VideoRow]) -> list[Entry]:
+    """Entries from library rows, in the given order."""
+    return [Entry(r.path, r.name, r.duration) for r in rows]

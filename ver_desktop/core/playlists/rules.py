@@ -1,0 +1,67 @@
+"""Smart playlists: a `VideoFilter` stored as JSON and evaluated whenever the playlist is
+read, so it always reflects the library as it is now (new files, corrections, rescans)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
+
+RULE_FORMAT = 1
+
+
+class PlaylistError(ValueError):
+    """A playlist or rule that cannot be used, with a reason a person can read."""
+
+
+def rule_to_json(rule: VideoFilter) -> dict[str, Any]:
+    return {
+        "format": RULE_FORMAT,
+        "quadrants": sorted(rule.quadrants), "octants": sorted(rule.octants),
+        "min_confidence": rule.min_confidence,
+        "region": list(rule.region) if rule.region else None,
+        "min_duration": rule.min_duration, "max_duration": rule.max_duration,
+        "folder": rule.folder,
+    }
+
+
+def rule_from_json(data: Any) -> VideoFilter:
+    """Validate at the boundary: a stored rule may come from an older or edited database."""
+    if not isinstance(data, dict) or data.get("format") != RULE_FORMAT:
+        raise PlaylistError("this smart playlist's rule is not in a format this version reads")
+    quadrants = frozenset(data.get("quadrants") or ())
+    octants = frozenset(data.get("octants") or ())
+    if not quadrants <= set(QUADRANTS) or not octants <= set(OCTANTS):
+        raise PlaylistError("the rule names an unknown quadrant or octant")
+    region = data.get("region")
+    if region is not None and (len(region) != 4 or region[0] > region[1]
+                               or region[2] > region[3]):
+        raise PlaylistError("the rule's valence/arousal region is malformed")
+    return VideoFilter(
+        quadrants=quadrants, octants=octants,
+        min_confidence=_number(data.get("min_confidence")),
+        region=tuple(float(x) for x in region) if region else None,  # type: ignore[arg-type]
+        min_duration=_number(data.get("min_duration")),
+        max_duration=_number(data.get("max_duration")),
+        folder=data.get("folder") or None,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float):
+        raise PlaylistError(f"expected a number in the rule, got {value!r}")
+    return float(value)
+
+
+def playlist_video_ids(library: Library, model: tuple[str, str],
+                       playlist: PlaylistInfo) -> list[int]:
+    """A playlist's videos in play order: a smart playlist's rule is evaluated now (files
+    that are present and analysed, sorted by name); the others keep their stored order."""
+    if playlist.kind != "rule":
+        return library.playlist_video_ids(playlist.id)
+    rule = replace(rule_from_json(playlist.rule), statuses=frozenset({"ok"}))
+    return library.video_ids(model, rule)
