@@ -134,9 +134,11 @@ def test_experiment_writes_the_reproduction_report(tmp_path: Path, data_dir: Pat
                  "--labels", os.fspath(shared / "labels.csv"), "--results",
                  os.fspath(tmp_path / "results"), "--report", os.fspath(report),
                  "--limit", "150", "--epochs", "1", "--classes", "4", "--hidden", "40",
-                 "--losses", "hmse", "--folds", "0", "1")
+                 "--losses", "hmse", "--folds", "0", "1", "--candidates", "texture")
     assert result.returncode == 0, result.stdout + result.stderr
     text = report.read_text()
+    assert "## Beyond the paper: candidates" in text and "| `texture` |" in text
+    assert len(list((tmp_path / "results" / "candidates" / "texture").glob("fold*.json"))) == 2
     assert "| 40 | 89.6 % | 1.039 | HMSE | 2 |" in text
     assert "## Non-recurrent baseline" in text and "| 4 quadrants |" in text
     assert (report.parent / "figures" / "reproduction_curves_4.png").stat().st_size > 1000
@@ -147,3 +149,11 @@ def test_experiment_writes_the_reproduction_report(tmp_path: Path, data_dir: Pat
                 "--report", os.fspath(report), "--limit", "150", "--epochs", "1",
                 "--classes", "4", "--hidden", "40", "--losses", "hmse", "--folds", "0", "1")
     assert "0 trainings to run (2 already done)" in again.stdout
+
+
+def test_experiment_refuses_an_unknown_candidate(tmp_path: Path) -> None:
+    shared = require_4q()
+    result = run("experiment", "--audio", os.fspath(shared / "audio"), "--labels",
+                 os.fspath(shared / "labels.csv"), "--candidates", "no-such-model")
+    assert result.returncode == 2
+    assert "unknown candidate(s) no-such-model" in result.stderr

@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                             default=["hmse", "ce"])
     experiment.add_argument("--folds", type=int, nargs="+", help="default: all")
     experiment.add_argument("--limit", type=int, help="use only the first N labelled files")
+    experiment.add_argument("--candidates", nargs="+", default=[], metavar="NAME",
+                            help="also cross-validate these candidate models "
+                                 "(names in ver_desktop/training/candidates.py, or 'all')")
     experiment.add_argument("--report-only", action="store_true",
                             help="rewrite the report from stored results; train nothing")
     return parser
@@ -367,9 +370,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
+    from ver_desktop.training.candidates import CANDIDATES
     from ver_desktop.training.command import run_experiment
 
     if not args.labels.is_file() or not args.audio.is_dir():
         raise SetupError("--labels must be a CSV file and --audio a folder")
+    unknown = sorted(set(args.candidates) - {*CANDIDATES, "all"})
+    if unknown:
+        raise SetupError(f"unknown candidate(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(CANDIDATES)}")
     data = paths.data_dir(args.data_dir)
     return run_experiment(args, paths.cache_dir(data), args.results or data / "experiments")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ver_desktop.training.baseline import run_baseline
+from ver_desktop.training.candidates import CANDIDATES, Candidate
 from ver_desktop.training.dataset import FeatureCache, load_dataset
 from ver_desktop.training.experiment import (
     DataSpec,
@@ -59,6 +60,11 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
     return 0
 
 
+def _candidates(names: list[str]) -> list[Candidate]:
+    """Names were checked by the command line; 'all' means every candidate."""
+    return list(CANDIDATES.values()) if "all" in names else [CANDIDATES[n] for n in names]
+
+
 def _extraction_progress(done: int, total: int, _path: str) -> None:
     if done % 100 == 0 or done == total:
         print(f"features: {done}/{total}", flush=True)
@@ -79,12 +85,14 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
     if not args.report_only:
         spec = DataSpec(str(args.labels), str(args.audio), str(cache_root / "features"),
                         args.limit)
-        run_grid(configs, spec, results, folds=folds, workers=args.workers or 2, log=_print)
+        run_grid([*configs, *_candidates(args.candidates)], spec, results, folds=folds,
+                 workers=args.workers or 2, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
                f"--epochs {args.epochs} --pool {args.pool}"
                + (f" --limit {args.limit}" if args.limit else ""))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
-                 pool=args.pool, command=command)
+                 pool=args.pool, command=command,
+                 candidates=load_results(results, Candidate.section))
     _print(f"wrote {args.report}")
     return 0

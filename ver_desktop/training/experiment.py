@@ -16,14 +16,26 @@ import json
 import multiprocessing
 import os
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from ver_desktop.training.dataset import Dataset, FeatureCache, load_dataset
+
+
+class FoldJob(Protocol):
+    """Something trained and tested once per fold, its result stored as JSON."""
+
+    section: ClassVar[str]
+
+    @property
+    def key(self) -> str: ...
+
+    def run_fold(self, data: Dataset, fold: int) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -39,9 +51,14 @@ class PaperConfig:
     batch_size: int = 50
     seed: int = 0
 
+    section: ClassVar[str] = "paper"
+
     @property
     def key(self) -> str:
         return f"c{self.classes}-h{self.hidden}-{self.loss}-e{self.epochs}-p{self.pool}"
+
+    def run_fold(self, data: Dataset, fold: int) -> dict[str, Any]:
+        return train_paper_fold(self, data, fold)
 
 
 @dataclass(frozen=True)
@@ -61,7 +78,7 @@ def paper_grid(epochs: int, pool: int) -> list[PaperConfig]:
             for classes in (4, 8) for loss in ("hmse", "ce") for hidden in (40, 80, 120)]
 
 
-def run_grid(configs: list[PaperConfig], data: DataSpec, out: Path, *, folds: list[int],
+def run_grid(configs: Sequence[FoldJob], data: DataSpec, out: Path, *, folds: list[int],
              workers: int, log: Any = print) -> None:
     """Train every (configuration, fold) not yet stored under `out`, `workers` at a time."""
     jobs = [(c, f) for c in configs for f in folds if not _result_file(out, c, f).exists()]
@@ -79,16 +96,16 @@ def run_grid(configs: list[PaperConfig], data: DataSpec, out: Path, *, folds: li
                 f"F1 {result['macro_f1']:.3f} ({result['seconds']:.0f} s)")
 
 
-def _result_file(out: Path, config: PaperConfig, fold: int) -> Path:
-    return out / "paper" / config.key / f"fold{fold}.json"
+def _result_file(out: Path, config: FoldJob, fold: int) -> Path:
+    return out / config.section / config.key / f"fold{fold}.json"
 
 
-def _run_and_store(config: PaperConfig, fold: int, data: DataSpec, out: str) -> dict[str, Any]:
+def _run_and_store(config: FoldJob, fold: int, data: DataSpec, out: str) -> dict[str, Any]:
     import torch
 
     torch.set_num_threads(1)
     dataset = data.load()
-    result = train_paper_fold(config, dataset, fold)
+    result = config.run_fold(dataset, fold)
     target = _result_file(Path(out), config, fold)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
@@ -182,9 +199,9 @@ def _predict(head: Any, sequences: list[np.ndarray]) -> np.ndarray:
     return np.stack([out[i] for i in range(len(sequences))])
 
 
-def load_results(out: Path) -> dict[str, list[dict[str, Any]]]:
-    """Stored per-fold results grouped by configuration key."""
+def load_results(out: Path, section: str = "paper") -> dict[str, list[dict[str, Any]]]:
+    """Stored per-fold results of one section, grouped by configuration key."""
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for file in sorted((out / "paper").glob("*/fold*.json")):
+    for file in sorted((out / section).glob("*/fold*.json")):
         grouped.setdefault(file.parent.name, []).append(json.loads(file.read_text()))
     return grouped

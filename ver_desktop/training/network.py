@@ -4,6 +4,8 @@ fully connected heads.
 Heads: 4 quadrant logits, 8 octant logits, and a 2-unit valence/arousal regression.
 Options (the defaults reproduce the paper's shape):
 - `pool`: frames averaged per LSTM step (1 = the paper's 50-ms frame rate);
+- `pool_stats`: give each step the standard deviation of its frames too (texture-window
+  statistics: how much the sound moves within the step, not only its average);
 - `readout`: "last" (the paper: the last time step labels the sequence), "mean" (average of
   the hidden states) or "attention" (a learned weighting of the time steps);
 - `bidirectional`: run the LSTM both ways;
@@ -30,6 +32,7 @@ class NetworkConfig:
     features: int
     hidden: int = 64
     pool: int = 4
+    pool_stats: bool = False
     readout: str = "mean"
     dropout: float = 0.2
     bidirectional: bool = False
@@ -46,7 +49,7 @@ class EmotionLSTM(nn.Module):
         if config.readout not in READOUTS:
             raise ValueError(f"readout must be one of {READOUTS}, got {config.readout!r}")
         self.config = config
-        steps_in = config.features * (2 if config.deltas else 1)
+        steps_in = config.features * (2 if config.pool_stats else 1) * (2 if config.deltas else 1)
         self.lstm = nn.LSTM(steps_in, config.hidden, batch_first=True,
                             bidirectional=config.bidirectional)
         states = config.hidden * (2 if config.bidirectional else 1)
@@ -69,12 +72,20 @@ class EmotionLSTM(nn.Module):
 
     def _steps(self, x: torch.Tensor) -> torch.Tensor:
         if self.config.pool > 1:
-            x = functional.avg_pool1d(x.transpose(1, 2), self.config.pool,
-                                      self.config.pool).transpose(1, 2)
+            x = self._pooled(x)
         if self.config.deltas:
             change = torch.cat([torch.zeros_like(x[:, :1]), x[:, 1:] - x[:, :-1]], dim=1)
             x = torch.cat([x, change], dim=2)
         return x
+
+    def _pooled(self, x: torch.Tensor) -> torch.Tensor:
+        size = self.config.pool
+        mean = functional.avg_pool1d(x.transpose(1, 2), size, size)
+        if not self.config.pool_stats:
+            return mean.transpose(1, 2)
+        square = functional.avg_pool1d((x * x).transpose(1, 2), size, size)
+        std = torch.sqrt(torch.clamp(square - mean * mean, min=1e-6))
+        return torch.cat([mean, std], dim=1).transpose(1, 2)
 
     def _readout(self, states: torch.Tensor) -> torch.Tensor:
         if self.config.readout == "last":
