@@ -1,4 +1,4 @@
-"""Command line: `ver-desktop scan | classify | list | tag | train`.
+"""Command line: `ver-desktop scan | classify | list | tag | train`; no command opens the app.
 
 Exit status: 0 success, 1 when some input failed (classify), 2 for usage or setup errors,
 130 when interrupted. No traceback reaches the user for a bad file.
@@ -43,7 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
                         f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
     parser.add_argument("--model", help="model bundle folder (default: the bundled model)")
     parser.add_argument("--workers", type=int, help="decoding processes (default: CPU count)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
+                                     help="with no command, the desktop app opens")
 
     scan = commands.add_parser("scan", help="add folders to the library and analyse them")
     scan.add_argument("paths", nargs="*", metavar="DIR",
@@ -115,11 +116,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
+    if args.command is None:
+        return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
                 "train": cmd_train, "experiment": cmd_experiment}
     try:
@@ -130,6 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nver-desktop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    """No command: open the desktop app (Qt is imported only here)."""
+    from ver_desktop.gui.app import main as gui_main
+
+    return gui_main(data_dir=args.data_dir, model=args.model, workers=args.workers)
 
 
 # -- shared setup ----------------------------------------------------------------------------

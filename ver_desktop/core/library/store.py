@@ -263,6 +263,15 @@ class Library:
                     found[v.id] = _row(v, a, u)
         return found
 
+    def probabilities(self, model: tuple[str, str],
+                      video_id: int) -> tuple[dict[str, float], dict[str, float]] | None:
+        """The model's quadrant and octant probabilities for one video, if analysed."""
+        with self.session() as s:
+            found = s.execute(select(Analysis.quadrant_probs, Analysis.octant_probs).where(
+                Analysis.video_id == video_id, Analysis.model_name == model[0],
+                Analysis.model_version == model[1])).first()
+        return None if found is None else (dict(found[0]), dict(found[1]))
+
     def map_points(self, model: tuple[str, str],
                    where: VideoFilter | None = None) -> list[MapPoint]:
         """Every analysed video as a point at its valence/arousal."""

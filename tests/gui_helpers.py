@@ -1,0 +1,61 @@
+"""Shared pieces of the GUI tests: a small generated collection and a window on a temporary
+data dir with settings in a temporary file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import mediagen
+from PySide6.QtCore import QSettings
+
+from ver_desktop.gui.main_window import MainWindow
+
+WAIT_MS = 60_000
+
+
+def make_collection(folder: Path, media_files: dict[str, Path]) -> Path:
+    """Two good videos (from the session's generated media) and one broken file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(media_files["music.mp4"], folder / "calm song.mp4")
+    shutil.copyfile(media_files["music.mkv"], folder / "loud song.mkv")
+    shutil.copyfile(media_files["text.mp4"], folder / "shopping list.mp4")
+    return folder
+
+
+def extra_clip(path: Path, seed: int = 11) -> Path:
+    return mediagen.write_media(path, mediagen.music(8.0, seed=seed, tempo=140))
+
+
+def settings_at(folder: Path) -> QSettings:
+    return QSettings(os.fspath(folder / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def open_window(qtbot, data_dir: Path, bundle: Path, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(data_dir, bundle, settings, workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.runner.idle, timeout=WAIT_MS)
+    return window
+
+
+def settle(qtbot, window: MainWindow, condition: Callable[[], bool] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Wait until no scan runs, background tasks are done, and `condition` holds."""
+    qtbot.waitUntil(lambda: not window.scans.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.runner.idle and (condition is None or condition()),
+                    timeout=WAIT_MS)
+
+
+def scan_and_wait(qtbot, window: MainWindow, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.scans.finished, timeout=WAIT_MS):
+        window.add_paths(paths)
+    settle(qtbot, window)
+
+
+def visible_rows(window: MainWindow) -> list[object]:
+    """Every row of the table, read through the model (waits for nothing)."""
+    model = window.model
+    return [model.video(i) for i in model.ids()]

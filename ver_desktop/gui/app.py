@@ -1,0 +1,47 @@
+"""Start the desktop app: the window shows first; the engine loads behind it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from ver_desktop import __version__
+from ver_desktop.core import paths
+from ver_desktop.gui import style
+from ver_desktop.gui.main_window import MainWindow
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(paths.APP_NAME)
+    app.setOrganizationName(paths.APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    style.apply_palette(style.system_prefers_dark())
+    hints = app.styleHints()
+    if hints is not None:  # follow the system when it switches between light and dark
+        hints.colorSchemeChanged.connect(lambda _scheme: style.apply_palette(
+            style.system_prefers_dark()))
+    return app
+
+
+def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = None,
+                workers: int | None = None) -> MainWindow:
+    window = MainWindow(data_dir, bundle_dir, settings or QSettings(), workers)
+    window.show()
+    return window
+
+
+def main(*, data_dir: str | None = None, model: str | None = None,
+         workers: int | None = None) -> int:
+    app = make_app()
+    bundle = Path(model) if model else paths.bundled_model_dir()
+    window = open_window(paths.data_dir(data_dir), bundle, workers=workers)
+    window.raise_()
+    return app.exec()

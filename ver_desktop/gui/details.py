@@ -1,0 +1,168 @@
+"""The selected video: thumbnail, the probability of each quadrant and octant, the analysed
+segment, the model, why it failed; open it in the system player or show it in its folder."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
+from ver_desktop.gui import style
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import VideoRow
+
+
+class ProbabilityBars(QWidget):
+    """One horizontal bar per class, coloured by quadrant; the chosen class is bold."""
+
+    def __init__(self, classes: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.classes = classes
+        self.values: dict[str, float] = {}
+        self.chosen: str | None = None
+        self.setMinimumHeight(18 * len(classes))
+
+    def set_values(self, values: dict[str, float] | None, chosen: str | None) -> None:
+        self.values, self.chosen = dict(values or {}), chosen
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(220, 18 * len(self.classes))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        row_height = self.height() / max(len(self.classes), 1)
+        label_width = 84.0
+        for i, name in enumerate(self.classes):
+            top = i * row_height
+            value = self.values.get(name)
+            quadrant = OCTANT_QUADRANT.get(name, name)
+            width = (self.width() - label_width - 44) * (value or 0.0)
+            painter.fillRect(QRectF(label_width, top + 3, width, row_height - 6),
+                             style.colour(quadrant))
+            font = painter.font()
+            font.setBold(name == self.chosen)
+            painter.setFont(font)
+            painter.setPen(self.palette().windowText().color())
+            painter.drawText(QRectF(0, top, label_width - 6, row_height),
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+            if value is not None:
+                painter.drawText(QRectF(label_width + width + 4, top, 44, row_height),
+                                 Qt.AlignmentFlag.AlignVCenter, f"{value:.0%}")
+        painter.end()
+
+
+class DetailsPane(QWidget):
+    preview_requested = Signal(str, float)  # path, start (seconds)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row: VideoRow | None = None
+        self.thumbnail = QLabel()
+        self.thumbnail.setFixedSize(240, 135)
+        self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail.setStyleSheet("background: #111; color: #aaa;")
+        self.title = QLabel("Nothing selected")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields = {key: QLabel() for key in ("tag", "segment", "model", "path", "problem")}
+        for label in self.fields.values():
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.quadrants = ProbabilityBars(QUADRANTS)
+        self.octants = ProbabilityBars(OCTANTS)
+        self.preview = QPushButton("Preview")
+        self.open_button = QPushButton("Open in player")
+        self.folder_button = QPushButton("Show in folder")
+        self.preview.clicked.connect(self._preview)
+        self.open_button.clicked.connect(self.open_in_system_player)
+        self.folder_button.clicked.connect(self.show_in_folder)
+        self._layout()
+        self.show_row(None)
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        for key, text in (("tag", "Emotion"), ("segment", "Analysed"), ("model", "Model"),
+                          ("path", "File"), ("problem", "Problem")):
+            form.addRow(text, self.fields[key])
+        buttons = QHBoxLayout()
+        for button in (self.preview, self.open_button, self.folder_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.thumbnail, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Quadrant probabilities"))
+        layout.addWidget(self.quadrants)
+        layout.addWidget(QLabel("Octant probabilities"))
+        layout.addWidget(self.octants)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def show_row(self, row: VideoRow | None) -> None:
+        self.row = row
+        for button in (self.preview, self.open_button, self.folder_button):
+            button.setEnabled(row is not None and row.status != "missing")
+        if row is None:
+            self.title.setText("Nothing selected")
+            for label in self.fields.values():
+                label.clear()
+            self.set_probabilities(None)
+            self.set_thumbnail(None)
+            return
+        self.title.setText(f"<b>{row.name}</b>")
+        mark = " (your correction)" if row.corrected else ""
+        tag = f"{row.quadrant or '–'} / {row.octant or '–'}{mark}"
+        if row.confidence is not None:
+            tag += f" · confidence {row.confidence:.0%}"
+        if row.valence is not None and row.arousal is not None:
+            tag += f" · valence {row.valence:+.2f}, arousal {row.arousal:+.2f}"
+        self.fields["tag"].setText(tag)
+        self.fields["segment"].setText(
+            f"{style.clock(row.segment[0])} – {style.clock(row.segment[1])}"
+            if row.segment else "–")
+        self.fields["model"].setText(row.model or "–")
+        self.fields["path"].setText(row.path.encode("utf-8", "replace").decode("utf-8"))
+        self.fields["problem"].setText(row.error_reason or "")
+
+    def set_probabilities(self, probs: tuple[dict[str, float], dict[str, float]] | None
+                          ) -> None:
+        row = self.row
+        self.quadrants.set_values(probs[0] if probs else None, row.quadrant if row else None)
+        self.octants.set_values(probs[1] if probs else None, row.octant if row else None)
+
+    def set_thumbnail(self, pixmap: QPixmap | None) -> None:
+        if pixmap is None or pixmap.isNull():
+            self.thumbnail.setPixmap(QPixmap())
+            self.thumbnail.setText("no picture" if self.row else "")
+        else:
+            self.thumbnail.setPixmap(pixmap.scaled(
+                self.thumbnail.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation))
+
+    def _preview(self) -> None:
+        if self.row is not None:
+            self.preview_requested.emit(self.row.path, self.row.segment[0]
+                                        if self.row.segment else 0.0)
+
+    def open_in_system_player(self) -> None:
+        if self.row is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.row.path))
+
+    def show_in_folder(self) -> None:
+        if self.row is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(self.row.path)))
+
+

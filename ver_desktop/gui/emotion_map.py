@@ -1,0 +1,299 @@
+"""Russell's circle: every analysed video a point at its valence/arousal, coloured by
+quadrant. Hover for a name; drag on empty space for a rectangle, or with Shift for a lasso,
+to filter the table to a region; drag a point to correct its emotion; click a point to
+select it. A mood path is drawn on top, and a mode picks its start and target."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, octant_of, quadrant_of
+from ver_desktop.gui import style
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import MapPoint
+
+EXTENT = 2.5  # valence/arousal (z-scores) shown from -EXTENT to +EXTENT
+CIRCLE = 2.0  # radius of the drawn circle
+CELL = 0.1  # hover index cell, in valence/arousal units
+HIT_PIXELS = 7.0
+
+
+def display_position(point: MapPoint) -> tuple[float, float]:
+    """Where a point is drawn: at the model's valence/arousal, unless a person's correction
+    put it in another octant or quadrant; then at that sector's middle, same distance."""
+    v, a = point.valence, point.arousal
+    if not point.corrected:
+        return v, a
+    if point.octant and octant_of(v, a) != point.octant:
+        angle = math.radians(OCTANTS.index(point.octant) * 45 + 22.5)
+    elif point.quadrant and quadrant_of(v, a) != point.quadrant:
+        first = QUADRANT_OCTANTS[point.quadrant][0]
+        angle = math.radians(OCTANTS.index(first) * 45 + 45)
+    else:
+        return v, a
+    radius = max(math.hypot(v, a), 0.5)
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+class EmotionMap(QWidget):
+    region_selected = Signal(object)  # frozenset of ids, or None when cleared
+    point_clicked = Signal(int)
+    point_moved = Signal(int, float, float)  # id, valence, arousal where it was dropped
+    path_picked = Signal(float, float, float, float)  # start v, a, target v, a
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setMinimumSize(260, 260)
+        self.points: list[MapPoint] = []
+        self._xy: list[tuple[float, float]] = []
+        self._cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self._cache: QPixmap | None = None
+        self.highlight: int | None = None
+        self.path: list[tuple[float, float]] = []
+        self.path_ends: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.picking_path = False
+        self._picked: list[tuple[float, float]] = []
+        self._press: QPointF | None = None
+        self._dragged: int | None = None
+        self._lasso: list[QPointF] = []
+        self._shape: str = "rect"
+
+    # -- data --------------------------------------------------------------------------
+
+    def set_points(self, points: Sequence[MapPoint]) -> None:
+        self.points = list(points)
+        self._xy = [display_position(p) for p in self.points]
+        self._cells = defaultdict(list)
+        for i, (v, a) in enumerate(self._xy):
+            self._cells[(math.floor(v / CELL), math.floor(a / CELL))].append(i)
+        self._cache = None
+        self.update()
+
+    def set_highlight(self, video_id: int | None) -> None:
+        self.highlight = video_id
+        self.update()
+
+    def set_path(self, points: Sequence[tuple[float, float]],
+                 ends: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+        self.path, self.path_ends = list(points), ends
+        self.update()
+
+    def start_picking_path(self) -> None:
+        """The next two clicks choose a mood path's start and target."""
+        self.picking_path, self._picked = True, []
+        self.setCursor(Qt.CursorShape.CrossCursor)
+
+    # -- geometry ----------------------------------------------------------------------
+
+    def _scale(self) -> float:
+        return (min(self.width(), self.height()) / 2 - 8) / EXTENT
+
+    def to_widget(self, v: float, a: float) -> QPointF:
+        scale = self._scale()
+        return QPointF(self.width() / 2 + v * scale, self.height() / 2 - a * scale)
+
+    def to_emotion(self, pos: QPointF) -> tuple[float, float]:
+        scale = self._scale()
+        return ((pos.x() - self.width() / 2) / scale, (self.height() / 2 - pos.y()) / scale)
+
+    def point_at(self, pos: QPointF) -> int | None:
+        """Index of the point nearest `pos` within a few pixels."""
+        v, a = self.to_emotion(pos)
+        reach = HIT_PIXELS / self._scale()
+        best, best_distance = None, reach
+        cx, cy = math.floor(v / CELL), math.floor(a / CELL)
+        span = int(reach / CELL) + 1
+        for dx in range(-span, span + 1):
+            for dy in range(-span, span + 1):
+                for i in self._cells.get((cx + dx, cy + dy), ()):
+                    distance = math.dist((v, a), self._xy[i])
+                    if distance <= best_distance:
+                        best, best_distance = i, distance
+        return best
+
+    def ids_in(self, area: QPainterPath) -> frozenset[int]:
+        return frozenset(p.id for p, (v, a) in zip(self.points, self._xy, strict=True)
+                         if area.contains(self.to_widget(v, a)))
+
+    # -- painting ----------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._cache = None
+        super().resizeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._cache is None or self._cache.size() != self.size():
+            self._cache = self._render_base()
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._cache)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_path(painter)
+        self._paint_highlight(painter)
+        self._paint_selection(painter)
+        painter.end()
+
+    def _render_base(self) -> QPixmap:
+        """Circle, axes, names and points, drawn once per change (100,000 points take tens
+        of milliseconds; hovering and selecting reuse the picture)."""
+        pixmap = QPixmap(self.size())
+        pixmap.fill(self.palette().base().color())
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_frame(painter)
+        self._paint_points(painter)
+        painter.end()
+        return pixmap
+
+    def _paint_frame(self, painter: QPainter) -> None:
+        text = self.palette().windowText().color()
+        faint = QColor(text)
+        faint.setAlpha(60)
+        centre, radius = self.to_widget(0, 0), CIRCLE * self._scale()
+        painter.setPen(QPen(faint, 1))
+        painter.drawEllipse(centre, radius, radius)
+        for k in range(8):  # octant borders
+            angle = math.radians(45 * k)
+            painter.drawLine(centre, self.to_widget(CIRCLE * math.cos(angle),
+                                                    CIRCLE * math.sin(angle)))
+        painter.setPen(QPen(text, 1.2))
+        painter.drawLine(self.to_widget(-EXTENT, 0), self.to_widget(EXTENT, 0))
+        painter.drawLine(self.to_widget(0, -EXTENT), self.to_widget(0, EXTENT))
+        painter.drawText(self.to_widget(EXTENT - 0.75, -0.12) + QPointF(0, 8), "valence →")
+        painter.drawText(self.to_widget(0.06, EXTENT - 0.1) + QPointF(0, 6), "↑ arousal")
+        for k, name in enumerate(OCTANTS):
+            angle = math.radians(45 * k + 22.5)
+            spot = self.to_widget(2.2 * math.cos(angle), 2.2 * math.sin(angle))
+            painter.drawText(QRectF(spot.x() - 40, spot.y() - 9, 80, 18),
+                             Qt.AlignmentFlag.AlignCenter, name)
+
+    def _paint_points(self, painter: QPainter) -> None:
+        by_quadrant: dict[str | None, list[QPointF]] = defaultdict(list)
+        for point, (v, a) in zip(self.points, self._xy, strict=True):
+            by_quadrant[point.quadrant].append(self.to_widget(v, a))
+        size = 5.0 if len(self.points) < 2000 else 3.0 if len(self.points) < 20000 else 2.0
+        for quadrant, spots in by_quadrant.items():
+            colour = style.colour(quadrant)
+            colour.setAlpha(200 if len(self.points) < 20000 else 120)
+            painter.setPen(QPen(colour, size, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawPoints(QPolygonF(spots))
+
+    def _paint_path(self, painter: QPainter) -> None:
+        if self.path:
+            painter.setPen(QPen(self.palette().windowText().color(), 2))
+            painter.drawPolyline(QPolygonF([self.to_widget(v, a) for v, a in self.path]))
+            for v, a in self.path:
+                painter.drawEllipse(self.to_widget(v, a), 3.5, 3.5)
+        ends = self.path_ends or ((self._picked[0], self._picked[0]) if self._picked else None)
+        if ends:
+            for (v, a), colour in zip(ends, ("#2ca02c", "#d62728"), strict=True):
+                painter.setPen(QPen(QColor(colour), 3))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(self.to_widget(v, a), 9, 9)
+
+    def _paint_highlight(self, painter: QPainter) -> None:
+        for point, (v, a) in zip(self.points, self._xy, strict=True):
+            if point.id == self.highlight:
+                painter.setPen(QPen(self.palette().highlight().color(), 2.5))
+                painter.setBrush(QBrush(style.colour(point.quadrant)))
+                painter.drawEllipse(self.to_widget(v, a), 7, 7)
+                break
+
+    def _paint_selection(self, painter: QPainter) -> None:
+        if self._press is None or self._dragged is not None or not self._lasso:
+            return
+        colour = QColor(self.palette().highlight().color())
+        painter.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
+        colour.setAlpha(40)
+        painter.setBrush(colour)
+        painter.drawPath(self._selection_path())
+
+    def _selection_path(self) -> QPainterPath:
+        path = QPainterPath()
+        if self._shape == "rect" and self._press is not None and self._lasso:
+            path.addRect(QRectF(self._press, self._lasso[-1]).normalized())
+        elif self._lasso:
+            path.addPolygon(QPolygonF(self._lasso))
+            path.closeSubpath()
+        return path
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position()
+        if self.picking_path:
+            self._pick(pos)
+            return
+        self._press = pos
+        self._dragged = self.point_at(pos)
+        self._lasso = []
+        self._shape = "lasso" if event.modifiers() & Qt.KeyboardModifier.ShiftModifier \
+            else "rect"
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._press is None:
+            found = self.point_at(pos)
+            if found is not None:
+                point = self.points[found]
+                QToolTip.showText(event.globalPosition().toPoint(),
+                                  f"{point.name}\n{point.quadrant} / {point.octant or '–'}",
+                                  self)
+            else:
+                QToolTip.hideText()
+            return
+        self._lasso.append(pos)
+        self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._press is None:
+            return
+        moved = (event.position() - self._press).manhattanLength() > 4
+        if self._dragged is not None:
+            point = self.points[self._dragged]
+            if moved:
+                v, a = self.to_emotion(event.position())
+                self.point_moved.emit(point.id, v, a)
+            else:
+                self.point_clicked.emit(point.id)
+        elif moved:
+            self._lasso.append(event.position())
+            self.region_selected.emit(self.ids_in(self._selection_path()))
+        else:
+            self.region_selected.emit(None)
+        self._press, self._dragged, self._lasso = None, None, []
+        self.update()
+
+    def _pick(self, pos: QPointF) -> None:
+        self._picked.append(self.to_emotion(pos))
+        self.update()
+        if len(self._picked) == 2:
+            self.picking_path = False
+            self.unsetCursor()
+            (sv, sa), (tv, ta) = self._picked
+            self._picked = []
+            self.path_picked.emit(sv, sa, tv, ta)

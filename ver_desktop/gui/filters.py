@@ -1,0 +1,123 @@
+"""Search and emotion filters above the table: name search, quadrant and octant toggles, a
+confidence threshold, and the region chosen on the map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.gui import style
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import VideoFilter
+
+
+@dataclass(frozen=True)
+class FilterState:
+    search: str = ""
+    quadrants: frozenset[str] = frozenset()
+    octants: frozenset[str] = frozenset()
+    min_confidence: float = 0.0
+    map_ids: frozenset[int] | None = None  # a region chosen on the map
+    statuses: frozenset[str] = field(default_factory=frozenset)
+
+    def video_filter(self) -> VideoFilter:
+        from ver_desktop.core.library import VideoFilter  # engine loads after the window
+
+        return VideoFilter(quadrants=self.quadrants, octants=self.octants,
+                           min_confidence=self.min_confidence or None, search=self.search,
+                           statuses=self.statuses)
+
+
+def _toggle(text: str, tip: str, colour: str | None = None) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.setCheckable(True)
+    if colour:
+        button.setStyleSheet(f"QToolButton:checked {{ background: {colour}; color: black; }}")
+    return button
+
+
+class FilterBar(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.quadrant_buttons = {q: _toggle(q, style.QUADRANT_NAMES[q],
+                                            style.QUADRANT_COLOURS[q]) for q in QUADRANTS}
+        self.octant_buttons = {o: _toggle(o, f"only {o}") for o in OCTANTS}
+        self.confidence = QSlider(Qt.Orientation.Horizontal)
+        self.confidence.setRange(0, 100)
+        self.confidence.setMaximumWidth(120)
+        self.confidence.setToolTip("Only videos the model is at least this sure about")
+        self.confidence_label = QLabel("confidence ≥ 0%")
+        self.map_label = QLabel()
+        self.clear_map = QPushButton("Clear map selection")
+        self.clear_map.clicked.connect(lambda: self.set_map_ids(None))
+        self._map_ids: frozenset[int] | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._debounce.timeout.connect(self.changed)
+        self._layout()
+        self._connect()
+        self.set_map_ids(None)
+
+    def _layout(self) -> None:
+        first = QHBoxLayout()
+        first.addWidget(self.search, 1)
+        for button in self.quadrant_buttons.values():
+            first.addWidget(button)
+        first.addWidget(self.confidence_label)
+        first.addWidget(self.confidence)
+        second = QHBoxLayout()
+        for button in self.octant_buttons.values():
+            second.addWidget(button)
+        second.addStretch(1)
+        second.addWidget(self.map_label)
+        second.addWidget(self.clear_map)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(first)
+        layout.addLayout(second)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        for button in (*self.quadrant_buttons.values(), *self.octant_buttons.values()):
+            button.toggled.connect(lambda _on: self.changed.emit())
+        self.confidence.valueChanged.connect(self._confidence_moved)
+
+    def _confidence_moved(self, value: int) -> None:
+        self.confidence_label.setText(f"confidence ≥ {value}%")
+        self._debounce.start()
+
+    def set_map_ids(self, ids: frozenset[int] | None) -> None:
+        self._map_ids = ids
+        self.map_label.setText("" if ids is None else f"{len(ids)} chosen on the map")
+        self.map_label.setVisible(ids is not None)
+        self.clear_map.setVisible(ids is not None)
+        self.changed.emit()
+
+    def state(self) -> FilterState:
+        return FilterState(
+            search=self.search.text().strip(),
+            quadrants=frozenset(q for q, b in self.quadrant_buttons.items() if b.isChecked()),
+            octants=frozenset(o for o, b in self.octant_buttons.items() if b.isChecked()),
+            min_confidence=self.confidence.value() / 100.0,
+            map_ids=self._map_ids,
+        )

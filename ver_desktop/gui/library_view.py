@@ -1,0 +1,109 @@
+"""The browsing area: filters above a table (or a thumbnail grid) of the library."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QListView,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ver_desktop.gui.filters import FilterBar
+from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel
+
+WIDTHS = {"thumbnail": 72, "name": 260, "duration": 64, "quadrant": 84, "octant": 90,
+          "confidence": 80, "valence": 64, "arousal": 64, "folder": 220, "status": 90}
+
+
+class LibraryView(QWidget):
+    current_changed = Signal(object)  # video id or None
+
+    def __init__(self, model: LibraryTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.filters = FilterBar()
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setIconSize(QSize(48, 27))
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, (key, _title) in enumerate(COLUMNS):
+            header.resizeSection(column, WIDTHS[key])
+        self.grid = QListView()
+        self.grid.setModel(model)
+        self.grid.setModelColumn(0)
+        self.grid.setViewMode(QListView.ViewMode.IconMode)
+        self.grid.setIconSize(QSize(160, 90))
+        self.grid.setGridSize(QSize(176, 120))
+        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
+        self.grid.setUniformItemSizes(True)
+        self.grid.setSelectionModel(self.table.selectionModel())
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.grid)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.stack, 1)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row)
+        self._kept: int | None = None
+        model.modelAboutToBeReset.connect(self._remember_current)
+        model.modelReset.connect(self._restore_current)
+
+    def _remember_current(self) -> None:
+        self._kept = self.current_id()
+
+    def _restore_current(self) -> None:
+        """A new id list (filter, sort, scan) keeps the current video when it is still in."""
+        kept, self._kept = self._kept, None
+        if kept is None or not self.select_id(kept):
+            self.current_changed.emit(None)
+
+    def show_grid(self, grid: bool) -> None:
+        self.stack.setCurrentWidget(self.grid if grid else self.table)
+
+    def _current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit(self.model.id_at(current.row()) if current.isValid()
+                                  else None)
+
+    def current_id(self) -> int | None:
+        index = self.table.selectionModel().currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.model.id_at(r) for r in rows]
+        current = self.current_id()
+        found = [i for i in ids if i is not None]
+        return found or ([current] if current is not None else [])
+
+    def select_id(self, video_id: int) -> bool:
+        row = self.model.row_of(video_id)
+        if row is None:
+            return False
+        index = self.model.index(row, 1)
+        self.table.selectionModel().setCurrentIndex(
+            index, self.table.selectionModel().SelectionFlag.ClearAndSelect
+            | self.table.selectionModel().SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def save_state(self) -> QByteArray:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_state(self, state: object) -> None:
+        if isinstance(state, QByteArray | bytes) and state:
+            self.table.horizontalHeader().restoreState(QByteArray(state))

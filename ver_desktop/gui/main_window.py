@@ -1,0 +1,382 @@
+"""The main window: wiring between the engine (through the task runner and the scan
+controller) and the views. It shows at once; the library opens in the background."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from ver_desktop.core.labels import octant_of
+from ver_desktop.gui import menus
+from ver_desktop.gui.details import DetailsPane
+from ver_desktop.gui.emotion_map import EmotionMap
+from ver_desktop.gui.empty import EmptyState
+from ver_desktop.gui.library_view import LibraryView
+from ver_desktop.gui.progress import ScanProgressWidget
+from ver_desktop.gui.scanning import ScanController
+from ver_desktop.gui.session import Session, open_session
+from ver_desktop.gui.table_model import LibraryTableModel
+from ver_desktop.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import MapPoint
+
+
+class MainWindow(QMainWindow):
+    actions_by_name: dict[str, QAction]  # set by `menus.install`
+    tag_menu: QMenu
+    session_ready = Signal()
+    library_changed = Signal()  # after the id list and the map were reloaded
+
+    def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
+                 workers: int | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("ver_desktop")
+        self.setAcceptDrops(True)
+        self.data_dir, self.bundle_dir, self.settings = data_dir, bundle_dir, settings
+        self._workers = workers
+        self.session: Session | None = None
+        self.total = 0  # videos in the library
+        self._select_after_scan: str | None = None  # a single dropped file
+        self._pending_select: int | None = None
+        self.runner = TaskRunner(self)
+        self.scans = ScanController(self.runner, self.workers, self)
+        self.model = LibraryTableModel(self.runner, self)
+        self._build()
+        menus.install(self)
+        self._connect()
+        self._restore()
+        self.show_message("Opening the library…")
+        self.runner.run(lambda: open_session(data_dir, bundle_dir), self._session_opened)
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.empty = EmptyState()
+        self.library_view = LibraryView(self.model)
+        self.map = EmotionMap()
+        self.details = DetailsPane()
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(self.map)
+        self.right.addWidget(self.details)
+        self.browse = QSplitter(Qt.Orientation.Horizontal)
+        self.browse.addWidget(self.library_view)
+        self.browse.addWidget(self.right)
+        self.browse.setStretchFactor(0, 3)
+        self.browse.setStretchFactor(1, 2)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.browse)
+        self.setCentralWidget(self.pages)
+        self.progress = ScanProgressWidget()
+        self.statusBar().addPermanentWidget(self.progress)
+        self._map_timer = QTimer(self, singleShot=True, interval=700)  # during scans
+
+    def _connect(self) -> None:
+        self.empty.add_folder.connect(self.choose_folder)
+        self.library_view.filters.changed.connect(self.apply_filters)
+        self.library_view.current_changed.connect(self.show_details)
+        self.model.ids_loaded.connect(self._ids_loaded)
+        self.model.row_loaded.connect(self._row_loaded)
+        self.map.region_selected.connect(self.library_view.filters.set_map_ids)
+        self.map.point_clicked.connect(self.select_video)
+        self.map.point_moved.connect(self._point_moved)
+        self.scans.started.connect(self._scan_started)
+        self.scans.planned.connect(self._scan_planned)
+        self.scans.progress.connect(self.progress.update_progress)
+        self.scans.recorded.connect(self._scan_recorded)
+        self.scans.finished.connect(self._scan_finished)
+        self.progress.cancel_requested.connect(self.cancel_scan)
+        self._map_timer.timeout.connect(self.reload_map)
+
+    def workers(self) -> int:
+        configured = self._workers or int(str(self.settings.value("workers", 0) or 0))
+        return max(1, configured or (os.cpu_count() or 2))
+
+    def show_message(self, text: str, msecs: int = 0) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    # -- the session -------------------------------------------------------------------
+
+    def _session_opened(self, session: Session | None, error: BaseException | None) -> None:
+        if error is not None or session is None:
+            self.empty.set_message("The library could not be opened", str(error))
+            self.show_message(f"Could not open the library in {self.data_dir}: {error}")
+            return
+        self.session = session
+        self.scans.session = session
+        self.model.attach(session)
+        self.reload_map()
+        self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
+        self.session_ready.emit()
+
+    def reload(self) -> None:
+        """The library changed in a way that may add or remove rows."""
+        self.model.refresh()
+        self.reload_map()
+
+    def reload_map(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.runner.run(lambda: (session.library.map_points(session.model),
+                                 session.library.count()), self._map_loaded)
+
+    def _map_loaded(self, result: tuple[list[MapPoint], int] | None,
+                    error: BaseException | None) -> None:
+        if error is not None or result is None:
+            self.show_message(f"Could not read the library: {error}")
+            return
+        points, self.total = result
+        self.map.set_points(points)
+        self._update_page()
+        self.library_changed.emit()
+
+    def _update_page(self) -> None:
+        empty = self.total == 0 and not self.scans.busy
+        self.pages.setCurrentWidget(self.empty if empty else self.browse)
+
+    # -- filters, selection, details ---------------------------------------------------
+
+    def apply_filters(self) -> None:
+        state = self.library_view.filters.state()
+        self.model.set_filter(state.video_filter(), state.map_ids)
+
+    def _ids_loaded(self) -> None:
+        self.statusBar().showMessage(f"{self.model.rowCount()} of {self.total} videos", 4000)
+        if self._pending_select is not None:
+            self._select_pending()
+
+    def select_video(self, video_id: int) -> None:
+        if not self.library_view.select_id(video_id):
+            self.show_message("That video is hidden by the current filters", 4000)
+
+    def show_details(self, video_id: int | None) -> None:
+        self.map.set_highlight(video_id)
+        row = self.model.video(video_id) if video_id is not None else None
+        if video_id is not None and row is None:
+            self.model.reload_rows([video_id])  # `_row_loaded` shows it
+            return
+        self.details.show_row(row)
+        if row is not None and self.session is not None:
+            session = self.session
+            self.runner.run(lambda: session.library.probabilities(session.model, row.id),
+                            lambda probs, _e: self._probabilities(row.id, probs))
+            self.thumbnail_requested(row)
+
+    def thumbnail_requested(self, row: Any) -> None:
+        """Filled in by the thumbnail cache when the app has one."""
+
+    def _probabilities(self, video_id: int, probs: Any) -> None:
+        if self.details.row is not None and self.details.row.id == video_id:
+            self.details.set_probabilities(probs)
+
+    def _row_loaded(self, video_id: int) -> None:
+        if video_id == self.library_view.current_id():
+            self.show_details(video_id)
+
+    # -- folders, drops and scans ------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of videos",
+                                                  os.path.expanduser("~"))
+        if folder:
+            self.add_paths([folder])
+
+    def add_paths(self, paths: Sequence[str]) -> None:
+        """Folders join the library and are scanned; files are analysed on their own."""
+        session = self.session
+        if session is None:
+            self.show_message("The library is still opening; try again in a moment", 4000)
+            return
+        paths = [os.path.abspath(p) for p in paths if os.path.exists(p)]
+        folders = [p for p in paths if os.path.isdir(p)]
+        self._select_after_scan = paths[0] if len(paths) == 1 and not folders else None
+        if folders:
+            def add() -> None:
+                for folder in folders:
+                    session.library.add_folder(folder)
+
+            self.runner.write(add, lambda _r, _e: self.folders_changed())
+        if paths:
+            self.scans.request(paths)
+
+    def folders_changed(self) -> None:
+        """Hook for the folder watcher."""
+
+    def remove_folder(self) -> None:
+        session = self.session
+        if session is not None:
+            self.runner.run(session.library.folders,
+                            lambda folders, _e: self._choose_removal(folders or []))
+
+    def _choose_removal(self, folders: list[str]) -> None:
+        if not folders:
+            QMessageBox.information(self, "Remove a folder", "The library has no folders.")
+            return
+        folder, ok = QInputDialog.getItem(self, "Remove a folder",
+                                          "Forget this folder and its videos (the files "
+                                          "stay on disk):", folders, 0, False)
+        if ok and folder:
+            self.forget_folder(folder)
+
+    def forget_folder(self, folder: str) -> None:
+        session = self.session
+        if session is not None:
+            self.runner.write(lambda: session.library.forget_folder(folder),
+                              lambda _n, _e: self._folder_forgotten())
+
+    def _folder_forgotten(self) -> None:
+        self.folders_changed()
+        self.reload()
+
+    def rescan(self, *, retry_failed: bool = False) -> None:
+        session = self.session
+        if session is None:
+            return
+        self.runner.run(session.library.folders, lambda folders, _e: self.scans.request(
+            folders or [], retry_failed=retry_failed))
+
+    def retry(self, paths: Sequence[str]) -> None:
+        self.scans.request(paths, retry_failed=True)
+
+    def cancel_scan(self) -> None:
+        self.progress.cancelling()
+        self.scans.cancel()
+
+    def _scan_started(self) -> None:
+        self.progress.started()
+        self._update_page()
+
+    def _scan_planned(self, ids: list[int]) -> None:
+        self.model.working = set(ids)
+        self.model.refresh()  # new files appear at once, marked as working
+        self._select_dropped_file()
+
+    def _scan_recorded(self, ids: list[int]) -> None:
+        self.model.working.difference_update(ids)
+        self.model.reload_rows(ids)
+        if not self._map_timer.isActive():
+            self._map_timer.start()
+
+    def _scan_finished(self, summary: Any, error: BaseException | None) -> None:
+        self.model.working.clear()
+        self.progress.hide()
+        if error is not None:
+            self.show_message(f"The scan stopped: {error}")
+        elif summary is not None:
+            failed = len(summary.failed)
+            verb = "Stopped" if summary.cancelled else "Done"
+            self.show_message(f"{verb}: {summary.analysed} analysed, {failed} failed, "
+                              f"{summary.unchanged} unchanged, {summary.missing} missing", 10000)
+        self.reload()
+
+    def _select_dropped_file(self) -> None:
+        """A single dropped file is selected as soon as it is in the library."""
+        path, self._select_after_scan = self._select_after_scan, None
+        session = self.session
+        if path is None or session is None:
+            return
+
+        def found(video_id: int | None, _error: BaseException | None) -> None:
+            self._pending_select = video_id
+            self._select_pending()
+
+        self.runner.run(lambda: session.library.video_id(path), found)
+
+    def _select_pending(self) -> None:
+        if self._pending_select is not None and self.library_view.select_id(
+                self._pending_select):
+            self._pending_select = None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
+
+    # -- corrections -------------------------------------------------------------------
+
+    def correct(self, *, quadrant: str | None = None, octant: str | None = None,
+                ids: Sequence[int] | None = None) -> None:
+        """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it."""
+        session = self.session
+        targets = list(ids) if ids is not None else self.library_view.selected_ids()
+        if session is None or not targets:
+            return
+
+        def write() -> None:
+            for video_id in targets:
+                if quadrant is None and octant is None:
+                    session.library.clear_user_label(video_id)
+                else:
+                    session.library.set_user_label(video_id, quadrant=quadrant, octant=octant)
+
+        self.runner.write(write, lambda _r, error: self._corrected(targets, error))
+
+    def _corrected(self, ids: list[int], error: BaseException | None) -> None:
+        if error is not None:
+            self.show_message(f"Could not save the correction: {error}")
+            return
+        self.model.reload_rows(ids)
+        self.reload_map()
+        self.show_message(f"Corrected {len(ids)} video(s)", 3000)
+
+    def _point_moved(self, video_id: int, valence: float, arousal: float) -> None:
+        self.correct(octant=octant_of(valence, arousal), ids=[video_id])
+
+    # -- window state ------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = self.settings.value("window/state")
+        if state:
+            self.restoreState(state)
+        for key, splitter in (("window/browse", self.browse), ("window/right", self.right)):
+            saved = self.settings.value(key)
+            if saved:
+                splitter.restoreState(saved)
+        self.library_view.restore_state(self.settings.value("table/header"))
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/browse", self.browse.saveState())
+        self.settings.setValue("window/right", self.right.saveState())
+        self.settings.setValue("table/header", self.library_view.save_state())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.scans.cancel()
+        self.scans.wait()
+        self.runner.wait()
+        if self.session is not None:
+            self.session.close()
+        super().closeEvent(event)
+
+    def central(self) -> QWidget:
+        return self.pages

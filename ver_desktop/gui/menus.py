@@ -1,0 +1,74 @@
+"""Menus and keyboard shortcuts of the main window."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.gui.style import QUADRANT_NAMES
+
+if TYPE_CHECKING:
+    from ver_desktop.gui.main_window import MainWindow
+
+
+def _action(window: MainWindow, text: str,
+            shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+            tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    return action
+
+
+def install(window: MainWindow) -> None:
+    actions: dict[str, QAction] = {}
+    window.actions_by_name = actions
+    bar = window.menuBar()
+
+    file_menu = bar.addMenu("&File")
+    for name, text, key, slot in (
+        ("add_folder", "&Add folder…", QKeySequence.StandardKey.Open, window.choose_folder),
+        ("remove_folder", "&Remove folder…", None, window.remove_folder),
+        ("rescan", "R&escan library", QKeySequence.StandardKey.Refresh, window.rescan),
+        ("cancel_scan", "&Stop scanning", "Esc", window.cancel_scan),
+    ):
+        action = _action(window, text, key)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        file_menu.addAction(action)
+        actions[name] = action
+    file_menu.addSeparator()
+    quit_action = _action(window, "&Quit", QKeySequence.StandardKey.Quit)
+    quit_action.triggered.connect(window.close)
+    file_menu.addAction(quit_action)
+
+    view_menu = bar.addMenu("&View")
+    search = _action(window, "&Find by name", QKeySequence.StandardKey.Find)
+    search.triggered.connect(lambda: window.library_view.filters.search.setFocus())
+    grid = _action(window, "Thumbnail &grid", "Ctrl+G")
+    grid.setCheckable(True)
+    grid.toggled.connect(window.library_view.show_grid)
+    view_menu.addActions([search, grid])
+    actions["grid"] = grid
+
+    tag_menu = bar.addMenu("&Tag")
+    for i, quadrant in enumerate(QUADRANTS, start=1):
+        action = _action(window, f"{quadrant}  ({QUADRANT_NAMES[quadrant]})", f"Alt+{i}")
+        action.triggered.connect(lambda _c=False, q=quadrant: window.correct(quadrant=q))
+        tag_menu.addAction(action)
+        actions[f"quadrant:{quadrant}"] = action
+    tag_menu.addSeparator()
+    for i, octant in enumerate(OCTANTS, start=1):
+        action = _action(window, octant, f"Ctrl+{i}")
+        action.triggered.connect(lambda _c=False, o=octant: window.correct(octant=o))
+        tag_menu.addAction(action)
+        actions[f"octant:{octant}"] = action
+    tag_menu.addSeparator()
+    clear = _action(window, "&Clear my tag (use the model's)", "Ctrl+0")
+    clear.triggered.connect(lambda: window.correct())
+    tag_menu.addAction(clear)
+    actions["clear_tag"] = clear
+    window.tag_menu = tag_menu

@@ -1,0 +1,145 @@
+"""Scans in the background: `core.scan.Scanner` runs in a QThread, its progress and the ids
+it touches come back as signals, and its database writes go through the one writer.
+
+Requests made while a scan runs (a drop, the folder watcher) wait in a queue and run next.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ver_desktop.gui.session import Session
+from ver_desktop.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import Library, ScanPlan
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    roots: tuple[str, ...]
+    retry_failed: bool = False
+
+
+class _WriterLibrary:
+    """The library as the scanner sees it: its two writes go through the app's writer
+    thread, and each tells the GUI which rows changed."""
+
+    def __init__(self, library: Library, runner: TaskRunner, job: ScanJob) -> None:
+        self._library, self._runner, self._job = library, runner, job
+
+    def plan_scan(self, *args: Any, **kwargs: Any) -> ScanPlan:
+        plan = self._runner.write_and_wait(lambda: self._library.plan_scan(*args, **kwargs))
+        self._job.planned.emit([video_id for video_id, _ in plan.to_analyse])
+        return plan
+
+    def record(self, results: Sequence[Any], failures: Sequence[Any],
+               model: tuple[str, str]) -> None:
+        self._runner.write_and_wait(lambda: self._library.record(results, failures, model))
+        self._job.recorded.emit([r[0] for r in results] + [f[0] for f in failures])
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._library, name)
+
+
+class ScanJob(QThread):
+    """One scan. Signals arrive on the main thread (queued)."""
+
+    planned = Signal(list)  # ids about to be analysed (new rows exist now)
+    progress = Signal(object)  # core.scan.ScanProgress
+    recorded = Signal(list)  # ids whose analysis or failure was just committed
+    done = Signal(object, object)  # ScanSummary | None, error | None
+
+    def __init__(self, session: Session, runner: TaskRunner, request: ScanRequest,
+                 workers: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.runner, self.request, self.workers = session, runner, request, workers
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        from ver_desktop.core.scan import Scanner
+
+        try:
+            library = cast("Library", _WriterLibrary(self.session.library, self.runner, self))
+            scanner = Scanner(library, self.session.classifier(), workers=self.workers)
+            summary = scanner.scan(list(self.request.roots),
+                                   progress=self.progress.emit,
+                                   cancelled=self._cancel.is_set,
+                                   retry_failed=self.request.retry_failed)
+        except Exception as exc:  # shown in the status bar; the app carries on
+            self.done.emit(None, exc)
+        else:
+            self.done.emit(summary, None)
+
+
+class ScanController(QObject):
+    """Queues scan requests and runs them one after the other."""
+
+    started = Signal()
+    planned = Signal(list)
+    progress = Signal(object)
+    recorded = Signal(list)
+    finished = Signal(object, object)  # summary, error (after each scan)
+    idle = Signal()  # the queue is empty
+
+    def __init__(self, runner: TaskRunner, workers: Callable[[], int],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner, self.workers = runner, workers
+        self.session: Session | None = None
+        self._queue: list[ScanRequest] = []
+        self._job: ScanJob | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def request(self, roots: Sequence[str], *, retry_failed: bool = False) -> None:
+        roots = tuple(os.path.abspath(r) for r in roots)
+        if not roots:
+            return
+        wanted = ScanRequest(roots, retry_failed)
+        if wanted not in self._queue:
+            self._queue.append(wanted)
+        self._next()
+
+    def cancel(self) -> None:
+        """Stop the running scan after the files in progress and forget queued ones."""
+        self._queue.clear()
+        if self._job is not None:
+            self._job.cancel()
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        return self._job is None or self._job.wait(msecs)
+
+    def _next(self) -> None:
+        if self._job is not None or self.session is None:
+            return
+        if not self._queue:
+            self.idle.emit()
+            return
+        job = ScanJob(self.session, self.runner, self._queue.pop(0), self.workers(), self)
+        job.planned.connect(self.planned)
+        job.progress.connect(self.progress)
+        job.recorded.connect(self.recorded)
+        job.done.connect(self._finished)
+        self._job = job
+        self.started.emit()
+        job.start()
+
+    def _finished(self, summary: object, error: object) -> None:
+        job, self._job = self._job, None
+        if job is not None:
+            job.wait()
+            job.deleteLater()
+        self.finished.emit(summary, error)
+        self._next()

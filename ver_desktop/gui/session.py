@@ -1,0 +1,47 @@
+"""An open library with its model: what every view works on. Opening imports the engine
+(SQLAlchemy, numpy, PyAV), so it runs in the background after the window shows."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ver_desktop.core.bundle import BundleInfo, Classifier
+    from ver_desktop.core.library import Library
+
+
+@dataclass
+class Session:
+    data_dir: Path
+    library: Library
+    bundle: BundleInfo
+    _classifier: Classifier | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def model(self) -> tuple[str, str]:
+        return (self.bundle.name, self.bundle.version)
+
+    def classifier(self) -> Classifier:
+        """Loaded once, on first use (onnxruntime is heavy), from whichever thread asks."""
+        from ver_desktop.core.bundle import Classifier
+
+        with self._lock:
+            if self._classifier is None:
+                self._classifier = Classifier(self.bundle, threads=2)
+            return self._classifier
+
+    def close(self) -> None:
+        self.library.close()
+
+
+def open_session(data_dir: Path, bundle_dir: Path) -> Session:
+    from ver_desktop.core import paths
+    from ver_desktop.core.bundle import read_bundle_info
+    from ver_desktop.core.library import Library
+
+    bundle = read_bundle_info(bundle_dir)
+    return Session(data_dir, Library.at(paths.database_path(data_dir)), bundle)

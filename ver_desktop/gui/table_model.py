@@ -1,0 +1,226 @@
+"""The library as a table: the model holds only the sorted, filtered list of ids and reads
+rows a page at a time in the background (Anki's `DataModel`), so 100,000 videos cost a list
+of ints. A row not read yet shows as "…" until its page arrives."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from ver_desktop.gui import style
+from ver_desktop.gui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import VideoFilter, VideoRow
+    from ver_desktop.gui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+PAGE = 200
+CACHE_LIMIT = 20_000
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("thumbnail", ""), ("name", "Name"), ("duration", "Duration"), ("quadrant", "Quadrant"),
+    ("octant", "Octant"), ("confidence", "Confidence"), ("valence", "Valence"),
+    ("arousal", "Arousal"), ("folder", "Folder"), ("status", "Status"),
+)
+SORTABLE = {key for key, _ in COLUMNS} - {"thumbnail"}
+
+
+class LibraryTableModel(QAbstractTableModel):
+    ids_loaded = Signal()  # after every new id list (filter, sort, scan)
+    row_loaded = Signal(int)  # a video id whose row was (re)read
+
+    def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.session: Session | None = None
+        self._ids: list[int] = []
+        self._positions: dict[int, int] = {}
+        self._rows: dict[int, VideoRow] = {}
+        self._pages_asked: set[int] = set()
+        self._generation = 0  # bumped on every new id list; late pages are dropped
+        self._filter: VideoFilter | None = None
+        self._only: frozenset[int] | None = None  # a selection made on the map
+        self._sort, self._descending = "name", False
+        self.working: set[int] = set()  # ids in the running scan
+        self.thumbnails: Any = None  # a ThumbnailCache, when the app has one
+
+    # -- what to show ------------------------------------------------------------------
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+        self.refresh()
+
+    def set_filter(self, where: VideoFilter, only: Iterable[int] | None = None) -> None:
+        self._filter = where
+        self._only = None if only is None else frozenset(only)
+        self.refresh()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        if key in SORTABLE:
+            self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Ask for the id list again (filter, sort or the library changed)."""
+        session = self.session
+        if session is None:
+            return
+        from ver_desktop.core.library import VideoFilter
+
+        where = self._filter or VideoFilter()
+        sort, descending, only = self._sort, self._descending, self._only
+
+        def query() -> list[int]:
+            ids = session.library.video_ids(session.model, where, sort=sort,
+                                            descending=descending)
+            return ids if only is None else [i for i in ids if i in only]
+
+        self.runner.run(query, self._ids_arrived)
+
+    def _ids_arrived(self, ids: list[int] | None, error: BaseException | None) -> None:
+        if error is not None or ids is None:
+            raise error or RuntimeError("no ids")
+        self.beginResetModel()
+        self._generation += 1
+        self._ids = ids
+        self._positions = {video_id: row for row, video_id in enumerate(ids)}
+        self._pages_asked.clear()
+        self._rows.clear()
+        self.endResetModel()
+        self.ids_loaded.emit()
+
+    def reload_rows(self, ids: Sequence[int]) -> None:
+        """Re-read just these rows (the scan committed them, or a correction)."""
+        known = [i for i in ids if i in self._positions]
+        if known and self.session is not None:
+            self._fetch(known)
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, video_id: int) -> int | None:
+        return self._positions.get(video_id)
+
+    def video(self, video_id: int) -> VideoRow | None:
+        return self._rows.get(video_id)
+
+    def ids(self) -> list[int]:
+        return list(self._ids)
+
+    # -- Qt model ----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][1]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        video_id = self._ids[index.row()]
+        row = self._rows.get(video_id)
+        if row is None:
+            self._want(index.row())
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 else None
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, key)
+        if role == Qt.ItemDataRole.DecorationRole and key == "thumbnail":
+            return self.thumbnails.icon(row) if self.thumbnails is not None else None
+        if role == Qt.ItemDataRole.ForegroundRole and key == "quadrant" and row.quadrant:
+            return QColor(style.QUADRANT_COLOURS[row.quadrant])
+        if role == Qt.ItemDataRole.FontRole and row.corrected and key in ("quadrant", "octant"):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.error_reason if key == "status" else row.name
+        if role == Qt.ItemDataRole.UserRole:
+            return video_id
+        return None
+
+    def _display(self, row: VideoRow, key: str) -> str:
+        if key == "status":
+            return self._status(row)
+        value = getattr(row, key, None)
+        if value is None or key == "thumbnail":
+            return ""
+        if key == "duration":
+            return style.clock(value)
+        if key == "confidence":
+            return f"{value:.0%}"
+        if key in ("valence", "arousal"):
+            return f"{value:+.2f}"
+        if key in ("quadrant", "octant") and row.corrected:
+            return f"{value} ✎"  # marks a person's correction
+        return str(value)
+
+    def _status(self, row: VideoRow) -> str:
+        if row.status == "pending" and row.id in self.working:
+            return "working…"
+        if row.status == "failed":
+            return f"failed: {row.error_reason or ''}".strip()
+        return row.status
+
+    # -- fetching ----------------------------------------------------------------------
+
+    def _want(self, row: int) -> None:
+        page = row // PAGE
+        if page not in self._pages_asked:
+            self._pages_asked.add(page)
+            self._fetch(self._ids[page * PAGE:(page + 1) * PAGE])
+
+    def _fetch(self, ids: list[int]) -> None:
+        session, generation = self.session, self._generation
+        if session is None:
+            return
+
+        def done(rows: dict[int, VideoRow] | None, error: BaseException | None) -> None:
+            if error is not None:
+                raise error
+            if generation == self._generation and rows is not None:
+                self._store(rows, ids)
+
+        self.runner.run(lambda: session.library.rows(session.model, ids), done)
+
+    def _store(self, rows: dict[int, VideoRow], asked: list[int]) -> None:
+        if len(self._rows) > CACHE_LIMIT:
+            self._rows.clear()
+            self._pages_asked.clear()
+        self._rows.update(rows)
+        positions = [self._positions[i] for i in asked if i in self._positions]
+        if positions:
+            self.dataChanged.emit(self.index(min(positions), 0),
+                                  self.index(max(positions), len(COLUMNS) - 1))
+        for video_id in rows:
+            self.row_loaded.emit(video_id)
+
+    def patch(self, video_id: int, **changes: Any) -> None:
+        """Show a change at once (a correction) while the write is on its way."""
+        row = self._rows.get(video_id)
+        position = self._positions.get(video_id)
+        if row is not None and position is not None:
+            self._rows[video_id] = replace(row, **changes)
+            self.dataChanged.emit(self.index(position, 0),
+                                  self.index(position, len(COLUMNS) - 1))

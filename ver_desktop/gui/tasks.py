@@ -1,0 +1,90 @@
+"""The one way to run background work (Picard's `run_task`, Anki's `taskman`).
+
+`run(fn, callback)` runs `fn` on a pool thread; `callback(result, error)` then runs on the
+main thread. `write(fn, callback)` does the same on a single writer thread, so database
+writes happen one at a time and in order. A callback must re-check state when it runs
+(the window may have moved on since the task started).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+T = TypeVar("T")
+Callback = Callable[[Any, BaseException | None], None]
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], done: Callable[[Any, BaseException | None], None]
+                 ) -> None:
+        super().__init__()
+        self.fn, self.done = fn, done
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # delivered to the callback, never lost
+            self.done(None, exc)
+        else:
+            self.done(result, None)
+
+
+class TaskRunner(QObject):
+    _finished = Signal(object, object, object)  # callback, result, error
+
+    def __init__(self, parent: QObject | None = None, *, threads: int = 2) -> None:
+        super().__init__(parent)
+        self._readers = QThreadPool(self)
+        self._readers.setMaxThreadCount(threads)
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
+        self._finished.connect(self._deliver)  # queued: emitted from pool threads
+        self.pending = 0  # tasks whose callback has not run yet
+
+    @property
+    def idle(self) -> bool:
+        return self.pending == 0
+
+    def run(self, fn: Callable[[], T], callback: Callback | None = None) -> None:
+        self.pending += 1
+        self._readers.start(_Job(fn, self._emitter(callback)))
+
+    def write(self, fn: Callable[[], T], callback: Callback | None = None) -> None:
+        self.pending += 1
+        self._writer.start(_Job(fn, self._emitter(callback)))
+
+    def write_and_wait(self, fn: Callable[[], T]) -> T:
+        """Run `fn` on the writer thread and wait for it; for worker threads (the scan),
+        never the main thread."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+        self._writer.start(_Job(fn, settle))
+        return future.result()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Wait for every task (shutdown and tests)."""
+        return self._readers.waitForDone(msecs) and self._writer.waitForDone(msecs)
+
+    def _emitter(self, callback: Callback | None) -> Callable[[Any, BaseException | None],
+                                                             None]:
+        def finished(result: Any, error: BaseException | None) -> None:
+            self._finished.emit(callback, result, error)
+        return finished
+
+    def _deliver(self, callback: Callback | None, result: Any,
+                 error: BaseException | None) -> None:
+        self.pending -= 1
+        if callback is not None:
+            callback(result, error)
+        elif error is not None:
+            raise error
