@@ -98,13 +98,13 @@ def test_quadrant_toggle_search_and_confidence_filter_the_table(qtbot, browsing:
     rows = [r for r in visible_rows(window) if r.status == "ok"]  # type: ignore[attr-defined]
     quadrant = rows[0].quadrant
     window.library_view.filters.quadrant_buttons[quadrant].setChecked(True)
-    settle(qtbot, window)
+    settle(qtbot, window, lambda: all(visible_rows(window)))
     shown = visible_rows(window)
     assert shown and {r.quadrant for r in shown} == {quadrant}  # type: ignore[attr-defined]
     assert len(shown) == sum(r.quadrant == quadrant for r in rows)
     window.library_view.filters.quadrant_buttons[quadrant].setChecked(False)
     window.library_view.filters.search.setText("LOUD")
-    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    settle(qtbot, window, lambda: window.model.rowCount() == 1 and all(visible_rows(window)))
     assert visible_rows(window)[0].name == "loud song.mkv"  # type: ignore[attr-defined]
     window.library_view.filters.search.clear()
     window.library_view.filters.confidence.setValue(100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,25 +17,32 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from ver_desktop.core.labels import octant_of
 from ver_desktop.gui import menus
+from ver_desktop.gui.about import AboutDialog
 from ver_desktop.gui.details import DetailsPane
 from ver_desktop.gui.emotion_map import EmotionMap
 from ver_desktop.gui.empty import EmptyState
 from ver_desktop.gui.library_view import LibraryView
+from ver_desktop.gui.playlists import PlaylistActions
 from ver_desktop.gui.progress import ScanProgressWidget
 from ver_desktop.gui.scanning import ScanController
 from ver_desktop.gui.session import Session, open_session
+from ver_desktop.gui.settings_dialog import SettingsDialog
+from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner
+from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import MapPoint
+    from ver_desktop.core.library import MapPoint, PlaylistInfo
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +65,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.scans = ScanController(self.runner, self.workers, self)
         self.model = LibraryTableModel(self.runner, self)
+        self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
         self._build()
+        self.playlists = PlaylistActions(self)
         menus.install(self)
         self._connect()
         self._restore()
@@ -74,11 +84,23 @@ class MainWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.map)
         self.right.addWidget(self.details)
+        self.sidebar = Sidebar()
+        self.retry_button = QPushButton("Retry failed files")
+        self.retry_button.setToolTip("Analyse the selected failed files again (all when "
+                                     "none is selected)")
+        self.retry_button.hide()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.library_view, 1)
+        centre_layout.addWidget(self.retry_button)
         self.browse = QSplitter(Qt.Orientation.Horizontal)
-        self.browse.addWidget(self.library_view)
+        self.browse.addWidget(self.sidebar)
+        self.browse.addWidget(centre)
         self.browse.addWidget(self.right)
-        self.browse.setStretchFactor(0, 3)
-        self.browse.setStretchFactor(1, 2)
+        self.browse.setStretchFactor(0, 0)
+        self.browse.setStretchFactor(1, 3)
+        self.browse.setStretchFactor(2, 2)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.browse)
@@ -103,6 +125,8 @@ class MainWindow(QMainWindow):
         self.scans.finished.connect(self._scan_finished)
         self.progress.cancel_requested.connect(self.cancel_scan)
         self._map_timer.timeout.connect(self.reload_map)
+        self.sidebar.place_changed.connect(self.show_place)
+        self.retry_button.clicked.connect(self.retry_failed)
 
     def workers(self) -> int:
         configured = self._workers or int(str(self.settings.value("workers", 0) or 0))
@@ -122,12 +146,17 @@ class MainWindow(QMainWindow):
         self.scans.session = session
         self.model.attach(session)
         self.reload_map()
+        self.reload_playlists()
+        self.folders_changed()
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
 
     def reload(self) -> None:
         """The library changed in a way that may add or remove rows."""
-        self.model.refresh()
+        if self.sidebar.place().kind == "playlist":
+            self.show_place(self.sidebar.place())  # a smart playlist follows the library
+        else:
+            self.model.refresh()
         self.reload_map()
 
     def reload_map(self) -> None:
@@ -155,7 +184,74 @@ class MainWindow(QMainWindow):
 
     def apply_filters(self) -> None:
         state = self.library_view.filters.state()
+        if self.sidebar.place().kind == "failed":
+            state = replace(state, statuses=frozenset({"failed"}))
         self.model.set_filter(state.video_filter(), state.map_ids)
+
+    # -- places: the library, failed files, playlists ---------------------------------
+
+    def show_place(self, place: Place) -> None:
+        self.retry_button.setVisible(place.kind == "failed")
+        self.map.set_path([], None)
+        if place.kind != "playlist" or place.playlist is None:
+            self.model.show_ids(None)
+            self.apply_filters()
+            return
+        session, playlist = self.session, place.playlist
+        if session is None:
+            return
+        from ver_desktop.core.playlists import playlist_video_ids
+
+        self.runner.run(lambda: playlist_video_ids(session.library, session.model, playlist),
+                        lambda ids, error: self._playlist_loaded(playlist, ids, error))
+
+    def _playlist_loaded(self, playlist: PlaylistInfo, ids: list[int] | None,
+                         error: BaseException | None) -> None:
+        place = self.sidebar.place()
+        if place.playlist is None or place.playlist.id != playlist.id:
+            return  # the user moved on
+        if error is not None or ids is None:
+            self.show_message(f"Could not read the playlist: {error}", 8000)
+            return
+        self.model.show_ids(ids)
+        rule = playlist.rule or {}
+        if playlist.kind == "mood_path" and rule.get("points"):
+            self.map.set_path([tuple(p) for p in rule["points"]],
+                              (tuple(rule["start"]), tuple(rule["target"])))
+
+    def reload_playlists(self, select: Place | None = None) -> None:
+        """Re-read the playlists; show `select` (or the current place) afterwards."""
+        session = self.session
+        if session is not None:
+            self.runner.run(session.library.playlists,
+                            lambda found, _e: self._playlists_loaded(found or [], select))
+
+    def _playlists_loaded(self, found: list[PlaylistInfo], select: Place | None) -> None:
+        self.sidebar.set_playlists(found, select)
+        self.show_place(self.sidebar.place())
+
+    def retry_failed(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        chosen = self.library_view.selected_ids()
+        ids = chosen if self.library_view.table.selectionModel().hasSelection() \
+            else self.model.ids()
+
+        def paths() -> list[str]:
+            rows = session.library.rows(session.model, ids)
+            return [r.path for r in rows.values() if r.status == "failed"]
+
+        self.runner.run(paths, lambda found, _e: self.retry(found or []))
+
+    def open_settings(self) -> None:
+        session = self.session
+        if session is not None:
+            self.runner.run(session.library.folders,
+                            lambda folders, _e: SettingsDialog(self, folders or []).open())
+
+    def open_about(self) -> None:
+        AboutDialog(self.bundle_dir, self.data_dir, self).open()
 
     def _ids_loaded(self) -> None:
         self.statusBar().showMessage(f"{self.model.rowCount()} of {self.total} videos", 4000)
@@ -217,7 +313,11 @@ class MainWindow(QMainWindow):
             self.scans.request(paths)
 
     def folders_changed(self) -> None:
-        """Hook for the folder watcher."""
+        """The library's folders changed: watch the new set."""
+        session = self.session
+        if session is not None:
+            self.runner.run(session.library.folders,
+                            lambda folders, _e: self.watcher.watch(folders or []))
 
     def remove_folder(self) -> None:
         session = self.session

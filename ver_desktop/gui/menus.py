@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.gui.style import QUADRANT_NAMES
@@ -41,6 +43,10 @@ def install(window: MainWindow) -> None:
         file_menu.addAction(action)
         actions[name] = action
     file_menu.addSeparator()
+    settings = _action(window, "&Settings…", QKeySequence.StandardKey.Preferences)
+    settings.triggered.connect(window.open_settings)
+    file_menu.addAction(settings)
+    file_menu.addSeparator()
     quit_action = _action(window, "&Quit", QKeySequence.StandardKey.Quit)
     quit_action.triggered.connect(window.close)
     file_menu.addAction(quit_action)
@@ -72,3 +78,50 @@ def install(window: MainWindow) -> None:
     tag_menu.addAction(clear)
     actions["clear_tag"] = clear
     window.tag_menu = tag_menu
+    _playlist_menu(window, actions)
+    help_menu = bar.addMenu("&Help")
+    about = _action(window, "&About ver_desktop")
+    about.triggered.connect(window.open_about)
+    help_menu.addAction(about)
+
+
+def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
+    menu = window.menuBar().addMenu("&Playlist")
+    lists = window.playlists
+    for name, text, key, slot in (
+        ("new_playlist", "&New playlist from selection…", "Ctrl+N", lists.new_manual),
+        ("new_smart", "New &smart playlist from filters…", "Ctrl+Shift+N", lists.new_smart),
+        ("new_mood_path", "New &mood path…", "Ctrl+M", lists.new_mood_path),
+        ("remove_from_playlist", "&Remove from playlist", "Del", lists.remove_selected),
+        ("move_up", "Move &up", "Ctrl+Up", lambda: lists.move_selected(-1)),
+        ("move_down", "Move &down", "Ctrl+Down", lambda: lists.move_selected(1)),
+        ("rename_playlist", "Rena&me playlist…", None, lists.rename),
+        ("delete_playlist", "&Delete playlist", None, lists.delete),
+        ("export_m3u8", "Export as M3U&8…", None, lambda: lists.export("m3u8")),
+        ("export_xspf", "Export as &XSPF…", None, lambda: lists.export("xspf")),
+    ):
+        action = _action(window, text, key)
+        action.triggered.connect(lambda _checked=False, slot=slot: slot())
+        menu.addAction(action)
+        actions[name] = action
+        if name in ("new_mood_path", "move_down", "delete_playlist"):
+            menu.addSeparator()
+    relative = _action(window, "Export with relative paths")
+    relative.setCheckable(True)
+    relative.setChecked(lists.relative_export)
+    relative.toggled.connect(lambda on: setattr(lists, "relative_export", on))
+    menu.addAction(relative)
+    actions["relative_export"] = relative
+    add_to = menu.addMenu("&Add selection to")
+    add_to.aboutToShow.connect(lambda: _fill_add_to(window, add_to))
+
+
+def _fill_add_to(window: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    for row in range(window.sidebar.list.count()):
+        place = window.sidebar.list.item(row).data(Qt.ItemDataRole.UserRole)
+        playlist = getattr(place, "playlist", None)
+        if playlist is not None and playlist.kind == "manual":
+            action = menu.addAction(playlist.name)
+            action.triggered.connect(lambda _c=False, pid=playlist.id:
+                                     window.playlists.add_selected(pid))

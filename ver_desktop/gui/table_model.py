@@ -52,6 +52,8 @@ class LibraryTableModel(QAbstractTableModel):
         self._filter: VideoFilter | None = None
         self._only: frozenset[int] | None = None  # a selection made on the map
         self._sort, self._descending = "name", False
+        self._fixed: list[int] | None = None  # a playlist's ids, in play order
+        self._request = 0  # only the latest id list is shown
         self.working: set[int] = set()  # ids in the running scan
         self.thumbnails: Any = None  # a ThumbnailCache, when the app has one
 
@@ -66,9 +68,18 @@ class LibraryTableModel(QAbstractTableModel):
         self._only = None if only is None else frozenset(only)
         self.refresh()
 
+    def show_ids(self, ids: list[int] | None) -> None:
+        """Show exactly these ids in this order (a playlist); None goes back to the query."""
+        self._fixed = None if ids is None else list(ids)
+        self.refresh()
+
+    @property
+    def showing_fixed(self) -> bool:
+        return self._fixed is not None
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMNS[column][0]
-        if key in SORTABLE:
+        if key in SORTABLE and self._fixed is None:
             self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
             self.refresh()
 
@@ -76,6 +87,11 @@ class LibraryTableModel(QAbstractTableModel):
         """Ask for the id list again (filter, sort or the library changed)."""
         session = self.session
         if session is None:
+            return
+        self._request += 1
+        request = self._request
+        if self._fixed is not None:
+            self._ids_arrived(request, self._fixed, None)
             return
         from ver_desktop.core.library import VideoFilter
 
@@ -87,9 +103,12 @@ class LibraryTableModel(QAbstractTableModel):
                                             descending=descending)
             return ids if only is None else [i for i in ids if i in only]
 
-        self.runner.run(query, self._ids_arrived)
+        self.runner.run(query, lambda ids, error: self._ids_arrived(request, ids, error))
 
-    def _ids_arrived(self, ids: list[int] | None, error: BaseException | None) -> None:
+    def _ids_arrived(self, request: int, ids: list[int] | None,
+                     error: BaseException | None) -> None:
+        if request != self._request:
+            return  # a newer filter or sort was asked for meanwhile
         if error is not None or ids is None:
             raise error or RuntimeError("no ids")
         self.beginResetModel()

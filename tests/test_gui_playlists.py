@@ -1,0 +1,161 @@
+"""Playlists, the failed-files view, the folder watcher, settings and about, in the window."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from gui_helpers import (
+    extra_clip,
+    make_collection,
+    open_window,
+    scan_and_wait,
+    settings_at,
+    settle,
+    visible_rows,
+)
+
+from ver_desktop.core.playlists import read_m3u8, read_xspf
+from ver_desktop.gui.about import AboutDialog, model_card
+from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.settings_dialog import SettingsDialog
+from ver_desktop.gui.sidebar import Place
+
+
+@pytest.fixture
+def collection(tmp_path: Path, media_files: dict[str, Path]) -> Path:
+    folder = make_collection(tmp_path / "videos", media_files)
+    for i in range(3):  # a few more points for paths
+        extra_clip(folder / f"extra {i}.mp4", seed=20 + i)
+    return folder
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
+           collection: Path) -> MainWindow:
+    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    scan_and_wait(qtbot, window, [os.fspath(collection)])
+    settle(qtbot, window, lambda: len(window.map.points) == 5)
+    yield window
+    window.close()
+
+
+def open_playlist(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    settle(qtbot, window, lambda: any(
+        getattr(window.sidebar.list.item(r).data(256), "playlist", None) is not None
+        for r in range(window.sidebar.list.count())))
+    for row in range(window.sidebar.list.count()):
+        place = window.sidebar.list.item(row).data(256)
+        if isinstance(place, Place) and place.playlist and place.playlist.name == name:
+            window.sidebar.list.setCurrentRow(row)
+            settle(qtbot, window)
+            return
+    raise AssertionError(f"no playlist {name!r} in the sidebar")
+
+
+def test_manual_playlist_add_reorder_remove(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ids = window.model.ids()[:3]
+    window.playlists.create_manual("Evening", ids)
+    open_playlist(qtbot, window, "Evening")
+    assert window.model.ids() == ids
+    assert window.library_view.select_id(ids[2])
+    window.actions_by_name["move_up"].trigger()
+    settle(qtbot, window)
+    expected = [ids[0], ids[2], ids[1]]
+    assert window.model.ids() == expected
+    assert window.session is not None
+    playlist = window.sidebar.place().playlist
+    assert playlist is not None
+    assert window.session.library.playlist_video_ids(playlist.id) == expected
+    assert window.library_view.select_id(ids[0])
+    window.actions_by_name["remove_from_playlist"].trigger()
+    settle(qtbot, window, lambda: window.model.ids() == [ids[2], ids[1]])
+
+
+def test_smart_playlist_follows_corrections(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.library_view.filters.quadrant_buttons["NV-PA"].setChecked(True)
+    settle(qtbot, window)
+    before = set(window.model.ids())
+    window.playlists.create_smart("Tense")
+    open_playlist(qtbot, window, "Tense")
+    assert set(window.model.ids()) == before
+    window.sidebar.select(Place("library"))
+    window.library_view.filters.quadrant_buttons["NV-PA"].setChecked(False)
+    settle(qtbot, window, lambda: window.model.rowCount() == 6 and all(visible_rows(window)))
+    candidate = next(r for r in visible_rows(window)
+                     if r.status == "ok" and r.quadrant != "NV-PA")  # type: ignore[attr-defined]
+    window.correct(quadrant="NV-PA", ids=[candidate.id])  # type: ignore[attr-defined]
+    settle(qtbot, window)
+    open_playlist(qtbot, window, "Tense")
+    assert candidate.id in window.model.ids()  # type: ignore[attr-defined]
+
+
+def test_mood_path_is_drawn_played_in_order_and_exported(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    points = window.map.points
+    start = min(points, key=lambda p: p.valence)
+    target = max(points, key=lambda p: p.valence)
+    window.playlists.build_mood_path("Lift", {
+        "start": (start.valence, start.arousal), "target": (target.valence, target.arousal),
+        "count": 3, "total_seconds": None, "max_jump": 10.0})
+    settle(qtbot, window, lambda: window.sidebar.place().kind == "playlist")
+    settle(qtbot, window, lambda: bool(window.map.path))
+    ids = window.model.ids()
+    assert len(ids) == 3 and ids[0] == start.id and ids[-1] == target.id
+    assert len(window.map.path) == 3 and window.map.path_ends is not None
+    playlist = window.sidebar.place().playlist
+    assert playlist is not None and playlist.kind == "mood_path"
+    session = window.session
+    assert session is not None
+    paths = [session.library.rows(session.model, [i])[i].path for i in ids]
+    window.playlists.export_to(playlist, tmp_path / "lift.m3u8", "m3u8")
+    window.playlists.relative_export = False
+    window.playlists.export_to(playlist, tmp_path / "lift.xspf", "xspf")
+    settle(qtbot, window, lambda: (tmp_path / "lift.xspf").is_file())
+    assert read_m3u8(tmp_path / "lift.m3u8") == paths
+    assert read_xspf(tmp_path / "lift.xspf") == paths
+    assert "file:///" in (tmp_path / "lift.xspf").read_text()
+    assert "videos/" in (tmp_path / "lift.m3u8").read_text()
+
+
+def test_failed_files_view_lists_reasons_and_retries(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.sidebar.select(Place("failed"))
+    settle(qtbot, window, lambda: window.model.rowCount() == 1 and all(visible_rows(window)))
+    row = visible_rows(window)[0]
+    assert row.name == "shopping list.mp4" and row.error_reason  # type: ignore[attr-defined]
+    assert window.retry_button.isVisibleTo(window)
+    with qtbot.waitSignal(window.scans.finished, timeout=60_000) as finished:
+        window.retry_button.click()
+    summary = finished.args[0]
+    assert [path for path, _kind, _reason in summary.failed] == [row.path]  # type: ignore[attr-defined]
+    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    window.sidebar.select(Place("library"))
+    settle(qtbot, window, lambda: window.model.rowCount() == 6)  # still working
+
+
+def test_watched_folder_picks_up_a_new_file(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                            collection: Path) -> None:
+    qtbot.waitUntil(lambda: os.fspath(collection) in window.watcher.watcher.directories(),
+                    timeout=10_000)
+    extra_clip(collection / "arrived later.mp4", seed=99)
+    qtbot.waitUntil(lambda: window.scans.busy, timeout=20_000)
+    settle(qtbot, window, lambda: window.model.rowCount() == 7 and all(visible_rows(window)))
+    names = {r.name: r for r in visible_rows(window)}  # type: ignore[attr-defined]
+    assert names["arrived later.mp4"].status == "ok"
+
+
+def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.session is not None
+    dialog = SettingsDialog(window, window.session.library.folders())
+    qtbot.addWidget(dialog)
+    assert dialog.folders.count() == 1
+    dialog.workers.setValue(1)
+    dialog.accept()
+    assert window.settings.value("workers") in (1, "1")
+    assert window.workers() == 1
+    card = model_card(bundled_model)
+    assert "ver-lstm" in card
+    about = AboutDialog(bundled_model, window.data_dir, window)
+    qtbot.addWidget(about)
+    assert "ver-lstm" in about.text.toPlainText()

@@ -1,0 +1,283 @@
+"""Playlist actions: manual lists (add, remove, reorder), smart lists from the current
+filters, mood paths drawn on the map, export to M3U8/XSPF. Building is done by
+`ver_desktop.core.playlists` on the task runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
+
+from ver_desktop.gui.sidebar import Place
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import PlaylistInfo
+    from ver_desktop.core.playlists import MoodPath
+    from ver_desktop.gui.main_window import MainWindow
+
+
+def _spin(low: float, high: float, value: float, step: float = 0.1) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(2)
+    box.setValue(value)
+    return box
+
+
+class MoodPathDialog(QDialog):
+    """Where the listener is, where they want to go, and how long the journey is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New mood path")
+        self.name = QLineEdit("Mood path")
+        self.start_v, self.start_a = _spin(-2.5, 2.5, -1.2), _spin(-2.5, 2.5, 1.2)
+        self.target_v, self.target_a = _spin(-2.5, 2.5, 1.0), _spin(-2.5, 2.5, -1.0)
+        self.by_count = QRadioButton("Number of videos")
+        self.by_count.setChecked(True)
+        self.count = QSpinBox()
+        self.count.setRange(2, 200)
+        self.count.setValue(10)
+        self.by_minutes = QRadioButton("Total minutes")
+        self.minutes = _spin(1, 600, 30, 5)
+        self.max_jump = _spin(0, 5, 0, 0.05)
+        self.max_jump.setSpecialValueText("automatic")
+        self.pick = QPushButton("Pick start and target on the map")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Start (valence, arousal)", _row(self.start_v, self.start_a))
+        form.addRow("Target (valence, arousal)", _row(self.target_v, self.target_a))
+        form.addRow(self.pick)
+        form.addRow(self.by_count, self.count)
+        form.addRow(self.by_minutes, self.minutes)
+        form.addRow("Largest step", self.max_jump)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def set_points(self, sv: float, sa: float, tv: float, ta: float) -> None:
+        for box, value in ((self.start_v, sv), (self.start_a, sa), (self.target_v, tv),
+                           (self.target_a, ta)):
+            box.setValue(value)
+
+    def request(self) -> dict[str, Any]:
+        return {
+            "start": (self.start_v.value(), self.start_a.value()),
+            "target": (self.target_v.value(), self.target_a.value()),
+            "count": self.count.value() if self.by_count.isChecked() else None,
+            "total_seconds": None if self.by_count.isChecked() else self.minutes.value() * 60,
+            "max_jump": self.max_jump.value() or None,
+        }
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    holder = QWidget()
+    layout = QHBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return holder
+
+
+class PlaylistActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.relative_export = True
+        self._dialog: MoodPathDialog | None = None
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.window.show_message(f"Playlist: {error}", 8000)
+            elif then is not None:
+                then(result)
+            else:
+                self.window.reload_playlists()
+
+        self.window.runner.write(fn, done)
+
+    def current(self) -> PlaylistInfo | None:
+        place = self.window.sidebar.place()
+        return place.playlist if place.kind == "playlist" else None
+
+    def _ask_name(self, title: str, default: str) -> str | None:
+        name, ok = QInputDialog.getText(self.window, title, "Name:", text=default)
+        return name.strip() or None if ok else None
+
+    # -- manual ------------------------------------------------------------------------
+
+    def new_manual(self) -> None:
+        name = self._ask_name("New playlist", "New playlist")
+        if name is not None:
+            self.create_manual(name, self.window.library_view.selected_ids())
+
+    def create_manual(self, name: str, ids: list[int]) -> None:
+        session = self.window.session
+        if session is not None:
+            self._write(lambda: session.library.create_playlist(name, "manual", video_ids=ids),
+                        self._open)
+
+    def add_selected(self, playlist_id: int) -> None:
+        session, ids = self.window.session, self.window.library_view.selected_ids()
+        if session is not None and ids:
+            self._write(lambda: session.library.add_to_playlist(playlist_id, ids))
+
+    def remove_selected(self) -> None:
+        session, playlist = self.window.session, self.current()
+        ids = self.window.library_view.selected_ids()
+        if session is None or playlist is None or playlist.kind == "rule" or not ids:
+            return
+        self._write(lambda: session.library.remove_from_playlist(playlist.id, ids),
+                    lambda _r: self.window.reload_playlists())
+
+    def move_selected(self, delta: int) -> None:
+        """Move the current video up or down in a manual playlist."""
+        session, playlist = self.window.session, self.current()
+        video_id = self.window.library_view.current_id()
+        if session is None or playlist is None or playlist.kind != "manual" or video_id is None:
+            return
+        order = self.window.model.ids()
+        index = order.index(video_id)
+        target = max(0, min(len(order) - 1, index + delta))
+        order.insert(target, order.pop(index))
+        self.window.model.show_ids(order)
+        self._write(lambda: session.library.set_playlist_items(playlist.id, order))
+
+    # -- smart and mood path -------------------------------------------------------------
+
+    def new_smart(self) -> None:
+        """A smart playlist from the filters now set (quadrants, octants, confidence)."""
+        name = self._ask_name("New smart playlist", "Smart playlist")
+        if name is not None:
+            self.create_smart(name)
+
+    def create_smart(self, name: str) -> None:
+        from ver_desktop.core.playlists import rule_to_json
+
+        session = self.window.session
+        if session is None:
+            return
+        rule = rule_to_json(self.window.library_view.filters.state().video_filter())
+        self._write(lambda: session.library.create_playlist(name, "rule", rule=rule),
+                    self._open)
+
+    def new_mood_path(self) -> None:
+        dialog = MoodPathDialog(self.window)
+        self._dialog = dialog
+        dialog.pick.clicked.connect(lambda: self._pick_on_map(dialog))
+        dialog.accepted.connect(lambda: self._build_mood_path(dialog))
+        dialog.show()
+
+    def _pick_on_map(self, dialog: MoodPathDialog) -> None:
+        dialog.hide()
+        self.window.show_message("Click the start point, then the target, on the map")
+
+        def picked(sv: float, sa: float, tv: float, ta: float) -> None:
+            self.window.map.path_picked.disconnect(picked)
+            dialog.set_points(sv, sa, tv, ta)
+            dialog.show()
+
+        self.window.map.path_picked.connect(picked)
+        self.window.map.start_picking_path()
+
+    def _build_mood_path(self, dialog: MoodPathDialog) -> None:
+        session, request, name = self.window.session, dialog.request(), dialog.name.text()
+        if session is None:
+            return
+        self.build_mood_path(name or "Mood path", request)
+
+    def build_mood_path(self, name: str, request: dict[str, Any]) -> None:
+        from ver_desktop.core.playlists import plan_mood_path
+
+        session = self.window.session
+        if session is None:
+            return
+
+        def build() -> tuple[MoodPath, int]:
+            path = plan_mood_path(session.library.map_points(session.model), **request)
+            playlist = session.library.create_playlist(name, "mood_path", rule=path.to_json(),
+                                                       video_ids=path.video_ids)
+            return path, playlist
+
+        self._write(build, self._mood_path_built)
+
+    def _mood_path_built(self, result: tuple[MoodPath, int]) -> None:
+        path, playlist_id = result
+        note = "" if path.complete else " (stopped early: nothing near the rest of the path)"
+        self.window.show_message(f"Mood path: {len(path.steps)} videos, largest step "
+                                 f"{path.largest_jump():.2f}{note}", 10000)
+        self._open(playlist_id)
+
+    def _open(self, playlist_id: int) -> None:
+        """Show a playlist just written, once the sidebar lists it."""
+        from ver_desktop.core.library import PlaylistInfo
+
+        self.window.reload_playlists(Place("playlist",
+                                           PlaylistInfo(playlist_id, "", "", None)))
+
+    # -- rename, delete, export ----------------------------------------------------------
+
+    def rename(self) -> None:
+        session, playlist = self.window.session, self.current()
+        if session is None or playlist is None:
+            return
+        name = self._ask_name("Rename playlist", playlist.name)
+        if name:
+            self._write(lambda: session.library.update_playlist(playlist.id, name=name))
+
+    def delete(self) -> None:
+        session, playlist = self.window.session, self.current()
+        if session is not None and playlist is not None:
+            self._write(lambda: session.library.delete_playlist(playlist.id))
+
+    def export(self, fmt: str) -> None:
+        playlist = self.current()
+        if playlist is None:
+            self.window.show_message("Choose a playlist in the sidebar first", 5000)
+            return
+        target, _ = QFileDialog.getSaveFileName(
+            self.window, "Export playlist", f"{playlist.name}.{fmt}",
+            "M3U8 playlist (*.m3u8)" if fmt == "m3u8" else "XSPF playlist (*.xspf)")
+        if target:
+            self.export_to(playlist, Path(target), fmt)
+
+    def export_to(self, playlist: PlaylistInfo, target: Path, fmt: str) -> None:
+        from ver_desktop.core import playlists as core
+
+        session, relative = self.window.session, self.relative_export
+        if session is None:
+            return
+
+        def write() -> Path:
+            ids = core.playlist_video_ids(session.library, session.model, playlist)
+            rows = session.library.rows(session.model, ids)
+            entries = core.entries_for([rows[i] for i in ids if i in rows])
+            if fmt == "m3u8":
+                return core.export_m3u8(entries, target, relative=relative)
+            return core.export_xspf(entries, target, title=playlist.name, relative=relative)
+
+        self.window.runner.run(write, lambda path, error: self.window.show_message(
+            f"Exported {path}" if error is None else f"Export failed: {error}", 8000))
+
