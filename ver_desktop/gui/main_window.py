@@ -28,7 +28,7 @@ from ver_desktop.core.labels import octant_of
 from ver_desktop.gui import menus
 from ver_desktop.gui.about import AboutDialog
 from ver_desktop.gui.details import DetailsPane
-from ver_desktop.gui.emotion_map import EmotionMap
+from ver_desktop.gui.emotion_map import EmotionMap, index_points
 from ver_desktop.gui.empty import EmptyState
 from ver_desktop.gui.library_view import LibraryView
 from ver_desktop.gui.playlists import PlaylistActions
@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.reload_map()
         self.reload_playlists()
         self.folders_changed()
+        self.runner.run(lambda: _warm_up(session))
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
 
@@ -163,16 +164,19 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
-        self.runner.run(lambda: (session.library.map_points(session.model),
-                                 session.library.count()), self._map_loaded)
+        def read() -> tuple[list[MapPoint], Any, int]:
+            points = session.library.map_points(session.model)
+            return points, index_points(points), session.library.count()
 
-    def _map_loaded(self, result: tuple[list[MapPoint], int] | None,
+        self.runner.run(read, self._map_loaded)
+
+    def _map_loaded(self, result: tuple[list[MapPoint], Any, int] | None,
                     error: BaseException | None) -> None:
         if error is not None or result is None:
             self.show_message(f"Could not read the library: {error}")
             return
-        points, self.total = result
-        self.map.set_points(points)
+        points, index, self.total = result
+        self.map.set_points(points, index)
         self._update_page()
         self.library_changed.emit()
 
@@ -480,3 +484,11 @@ class MainWindow(QMainWindow):
 
     def central(self) -> QWidget:
         return self.pages
+
+
+def _warm_up(session: Session) -> None:
+    """Load the scan's code and the model now, while the user looks around, so the first
+    scan does not start with a pause (imports hold Python's lock)."""
+    import ver_desktop.core.scan  # noqa: F401
+
+    session.classifier()
