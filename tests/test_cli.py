@@ -62,7 +62,7 @@ def test_usage_errors_exit_two(data_dir: Path) -> None:
     assert run("classify").returncode == 2
     assert run("list", "--quadrant", "HAPPY").returncode == 2
     assert run("--model", "/no/model", "classify", "x.mp4").returncode == 2
-    assert run().returncode == 2
+    assert run("no-such-command").returncode == 2
 
 
 def test_scan_then_list_then_tag(tmp_path: Path, media_files: dict[str, Path],

@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--out", required=True, type=Path, help="bundle folder to write")
     train.add_argument("--name", default=paths.DEFAULT_MODEL)
     train.add_argument("--bundle-version", default="0.1.0")
+    train.add_argument("--candidate", metavar="NAME",
+                       help="train a named candidate (its configuration and front end) "
+                            "instead of the options below")
+    train.add_argument("--front-end", default="mir-1",
+                       help="features to train on: mir-1 (fast) or musicnn-msd-1")
     train.add_argument("--epochs", type=int, default=40)
     train.add_argument("--hidden", type=int, default=64)
     train.add_argument("--pool", type=int, default=4, help="frames averaged per LSTM step")
@@ -267,7 +272,7 @@ def _printable(path: str) -> str:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from ver_desktop.core.extract import Extracted
+    from ver_desktop.core.extract import Extracted, task_for
     from ver_desktop.core.pool import default_workers, extract_all
 
     classifier = _classifier(args)
@@ -275,7 +280,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     workers = min(args.workers or default_workers(), len(set(inputs)))
     outcomes: dict[str, Outcome] = {}
     for outcome in extract_all(list(dict.fromkeys(inputs)), workers=workers,
-                               cancelled=lambda: False):
+                               cancelled=lambda: False, task=task_for(classifier.front_end)):
         outcomes[outcome.path] = outcome
     extracted = [o for o in outcomes.values() if isinstance(o, Extracted)]
     predictions = dict(zip([e.path for e in extracted],
@@ -369,10 +374,16 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from ver_desktop.core.frontends import FRONT_ENDS
+    from ver_desktop.training.candidates import CANDIDATES
     from ver_desktop.training.command import run_training
 
     if not args.labels.is_file() or not args.audio.is_dir():
         raise SetupError("--labels must be a CSV file and --audio a folder")
+    if args.candidate and args.candidate not in CANDIDATES:
+        raise SetupError(f"unknown candidate {args.candidate}; known: {', '.join(CANDIDATES)}")
+    if args.front_end not in FRONT_ENDS:
+        raise SetupError(f"unknown front end {args.front_end}; known: {', '.join(FRONT_ENDS)}")
     return run_training(args, paths.cache_dir(paths.data_dir(args.data_dir)))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ver_desktop.core.errors import BundleError
-from ver_desktop.core.features import FEATURE_NAMES, FEATURE_VERSION
+from ver_desktop.core.frontends import FRONT_ENDS, MIR, feature_names
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, consistent_octant
 
 BUNDLE_FORMAT = "ver-desktop-bundle/1"
@@ -67,6 +67,11 @@ class BundleInfo:
     def graph_path(self) -> Path:
         return self.path / str(self.meta["graph"])
 
+    @property
+    def front_end(self) -> str:
+        """What the workers must compute for this model (see frontends.py)."""
+        return str(self.meta["feature_version"])
+
 
 def read_bundle_info(path: str | os.PathLike[str]) -> BundleInfo:
     """Read and check a bundle's metadata (no graph loaded)."""
@@ -90,13 +95,12 @@ def _check_meta(meta: Any, folder: Path) -> None:
         raise BundleError(f"model bundle {folder}: metadata lacks {', '.join(missing)}")
     if meta["format"] != BUNDLE_FORMAT:
         raise BundleError(f"model bundle {folder}: format {meta['format']!r} is not supported")
-    if meta["feature_version"] != FEATURE_VERSION or list(meta["feature_names"]) != list(
-        FEATURE_NAMES
-    ):
+    version = meta["feature_version"]
+    if version not in FRONT_ENDS or list(meta["feature_names"]) != feature_names(version):
         raise BundleError(
-            f"model bundle {folder} was trained on features {meta['feature_version']!r}, "
-            f"but this version of ver_desktop computes {FEATURE_VERSION!r}; "
-            "retrain it or use a matching release"
+            f"model bundle {folder} was trained on features {version!r}, "
+            f"but this version of ver_desktop computes {' or '.join(map(repr, FRONT_ENDS))}"
+            " with other columns; retrain it or use a matching release"
         )
     if list(meta["quadrants"]) != list(QUADRANTS) or list(meta["octants"]) != list(OCTANTS):
         raise BundleError(f"model bundle {folder}: unexpected class lists")
@@ -139,6 +143,10 @@ class Classifier:
     @property
     def tag(self) -> str:
         return self.info.tag
+
+    @property
+    def front_end(self) -> str:
+        return self.info.front_end
 
     def predict(self, sequences: list[np.ndarray]) -> list[Prediction]:
         """One prediction per (frames, features) array. Sequences of equal length run as one
@@ -190,7 +198,8 @@ def _prediction(quadrant_p: np.ndarray, octant_p: np.ndarray, va: np.ndarray) ->
     )
 
 
-def write_bundle(folder: Path, graph_bytes: bytes, meta: dict[str, Any]) -> BundleInfo:
+def write_bundle(folder: Path, graph_bytes: bytes, meta: dict[str, Any],
+                 front_end: str = MIR) -> BundleInfo:
     """Write a bundle folder: the graph, then metadata naming it with its checksum."""
     folder.mkdir(parents=True, exist_ok=True)
     graph = folder / "model.onnx"
@@ -199,8 +208,8 @@ def write_bundle(folder: Path, graph_bytes: bytes, meta: dict[str, Any]) -> Bund
         "format": BUNDLE_FORMAT,
         "graph": graph.name,
         "sha256": file_sha256(graph),
-        "feature_version": FEATURE_VERSION,
-        "feature_names": list(FEATURE_NAMES),
+        "feature_version": front_end,
+        "feature_names": feature_names(front_end),
         "quadrants": list(QUADRANTS),
         "octants": list(OCTANTS),
         **meta,

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ver_desktop.core.errors import ErrorKind, MediaError
-from ver_desktop.core.features import frame_features
+from ver_desktop.core.frontends import MIR, compute
 from ver_desktop.core.media import load_segment
 
 
@@ -38,13 +40,13 @@ class Failed:
 Outcome = Extracted | Failed
 
 
-def extract(path: str) -> Outcome:
+def extract(path: str, front_end: str = MIR) -> Outcome:
     """Features of `path`'s representative segment, or why there are none."""
     try:
         started = time.perf_counter()
         segment = load_segment(path)
         decoded = time.perf_counter()
-        features = frame_features(signal=segment.samples, rate=segment.rate)
+        features = compute(front_end, signal=segment.samples, rate=segment.rate)
         finished = time.perf_counter()
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
@@ -54,6 +56,11 @@ def extract(path: str) -> Outcome:
         return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
     return Extracted(path, features, segment.start, segment.end, segment.duration,
                      segment.bad_packets, decoded - started, finished - decoded)
+
+
+def task_for(front_end: str) -> Callable[[str], Outcome]:
+    """The picklable worker task that computes `front_end` (what a bundle asks for)."""
+    return partial(extract, front_end=front_end)
 
 
 def quiet_worker_threads() -> None:

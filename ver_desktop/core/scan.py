@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ver_desktop.core.bundle import Classifier
-from ver_desktop.core.extract import Extracted, Failed, Outcome, extract
+from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.media import MEDIA_EXTENSIONS
 from ver_desktop.core.pool import ExecutorFactory, Task, default_workers, extract_all, spawn_pool
@@ -99,13 +99,13 @@ class Scanner:
     """Runs scans against one library with one classifier."""
 
     def __init__(self, library: Library, classifier: Classifier, *, workers: int | None = None,
-                 factory: ExecutorFactory = spawn_pool, task: Task = extract,
+                 factory: ExecutorFactory = spawn_pool, task: Task | None = None,
                  batch_size: int = 16) -> None:
         self.library = library
         self.classifier = classifier
         self.workers = workers or default_workers()
         self.factory = factory
-        self.task = task
+        self.task = task or task_for(classifier.front_end)
         self.batch_size = batch_size
         info = classifier.info
         self.model = (info.name, info.version)

@@ -18,12 +18,18 @@ def clip_statistics(features: np.ndarray) -> np.ndarray:
     return np.concatenate([features.mean(axis=0), features.std(axis=0), delta])
 
 
-def run_baseline(data: Dataset) -> list[dict[str, Any]]:
-    """Per fold: logistic regression (quadrant, octant) and ridge regression (V/A)."""
+FRAMES_PER_SECOND = 40  # 25-ms hop
+
+
+def run_baseline(data: Dataset, last_seconds: float | None = None) -> list[dict[str, Any]]:
+    """Per fold: logistic regression (quadrant, octant) and ridge regression (V/A).
+    With `last_seconds`, the statistics cover only the end of each clip: what a network
+    that labels a clip by its last state may in effect be looking at."""
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.preprocessing import StandardScaler
 
-    x_all = np.stack([clip_statistics(f) for f in data.features])
+    frames = int(last_seconds * FRAMES_PER_SECOND) if last_seconds else 0
+    x_all = np.stack([clip_statistics(f[-frames:]) for f in data.features])
     per_fold = []
     for fold in sorted(set(data.folds.tolist())):
         test = data.folds == fold

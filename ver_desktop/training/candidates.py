@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ver_desktop.core.frontends import MIR
 from ver_desktop.training.dataset import Dataset
 from ver_desktop.training.fit import TrainConfig, predict, scores_of, train
 
@@ -21,6 +22,7 @@ class Candidate:
     name: str
     summary: str
     config: TrainConfig
+    front_end: str = MIR
 
     section: ClassVar[str] = "candidates"
 
@@ -36,6 +38,7 @@ class Candidate:
         scores = scores_of(out, held_out)
         return {
             "candidate": self.name, "summary": self.summary, "config": asdict(self.config),
+            "front_end": self.front_end,
             "fold": fold,
             "seconds": trained.seconds, "accuracy": scores["quadrant_accuracy"],
             "macro_f1": scores["quadrant_macro_f1"], "scores": scores,

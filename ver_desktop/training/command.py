@@ -23,17 +23,13 @@ from ver_desktop.training.report import write_report
 
 def run_training(args: argparse.Namespace, cache_root: Path) -> int:
     started = time.perf_counter()
-    cache = FeatureCache(cache_root / "features")
+    config, front_end = _training_config(args)
+    cache = FeatureCache(cache_root / "features", front_end)
     data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
                         progress=_extraction_progress, limit=args.limit)
-    print(f"{len(data.examples)} labelled files with features "
+    print(f"{len(data.examples)} labelled files with {front_end} features "
           f"({time.perf_counter() - started:.0f} s)", flush=True)
-    network = {"hidden": args.hidden, "pool": args.pool, "readout": args.readout,
-               "bidirectional": args.bidirectional, "deltas": args.deltas,
-               "clip_stats": args.clip_stats, "dropout": args.dropout}
-    config = TrainConfig(epochs=args.epochs, learning_rate=args.learning_rate,
-                         gain_db=args.gain_db, network=network)
-    metrics: dict[str, Any] = {}
+    metrics: dict[str, Any] = {"candidate": args.candidate} if args.candidate else {}
     folds = sorted(set(data.folds.tolist()))
     if args.cv and len(folds) > 1:
         print(f"cross-validation over {len(folds)} artist-grouped folds", flush=True)
@@ -55,9 +51,26 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
     calibration = metrics.get("cross_validation", {}).get("calibration", {})
     info = save_bundle(trained, args.out, name=args.name, version=args.bundle_version,
                        training=training, metrics=metrics,
-                       calibration={head: c["temperature"] for head, c in calibration.items()})
+                       calibration={head: c["temperature"] for head, c in calibration.items()},
+                       front_end=front_end)
     print(f"wrote {info.tag} to {args.out} ({time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def _training_config(args: argparse.Namespace) -> tuple[TrainConfig, str]:
+    """A named candidate's configuration, or one built from the command's options."""
+    if args.candidate:
+        candidate = CANDIDATES[args.candidate]
+        return candidate.config, candidate.front_end
+    network = {"hidden": args.hidden, "pool": args.pool, "readout": args.readout,
+               "bidirectional": args.bidirectional, "deltas": args.deltas,
+               "clip_stats": args.clip_stats, "dropout": args.dropout}
+    config = TrainConfig(epochs=args.epochs, learning_rate=args.learning_rate,
+                         gain_db=args.gain_db, network=network)
+    return config, args.front_end
+
+
+TAIL_SECONDS = (2.0, 5.0, 10.0, 20.0)
 
 
 def _candidates(names: list[str]) -> list[Candidate]:
@@ -93,6 +106,7 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
     args.report.parent.mkdir(parents=True, exist_ok=True)
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
                  pool=args.pool, command=command,
-                 candidates=load_results(results, Candidate.section))
+                 candidates=load_results(results, Candidate.section),
+                 tail_baselines={s: run_baseline(data, s) for s in TAIL_SECONDS})
     _print(f"wrote {args.report}")
     return 0

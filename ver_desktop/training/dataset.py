@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ver_desktop.core.extract import Extracted
-from ver_desktop.core.features import FEATURE_VERSION
+from ver_desktop.core.extract import Extracted, task_for
+from ver_desktop.core.frontends import MIR
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.pool import default_workers, extract_all
 
@@ -77,15 +77,16 @@ def read_labels(labels_csv: Path, audio_dir: Path) -> list[Example]:
 
 
 class FeatureCache:
-    """Features on disk, keyed by path, size, mtime and feature version."""
+    """Features on disk, keyed by path, size, mtime and front end."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder / FEATURE_VERSION
+    def __init__(self, folder: Path, front_end: str = MIR) -> None:
+        self.front_end = front_end
+        self.folder = folder / front_end
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def _file(self, path: Path) -> Path:
         stat = path.stat()
-        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{FEATURE_VERSION}"
+        key = f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{self.front_end}"
         return self.folder / (hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()
                               + ".npy")
 
@@ -109,7 +110,8 @@ def load_dataset(labels_csv: Path, audio_dir: Path, cache: FeatureCache, *,
     found = {e.path: cache.get(e.path) for e in examples}
     missing = [os.fspath(p) for p, f in found.items() if f is None]
     outcomes = extract_all(missing, workers=workers or default_workers(),
-                           cancelled=lambda: False) if missing else iter(())
+                           cancelled=lambda: False,
+                           task=task_for(cache.front_end)) if missing else iter(())
     for done, outcome in enumerate(outcomes, start=1):
         if isinstance(outcome, Extracted):
             cache.put(Path(outcome.path), outcome.features)

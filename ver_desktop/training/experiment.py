@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from ver_desktop.core.frontends import MIR
 from ver_desktop.training.dataset import Dataset, FeatureCache, load_dataset
 
 
@@ -34,6 +35,9 @@ class FoldJob(Protocol):
 
     @property
     def key(self) -> str: ...
+
+    @property
+    def front_end(self) -> str: ...
 
     def run_fold(self, data: Dataset, fold: int) -> dict[str, Any]: ...
 
@@ -54,6 +58,10 @@ class PaperConfig:
     section: ClassVar[str] = "paper"
 
     @property
+    def front_end(self) -> str:
+        return MIR
+
+    @property
     def key(self) -> str:
         return f"c{self.classes}-h{self.hidden}-{self.loss}-e{self.epochs}-p{self.pool}"
 
@@ -68,9 +76,9 @@ class DataSpec:
     cache: str
     limit: int | None = None
 
-    def load(self) -> Dataset:
-        return load_dataset(Path(self.labels), Path(self.audio), FeatureCache(Path(self.cache)),
-                            limit=self.limit)
+    def load(self, front_end: str = MIR) -> Dataset:
+        return load_dataset(Path(self.labels), Path(self.audio),
+                            FeatureCache(Path(self.cache), front_end), limit=self.limit)
 
 
 def paper_grid(epochs: int, pool: int) -> list[PaperConfig]:
@@ -104,7 +112,7 @@ def _run_and_store(config: FoldJob, fold: int, data: DataSpec, out: str) -> dict
     import torch
 
     torch.set_num_threads(1)
-    dataset = data.load()
+    dataset = data.load(config.front_end)
     result = config.run_fold(dataset, fold)
     target = _result_file(Path(out), config, fold)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from typing import Any
 import torch
 
 from ver_desktop.core.bundle import BundleInfo, write_bundle
+from ver_desktop.core.frontends import MIR
 from ver_desktop.training.fit import Trained
 
 OPSET = 17
@@ -42,7 +43,8 @@ def _export(model: torch.nn.Module, example: torch.Tensor, buffer: io.BytesIO) -
 
 def save_bundle(trained: Trained, folder: Path, *, name: str, version: str,
                 training: dict[str, Any], metrics: dict[str, Any],
-                calibration: dict[str, float] | None = None) -> BundleInfo:
+                calibration: dict[str, float] | None = None,
+                front_end: str = MIR) -> BundleInfo:
     meta = {
         "name": name,
         "version": version,
@@ -56,4 +58,4 @@ def save_bundle(trained: Trained, folder: Path, *, name: str, version: str,
         "training": training,
         "metrics": metrics,
     }
-    return write_bundle(folder, onnx_bytes(trained), meta)
+    return write_bundle(folder, onnx_bytes(trained), meta, front_end)

@@ -1,0 +1,56 @@
+"""Front ends: what turns a decoded segment into the sequence a model reads.
+
+A model bundle names the front end it was trained on; workers compute exactly that one.
+- `mir-1`: 26 MIRtoolbox-style values per 50-ms Hamming frame (features.py), ~20 ms per
+  30-s clip on one core.
+- `musicnn-msd-1`: per 3-s patch, the 200-unit penultimate layer and the 50 tag scores of
+  the bundled musicnn encoder (encoder.py), ~0.4 s per 30-s clip on one core.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ver_desktop.core.features import FEATURE_NAMES, FEATURE_VERSION, frame_features
+
+if TYPE_CHECKING:
+    from ver_desktop.core.encoder import Encoder
+
+MIR = FEATURE_VERSION
+MUSICNN = "musicnn-msd-1"
+FRONT_ENDS = (MIR, MUSICNN)
+MUSICNN_OUTPUTS = ("penultimate", "tags")
+
+
+def feature_names(version: str) -> list[str]:
+    """The columns of `compute(version, ...)`, as recorded in model bundles."""
+    if version == MIR:
+        return list(FEATURE_NAMES)
+    if version == MUSICNN:
+        from ver_desktop.core.encoder import read_encoder_info
+
+        info = read_encoder_info()
+        sizes = info.output_sizes
+        return ([f"penultimate_{i}" for i in range(sizes["penultimate"])]
+                + [f"tag:{name}" for name in info.meta["tags"]])
+    raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
+
+
+def compute(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
+    """(steps, features) float32 for a mono signal."""
+    if version == MIR:
+        return frame_features(signal=signal, rate=rate)
+    if version == MUSICNN:
+        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS)
+    raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
+
+
+@cache
+def _encoder() -> Encoder:
+    """Loaded once per process: workers keep it for every file they read."""
+    from ver_desktop.core.encoder import load_encoder
+
+    return load_encoder()
