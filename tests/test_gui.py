@@ -71,7 +71,7 @@ def test_dropped_folder_is_added_scanned_and_shown(qtbot, window: MainWindow,  #
     assert window.progress.isHidden()
     failed_row = window.model.row_of(rows["shopping list.mp4"].id)
     assert failed_row is not None
-    status = window.model.index(failed_row, 9).data()
+    status = window.model.index(failed_row, 8).data()
     assert status.startswith("failed")
 
 
@@ -178,11 +178,11 @@ def test_window_state_and_column_layout_are_remembered(qtbot, tmp_path: Path,  #
     first = open_window(qtbot, data_dir, bundled_model, settings)
     header = first.library_view.table.horizontalHeader()
     header.resizeSection(1, 333)
-    header.moveSection(8, 2)  # folder next to the name
+    header.moveSection(9, 2)  # folder next to the name
     first.close()
     assert (tmp_path / "settings.ini").is_file()
     second = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
     header = second.library_view.table.horizontalHeader()
     assert header.sectionSize(1) == 333
-    assert header.visualIndex(8) == 2
+    assert header.visualIndex(9) == 2
     second.close()

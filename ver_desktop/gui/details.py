@@ -144,9 +144,9 @@ class DetailsPane(QWidget):
         self.octants.set_values(probs[1] if probs else None, row.octant if row else None)
 
     def set_thumbnail(self, pixmap: QPixmap | None) -> None:
+        self.thumbnail.setVisible(pixmap is not None and not pixmap.isNull())
         if pixmap is None or pixmap.isNull():
             self.thumbnail.setPixmap(QPixmap())
-            self.thumbnail.setText("no picture" if self.row else "")
         else:
             self.thumbnail.setPixmap(pixmap.scaled(
                 self.thumbnail.size(), Qt.AspectRatioMode.KeepAspectRatio,

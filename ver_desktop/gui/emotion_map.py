@@ -76,7 +76,7 @@ class EmotionMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(260, 260)
+        self.setMinimumSize(200, 200)
         self.points: list[MapPoint] = []
         self._xy: list[tuple[float, float]] = []
         self._cells: Cells = defaultdict(list)

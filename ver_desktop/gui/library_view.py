@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 from ver_desktop.gui.filters import FilterBar
 from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel
 
-WIDTHS = {"thumbnail": 72, "name": 260, "duration": 64, "quadrant": 84, "octant": 90,
-          "confidence": 80, "valence": 64, "arousal": 64, "folder": 220, "status": 90}
+WIDTHS = {"thumbnail": 72, "name": 220, "duration": 60, "quadrant": 72, "octant": 84,
+          "confidence": 80, "valence": 60, "arousal": 60, "folder": 160, "status": 110}
 
 
 class LibraryView(QWidget):
@@ -42,6 +42,7 @@ class LibraryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, (key, _title) in enumerate(COLUMNS):
             header.resizeSection(column, WIDTHS[key])
+        self.table.setColumnHidden(0, True)  # thumbnails: shown once a cache provides them
         self.grid = QListView()
         self.grid.setModel(model)
         self.grid.setModelColumn(0)

@@ -13,11 +13,13 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QInputDialog,
     QMainWindow,
     QMenu,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -81,9 +83,13 @@ class MainWindow(QMainWindow):
         self.library_view = LibraryView(self.model)
         self.map = EmotionMap()
         self.details = DetailsPane()
+        details = QScrollArea()  # the pane never forces the window taller than the screen
+        details.setWidget(self.details)
+        details.setWidgetResizable(True)
+        details.setFrameShape(QFrame.Shape.NoFrame)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.addWidget(self.map)
-        self.right.addWidget(self.details)
+        self.right.addWidget(details)
         self.sidebar = Sidebar()
         self.retry_button = QPushButton("Retry failed files")
         self.retry_button.setToolTip("Analyse the selected failed files again (all when "
@@ -258,7 +264,9 @@ class MainWindow(QMainWindow):
         AboutDialog(self.bundle_dir, self.data_dir, self).open()
 
     def _ids_loaded(self) -> None:
-        self.statusBar().showMessage(f"{self.model.rowCount()} of {self.total} videos", 4000)
+        shown = self.model.rowCount()
+        counted = f"{shown} of {self.total} videos" if self.total > shown else f"{shown} videos"
+        self.statusBar().showMessage(counted, 4000)
         if self._pending_select is not None:
             self._select_pending()
 
@@ -459,6 +467,8 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state:
             self.restoreState(state)
+        self.browse.setSizes([180, 680, 420])
+        self.right.setSizes([360, 440])
         for key, splitter in (("window/browse", self.browse), ("window/right", self.right)):
             saved = self.settings.value(key)
             if saved:

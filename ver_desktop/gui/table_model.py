@@ -31,7 +31,7 @@ CACHE_LIMIT = 20_000
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("thumbnail", ""), ("name", "Name"), ("duration", "Duration"), ("quadrant", "Quadrant"),
     ("octant", "Octant"), ("confidence", "Confidence"), ("valence", "Valence"),
-    ("arousal", "Arousal"), ("folder", "Folder"), ("status", "Status"),
+    ("arousal", "Arousal"), ("status", "Status"), ("folder", "Folder"),
 )
 SORTABLE = {key for key, _ in COLUMNS} - {"thumbnail"}
 
