@@ -13,6 +13,7 @@ APP_NAME = "ver_desktop"
 DATA_DIR_ENV = "VER_DESKTOP_DATA_DIR"
 RESOURCES_ENV = "VER_DESKTOP_RESOURCES"
 DEFAULT_MODEL = "ver-lstm"
+DEFAULT_ENCODER = "musicnn-msd"
 
 
 def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -46,6 +47,10 @@ def resources_dir() -> Path:
 
 def bundled_model_dir(name: str = DEFAULT_MODEL) -> Path:
     return resources_dir() / "models" / name
+
+
+def bundled_encoder_dir(name: str = DEFAULT_ENCODER) -> Path:
+    return resources_dir() / "encoders" / name
 
 
 def default_videos_dir() -> Path:

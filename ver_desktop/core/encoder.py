@@ -1,0 +1,291 @@
+"""A pretrained audio encoder (musicnn's MSD_musicnn, ISC) as per-patch embeddings.
+
+`Encoder.embed(signal=..., rate=44100)` returns `(patches, D)` float32: one row per 3-s patch
+of the signal, the graph outputs named in `outputs` side by side, in that order:
+`penultimate` (200, the default), `tags` (50 sigmoid scores, names in `Encoder.tags`),
+`mean_pool` and `max_pool` (753 each). E.g. `outputs=("penultimate", "tags")` gives
+columns 0-199 penultimate, 200-249 tags.
+
+The front end is musicnn's own (`musicnn.extractor.batch_data` under the librosa 0.7 and
+resampy 0.2 it was released with) in numpy; tests/test_encoder.py checks it against that:
+  * 44.1 -> 16 kHz with resampy 0.2's `kaiser_best` filter (what librosa.load used),
+    rebuilt here as one weight matrix. The filter matters more than one would guess:
+    log10(10000 S + 1) lifts the nearly empty 7.5-8 kHz bands, where resamplers differ
+    most. Against resampy 0.2 on 4Q clips, scipy's default resample_poly moved the 200-d
+    embedding by up to 1.3 (its values spread about 0.6), soxr_hq (librosa.load since
+    0.10) by up to 0.7, resampy 0.4's kaiser_best by up to 1.3; this replica by < 1e-3;
+  * power mel spectrogram: centred STFT, reflect padding, periodic Hann window, n_fft 512,
+    hop 256, 96 Slaney-scale bands 0-8 kHz with Slaney (area) normalisation;
+  * rounded to float16 (musicnn's training data was stored so), then log10(10000 S + 1)
+    computed in float32. musicnn writes `np.log10(10000 * S16 + 1)`: numpy < 2 promoted
+    that to float32, numpy 2 keeps float16 and overflows to inf wherever S > 6.55 (any
+    loud music), so the float32 step is explicit here;
+  * non-overlapping 187-frame patches from frame 0; a tail shorter than a patch is dropped.
+
+Loaded like a model bundle: JSON metadata and a checksummed ONNX graph, nothing executed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+from ver_desktop.core.bundle import file_sha256
+from ver_desktop.core.errors import BundleError, FeatureInputError
+from ver_desktop.core.paths import bundled_encoder_dir
+
+ENCODER_FORMAT = "ver-desktop-encoder/1"
+METADATA_FILE = "encoder.json"
+SUPPORTED_RATES = (44_100,)
+MODEL_RATE = 16_000
+N_FFT = 512
+HOP = 256
+N_MELS = 96
+PATCH_FRAMES = 187  # 3 s: librosa.time_to_frames(3, sr=16000, n_fft=512, hop_length=256) + 1
+DEFAULT_OUTPUTS = ("penultimate",)
+BATCH_PATCHES = 1  # patches per graph run: bigger batches are no faster on one thread
+_FRONT_END = {"sample_rate": MODEL_RATE, "n_fft": N_FFT, "hop_length": HOP, "n_mels": N_MELS}
+_REQUIRED = ("format", "name", "version", "graph", "sha256", "input", "outputs", "tags",
+             "front_end", "patch_frames")
+
+
+def patch_count(*, samples: int, rate: int) -> int:
+    """How many rows `Encoder.embed` returns for a signal of `samples` samples."""
+    resampled = -(-samples * MODEL_RATE // rate)  # as `resample`: ceil
+    frames = 1 + resampled // HOP
+    return max(0, (frames - PATCH_FRAMES) // PATCH_FRAMES + 1)
+
+
+def log_mel_patches(*, signal: np.ndarray, rate: int) -> np.ndarray:
+    """(patches, 187, 96) float32 log-mel patches, the graph's input, of a 44.1 kHz signal."""
+    x = _validated(signal, rate)
+    return patches(log_mel(resample(x, rate)))
+
+
+def resample(signal: np.ndarray, rate: int) -> np.ndarray:
+    """`signal` at MODEL_RATE, as librosa.load (resampy 0.2, kaiser_best) resampled it.
+
+    The output falls in blocks of `up` samples that each read one window of input with the
+    same weights: one matrix product (about 10x faster than scipy's resample_poly with
+    this long filter, and equal to it within float32 rounding)."""
+    up, down, lead, bank = _resampler(rate)
+    count = -(-len(signal) * up // down)  # ceil, as librosa's fix_length
+    blocks = -(-count // up)
+    padded = np.zeros(lead + blocks * down + len(bank), np.float32)
+    padded[lead:lead + len(signal)] = signal
+    windows = np.lib.stride_tricks.sliding_window_view(padded, len(bank))[::down][:blocks]
+    out = np.empty((blocks, up), np.float32)
+    for first in range(0, blocks, _BLOCKS_PER_PRODUCT):  # bounds the copy of the windows
+        chunk = windows[first:first + _BLOCKS_PER_PRODUCT]
+        out[first:first + len(chunk)] = np.ascontiguousarray(chunk) @ bank
+    return out.reshape(-1)[:count]
+
+
+# resampy 0.2's kaiser_best: a Kaiser-windowed sinc tabulated at 512 points per zero crossing.
+_KB_ZEROS, _KB_PRECISION = 64, 512
+_KB_BETA, _KB_ROLLOFF = 14.769656459379492, 0.9475937167399596
+_BLOCKS_PER_PRODUCT = 4096  # 13 MB of windows at 44.1 kHz, 41 s of output
+
+
+@lru_cache(maxsize=2)
+def _resampler(rate: int) -> tuple[int, int, int, np.ndarray]:
+    """(up, down, taps before, weights [window, up]): resampy 0.2's kaiser_best resampling
+    from `rate` as a weight matrix from one window of input to `up` output samples."""
+    common = math.gcd(rate, MODEL_RATE)
+    up, down = MODEL_RATE // common, rate // common
+    size = _KB_ZEROS * _KB_PRECISION
+    table = (_KB_ROLLOFF * np.sinc(_KB_ROLLOFF * np.linspace(0, _KB_ZEROS, size + 1))
+             * np.kaiser(2 * size + 1, _KB_BETA)[size:])
+    exact = up / down * _KB_PRECISION  # table entries per input sample
+    step = int(exact)  # resampy steps through the table by whole entries: copied
+    taps = len(table) // step + 1  # per side; the table reads as 0 past its end
+    out = np.arange(up)[:, None]
+    before = out * down // up  # the input sample at or before each output, in the window
+    phase = (out * down % up) / up  # how far past it the output lies, in input samples
+    tap = np.arange(taps)
+    entries = np.arange(len(table))
+    past = np.interp(phase * exact + tap * step, entries, table, right=0.0)
+    future = np.interp((1 - phase) * exact + tap * step, entries, table, right=0.0)
+    bank = np.zeros((taps + int(before[-1, 0]) + taps, up))
+    bank[taps - 1 + before - tap, out] = past  # x[n - tap]
+    bank[taps + before + tap, out] = future  # x[n + 1 + tap]
+    return up, down, taps - 1, (bank * (up / down)).astype(np.float32)
+
+
+def log_mel(signal: np.ndarray) -> np.ndarray:
+    """(frames, 96) float32 log-mel spectrogram of a 16 kHz signal, as musicnn computes it."""
+    padded = np.pad(signal, N_FFT // 2, mode="reflect")
+    frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP]
+    # librosa windows in float64 and keeps complex64; doing the same keeps float16 ties rare.
+    spectrum = scipy.fft.rfft(frames * _window(), axis=1, workers=1).astype(np.complex64)
+    power = np.abs(spectrum) ** 2
+    mel = (power @ mel_filterbank()).astype(np.float16)
+    return np.log10(10000.0 * mel.astype(np.float32) + 1.0)
+
+
+def patches(spectrogram: np.ndarray) -> np.ndarray:
+    """Non-overlapping PATCH_FRAMES-frame patches from frame 0, the short tail dropped."""
+    count = max(0, (len(spectrogram) - PATCH_FRAMES) // PATCH_FRAMES + 1)
+    used = spectrogram[: count * PATCH_FRAMES]
+    return np.ascontiguousarray(used.reshape(count, PATCH_FRAMES, spectrogram.shape[1]))
+
+
+@lru_cache(maxsize=1)
+def _window() -> np.ndarray:
+    return scipy.signal.get_window("hann", N_FFT, fftbins=True)  # periodic, as librosa's
+
+
+@lru_cache(maxsize=1)
+def mel_filterbank() -> np.ndarray:
+    """(257, 96) float32: librosa.filters.mel(sr=16000, n_fft=512, n_mels=96), i.e. Slaney
+    mel scale and Slaney (area) normalisation, 0 Hz to Nyquist."""
+    fft_hz = np.linspace(0.0, MODEL_RATE / 2, N_FFT // 2 + 1)
+    edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(MODEL_RATE / 2), N_MELS + 2))
+    widths = np.diff(edges)
+    ramps = edges[:, None] - fft_hz[None, :]
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    weights *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
+    return np.ascontiguousarray(weights.T, dtype=np.float32)
+
+
+# Slaney's mel scale: linear below 1 kHz (3 mels per 200 Hz), logarithmic above.
+_F_SP, _MIN_LOG_HZ = 200.0 / 3, 1000.0
+_MIN_LOG_MEL, _LOG_STEP = _MIN_LOG_HZ / _F_SP, np.log(6.4) / 27.0
+
+
+def _hz_to_mel(hz: float) -> float:
+    if hz < _MIN_LOG_HZ:
+        return hz / _F_SP
+    return float(_MIN_LOG_MEL + np.log(hz / _MIN_LOG_HZ) / _LOG_STEP)
+
+
+def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
+    linear = _F_SP * mels
+    logarithmic = _MIN_LOG_HZ * np.exp(_LOG_STEP * (mels - _MIN_LOG_MEL))
+    return np.where(mels >= _MIN_LOG_MEL, logarithmic, linear)
+
+
+def _validated(signal: np.ndarray, rate: int) -> np.ndarray:
+    if rate not in SUPPORTED_RATES:
+        raise FeatureInputError(f"sample rate must be one of {SUPPORTED_RATES}, got {rate}")
+    x = np.asarray(signal)
+    if x.ndim != 1:
+        raise FeatureInputError(f"signal must be mono (1-D), got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.floating):
+        raise FeatureInputError(f"signal must be floating point, got {x.dtype}")
+    if patch_count(samples=len(x), rate=rate) == 0:
+        raise FeatureInputError(
+            f"signal of {len(x) / rate:.2f} s is shorter than one "
+            f"{PATCH_FRAMES * HOP / MODEL_RATE:.2f}-s encoder patch")
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if not np.isfinite(x).all():
+        raise FeatureInputError("signal contains NaN or infinite values")
+    return x
+
+
+@dataclass(frozen=True)
+class EncoderInfo:
+    """The metadata of an encoder folder, validated."""
+
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def tag(self) -> str:
+        return f"{self.meta['name']}@{self.meta['version']}"
+
+    @property
+    def output_sizes(self) -> dict[str, int]:
+        return {str(o["name"]): int(o["size"]) for o in self.meta["outputs"]}
+
+
+def read_encoder_info(path: str | os.PathLike[str] | None = None) -> EncoderInfo:
+    """Read and check an encoder folder's metadata (default: the bundled encoder)."""
+    folder = Path(path) if path is not None else bundled_encoder_dir()
+    meta_path = folder / METADATA_FILE
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BundleError(f"no encoder at {folder} ({METADATA_FILE} missing)") from None
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"encoder metadata {meta_path} is unreadable: {exc}") from None
+    if not isinstance(meta, dict) or [k for k in _REQUIRED if k not in meta]:
+        raise BundleError(f"encoder {folder}: metadata lacks one of {', '.join(_REQUIRED)}")
+    if meta["format"] != ENCODER_FORMAT:
+        raise BundleError(f"encoder {folder}: format {meta['format']!r} is not supported")
+    front_end = {k: meta["front_end"].get(k) for k in _FRONT_END}
+    if front_end != _FRONT_END or meta["patch_frames"] != PATCH_FRAMES:
+        raise BundleError(f"encoder {folder} expects a front end ({front_end}, "
+                          f"{meta['patch_frames']} frames) this version does not compute")
+    return EncoderInfo(folder, meta)
+
+
+class Encoder:
+    """A loaded encoder: musicnn's front end in numpy, the graph in onnxruntime."""
+
+    def __init__(self, info: EncoderInfo, *, threads: int = 1) -> None:
+        import onnxruntime as ort  # deferred: importing this module stays cheap
+
+        graph = info.path / str(info.meta["graph"])
+        if not graph.is_file():
+            raise BundleError(f"encoder {info.path}: graph {graph.name} is missing")
+        if file_sha256(graph) != info.meta["sha256"]:
+            raise BundleError(f"encoder {info.path}: graph does not match its checksum")
+        options = ort.SessionOptions()
+        # One thread by default: the app runs encoders in parallel worker processes.
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.info = info
+        self.tags: tuple[str, ...] = tuple(info.meta["tags"])
+        self._input = str(info.meta["input"]["name"])
+        self._session = ort.InferenceSession(
+            os.fspath(graph), sess_options=options, providers=["CPUExecutionProvider"])
+
+    @property
+    def tag(self) -> str:
+        return self.info.tag
+
+    def dimension(self, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> int:
+        sizes = self.info.output_sizes
+        return sum(sizes[name] for name in self._checked(outputs))
+
+    def embed(self, *, signal: np.ndarray, rate: int,
+              outputs: Sequence[str] = DEFAULT_OUTPUTS) -> np.ndarray:
+        """(patches, dimension(outputs)) float32: one row per 3-s patch of the signal, the
+        named outputs side by side in the order given (see the module's docstring)."""
+        names = self._checked(outputs)
+        values = self.run(log_mel_patches(signal=signal, rate=rate), names)
+        return np.concatenate([values[name] for name in names], axis=1)
+
+    def run(self, batch: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:
+        """The graph's named outputs for (patches, 187, 96) log-mel patches."""
+        names = self._checked(outputs)
+        runs = [self._session.run(names, {self._input: batch[i:i + BATCH_PATCHES]})
+                for i in range(0, len(batch), BATCH_PATCHES)]
+        return {name: np.concatenate([r[k] for r in runs]).astype(np.float32, copy=False)
+                for k, name in enumerate(names)}
+
+    def _checked(self, outputs: Sequence[str]) -> list[str]:
+        names = list(outputs)
+        unknown = [n for n in names if n not in self.info.output_sizes]
+        if not names or unknown:
+            raise ValueError(f"outputs must name some of {list(self.info.output_sizes)}, "
+                             f"got {names}")
+        return names
+
+
+def load_encoder(path: str | os.PathLike[str] | None = None, *, threads: int = 1) -> Encoder:
+    """The encoder in `path`, by default the bundled musicnn-msd."""
+    return Encoder(read_encoder_info(path), threads=threads)
