@@ -1,5 +1,5 @@
-"""What the app loads before its window shows, and the guard against PySide6 6.12.0's
-reference-counting bug."""
+"""What the app loads before its window shows, and that the pinned PySide6 keeps
+reference counts straight."""
 
 from __future__ import annotations
 
@@ -31,12 +31,13 @@ def test_the_command_line_never_imports_qt() -> None:
     assert not [m for m in result.stdout.split() if m.startswith(("PySide6", "shiboken6"))]
 
 
-def test_many_paints_and_emits_do_not_abort_the_interpreter() -> None:
-    # Without the guard in ver_desktop.gui.signals this aborts on PySide6 6.12.0
-    # ("none_dealloc"/"bool_dealloc") long before the loop ends.
+def test_emits_and_paints_leave_none_and_true_alone() -> None:
+    # PySide6 6.12.0 dropped one reference to True per emit and one to None per paintEvent,
+    # aborting CPython 3.11 after a few hundred events; the pin in pyproject.toml avoids it.
+    # Run apart, so that a bad PySide6 fails this test instead of killing pytest.
     code = """
-import ver_desktop.gui
-from PySide6.QtCore import QObject, Signal
+import sys
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication([])
 class W(QWidget):
@@ -45,11 +46,13 @@ class W(QWidget):
         pass
 w = W(); w.resize(20, 20); w.show()
 w.ping.connect(lambda value: None)
-for i in range(3000):
+before = sys.getrefcount(None), sys.getrefcount(True)
+for i in range(200):
     w.repaint()
     w.ping.emit(i)
-print("survived")
+after = sys.getrefcount(None), sys.getrefcount(True)
+print(after[0] - before[0], after[1] - before[1])
 """
     result = run_python(code)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "survived" in result.stdout
+    assert result.stdout.split() == ["0", "0"]
