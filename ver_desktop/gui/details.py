@@ -144,7 +144,8 @@ class DetailsPane(QWidget):
         self.octants.set_values(probs[1] if probs else None, row.octant if row else None)
 
     def set_thumbnail(self, pixmap: QPixmap | None) -> None:
-        self.thumbnail.setVisible(pixmap is not None and not pixmap.isNull())
+        """The row's picture; None while it is being made (an empty frame keeps its place)."""
+        self.thumbnail.setVisible(self.row is not None)
         if pixmap is None or pixmap.isNull():
             self.thumbnail.setPixmap(QPixmap())
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QListView,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
 from ver_desktop.gui.filters import FilterBar
 from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel
 
-WIDTHS = {"thumbnail": 72, "name": 220, "duration": 60, "quadrant": 72, "octant": 84,
+WIDTHS = {"thumbnail": 56, "name": 220, "duration": 60, "quadrant": 72, "octant": 84,
           "confidence": 80, "valence": 60, "arousal": 60, "folder": 160, "status": 110}
 
 
@@ -42,7 +44,7 @@ class LibraryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, (key, _title) in enumerate(COLUMNS):
             header.resizeSection(column, WIDTHS[key])
-        self.table.setColumnHidden(0, True)  # thumbnails: shown once a cache provides them
+        self.table.setColumnHidden(0, model.thumbnails is None)
         self.grid = QListView()
         self.grid.setModel(model)
         self.grid.setModelColumn(0)
@@ -51,6 +53,8 @@ class LibraryView(QWidget):
         self.grid.setGridSize(QSize(176, 120))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setUniformItemSizes(True)
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.grid.setItemDelegate(NamedTileDelegate(self.grid))
         self.grid.setSelectionModel(self.table.selectionModel())
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
@@ -108,3 +112,15 @@ class LibraryView(QWidget):
     def restore_state(self, state: object) -> None:
         if isinstance(state, QByteArray | bytes) and state:
             self.table.horizontalHeader().restoreState(QByteArray(state))
+        self.table.setColumnHidden(0, self.model.thumbnails is None)
+
+
+class NamedTileDelegate(QStyledItemDelegate):
+    """The grid shows the thumbnail column; this puts the video's name under each picture."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        name = index.model().index(index.row(), 1).data(Qt.ItemDataRole.DisplayRole)
+        option.text = str(name or "")
+        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay

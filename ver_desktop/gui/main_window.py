@@ -41,6 +41,7 @@ from ver_desktop.gui.settings_dialog import SettingsDialog
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner
+from ver_desktop.gui.thumbnails import ThumbnailCache
 from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.scans = ScanController(self.runner, self.workers, self)
         self.model = LibraryTableModel(self.runner, self)
+        self.thumbnails = ThumbnailCache(self.runner, data_dir, self)
+        self.model.use_thumbnails(self.thumbnails)
         self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
         self._build()
         self.playlists = PlaylistActions(self)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.library_view.current_changed.connect(self.show_details)
         self.model.ids_loaded.connect(self._ids_loaded)
         self.model.row_loaded.connect(self._row_loaded)
+        self.thumbnails.ready.connect(self._thumbnail_ready)
         self.map.region_selected.connect(self.library_view.filters.set_map_ids)
         self.map.point_clicked.connect(self.select_video)
         self.map.point_moved.connect(self._point_moved)
@@ -285,10 +289,12 @@ class MainWindow(QMainWindow):
             session = self.session
             self.runner.run(lambda: session.library.probabilities(session.model, row.id),
                             lambda probs, _e: self._probabilities(row.id, probs))
-            self.thumbnail_requested(row)
+        self.details.set_thumbnail(self.thumbnails.pixmap(row) if row is not None else None)
 
-    def thumbnail_requested(self, row: Any) -> None:
-        """Filled in by the thumbnail cache when the app has one."""
+    def _thumbnail_ready(self, video_id: int) -> None:
+        row = self.details.row
+        if row is not None and row.id == video_id:
+            self.details.set_thumbnail(self.thumbnails.pixmap(row))
 
     def _probabilities(self, video_id: int, probs: Any) -> None:
         if self.details.row is not None and self.details.row.id == video_id:

@@ -23,6 +23,7 @@ from ver_desktop.gui.tasks import TaskRunner
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoFilter, VideoRow
     from ver_desktop.gui.session import Session
+    from ver_desktop.gui.thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -55,7 +56,17 @@ class LibraryTableModel(QAbstractTableModel):
         self._fixed: list[int] | None = None  # a playlist's ids, in play order
         self._request = 0  # only the latest id list is shown
         self.working: set[int] = set()  # ids in the running scan
-        self.thumbnails: Any = None  # a ThumbnailCache, when the app has one
+        self.thumbnails: ThumbnailCache | None = None
+
+    def use_thumbnails(self, cache: ThumbnailCache) -> None:
+        self.thumbnails = cache
+        cache.ready.connect(self._thumbnail_ready)
+
+    def _thumbnail_ready(self, video_id: int) -> None:
+        position = self._positions.get(video_id)
+        if position is not None:
+            index = self.index(position, 0)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     # -- what to show ------------------------------------------------------------------
 
