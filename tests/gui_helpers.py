@@ -12,6 +12,7 @@ import mediagen
 from PySide6.QtCore import QSettings
 
 from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.sidebar import Place
 
 WAIT_MS = 60_000
 
@@ -59,3 +60,16 @@ def visible_rows(window: MainWindow) -> list[object]:
     """Every row of the table, read through the model (waits for nothing)."""
     model = window.model
     return [model.video(i) for i in model.ids()]
+
+
+def open_playlist(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    settle(qtbot, window, lambda: any(
+        getattr(window.sidebar.list.item(r).data(256), "playlist", None) is not None
+        for r in range(window.sidebar.list.count())))
+    for row in range(window.sidebar.list.count()):
+        place = window.sidebar.list.item(row).data(256)
+        if isinstance(place, Place) and place.playlist and place.playlist.name == name:
+            window.sidebar.list.setCurrentRow(row)
+            settle(qtbot, window)
+            return
+    raise AssertionError(f"no playlist {name!r} in the sidebar")

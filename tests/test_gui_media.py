@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import (
     make_collection,
+    open_playlist,
     open_window,
     scan_and_wait,
     settings_at,
@@ -75,3 +76,40 @@ def test_the_table_and_grid_show_thumbnails(qtbot, browsing: MainWindow) -> None
     option = QStyleOptionViewItem()
     delegate.initStyleOption(option, model.index(0, 0))
     assert option.text == visible_rows(browsing)[0].name  # type: ignore[union-attr]
+
+
+def test_preview_starts_at_the_analysed_segment(qtbot, browsing: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    select(qtbot, browsing, "calm song.mp4")
+    row = browsing.details.row
+    assert row is not None and row.segment is not None
+    start = row.segment[0] if row.segment[0] >= 1.0 else 5.0  # a seek that can be seen
+    browsing.preview(row.path, start)
+    player = browsing.player
+    assert player is not None and player.isVisibleTo(browsing)
+    assert not browsing.details.thumbnail.isVisibleTo(browsing)  # the player takes its place
+    assert player.player.source().toLocalFile() == row.path
+    # The media loads and the seek happens once it has (offscreen, FFmpeg backend, no sound
+    # device: playback runs on the system clock).
+    qtbot.waitUntil(lambda: player.requested_start_ms is None, timeout=15_000)
+    qtbot.waitUntil(lambda: player.player.position() >= start * 1000 - 50, timeout=15_000)
+    assert player.player.position() < start * 1000 + 5_000
+    player.close_player()
+    assert browsing.details.thumbnail.isVisibleTo(browsing)
+
+
+def test_play_playlist_plays_its_items_in_order(qtbot, browsing: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    rows = {r.name: r for r in visible_rows(browsing) if r is not None}
+    order = [rows["song.flac"].id, rows["calm song.mp4"].id, rows["loud song.mkv"].id]
+    browsing.playlists.create_manual("Evening", order)
+    open_playlist(qtbot, browsing, "Evening")
+    browsing.actions_by_name["play_playlist"].trigger()
+    qtbot.waitUntil(lambda: browsing.player is not None and len(browsing.player.queue) == 3,
+                    timeout=10_000)
+    player = browsing.player
+    assert player is not None
+    assert [item.video_id for item in player.queue] == order
+    assert player.player.source().toLocalFile() == rows["song.flac"].path
+    assert browsing.library_view.current_id() == order[0]  # the table follows the player
+    player.play_next()
+    assert player.player.source().toLocalFile() == rows["calm song.mp4"].path
+    assert browsing.library_view.current_id() == order[1]

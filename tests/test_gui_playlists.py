@@ -9,6 +9,7 @@ import pytest
 from gui_helpers import (
     extra_clip,
     make_collection,
+    open_playlist,
     open_window,
     scan_and_wait,
     settings_at,
@@ -39,19 +40,6 @@ def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: 
     settle(qtbot, window, lambda: len(window.map.points) == 5)
     yield window
     window.close()
-
-
-def open_playlist(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
-    settle(qtbot, window, lambda: any(
-        getattr(window.sidebar.list.item(r).data(256), "playlist", None) is not None
-        for r in range(window.sidebar.list.count())))
-    for row in range(window.sidebar.list.count()):
-        place = window.sidebar.list.item(row).data(256)
-        if isinstance(place, Place) and place.playlist and place.playlist.name == name:
-            window.sidebar.list.setCurrentRow(row)
-            settle(qtbot, window)
-            return
-    raise AssertionError(f"no playlist {name!r} in the sidebar")
 
 
 def test_manual_playlist_add_reorder_remove(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -70,6 +70,7 @@ class DetailsPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row: VideoRow | None = None
+        self.player: QWidget | None = None  # the preview player, once there is one
         self.thumbnail = QLabel()
         self.thumbnail.setFixedSize(240, 135)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -143,9 +144,21 @@ class DetailsPane(QWidget):
         self.quadrants.set_values(probs[0] if probs else None, row.quadrant if row else None)
         self.octants.set_values(probs[1] if probs else None, row.octant if row else None)
 
+    def set_player(self, player: QWidget) -> None:
+        """Put the preview player at the top; the thumbnail gives way while it shows."""
+        self.player = player
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, player)
+
+    def player_visibility_changed(self) -> None:
+        playing = self.player is not None and self.player.isVisibleTo(self)
+        self.thumbnail.setVisible(self.row is not None and not playing)
+
     def set_thumbnail(self, pixmap: QPixmap | None) -> None:
         """The row's picture; None while it is being made (an empty frame keeps its place)."""
-        self.thumbnail.setVisible(self.row is not None)
+        playing = self.player is not None and self.player.isVisibleTo(self)
+        self.thumbnail.setVisible(self.row is not None and not playing)
         if pixmap is None or pixmap.isNull():
             self.thumbnail.setPixmap(QPixmap())
         else:

@@ -45,7 +45,8 @@ from ver_desktop.gui.thumbnails import ThumbnailCache
 from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import MapPoint, PlaylistInfo
+    from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoRow
+    from ver_desktop.gui.player import Item, PreviewPlayer
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.scans = ScanController(self.runner, self.workers, self)
         self.model = LibraryTableModel(self.runner, self)
         self.thumbnails = ThumbnailCache(self.runner, data_dir, self)
+        self.player: PreviewPlayer | None = None  # made on the first preview
         self.model.use_thumbnails(self.thumbnails)
         self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
         self._build()
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         self.model.ids_loaded.connect(self._ids_loaded)
         self.model.row_loaded.connect(self._row_loaded)
         self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.details.preview_requested.connect(self.preview)
         self.map.region_selected.connect(self.library_view.filters.set_map_ids)
         self.map.point_clicked.connect(self.select_video)
         self.map.point_moved.connect(self._point_moved)
@@ -295,6 +298,55 @@ class MainWindow(QMainWindow):
         row = self.details.row
         if row is not None and row.id == video_id:
             self.details.set_thumbnail(self.thumbnails.pixmap(row))
+
+    # -- the preview player ------------------------------------------------------------
+
+    def ensure_player(self) -> PreviewPlayer:
+        if self.player is None:
+            from ver_desktop.gui.player import PreviewPlayer
+
+            self.player = PreviewPlayer()
+            self.details.set_player(self.player)
+            self.player.closed.connect(self.details.player_visibility_changed)
+            self.player.item_started.connect(self._playing)
+        self.player.show()
+        self.details.player_visibility_changed()
+        return self.player
+
+    def preview(self, path: str, start: float) -> None:
+        """Play one video from its analysed segment."""
+        from ver_desktop.gui.player import Item
+
+        row = self.details.row
+        mine = row is not None and row.path == path
+        self.ensure_player().play_items([Item(path, start, row.name if row and mine
+                                              else os.path.basename(path),
+                                              row.id if row and mine else None)])
+
+    def play_playlist(self) -> None:
+        """Play the playlist shown in the table, in its order, each from its segment."""
+        session = self.session
+        if session is None or self.sidebar.place().kind != "playlist":
+            self.show_message("Choose a playlist in the sidebar first", 4000)
+            return
+        ids = self.model.ids()
+        self.runner.run(lambda: session.library.rows(session.model, ids),
+                        lambda rows, _e: self._play_rows(ids, rows or {}))
+
+    def _play_rows(self, ids: list[int], rows: dict[int, VideoRow]) -> None:
+        from ver_desktop.gui.player import Item
+
+        items = [Item(row.path, row.segment[0] if row.segment else 0.0, row.name, row.id)
+                 for row in (rows.get(i) for i in ids)
+                 if row is not None and row.status != "missing"]
+        if not items:
+            self.show_message("Nothing to play in this playlist", 4000)
+            return
+        self.ensure_player().play_items(items)
+
+    def _playing(self, item: Item) -> None:
+        if item.video_id is not None and item.video_id != self.library_view.current_id():
+            self.library_view.select_id(item.video_id)
 
     def _probabilities(self, video_id: int, probs: Any) -> None:
         if self.details.row is not None and self.details.row.id == video_id:
@@ -491,6 +543,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        if self.player is not None:
+            self.player.stop()
         self.scans.cancel()
         self.scans.wait()
         self.runner.wait()

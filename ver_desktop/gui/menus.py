@@ -89,6 +89,7 @@ def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
     menu = window.menuBar().addMenu("&Playlist")
     lists = window.playlists
     for name, text, key, slot in (
+        ("play_playlist", "&Play playlist", "Ctrl+P", window.play_playlist),
         ("new_playlist", "&New playlist from selection…", "Ctrl+N", lists.new_manual),
         ("new_smart", "New &smart playlist from filters…", "Ctrl+Shift+N", lists.new_smart),
         ("new_mood_path", "New &mood path…", "Ctrl+M", lists.new_mood_path),
@@ -104,7 +105,7 @@ def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         menu.addAction(action)
         actions[name] = action
-        if name in ("new_mood_path", "move_down", "delete_playlist"):
+        if name in ("play_playlist", "new_mood_path", "move_down", "delete_playlist"):
             menu.addSeparator()
     relative = _action(window, "Export with relative paths")
     relative.setCheckable(True)

@@ -1,0 +1,131 @@
+"""The preview player: QtMultimedia in the details pane. A video starts at its analysed
+segment; a playlist plays its items in order, each from its segment. Imported only when
+the first preview is asked for (QtMultimedia loads FFmpeg)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from ver_desktop.gui import style
+
+Status = QMediaPlayer.MediaStatus
+
+
+@dataclass(frozen=True)
+class Item:
+    path: str
+    start: float  # seconds: the analysed segment's start
+    title: str = ""
+    video_id: int | None = None
+
+
+class PreviewPlayer(QWidget):
+    item_started = Signal(object)  # the Item now playing
+    closed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self.video = QVideoWidget()
+        self.video.setMinimumSize(240, 135)
+        self.player.setVideoOutput(self.video)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.play_button = QPushButton("Pause")
+        self.play_button.clicked.connect(self.toggle)
+        self.next_button = QPushButton("Next")
+        self.next_button.clicked.connect(self.play_next)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.close_player)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.sliderMoved.connect(self.player.setPosition)
+        self.clock = QLabel("0:00 / 0:00")
+        self.queue: list[Item] = []
+        self.current = -1
+        self.requested_start_ms: int | None = None  # seek waiting for the media to load
+        self._layout()
+        self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, ms))
+        self.player.positionChanged.connect(self._position)
+        self.player.mediaStatusChanged.connect(self._status)
+        self.player.playbackStateChanged.connect(self._state)
+
+    def _layout(self) -> None:
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.next_button)
+        controls.addWidget(self.slider, 1)
+        controls.addWidget(self.clock)
+        controls.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.video, 1)
+        layout.addWidget(self.title)
+        layout.addLayout(controls)
+
+    # -- what to play ------------------------------------------------------------------
+
+    def play_items(self, items: list[Item]) -> None:
+        """Play these in order (a playlist, or one video)."""
+        self.queue = list(items)
+        self.current = -1
+        self.next_button.setVisible(len(self.queue) > 1)
+        self.play_next()
+
+    def play_next(self) -> None:
+        if self.current + 1 >= len(self.queue):
+            self.player.stop()
+            return
+        self.current += 1
+        item = self.queue[self.current]
+        self.requested_start_ms = round(item.start * 1000)
+        self.title.setText(item.title if len(self.queue) == 1
+                           else f"{self.current + 1}/{len(self.queue)} · {item.title}")
+        self.player.setSource(QUrl.fromLocalFile(item.path))
+        self.player.play()
+        self.item_started.emit(item)
+
+    def toggle(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.queue, self.current = [], -1
+
+    def close_player(self) -> None:
+        self.stop()
+        self.hide()
+        self.closed.emit()
+
+    # -- player events -----------------------------------------------------------------
+
+    def _status(self, status: Status) -> None:
+        if status in (Status.LoadedMedia, Status.BufferedMedia) \
+                and self.requested_start_ms is not None:
+            start, self.requested_start_ms = self.requested_start_ms, None
+            if start > 0 and self.player.isSeekable():
+                self.player.setPosition(start)
+        elif status == Status.EndOfMedia:
+            self.play_next()
+        elif status == Status.InvalidMedia:
+            self.title.setText(f"Cannot play: {self.player.errorString()}")
+            self.play_next()
+
+    def _position(self, ms: int) -> None:
+        if not self.slider.isSliderDown():
+            self.slider.setValue(ms)
+        self.clock.setText(f"{style.clock(ms / 1000)} / "
+                           f"{style.clock(self.player.duration() / 1000)}")
+
+    def _state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText("Pause" if playing else "Play")
