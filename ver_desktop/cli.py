@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", help="library and caches (default: "
                         f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
-    parser.add_argument("--model", help="model bundle folder (default: the bundled model)")
+    parser.add_argument("--model", help="a bundled model (ver-lstm: fast, the default; "
+                                        "ver-musicnn: accurate) or a bundle folder")
     parser.add_argument("--workers", type=int, help="decoding processes (default: CPU count)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      help="with no command, the desktop app opens")
@@ -151,7 +152,7 @@ def _classifier(args: argparse.Namespace) -> Classifier:
     from ver_desktop.core.bundle import load_classifier
     from ver_desktop.core.errors import BundleError
 
-    folder = Path(args.model) if args.model else paths.bundled_model_dir()
+    folder = paths.model_dir(args.model)
     try:
         return load_classifier(folder, threads=2)
     except BundleError as exc:
@@ -329,7 +330,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from ver_desktop.core.errors import BundleError
 
     library = _library(args)
-    folder = Path(args.model) if args.model else paths.bundled_model_dir()
+    folder = paths.model_dir(args.model)
     try:
         info = read_bundle_info(folder)
     except BundleError as exc:

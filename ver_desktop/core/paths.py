@@ -49,6 +49,21 @@ def bundled_model_dir(name: str = DEFAULT_MODEL) -> Path:
     return resources_dir() / "models" / name
 
 
+def bundled_models() -> list[str]:
+    """Names of the model bundles shipped in resources/models."""
+    folder = resources_dir() / "models"
+    return sorted(p.name for p in folder.iterdir() if (p / "bundle.json").is_file())
+
+
+def model_dir(choice: str | os.PathLike[str] | None = None) -> Path:
+    """A bundled model's name (e.g. "ver-musicnn"), else a bundle folder; None: default."""
+    if not choice:
+        return bundled_model_dir()
+    if str(choice) in bundled_models():
+        return bundled_model_dir(str(choice))
+    return Path(choice).expanduser()
+
+
 def bundled_encoder_dir(name: str = DEFAULT_ENCODER) -> Path:
     return resources_dir() / "encoders" / name
 

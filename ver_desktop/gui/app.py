@@ -41,7 +41,7 @@ def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = N
 def main(*, data_dir: str | None = None, model: str | None = None,
          workers: int | None = None) -> int:
     app = make_app()
-    bundle = Path(model) if model else paths.bundled_model_dir()
+    bundle = paths.model_dir(model)
     window = open_window(paths.data_dir(data_dir), bundle, workers=workers)
     window.raise_()
     return app.exec()

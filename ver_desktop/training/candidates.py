@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ver_desktop.core.frontends import MIR
+from ver_desktop.core.frontends import MIR, MUSICNN
 from ver_desktop.training.dataset import Dataset
 from ver_desktop.training.fit import TrainConfig, predict, scores_of, train
 
@@ -25,6 +25,11 @@ class Candidate:
     front_end: str = MIR
 
     section: ClassVar[str] = "candidates"
+
+    def __post_init__(self) -> None:
+        if self.config.gain_db and self.front_end != MIR:
+            raise ValueError("gain augmentation moves mir-1's RMS column; other front ends "
+                             "have no such column")
 
     @property
     def key(self) -> str:
@@ -62,4 +67,12 @@ CANDIDATES: dict[str, Candidate] = {c.name: c for c in (
     Candidate("texture", "1-s texture windows with deltas, mean of states, strong decay",
               TrainConfig(epochs=60, weight_decay=0.05, gain_db=6.0, network=_texture(
                   hidden=32, deltas=True, readout="mean", dropout=0.3))),
+    Candidate("musicnn-attention", "LSTM over musicnn embeddings of 3-s patches, attention",
+              TrainConfig(epochs=40, weight_decay=0.05, network={
+                  "pool": 1, "hidden": 32, "readout": "attention", "dropout": 0.5}),
+              front_end=MUSICNN),
+    Candidate("musicnn-mean", "LSTM over musicnn embeddings, mean of states, 64 units",
+              TrainConfig(epochs=40, weight_decay=0.05, network={
+                  "pool": 1, "hidden": 64, "readout": "mean", "dropout": 0.5}),
+              front_end=MUSICNN),
 )}

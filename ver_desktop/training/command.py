@@ -22,6 +22,11 @@ from ver_desktop.training.report import write_report
 
 
 def run_training(args: argparse.Namespace, cache_root: Path) -> int:
+    import torch
+
+    # Small recurrent nets gain nothing from intra-op threads, and on a busy machine
+    # spinning threads slow training down many times over.
+    torch.set_num_threads(1)
     started = time.perf_counter()
     config, front_end = _training_config(args)
     cache = FeatureCache(cache_root / "features", front_end)

@@ -1,0 +1,90 @@
+"""The bundled models: both load, each names the front end it needs, the app can choose
+either, and the model card is generated from their own metadata."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ver_desktop.core import paths
+from ver_desktop.core.bundle import load_classifier, read_bundle_info
+from ver_desktop.core.errors import BundleError
+from ver_desktop.core.frontends import FRONT_ENDS, MIR, MUSICNN, compute, feature_names
+from ver_desktop.training.model_card import write_model_card
+
+MODELS = ("ver-lstm", "ver-musicnn")
+
+
+def test_both_models_are_bundled_with_their_cross_validation() -> None:
+    assert set(MODELS) <= set(paths.bundled_models())
+    for name in MODELS:
+        info = read_bundle_info(paths.model_dir(name))
+        assert info.front_end in FRONT_ENDS
+        cv = info.meta["metrics"]["cross_validation"]
+        assert len(cv["per_fold"]) == 10 and info.meta["metrics"]["candidate"]
+        assert set(cv["calibration"]) == {"quadrant", "octant"}
+
+
+def test_model_choice_by_name_or_folder(tmp_path: Path) -> None:
+    assert paths.model_dir(None) == paths.bundled_model_dir()
+    assert paths.model_dir("ver-musicnn") == paths.resources_dir() / "models" / "ver-musicnn"
+    assert paths.model_dir(tmp_path) == tmp_path
+
+
+def test_musicnn_front_end_gives_one_row_per_three_seconds() -> None:
+    signal = np.random.default_rng(1).normal(0, 0.1, 30 * 44_100).astype(np.float32)
+    rows = compute(MUSICNN, signal=signal, rate=44_100)
+    assert rows.shape == (10, len(feature_names(MUSICNN))) == (10, 250)
+    assert rows.dtype == np.float32 and np.isfinite(rows).all()
+    with pytest.raises(ValueError, match="unknown front end"):
+        compute("mir-0", signal=signal, rate=44_100)
+
+
+def test_accurate_model_classifies_a_real_file(media_files: dict[str, Path],
+                                               data_dir: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ver_desktop", "--model", "ver-musicnn", "classify", "--json",
+         os.fspath(media_files["music.mp4"])], capture_output=True, text=True, check=False,
+        env=os.environ.copy(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["status"] == "ok" and record["model"].startswith("ver-musicnn@")
+    assert sum(record["quadrant_probs"].values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_a_bundle_of_one_front_end_refuses_the_other_s_columns(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    shutil.copytree(paths.model_dir("ver-musicnn"), folder)
+    meta = json.loads((folder / "bundle.json").read_text())
+    meta["feature_names"] = feature_names(MIR)
+    (folder / "bundle.json").write_text(json.dumps(meta))
+    with pytest.raises(BundleError, match="trained on features 'musicnn-msd-1'"):
+        load_classifier(folder)
+
+
+def test_model_card_is_generated_from_the_bundles(tmp_path: Path) -> None:
+    for name in MODELS:
+        shutil.copytree(paths.model_dir(name), tmp_path / name)
+    card = tmp_path / "MODEL_CARD.md"
+    write_model_card(tmp_path, card)
+    text = card.read_text()
+    for name in MODELS:
+        meta = read_bundle_info(tmp_path / name).meta
+        f1 = meta["metrics"]["cross_validation"]["summary"]["quadrant_macro_f1"]
+        assert f"`{name}@{meta['version']}`" in text
+        assert f"{f1['mean']:.3f} ± {f1['sd']:.3f}" in text
+    assert "research use" in text and "speech" in text
+
+
+def test_the_shipped_model_card_names_the_shipped_models() -> None:
+    text = (paths.resources_dir() / "models" / "MODEL_CARD.md").read_text()
+    for name in MODELS:
+        info = read_bundle_info(paths.model_dir(name))
+        assert f"`{info.tag}`" in text, "regenerate it: python -m ver_desktop.training.model_card"
