@@ -147,3 +147,49 @@ def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> N
     about = AboutDialog(bundled_model, window.data_dir, window)
     qtbot.addWidget(about)
     assert "ver-lstm" in about.text.toPlainText()
+
+
+def test_dragging_rows_reorders_a_manual_playlist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QModelIndex, Qt
+
+    ids = window.model.ids()[:4]
+    model, table = window.model, window.library_view.table
+    assert not model.flags(model.index(0, 1)) & Qt.ItemFlag.ItemIsDragEnabled  # the library
+    window.playlists.create_manual("Dragged", ids)
+    open_playlist(qtbot, window, "Dragged")
+    assert model.flags(model.index(0, 1)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert table.dragDropMode() == table.DragDropMode.InternalMove
+    # What the view does on a drop between rows: rows 2 and 3 dragged above row 0.
+    mime = model.mimeData([model.index(2, 1), model.index(3, 1)])
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
+    expected = [ids[2], ids[3], ids[0], ids[1]]
+    assert model.ids() == expected
+    # ...and dropped onto a row: row 0 goes before the last row.
+    mime = model.mimeData([model.index(0, 1)])
+    assert model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, -1, model.index(3, 1))
+    expected = [ids[3], ids[0], ids[2], ids[1]]
+    assert model.ids() == expected
+    settle(qtbot, window)
+    playlist = window.sidebar.place().playlist
+    assert window.session is not None and playlist is not None
+    assert window.session.library.playlist_video_ids(playlist.id) == expected
+
+
+def test_files_dropped_on_the_table_still_reach_the_window(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(os.fspath(tmp_path))])
+    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.library_view.table.viewport(), event)
+    assert event.isAccepted()
+    window.setAcceptDrops(False)  # then nobody takes it: the table itself never did
+    event = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window.library_view.table.viewport(), event)
+    assert not event.isAccepted()
+    window.setAcceptDrops(True)

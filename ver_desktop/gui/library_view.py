@@ -39,6 +39,9 @@ class LibraryView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setIconSize(QSize(48, 27))
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)  # playlists
+        self.table.setDragDropOverwriteMode(False)
+        self.table.setDropIndicatorShown(True)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -53,6 +56,7 @@ class LibraryView(QWidget):
         self.grid.setGridSize(QSize(176, 120))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setUniformItemSizes(True)
+        self.grid.setMovement(QListView.Movement.Static)  # tiles stay in the model's order
         self.grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.grid.setItemDelegate(NamedTileDelegate(self.grid))
         self.grid.setSelectionModel(self.table.selectionModel())

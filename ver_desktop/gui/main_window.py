@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         if error is not None or ids is None:
             self.show_message(f"Could not read the playlist: {error}", 8000)
             return
-        self.model.show_ids(ids)
+        self.model.show_ids(ids, reorderable=playlist.kind == "manual")
         rule = playlist.rule or {}
         if playlist.kind == "mood_path" and rule.get("points"):
             self.map.set_path([tuple(p) for p in rule["points"]],

@@ -103,6 +103,7 @@ class PlaylistActions(QObject):
         super().__init__(window)
         self.window = window
         self.relative_export = True
+        window.model.reordered.connect(self.save_order)
         self._dialog: MoodPathDialog | None = None
 
     # -- helpers -----------------------------------------------------------------------
@@ -162,8 +163,14 @@ class PlaylistActions(QObject):
         index = order.index(video_id)
         target = max(0, min(len(order) - 1, index + delta))
         order.insert(target, order.pop(index))
-        self.window.model.show_ids(order)
-        self._write(lambda: session.library.set_playlist_items(playlist.id, order))
+        self.window.model.show_ids(order, reorderable=True)
+        self.save_order(order)
+
+    def save_order(self, order: list[int]) -> None:
+        """The shown manual playlist's new order (moved by keys or dragged)."""
+        session, playlist = self.window.session, self.current()
+        if session is not None and playlist is not None and playlist.kind == "manual":
+            self._write(lambda: session.library.set_playlist_items(playlist.id, order))
 
     # -- smart and mood path -------------------------------------------------------------
 

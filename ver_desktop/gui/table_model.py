@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -35,11 +37,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("arousal", "Arousal"), ("status", "Status"), ("folder", "Folder"),
 )
 SORTABLE = {key for key, _ in COLUMNS} - {"thumbnail"}
+ROWS_MIME = "application/x-ver-desktop-video-ids"  # rows dragged inside a manual playlist
 
 
 class LibraryTableModel(QAbstractTableModel):
     ids_loaded = Signal()  # after every new id list (filter, sort, scan)
     row_loaded = Signal(int)  # a video id whose row was (re)read
+    reordered = Signal(list)  # a manual playlist's ids in their new order (after a drag)
 
     def __init__(self, runner: TaskRunner, parent: Any = None) -> None:
         super().__init__(parent)
@@ -54,6 +58,7 @@ class LibraryTableModel(QAbstractTableModel):
         self._only: frozenset[int] | None = None  # a selection made on the map
         self._sort, self._descending = "name", False
         self._fixed: list[int] | None = None  # a playlist's ids, in play order
+        self.reorderable = False  # rows can be dragged (a manual playlist is shown)
         self._request = 0  # only the latest id list is shown
         self.working: set[int] = set()  # ids in the running scan
         self.thumbnails: ThumbnailCache | None = None
@@ -79,9 +84,11 @@ class LibraryTableModel(QAbstractTableModel):
         self._only = None if only is None else frozenset(only)
         self.refresh()
 
-    def show_ids(self, ids: list[int] | None) -> None:
-        """Show exactly these ids in this order (a playlist); None goes back to the query."""
+    def show_ids(self, ids: list[int] | None, *, reorderable: bool = False) -> None:
+        """Show exactly these ids in this order (a playlist); None goes back to the query.
+        `reorderable`: rows may be dragged to a new place (a manual playlist)."""
         self._fixed = None if ids is None else list(ids)
+        self.reorderable = reorderable and ids is not None
         self.refresh()
 
     @property
@@ -212,6 +219,53 @@ class LibraryTableModel(QAbstractTableModel):
         if row.status == "failed":
             return f"failed: {row.error_reason or ''}".strip()
         return row.status
+
+    # -- drag to reorder (manual playlists) ----------------------------------------------
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.reorderable:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled if index.isValid() \
+                else Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ROWS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        mime = QMimeData()
+        mime.setData(ROWS_MIME, QByteArray(",".join(str(self._ids[r]) for r in rows).encode()))
+        return mime
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: Index) -> bool:
+        return self.reorderable and data.hasFormat(ROWS_MIME)
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: Index) -> bool:
+        """Move the dragged rows before `row` (between rows) or before `parent`'s row
+        (dropped on a row); the new order is shown at once and announced by `reordered`."""
+        if not self.canDropMimeData(data, action, row, column, parent) or self._fixed is None:
+            return False
+        text = bytes(data.data(ROWS_MIME).data()).decode()
+        moving = [int(i) for i in text.split(",") if i] if text else []
+        moving = [i for i in moving if i in self._positions]
+        if not moving:
+            return False
+        target = row if row >= 0 else parent.row() if parent.isValid() else len(self._ids)
+        order = list(self._ids)
+        before = [i for i in order[:target] if i not in moving]
+        after = [i for i in order[target:] if i not in moving]
+        new_order = before + moving + after
+        if new_order == order:
+            return False
+        self.show_ids(new_order, reorderable=True)
+        self.reordered.emit(new_order)
+        return True
 
     # -- fetching ----------------------------------------------------------------------
 
