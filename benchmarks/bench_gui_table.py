@@ -34,7 +34,6 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 
-import ver_desktop.gui  # noqa: F401  (installs the PySide6 6.12.0 guard)
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, Library, VideoFilter
 from ver_desktop.gui.emotion_map import EmotionMap, index_points

@@ -4,11 +4,14 @@ containers, plus the broken files a scan must survive."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+
+Picture = Callable[[int], np.ndarray]  # frame index -> height x width x 3 uint8
 
 # container suffix -> (video codec or None, audio codec, audio rate)
 FORMATS: dict[str, tuple[str | None, str, int]] = {
@@ -65,9 +68,12 @@ def silence(seconds: float, rate: int = 44_100) -> np.ndarray:
 
 
 def write_media(path: str | os.PathLike[str], samples: np.ndarray | None, *,
-                rate: int = 44_100, video: bool = True, fmt: str | None = None) -> Path:
+                rate: int = 44_100, video: bool = True, fmt: str | None = None,
+                picture: Picture | None = None) -> Path:
     """Write `samples` (mono float32 at `rate`) into `path`'s container, with a tiny video
-    track when the format has one. `samples=None` writes a video with no audio track."""
+    track when the format has one. `samples=None` writes a video with no audio track.
+    `picture(i)` gives frame i as height x width x 3 uint8 (default: 64x48 grey levels
+    (7 * i) % 255)."""
     path = Path(path)
     suffix = fmt or path.suffix.lower()
     vcodec, acodec, arate = FORMATS[suffix]
@@ -76,7 +82,8 @@ def write_media(path: str | os.PathLike[str], samples: np.ndarray | None, *,
     fmt_name = {".mkv": "matroska", ".opus": "ogg", ".m4a": "ipod", ".m4v": "mp4",
                 ".ts": "mpegts", ".mpg": "mpeg", ".wmv": "asf"}.get(suffix, suffix.lstrip("."))
     with av.open(os.fspath(path), mode="w", format=fmt_name, options=options) as out:
-        vstream = _video_stream(out, vcodec) if video and vcodec else None
+        picture = picture or _grey
+        vstream = _video_stream(out, vcodec, picture(0).shape) if video and vcodec else None
         astream = out.add_stream(acodec, rate=arate, layout="mono") if samples is not None \
             else None
         if astream is not None:
@@ -84,24 +91,29 @@ def write_media(path: str | os.PathLike[str], samples: np.ndarray | None, *,
         if astream is not None and samples is not None:
             _encode_audio(out, astream, _resample(samples, rate, arate), arate)
         if vstream is not None:
-            _encode_video(out, vstream, seconds)
+            _encode_video(out, vstream, seconds, picture)
     return path
 
 
 FPS = 25  # MPEG-1/2 accept only standard frame rates
 
 
-def _video_stream(out: av.container.OutputContainer, codec: str) -> av.video.stream.VideoStream:
+def _grey(i: int) -> np.ndarray:
+    return np.full((48, 64, 3), (i * 7) % 255, np.uint8)
+
+
+def _video_stream(out: av.container.OutputContainer, codec: str,
+                  shape: tuple[int, ...]) -> av.video.stream.VideoStream:
     stream = out.add_stream(codec, rate=FPS)
-    stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+    stream.height, stream.width = shape[:2]
+    stream.pix_fmt = "yuv420p"
     return stream
 
 
 def _encode_video(out: av.container.OutputContainer, stream: av.video.stream.VideoStream,
-                  seconds: float) -> None:
+                  seconds: float, picture: Picture) -> None:
     for i in range(max(1, int(seconds * FPS))):
-        image = np.full((48, 64, 3), (i * 7) % 255, np.uint8)
-        frame = av.VideoFrame.from_ndarray(image, format="rgb24")
+        frame = av.VideoFrame.from_ndarray(picture(i), format="rgb24")
         frame.pts = i
         frame.time_base = Fraction(1, FPS)
         out.mux(stream.encode(frame))

@@ -3,8 +3,8 @@ capture the screen (ImageMagick's `import`) in each main state.
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/take.py
 
-Needs Debian's xvfb and imagemagick. Writes empty.png, scanning.png, browsing.png and
-mood-path.png next to this file.
+Needs Debian's xvfb and imagemagick. Writes empty.png, scanning.png, browsing.png,
+grid.png and mood-path.png next to this file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, os.fspath(HERE.parents[1] / "tests"))
 import mediagen  # noqa: E402
+import numpy as np  # noqa: E402
 
 from ver_desktop.core import paths  # noqa: E402
 from ver_desktop.gui.app import make_app  # noqa: E402
@@ -46,12 +47,31 @@ def shoot(app: QApplication, name: str) -> None:
     print("wrote", target)
 
 
+def scene(seed: int) -> mediagen.Picture:
+    """A 160x90 picture per video: a sky-to-ground gradient in its own colours with a
+    slowly moving sun, so the thumbnails tell the videos apart."""
+    rng = np.random.default_rng(seed)
+    top, bottom, sun = (rng.integers(30, 230, 3) for _ in range(3))
+    rows = np.linspace(0.0, 1.0, 90)[:, None, None]
+    base = (top * (1 - rows) + bottom * rows) * np.ones((1, 160, 1))
+    yy, xx = np.mgrid[0:90, 0:160]
+
+    def picture(i: int) -> np.ndarray:
+        image = base.copy()
+        disc = (xx - (20 + i % 120)) ** 2 + (yy - 30) ** 2 < 14 ** 2
+        image[disc] = sun
+        return image.astype(np.uint8)
+
+    return picture
+
+
 def generate(folder: Path) -> None:
     for i in range(40):
         name = f"{NAMES[i % len(NAMES)]}{'' if i < len(NAMES) else ' 2'}.mp4"
         samples = (mediagen.music(12.0, seed=i, tempo=60 + 7 * i, bright=0.3 + 0.03 * i)
                    if i % 5 else mediagen.noise(12.0, seed=i))
-        mediagen.write_media(folder / name, samples)
+        mediagen.write_media(folder / name, samples, picture=scene(i))
+    mediagen.write_media(folder / "Voice memo.m4a", mediagen.music(12.0, seed=99))
     (folder / "notes.mp4").write_text("not a video")
 
 
@@ -78,6 +98,10 @@ def main() -> int:
         spin(app, 1.0)
         window.library_view.select_id(window.model.ids()[3])
         shoot(app, "browsing")
+        window.actions_by_name["grid"].setChecked(True)
+        spin(app, 2.0)
+        shoot(app, "grid")
+        window.actions_by_name["grid"].setChecked(False)
         points = window.map.points
         start = min(points, key=lambda p: p.valence - p.arousal)
         target = max(points, key=lambda p: p.valence - p.arousal)

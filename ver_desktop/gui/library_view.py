@@ -120,7 +120,15 @@ class LibraryView(QWidget):
 
 
 class NamedTileDelegate(QStyledItemDelegate):
-    """The grid shows the thumbnail column; this puts the video's name under each picture."""
+    """The grid shows the thumbnail column; this puts the video's name under each picture,
+    and gives every tile the same size whether its picture has arrived or not (the view's
+    uniform size is taken from whichever tile it measures first)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        view = self.parent()
+        icon = view.iconSize() if isinstance(view, QListView) else QSize(160, 90)
+        return QSize(icon.width() + 8, icon.height() + option.fontMetrics.height() + 10)
 
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
