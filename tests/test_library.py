@@ -39,21 +39,35 @@ def test_pending_migration_backs_up_then_applies(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     database = tmp_path / "lib.sqlite3"
     Library.at(database).close()
+    latest = migrations.LATEST
 
     def add_column(connection) -> None:  # type: ignore[no-untyped-def]
         connection.execute(text("ALTER TABLE videos ADD COLUMN rating INTEGER"))
 
     monkeypatch.setattr(migrations, "MIGRATIONS",
-                        (*migrations.MIGRATIONS, (2, "add rating", add_column)))
-    monkeypatch.setattr(migrations, "LATEST", 2)
+                        (*migrations.MIGRATIONS, (latest + 1, "add rating", add_column)))
+    monkeypatch.setattr(migrations, "LATEST", latest + 1)
     library = Library.at(database)
-    backups = list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
+    backups = list(tmp_path.glob(f"lib.sqlite3.v{latest}-*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as old:
-        assert old.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (1,)
+        assert old.execute("SELECT MAX(version) FROM schema_migrations").fetchone() == (latest,)
     with library.engine.connect() as connection:
         columns = [row[1] for row in connection.execute(text("PRAGMA table_info(videos)"))]
         assert "rating" in columns
+
+
+def test_a_version_1_library_gains_the_speech_column(tmp_path: Path) -> None:
+    database = tmp_path / "lib.sqlite3"
+    Library.at(database).close()
+    with sqlite3.connect(database) as db:  # make it look like a library from before step 2
+        db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
+        db.execute("DELETE FROM schema_migrations WHERE version > 1")
+    library = Library.at(database)
+    assert list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
+    with library.engine.connect() as connection:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(analyses)"))]
+    assert "speech_likeness" in columns
 
 
 def test_paths_that_are_not_utf8_round_trip(tmp_path: Path) -> None:

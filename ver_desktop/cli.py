@@ -356,7 +356,8 @@ def _list_line(row: VideoRow) -> str:
     tags = f"{row.quadrant or '-':<6}{mark}{row.octant or '-':<11}"
     numbers = ("" if row.confidence is None else
                f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
-    return f"{row.status:<8} {tags}{numbers}{path}"
+    speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
+    return f"{row.status:<8} {tags}{numbers}{speech}{path}"
 
 
 def cmd_tag(args: argparse.Namespace) -> int:

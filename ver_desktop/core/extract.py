@@ -13,6 +13,7 @@ from functools import partial
 
 import numpy as np
 
+from ver_desktop.core.content import check_content
 from ver_desktop.core.errors import ErrorKind, MediaError
 from ver_desktop.core.frontends import MIR, compute
 from ver_desktop.core.media import load_segment
@@ -28,6 +29,7 @@ class Extracted:
     bad_packets: int
     decode_seconds: float = 0.0
     feature_seconds: float = 0.0
+    speech_likeness: float | None = None  # see content.py
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
         segment = load_segment(path)
         decoded = time.perf_counter()
         features = compute(front_end, signal=segment.samples, rate=segment.rate)
+        content = check_content(signal=segment.samples, rate=segment.rate)
         finished = time.perf_counter()
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
@@ -55,7 +58,8 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
     except Exception as exc:  # a decoder surprise must cost one file, not the scan
         return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
     return Extracted(path, features, segment.start, segment.end, segment.duration,
-                     segment.bad_packets, decoded - started, finished - decoded)
+                     segment.bad_packets, decoded - started, finished - decoded,
+                     content.speech_likeness)
 
 
 def task_for(front_end: str) -> Callable[[str], Outcome]:

@@ -24,8 +24,15 @@ def _initial(connection: Connection) -> None:
     Base.metadata.create_all(connection)
 
 
+def _speech_likeness(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE analyses ADD COLUMN speech_likeness FLOAT"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
-MIGRATIONS: tuple[tuple[int, str, Step], ...] = ((1, "initial schema", _initial),)
+MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
+    (1, "initial schema", _initial),
+    (2, "analyses.speech_likeness: the 'mostly speech' check", _speech_likeness),
+)
 LATEST = MIGRATIONS[-1][0]
 
 _CREATE_TABLE = (

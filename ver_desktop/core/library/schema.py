@@ -99,6 +99,7 @@ class Analysis(Base):
     arousal: Mapped[float] = mapped_column(Float)
     segment_start: Mapped[float] = mapped_column(Float)
     segment_end: Mapped[float] = mapped_column(Float)
+    speech_likeness: Mapped[float | None] = mapped_column(Float)  # see core/content.py
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

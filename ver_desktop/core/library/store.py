@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from ver_desktop.core.bundle import Prediction
+from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.core.library import browse
@@ -73,6 +74,7 @@ class VideoRow:
     corrected: bool
     model: str | None
     segment: tuple[float, float] | None
+    mostly_speech: bool | None = None  # the emotion tag is unreliable when True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +83,7 @@ class VideoRow:
             "confidence": self.confidence, "valence": self.valence, "arousal": self.arousal,
             "corrected": self.corrected, "duration": self.duration, "model": self.model,
             "segment": list(self.segment) if self.segment else None,
+            "mostly_speech": self.mostly_speech,
         }
 
 
@@ -433,6 +436,7 @@ def _store_analysis(s: Session, video_id: int, extracted: Extracted, prediction:
                                                       prediction.octant_probs)
     analysis.valence, analysis.arousal = prediction.valence, prediction.arousal
     analysis.segment_start, analysis.segment_end = extracted.start, extracted.end
+    analysis.speech_likeness = extracted.speech_likeness
     analysis.created_at = utcnow()
     s.add(analysis)
     s.execute(update(Video).where(Video.id == video_id).values(
@@ -459,4 +463,11 @@ def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> Vi
         corrected=corrected,
         model=f"{analysis.model_name}@{analysis.model_version}" if analysis else None,
         segment=(analysis.segment_start, analysis.segment_end) if analysis else None,
+        mostly_speech=_mostly_speech(analysis),
     )
+
+
+def _mostly_speech(analysis: Analysis | None) -> bool | None:
+    if analysis is None or analysis.speech_likeness is None:
+        return None
+    return analysis.speech_likeness >= SPEECH_THRESHOLD
