@@ -107,7 +107,8 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
                  workers=args.workers or 2, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
                f"--epochs {args.epochs} --pool {args.pool}"
-               + (f" --limit {args.limit}" if args.limit else ""))
+               + (f" --limit {args.limit}" if args.limit else "")
+               + (f" --candidates {' '.join(args.candidates)}" if args.candidates else ""))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
                  pool=args.pool, command=command,
