@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3.11}"
 VENV=.venv
-EXTRAS="${EXTRAS:-dev,train}"
-# Qt's offscreen platform and QtMultimedia need these shared libraries.
-APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0)
+EXTRAS="${EXTRAS:-dev,train,package}"
+# Qt's offscreen platform and QtMultimedia need these shared libraries; PyInstaller
+# (packaging/build.sh) needs binutils.
+APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 import scipy.fft
-import scipy.signal
 
 from ver_desktop.core.bundle import file_sha256
 from ver_desktop.core.errors import BundleError, FeatureInputError
@@ -142,7 +141,9 @@ def patches(spectrogram: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _window() -> np.ndarray:
-    return scipy.signal.get_window("hann", N_FFT, fftbins=True)  # periodic, as librosa's
+    """The periodic Hann window librosa uses (scipy.signal.get_window("hann", N_FFT)), in
+    numpy: importing scipy.signal would load most of scipy into every worker."""
+    return 0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(N_FFT) / N_FFT)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build the one-folder app: dist/ver-desktop/ver-desktop (the desktop app with no arguments,
+# the command line with `scan`, `classify`, `list`). Needs the `package` extra, which
+# ./scripts/setup.sh installs (or: .venv/bin/pip install -e '.[package]').
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-.venv/bin/python}"
+APP=dist/ver-desktop
+
+started=$SECONDS
+"$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath dist --workpath build/pyinstaller packaging/ver-desktop.spec
+
+# A Python built with debug information (pyenv's default) brings ~30 MB of it in libpython
+# and its extension modules. Strip only files that carry it: the wheels' libraries are
+# already stripped, and stripping their patched ELF files again can break them.
+if [ "$(uname -s)" = Linux ]; then
+    while IFS= read -r -d '' library; do
+        if readelf -S --wide "$library" 2>/dev/null | grep -q '\.debug_info'; then
+            strip --strip-debug "$library"
+        fi
+    done < <(find "$APP" -type f \( -name "*.so" -o -name "*.so.*" \) -print0)
+fi
+echo "build: $APP in $((SECONDS - started)) s, $(du -sh "$APP" | cut -f1) on disk"
