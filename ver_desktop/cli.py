@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      help="with no command, the desktop app opens")
 
+    opening = commands.add_parser("open", help="open the desktop app and add these folders "
+                                               "or files to the library (\"Open with\")")
+    opening.add_argument("paths", nargs="*", metavar="PATH")
+
     scan = commands.add_parser("scan", help="add folders to the library and analyse them")
     scan.add_argument("paths", nargs="*", metavar="DIR",
                       help="folders or files (default: the library's folders, else Videos)")
@@ -124,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
-    if args.command is None:
+    if args.command in (None, "open"):
         return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
                 "train": cmd_train, "experiment": cmd_experiment}
@@ -139,10 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """No command: open the desktop app (Qt is imported only here)."""
+    """No command, or `open PATH...`: open the desktop app (Qt is imported only here)."""
     from ver_desktop.gui.app import main as gui_main
 
-    return gui_main(data_dir=args.data_dir, model=args.model, workers=args.workers)
+    return gui_main(data_dir=args.data_dir, model=args.model, workers=args.workers,
+                    paths_to_add=getattr(args, "paths", []))
 
 
 # -- shared setup ----------------------------------------------------------------------------
@@ -375,7 +380,17 @@ def cmd_tag(args: argparse.Namespace) -> int:
 # -- train -----------------------------------------------------------------------------------
 
 
+def require_training() -> None:
+    """`train` and `experiment` need torch (the `train` extra); the packaged app has neither."""
+    try:
+        import ver_desktop.training.command  # noqa: F401
+    except ImportError as exc:
+        raise SetupError("training needs a source install with the train extra "
+                         f"(pip install -e '.[train]'); here: {exc}") from None
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    require_training()
     from ver_desktop.core.frontends import FRONT_ENDS
     from ver_desktop.training.candidates import CANDIDATES
     from ver_desktop.training.command import run_training
@@ -390,6 +405,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
+    require_training()
     from ver_desktop.training.candidates import CANDIDATES
     from ver_desktop.training.command import run_experiment
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ver_desktop import __version__
 from ver_desktop.core import paths
 from ver_desktop.gui import style
 from ver_desktop.gui.main_window import MainWindow
+
+# Smoke tests of the packaged app (tests/test_packaging.py): close the window as soon as the
+# library is open, so the process exits by itself.
+QUIT_WHEN_READY_ENV = "VER_DESKTOP_QUIT_WHEN_READY"
+DESKTOP_FILE = "ver-desktop"  # packaging/linux/ver-desktop.desktop
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -22,6 +30,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName(paths.APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(os.fspath(paths.resources_dir() / "icons" / "ver-desktop.svg")))
     app.setStyle("Fusion")
     style.apply_palette(style.system_prefers_dark())
     hints = app.styleHints()
@@ -39,9 +49,13 @@ def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = N
 
 
 def main(*, data_dir: str | None = None, model: str | None = None,
-         workers: int | None = None) -> int:
+         workers: int | None = None, paths_to_add: Sequence[str] = ()) -> int:
     app = make_app()
     bundle = paths.model_dir(model)
     window = open_window(paths.data_dir(data_dir), bundle, workers=workers)
     window.raise_()
+    if paths_to_add:  # "Open with ver_desktop" from a file manager
+        window.session_ready.connect(lambda: window.add_paths(list(paths_to_add)))
+    if os.environ.get(QUIT_WHEN_READY_ENV):
+        window.session_ready.connect(window.close)
     return app.exec()
