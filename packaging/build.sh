@@ -21,4 +21,13 @@ if [ "$(uname -s)" = Linux ]; then
         fi
     done < <(find "$APP" -type f \( -name "*.so" -o -name "*.so.*" \) -print0)
 fi
+# The desktop integration travels with the app, so the folder alone (or a tarball of it) can
+# be installed with its own install.sh.
+if [ "$(uname -s)" = Linux ]; then
+    mkdir -p "$APP/share/applications" "$APP/share/metainfo" "$APP/share/icons"
+    cp packaging/linux/ver-desktop.desktop "$APP/share/applications/"
+    cp packaging/linux/io.github.verdesktop.VerDesktop.metainfo.xml "$APP/share/metainfo/"
+    cp -r packaging/linux/icons/hicolor "$APP/share/icons/"
+    cp packaging/install.sh "$APP/install.sh"
+fi
 echo "build: $APP in $((SECONDS - started)) s, $(du -sh "$APP" | cut -f1) on disk"

@@ -58,4 +58,8 @@ def main(*, data_dir: str | None = None, model: str | None = None,
         window.session_ready.connect(lambda: window.add_paths(list(paths_to_add)))
     if os.environ.get(QUIT_WHEN_READY_ENV):
         window.session_ready.connect(window.close)
-    return app.exec()
+    status = app.exec()
+    # Callbacks delivered while the window closed may have started more background tasks:
+    # let them end before Python tears the window down under them.
+    window.runner.wait()
+    return status
