@@ -78,6 +78,10 @@ class DetailsPane(QWidget):
         self.title = QLabel("Nothing selected")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speech = QLabel()  # shown when the sound is mostly speech
+        self.speech.setWordWrap(True)
+        self.speech.setObjectName("speech_warning")
+        self.speech.setStyleSheet("QLabel#speech_warning { font-weight: bold; }")
         self.fields = {key: QLabel() for key in ("tag", "segment", "model", "path", "problem")}
         for label in self.fields.values():
             label.setWordWrap(True)
@@ -104,6 +108,7 @@ class DetailsPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.thumbnail, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.title)
+        layout.addWidget(self.speech)
         layout.addLayout(form)
         layout.addWidget(QLabel("Quadrant probabilities"))
         layout.addWidget(self.quadrants)
@@ -116,6 +121,7 @@ class DetailsPane(QWidget):
         self.row = row
         for button in (self.preview, self.open_button, self.folder_button):
             button.setEnabled(row is not None and row.status != "missing")
+        self._show_speech(row)
         if row is None:
             self.title.setText("Nothing selected")
             for label in self.fields.values():
@@ -137,6 +143,16 @@ class DetailsPane(QWidget):
         self.fields["model"].setText(row.model or "–")
         self.fields["path"].setText(row.path.encode("utf-8", "replace").decode("utf-8"))
         self.fields["problem"].setText(row.error_reason or "")
+
+    def _show_speech(self, row: VideoRow | None) -> None:
+        if row is None or not row.mostly_speech:
+            self.speech.hide()
+            return
+        text = "⚠ " + style.speech_warning(row.speech_likeness)
+        if row.corrected:
+            text += " Your correction stands."
+        self.speech.setText(text)
+        self.speech.show()
 
     def set_probabilities(self, probs: tuple[dict[str, float], dict[str, float]] | None
                           ) -> None:

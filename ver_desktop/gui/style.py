@@ -21,11 +21,49 @@ def colour(quadrant: str | None) -> QColor:
     return QColor(QUADRANT_COLOURS.get(quadrant or "", UNKNOWN_COLOUR))
 
 
+def quadrant_text_colour(quadrant: str | None) -> QColor:
+    """The quadrant's colour for text: the palette colour (Okabe-Ito) as it is when it is
+    readable on the table's background, else darkened or lightened until it is."""
+    return readable(colour(quadrant), QGuiApplication.palette().color(QPalette.ColorRole.Base))
+
+
+def speech_warning(likeness: float | None) -> str:
+    share = f" (speech likeness {likeness:.0%})" if likeness is not None else ""
+    return f"Mostly speech: the emotion tag is unreliable{share}. The models learned from music."
+
+
 def clock(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     if minutes >= 60:
         return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def luminance(c: QColor) -> float:
+    """WCAG relative luminance, 0 (black) to 1 (white)."""
+    def linear(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    return 0.2126 * linear(c.redF()) + 0.7152 * linear(c.greenF()) + 0.0722 * linear(c.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 (none) to 21 (black on white); 4.5 is readable text."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(fg: QColor, bg: QColor, minimum: float = 4.5) -> QColor:
+    """`fg`, moved towards white on a dark `bg` (black on a light one) until readable."""
+    target = QColor("white") if luminance(bg) < 0.4 else QColor("black")
+    found = QColor(fg)
+    for step in range(1, 11):
+        if contrast(found, bg) >= minimum:
+            break
+        t = step / 10
+        found = QColor.fromRgbF(fg.redF() + (target.redF() - fg.redF()) * t,
+                                fg.greenF() + (target.greenF() - fg.greenF()) * t,
+                                fg.blueF() + (target.blueF() - fg.blueF()) * t)
+    return found
 
 
 def system_prefers_dark() -> bool:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from ver_desktop.gui import style
 from ver_desktop.gui.tasks import TaskRunner
@@ -37,7 +37,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("arousal", "Arousal"), ("status", "Status"), ("folder", "Folder"),
 )
 SORTABLE = {key for key, _ in COLUMNS} - {"thumbnail"}
+TAG_KEYS = ("quadrant", "octant", "confidence", "valence", "arousal")  # the model's say
 ROWS_MIME = "application/x-ver-desktop-video-ids"  # rows dragged inside a manual playlist
+
+
+def unreliable(row: VideoRow) -> bool:
+    """The sound is mostly speech, so the music-trained model's tag says little (unless a
+    person corrected it)."""
+    return bool(row.mostly_speech) and not row.corrected
 
 
 class LibraryTableModel(QAbstractTableModel):
@@ -185,17 +192,35 @@ class LibraryTableModel(QAbstractTableModel):
             return self._display(row, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "thumbnail":
             return self.thumbnails.icon(row) if self.thumbnails is not None else None
-        if role == Qt.ItemDataRole.ForegroundRole and key == "quadrant" and row.quadrant:
-            return QColor(style.QUADRANT_COLOURS[row.quadrant])
-        if role == Qt.ItemDataRole.FontRole and row.corrected and key in ("quadrant", "octant"):
-            font = QFont()
-            font.setBold(True)
-            return font
+        if key in TAG_KEYS and role in (Qt.ItemDataRole.ForegroundRole,
+                                        Qt.ItemDataRole.FontRole):
+            return self._tag_style(row, key, role)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return row.error_reason if key == "status" else row.name
+            return self._tooltip(row, key)
         if role == Qt.ItemDataRole.UserRole:
             return video_id
         return None
+
+    def _tag_style(self, row: VideoRow, key: str, role: int) -> QColor | QFont | None:
+        """Quadrant in its colour; a correction bold; a tag the model cannot vouch for
+        (mostly speech) grey and italic."""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if unreliable(row):
+                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+            return style.quadrant_text_colour(row.quadrant) \
+                if key == "quadrant" and row.quadrant else None
+        bold = row.corrected and key in ("quadrant", "octant")
+        if not (bold or unreliable(row)):
+            return None
+        font = QFont()
+        font.setBold(bold)
+        font.setItalic(unreliable(row))
+        return font
+
+    def _tooltip(self, row: VideoRow, key: str) -> str | None:
+        if unreliable(row) and key in (*TAG_KEYS, "status"):
+            return style.speech_warning(row.speech_likeness)
+        return row.error_reason if key == "status" else row.name
 
     def _display(self, row: VideoRow, key: str) -> str:
         if key == "status":
@@ -218,6 +243,8 @@ class LibraryTableModel(QAbstractTableModel):
             return "working…"
         if row.status == "failed":
             return f"failed: {row.error_reason or ''}".strip()
+        if unreliable(row):
+            return f"{row.status} · mostly speech"
         return row.status
 
     # -- drag to reorder (manual playlists) ----------------------------------------------

@@ -75,6 +75,7 @@ class VideoRow:
     model: str | None
     segment: tuple[float, float] | None
     mostly_speech: bool | None = None  # the emotion tag is unreliable when True
+    speech_likeness: float | None = None  # what `mostly_speech` was decided from, in [0, 1]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -464,6 +465,7 @@ def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> Vi
         model=f"{analysis.model_name}@{analysis.model_version}" if analysis else None,
         segment=(analysis.segment_start, analysis.segment_end) if analysis else None,
         mostly_speech=_mostly_speech(analysis),
+        speech_likeness=analysis.speech_likeness if analysis else None,
     )
 
 

@@ -1,0 +1,80 @@
+"""A video whose sound is mostly speech: its tag is shown as unreliable, in the table and
+in the details pane (offscreen, real scan, real model)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import mediagen
+import pytest
+from gui_helpers import open_window, scan_and_wait, settings_at, settle, visible_rows
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from test_content import babble
+
+from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.table_model import COLUMNS
+
+QUADRANT = [key for key, _ in COLUMNS].index("quadrant")
+STATUS = [key for key, _ in COLUMNS].index("status")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    mediagen.write_media(folder / "vlog.mp4", babble(20.0))
+    mediagen.write_media(folder / "song.mp4", mediagen.music(20.0))
+    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    scan_and_wait(qtbot, window, [os.fspath(folder)])
+    settle(qtbot, window, lambda: len(visible_rows(window)) == 2 and all(visible_rows(window)))
+    yield window
+    window.close()
+
+
+def cell(window: MainWindow, name: str, column: int, role: Qt.ItemDataRole) -> object:
+    row = next(r for r in visible_rows(window) if r.name == name)  # type: ignore[attr-defined]
+    position = window.model.row_of(row.id)
+    assert position is not None
+    return window.model.index(position, column).data(role)
+
+
+def show(qtbot, window: MainWindow, name: str) -> None:  # type: ignore[no-untyped-def]
+    row = next(r for r in visible_rows(window) if r.name == name)  # type: ignore[attr-defined]
+    window.select_video(row.id)
+    qtbot.waitUntil(lambda: window.details.row is not None and window.details.row.id == row.id,
+                    timeout=10_000)
+
+
+def test_the_table_marks_a_speech_tag_as_unreliable(window: MainWindow) -> None:
+    assert cell(window, "vlog.mp4", STATUS, Qt.ItemDataRole.DisplayRole) == "ok · mostly speech"
+    font = cell(window, "vlog.mp4", QUADRANT, Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.italic()
+    assert "unreliable" in str(cell(window, "vlog.mp4", QUADRANT, Qt.ItemDataRole.ToolTipRole))
+    assert cell(window, "vlog.mp4", QUADRANT, Qt.ItemDataRole.DisplayRole)  # still shown
+    # the music is shown as before
+    assert cell(window, "song.mp4", STATUS, Qt.ItemDataRole.DisplayRole) == "ok"
+    assert cell(window, "song.mp4", QUADRANT, Qt.ItemDataRole.FontRole) is None
+
+
+def test_the_details_pane_says_why(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    show(qtbot, window, "vlog.mp4")
+    warning = window.details.speech
+    assert warning.isVisibleTo(window)
+    assert "Mostly speech: the emotion tag is unreliable" in warning.text()
+    row = window.details.row
+    assert row is not None and row.speech_likeness is not None and row.speech_likeness >= 0.5
+    assert f"speech likeness {row.speech_likeness:.0%}" in warning.text()
+    show(qtbot, window, "song.mp4")
+    assert not warning.isVisibleTo(window)
+
+
+def test_a_correction_is_not_greyed(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    show(qtbot, window, "vlog.mp4")
+    window.actions_by_name["octant:pleased"].trigger()
+    settle(qtbot, window, lambda: str(cell(window, "vlog.mp4", QUADRANT,
+                                           Qt.ItemDataRole.DisplayRole)).endswith("✎"))
+    font = cell(window, "vlog.mp4", QUADRANT, Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.bold() and not font.italic()
+    assert cell(window, "vlog.mp4", STATUS, Qt.ItemDataRole.DisplayRole) == "ok"
