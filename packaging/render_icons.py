@@ -15,9 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "resources" / "icons" / "ver-desktop.svg"
@@ -36,10 +36,11 @@ def render(renderer: QSvgRenderer, size: int) -> QImage:
     return image
 
 
-def save(image: QImage, target: Path, image_format: str) -> None:
+def save(image: QImage, target: Path) -> None:
+    """Written in the format its suffix names (.png, .ico, .icns: Qt's image plugins)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(os.fspath(target), image_format):
-        raise OSError(f"Qt could not write {target} as {image_format}")
+    if not image.save(os.fspath(target)):
+        raise OSError(f"Qt could not write {target}")
     print("wrote", target.relative_to(ROOT))
 
 
@@ -49,14 +50,13 @@ def main() -> None:
     if not renderer.isValid():
         raise SystemExit(f"not a valid SVG: {SOURCE}")
     for size in SIZES:
-        save(render(renderer, size), HICOLOR / f"{size}x{size}" / "apps" / f"{ICON_NAME}.png",
-             "PNG")
+        save(render(renderer, size), HICOLOR / f"{size}x{size}" / "apps" / f"{ICON_NAME}.png")
     scalable = HICOLOR / "scalable" / "apps" / f"{ICON_NAME}.svg"
     scalable.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SOURCE, scalable)
     print("wrote", scalable.relative_to(ROOT))
-    save(render(renderer, 256), ROOT / "packaging" / "windows" / f"{ICON_NAME}.ico", "ICO")
-    save(render(renderer, 512), ROOT / "packaging" / "macos" / f"{ICON_NAME}.icns", "ICNS")
+    save(render(renderer, 256), ROOT / "packaging" / "windows" / f"{ICON_NAME}.ico")
+    save(render(renderer, 512), ROOT / "packaging" / "macos" / f"{ICON_NAME}.icns")
 
 
 if __name__ == "__main__":
