@@ -41,6 +41,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def chosen_model(settings: QSettings) -> str | None:
+    """The bundled model picked in Settings (None: the default); --model overrides it."""
+    name = str(settings.value("model", "") or "")
+    return name if name in paths.bundled_models() else None
+
+
 def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = None,
                 workers: int | None = None) -> MainWindow:
     window = MainWindow(data_dir, bundle_dir, settings or QSettings(), workers)
@@ -51,8 +57,9 @@ def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = N
 def main(*, data_dir: str | None = None, model: str | None = None,
          workers: int | None = None, paths_to_add: Sequence[str] = ()) -> int:
     app = make_app()
-    bundle = paths.model_dir(model)
-    window = open_window(paths.data_dir(data_dir), bundle, workers=workers)
+    settings = QSettings()
+    bundle = paths.model_dir(model or chosen_model(settings))
+    window = open_window(paths.data_dir(data_dir), bundle, settings, workers=workers)
     window.raise_()
     if paths_to_add:  # "Open with ver_desktop" from a file manager
         window.session_ready.connect(lambda: window.add_paths(list(paths_to_add)))

@@ -47,6 +47,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoRow
+    from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.player import Item, PreviewPlayer
 
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
     tag_menu: QMenu
     session_ready = Signal()
     library_changed = Signal()  # after the id list and the map were reloaded
+    model_changed = Signal()  # the session now tags with another model
 
     def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
                  workers: int | None = None) -> None:
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.model = LibraryTableModel(self.runner, self)
         self.thumbnails = ThumbnailCache(self.runner, data_dir, self)
         self.player: PreviewPlayer | None = None  # made on the first preview
+        self.settings_dialog: SettingsDialog | None = None  # the last one opened
         self.model.use_thumbnails(self.thumbnails)
         self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
         self._build()
@@ -269,9 +272,57 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         session = self.session
-        if session is not None:
-            self.runner.run(session.library.folders,
-                            lambda folders, _e: SettingsDialog(self, folders or []).open())
+        if session is None:
+            return
+
+        def read() -> tuple[list[str], list[ModelSummary]]:
+            from ver_desktop.core.model_choice import bundled_model_summaries
+
+            return session.library.folders(), bundled_model_summaries()
+
+        self.runner.run(read, self._settings_read)
+
+    def _settings_read(self, found: tuple[list[str], list[ModelSummary]] | None,
+                       error: BaseException | None) -> None:
+        if error is not None or found is None:
+            self.show_message(f"Could not read the settings: {error}", 8000)
+            return
+        self.settings_dialog = SettingsDialog(self, *found)
+        self.settings_dialog.open()
+
+    def use_model(self, name: str, *, reanalyse: bool = False) -> None:
+        """Tag from now on with the bundled model `name`. Each model keeps its own tags, so
+        the table shows the new model's; `reanalyse` rescans the library with it (a person's
+        corrections are stored apart and always win)."""
+        self.settings.setValue("model", name)
+        session = self.session
+        if session is None:
+            return
+        from ver_desktop.core import paths
+
+        def load() -> Session:
+            from ver_desktop.core.bundle import read_bundle_info
+
+            bundle = read_bundle_info(paths.model_dir(name))
+            fresh = Session(session.data_dir, session.library, bundle)
+            fresh.classifier()  # load it now, not at the start of the next scan
+            return fresh
+
+        self.runner.run(load, lambda fresh, error: self._model_loaded(fresh, error, reanalyse))
+
+    def _model_loaded(self, fresh: Session | None, error: BaseException | None,
+                      reanalyse: bool) -> None:
+        if error is not None or fresh is None:
+            self.show_message(f"Could not load the model: {error}", 8000)
+            return
+        self.session = self.scans.session = fresh  # a running scan finishes with the old one
+        self.bundle_dir = fresh.bundle.path
+        self.model.session = fresh
+        self.reload()
+        self.show_message(f"Model {fresh.bundle.tag}", 8000)
+        self.model_changed.emit()
+        if reanalyse:
+            self.rescan()
 
     def open_about(self) -> None:
         AboutDialog(self.bundle_dir, self.data_dir, self).open()

@@ -1,4 +1,5 @@
-"""Settings: the library's folders, the number of decoding processes, where data lives."""
+"""Settings: the library's folders, the model that tags, the number of decoding processes,
+where data lives."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -15,14 +18,22 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 if TYPE_CHECKING:
+    from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.main_window import MainWindow
+
+MODEL_NOTE = ("Changing the model does not re-tag the videos already analysed: each model "
+              "keeps its own tags, and a video the chosen model has not analysed yet shows "
+              "no tag until it is re-analysed (File > Rescan, or tick the box below). "
+              "Your own corrections are kept apart and always win.")
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow, folders: list[str]) -> None:
+    def __init__(self, window: MainWindow, folders: list[str],
+                 models: list[ModelSummary] | None = None) -> None:
         super().__init__(window)
         self.main = window
         self.setWindowTitle("Settings")
@@ -46,9 +57,9 @@ class SettingsDialog(QDialog):
         folder_buttons.addWidget(remove)
         folder_buttons.addStretch(1)
         form = QFormLayout()
+        form.addRow("Model", self._model_chooser(models or []))
         form.addRow("Decoding processes", self.workers)
         form.addRow("Data folder", data)
-        form.addRow("Model", QLabel(window.session.bundle.tag if window.session else "–"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Library folders (watched for new and changed files):"))
         layout.addWidget(self.folders)
@@ -56,6 +67,44 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.accepted.connect(self._save)
+
+    def _model_chooser(self, models: list[ModelSummary]) -> QWidget:
+        """A list of the bundled models with what each is for, its speed and accuracy."""
+        self.models = {m.name: m for m in models}
+        current = self.main.session.bundle.name if self.main.session else ""
+        self.current_model = current
+        self.model = QComboBox()
+        for summary in models:
+            self.model.addItem(summary.tag, summary.name)
+        if current in self.models:
+            self.model.setCurrentIndex(list(self.models).index(current))
+        elif self.main.session is not None:  # a bundle given with --model
+            self.model.insertItem(0, self.main.session.bundle.tag, current)
+            self.model.setCurrentIndex(0)
+        self.model_summary = QLabel()
+        self.model_note = QLabel(MODEL_NOTE)
+        self.model_note.setWordWrap(True)
+        self.reanalyse = QCheckBox("Re-analyse the library with the chosen model now")
+        self.model.currentIndexChanged.connect(self._model_picked)
+        self._model_picked()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.model, self.model_summary, self.model_note, self.reanalyse):
+            column.addWidget(widget)
+        return box
+
+    def chosen_model(self) -> str:
+        return str(self.model.currentData() or "")
+
+    def _model_picked(self) -> None:
+        summary = self.models.get(self.chosen_model())
+        self.model_summary.setText(summary.describe() if summary else "a bundle given "
+                                   "with --model")
+        changed = self.chosen_model() != self.current_model
+        self.reanalyse.setEnabled(changed)
+        if not changed:
+            self.reanalyse.setChecked(False)
 
     def _add(self) -> None:
         self.main.choose_folder()
@@ -69,3 +118,5 @@ class SettingsDialog(QDialog):
 
     def _save(self) -> None:
         self.main.settings.setValue("workers", self.workers.value())
+        if self.chosen_model() and self.chosen_model() != self.current_model:
+            self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())

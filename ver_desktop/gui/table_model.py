@@ -243,6 +243,8 @@ class LibraryTableModel(QAbstractTableModel):
             return "working…"
         if row.status == "failed":
             return f"failed: {row.error_reason or ''}".strip()
+        if row.status == "ok" and row.model is None:
+            return "not analysed by this model"  # tagged by another; a rescan tags it
         if unreliable(row):
             return f"{row.status} · mostly speech"
         return row.status
