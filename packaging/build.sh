@@ -11,9 +11,10 @@ started=$SECONDS
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/ver-desktop.spec
 
-# A Python built with debug information (pyenv's default) brings ~30 MB of it in libpython
-# and its extension modules. Strip only files that carry it: the wheels' libraries are
-# already stripped, and stripping their patched ELF files again can break them.
+# Debug information is ~54 MB of the bundle: pyenv's libpython and its extension modules,
+# and PyAV's and SQLAlchemy's Cython modules carry it. Strip only the files that have it
+# (tests/test_packaging.py runs the stripped app); the libraries the wheels vendor are
+# stripped already.
 if [ "$(uname -s)" = Linux ]; then
     while IFS= read -r -d '' library; do
         if readelf -S --wide "$library" 2>/dev/null | grep -q '\.debug_info'; then
