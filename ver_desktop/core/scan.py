@@ -95,6 +95,18 @@ def _walk(folder: str, found: dict[str, FileStat], unreadable: list[str]) -> Non
             continue  # vanished or unreadable entry; the next scan sees it again
 
 
+def changed_roots(library: Library, roots: Sequence[str]) -> list[str]:
+    """The roots whose media files differ from what the library recorded: added, gone, or
+    changed in place (size or modification time). A directory walk and one query per root,
+    no decoding: cheap enough to poll for what a folder watcher misses."""
+    stale = []
+    for root in roots:
+        found, _unreadable = discover([root])
+        if {f.path: (f.size, f.mtime_ns) for f in found} != library.known_files([root]):
+            stale.append(root)
+    return stale
+
+
 class Scanner:
     """Runs scans against one library with one classifier."""
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.reload_playlists()
         self.folders_changed()
         self.runner.run(lambda: _warm_up(session), lambda _r, _e: _freeze_heap())
+        self.watcher.check = lambda roots: _changed_roots(session, roots)
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
 
@@ -606,8 +607,14 @@ class MainWindow(QMainWindow):
         self.settings.setValue("table/header", self.library_view.save_state())
         self.settings.sync()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.watcher.check_soon()  # files may have been edited while the user was away
+        super().changeEvent(event)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.watcher.poll.stop()
         if self.player is not None:
             self.player.stop()
         self.scans.cancel()
@@ -619,6 +626,12 @@ class MainWindow(QMainWindow):
 
     def central(self) -> QWidget:
         return self.pages
+
+
+def _changed_roots(session: Session, roots: list[str]) -> list[str]:
+    from ver_desktop.core.scan import changed_roots
+
+    return changed_roots(session.library, roots)
 
 
 def _freeze_heap() -> None:

@@ -188,6 +188,15 @@ class Library:
             ]
         return plan
 
+    def known_files(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """(size, mtime_ns) of the videos under `roots` that were present at the last scan."""
+        prefixes = tuple(os.path.join(r, "") for r in roots)
+        query = select(Video.path, Video.size, Video.mtime_ns).where(
+            Video.status != VideoStatus.MISSING)
+        with self.session() as s:
+            return {path: (size, mtime) for path, size, mtime in s.execute(query)
+                    if path in roots or path.startswith(prefixes)}
+
     def record(self, results: Sequence[tuple[int, Extracted, Prediction]],
                failures: Sequence[tuple[int, str, str]], model: tuple[str, str]) -> None:
         """Store a batch of analyses and failures in one transaction."""
