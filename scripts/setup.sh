@@ -8,8 +8,10 @@ PYTHON="${PYTHON:-python3.11}"
 VENV=.venv
 EXTRAS="${EXTRAS:-dev,train,package}"
 # Qt's offscreen platform and QtMultimedia need these shared libraries; PyInstaller
-# (packaging/build.sh) needs binutils.
-APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils)
+# (packaging/build.sh) needs binutils; tests/test_packaging.py validates the desktop entry
+# and AppStream file with desktop-file-utils and appstream.
+APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils
+              desktop-file-utils appstream)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
