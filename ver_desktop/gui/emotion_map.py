@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -157,6 +157,13 @@ class EmotionMap(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._cache = None
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # light <-> dark: the cached picture has the old colours
+            self._cache = None
+            self.update()
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._cache is None or self._cache.size() != self.size():
