@@ -4,7 +4,8 @@ capture the screen (ImageMagick's `import`) in each main state.
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/take.py
 
 Needs Debian's xvfb and imagemagick. Writes empty.png, scanning.png, browsing.png,
-grid.png and mood-path.png next to this file.
+grid.png, mood-path.png and dark.png (the dark palette, a mostly-speech video selected)
+next to this file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import mediagen  # noqa: E402
 import numpy as np  # noqa: E402
 
 from ver_desktop.core import paths  # noqa: E402
+from ver_desktop.gui import style  # noqa: E402
 from ver_desktop.gui.app import make_app  # noqa: E402
 from ver_desktop.gui.main_window import MainWindow  # noqa: E402
 
@@ -72,7 +74,25 @@ def generate(folder: Path) -> None:
                    if i % 5 else mediagen.noise(12.0, seed=i))
         mediagen.write_media(folder / name, samples, picture=scene(i))
     mediagen.write_media(folder / "Voice memo.m4a", mediagen.music(12.0, seed=99))
+    from test_content import babble  # after the app exists: the tests' conftest would
+    # otherwise choose the offscreen platform
+
+    mediagen.write_media(folder / "Podcast.mp4", babble(20.0), picture=scene(77))
     (folder / "notes.mp4").write_text("not a video")
+
+
+def shoot_dark(app: QApplication, window: MainWindow) -> None:
+    """The dark palette, with the speech-like video selected (its tag shown unreliable)."""
+    window.sidebar.list.setCurrentRow(0)  # back to the whole library
+    spin(app, 1.0)
+    style.apply_palette(True)
+    podcast = next((i for i in window.model.ids()
+                    if (row := window.model.video(i)) is not None and row.name == "Podcast.mp4"),
+                   None)
+    if podcast is not None:
+        window.library_view.select_id(podcast)
+    spin(app, 1.5)
+    shoot(app, "dark")
 
 
 def main() -> int:
@@ -113,6 +133,7 @@ def main() -> int:
                 time.perf_counter() < deadline:
             spin(app, 0.1)
         shoot(app, "mood-path")
+        shoot_dark(app, window)
         window.close()
     return 0
 
