@@ -46,13 +46,19 @@ class W(QWidget):
         pass
 w = W(); w.resize(20, 20); w.show()
 w.ping.connect(lambda value: None)
+def events(count):
+    for i in range(count):
+        w.repaint()
+        w.ping.emit(i)
+events(100)  # warm up: first calls create caches that hold None and True for good
 before = sys.getrefcount(None), sys.getrefcount(True)
-for i in range(200):
-    w.repaint()
-    w.ping.emit(i)
+events(1000)
 after = sys.getrefcount(None), sys.getrefcount(True)
 print(after[0] - before[0], after[1] - before[1])
 """
     result = run_python(code)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split() == ["0", "0"]
+    # The bad release drifts by -1 per event (-1,000 here); a few references taken or
+    # released by unrelated caches in between must not fail the test.
+    drift = [int(value) for value in result.stdout.split()]
+    assert all(abs(value) <= 20 for value in drift), drift
