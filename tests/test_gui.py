@@ -73,6 +73,9 @@ def test_dropped_folder_is_added_scanned_and_shown(qtbot, window: MainWindow,  #
     assert failed_row is not None
     status = window.model.index(failed_row, 8).data()
     assert status.startswith("failed")
+    window.details.show_row(rows["shopping list.mp4"])
+    assert window.details.form.isRowVisible(window.details.fields["problem"])
+    assert window.details.fields["problem"].text() == rows["shopping list.mp4"].error_reason
 
 
 def test_a_single_dropped_file_is_selected_with_its_details(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
@@ -90,6 +93,7 @@ def test_a_single_dropped_file_is_selected_with_its_details(qtbot, window: MainW
     assert window.details.quadrants.values  # probabilities arrived
     assert abs(sum(window.details.quadrants.values.values()) - 1.0) < 1e-3
     assert window.library_view.current_id() == window.details.row.id
+    assert not window.details.form.isRowVisible(window.details.fields["problem"])
 
 
 def test_quadrant_toggle_search_and_confidence_filter_the_table(qtbot, browsing: MainWindow  # type: ignore[no-untyped-def]

@@ -98,7 +98,7 @@ class DetailsPane(QWidget):
         self.show_row(None)
 
     def _layout(self) -> None:
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         for key, text in (("tag", "Emotion"), ("segment", "Analysed"), ("model", "Model"),
                           ("path", "File"), ("problem", "Problem")):
             form.addRow(text, self.fields[key])
@@ -126,6 +126,7 @@ class DetailsPane(QWidget):
             self.title.setText("Nothing selected")
             for label in self.fields.values():
                 label.clear()
+            self.form.setRowVisible(self.fields["problem"], False)
             self.set_probabilities(None)
             self.set_thumbnail(None)
             return
@@ -143,6 +144,8 @@ class DetailsPane(QWidget):
         self.fields["model"].setText(row.model or "–")
         self.fields["path"].setText(row.path.encode("utf-8", "replace").decode("utf-8"))
         self.fields["problem"].setText(row.error_reason or "")
+        # An empty "Problem" row reads as if something were wrong.
+        self.form.setRowVisible(self.fields["problem"], bool(row.error_reason))
 
     def _show_speech(self, row: VideoRow | None) -> None:
         if row is None or not row.mostly_speech:
