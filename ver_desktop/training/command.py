@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ver_desktop.training.baseline import run_baseline
+from ver_desktop.core.frontends import MUSICNN
+from ver_desktop.training.baseline import PROBE_C, clip_mean, run_baseline
 from ver_desktop.training.candidates import CANDIDATES, Candidate
 from ver_desktop.training.dataset import FeatureCache, load_dataset
 from ver_desktop.training.experiment import (
@@ -83,6 +84,17 @@ def _candidates(names: list[str]) -> list[Candidate]:
     return list(CANDIDATES.values()) if "all" in names else [CANDIDATES[n] for n in names]
 
 
+def _musicnn_probe(args: argparse.Namespace, cache_root: Path,
+                   candidates: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The linear probe on musicnn clip means, once musicnn candidates have been run (their
+    features are cached by then, so this costs no extraction)."""
+    if not any(rows[0].get("front_end") == MUSICNN for rows in candidates.values()):
+        return []
+    data = load_dataset(args.labels, args.audio, FeatureCache(cache_root / "features", MUSICNN),
+                        workers=args.workers, progress=_extraction_progress, limit=args.limit)
+    return run_baseline(data, summary=clip_mean, c=PROBE_C)
+
+
 def _extraction_progress(done: int, total: int, _path: str) -> None:
     if done % 100 == 0 or done == total:
         print(f"features: {done}/{total}", flush=True)
@@ -110,9 +122,10 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
                + (f" --limit {args.limit}" if args.limit else "")
                + (f" --candidates {' '.join(args.candidates)}" if args.candidates else ""))
     args.report.parent.mkdir(parents=True, exist_ok=True)
+    candidates = load_results(results, Candidate.section)
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
-                 pool=args.pool, command=command,
-                 candidates=load_results(results, Candidate.section),
-                 tail_baselines={s: run_baseline(data, s) for s in TAIL_SECONDS})
+                 pool=args.pool, command=command, candidates=candidates,
+                 tail_baselines={s: run_baseline(data, s) for s in TAIL_SECONDS},
+                 probe=_musicnn_probe(args, cache_root, candidates))
     _print(f"wrote {args.report}")
     return 0
