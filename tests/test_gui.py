@@ -51,6 +51,7 @@ def drop(window: MainWindow, paths: list[Path]) -> None:
 def test_empty_library_invites_a_drop(window: MainWindow) -> None:
     assert window.pages.currentWidget() is window.empty
     assert "Drop a folder" in window.empty.title.text()
+    assert window.details.body.isHidden()  # no empty labels while nothing is selected
     assert window.progress.isHidden()
 
 
@@ -94,6 +95,7 @@ def test_a_single_dropped_file_is_selected_with_its_details(qtbot, window: MainW
     assert abs(sum(window.details.quadrants.values.values()) - 1.0) < 1e-3
     assert window.library_view.current_id() == window.details.row.id
     assert not window.details.form.isRowVisible(window.details.fields["problem"])
+    assert not window.details.body.isHidden()
 
 
 def test_quadrant_toggle_search_and_confidence_filter_the_table(qtbot, browsing: MainWindow  # type: ignore[no-untyped-def]

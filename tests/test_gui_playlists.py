@@ -193,3 +193,30 @@ def test_files_dropped_on_the_table_still_reach_the_window(qtbot, window: MainWi
     QApplication.sendEvent(window.library_view.table.viewport(), event)
     assert not event.isAccepted()
     window.setAcceptDrops(True)
+
+
+def test_the_map_draws_a_mood_paths_intended_route(qtbot) -> None:  # type: ignore[no-untyped-def]
+    # A path that stopped early still shows where it was meant to go.
+    from ver_desktop.gui.emotion_map import EmotionMap
+
+    emotion_map = EmotionMap()
+    qtbot.addWidget(emotion_map)
+    emotion_map.resize(400, 400)
+    start, target = (-0.3, 0.9), (0.6, -0.4)
+
+    def marked_pixels() -> int:
+        image = emotion_map.grab().toImage()
+        background = image.pixelColor(2, 2)
+        count = 0
+        for i in range(30, 71):  # the middle of the route, away from the end circles
+            t = i / 100
+            spot = emotion_map.to_widget(start[0] + (target[0] - start[0]) * t,
+                                         start[1] + (target[1] - start[1]) * t).toPoint()
+            count += any(image.pixelColor(spot.x() + dx, spot.y() + dy) != background
+                         for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+        return count
+
+    emotion_map.set_path([], None)
+    without = marked_pixels()
+    emotion_map.set_path([start], (start, target))
+    assert marked_pixels() > without + 10

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow
 
 
+NOTHING_SELECTED = "Select a video to see its emotion, how sure the model is, and a preview."
+
+
 class ProbabilityBars(QWidget):
     """One horizontal bar per class, coloured by quadrant; the chosen class is bold."""
 
@@ -75,7 +78,7 @@ class DetailsPane(QWidget):
         self.thumbnail.setFixedSize(240, 135)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumbnail.setStyleSheet("background: #111; color: #aaa;")
-        self.title = QLabel("Nothing selected")
+        self.title = QLabel(NOTHING_SELECTED)
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speech = QLabel()  # shown when the sound is mostly speech
@@ -105,16 +108,21 @@ class DetailsPane(QWidget):
         buttons = QHBoxLayout()
         for button in (self.preview, self.open_button, self.folder_button):
             buttons.addWidget(button)
+        # Everything about a video, hidden while none is selected (empty labels look broken).
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(form)
+        body.addWidget(QLabel("Quadrant probabilities"))
+        body.addWidget(self.quadrants)
+        body.addWidget(QLabel("Octant probabilities"))
+        body.addWidget(self.octants)
+        body.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.thumbnail, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.title)
         layout.addWidget(self.speech)
-        layout.addLayout(form)
-        layout.addWidget(QLabel("Quadrant probabilities"))
-        layout.addWidget(self.quadrants)
-        layout.addWidget(QLabel("Octant probabilities"))
-        layout.addWidget(self.octants)
-        layout.addLayout(buttons)
+        layout.addWidget(self.body)
         layout.addStretch(1)
 
     def show_row(self, row: VideoRow | None) -> None:
@@ -122,8 +130,9 @@ class DetailsPane(QWidget):
         for button in (self.preview, self.open_button, self.folder_button):
             button.setEnabled(row is not None and row.status != "missing")
         self._show_speech(row)
+        self.body.setVisible(row is not None)
         if row is None:
-            self.title.setText("Nothing selected")
+            self.title.setText(NOTHING_SELECTED)
             for label in self.fields.values():
                 label.clear()
             self.form.setRowVisible(self.fields["problem"], False)

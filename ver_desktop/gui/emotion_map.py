@@ -226,6 +226,10 @@ class EmotionMap(QWidget):
             painter.drawPoints(QPolygonF(spots))
 
     def _paint_path(self, painter: QPainter) -> None:
+        if self.path_ends:  # the intended route, so a path that stopped early shows it
+            route = QPen(self.palette().windowText().color(), 1, Qt.PenStyle.DashLine)
+            painter.setPen(route)
+            painter.drawLine(*(self.to_widget(v, a) for v, a in self.path_ends))
         if self.path:
             painter.setPen(QPen(self.palette().windowText().color(), 2))
             painter.drawPolyline(QPolygonF([self.to_widget(v, a) for v, a in self.path]))
