@@ -40,7 +40,8 @@ import numpy as np
 import scipy.fft
 
 from ver_desktop.core.bundle import file_sha256
-from ver_desktop.core.errors import BundleError, FeatureInputError
+from ver_desktop.core.errors import BundleError
+from ver_desktop.core.features import checked_signal
 from ver_desktop.core.paths import bundled_encoder_dir
 
 ENCODER_FORMAT = "ver-desktop-encoder/1"
@@ -179,21 +180,10 @@ def _mel_to_hz(mels: np.ndarray) -> np.ndarray:
 
 
 def _validated(signal: np.ndarray, rate: int) -> np.ndarray:
-    if rate not in SUPPORTED_RATES:
-        raise FeatureInputError(f"sample rate must be one of {SUPPORTED_RATES}, got {rate}")
-    x = np.asarray(signal)
-    if x.ndim != 1:
-        raise FeatureInputError(f"signal must be mono (1-D), got shape {x.shape}")
-    if not np.issubdtype(x.dtype, np.floating):
-        raise FeatureInputError(f"signal must be floating point, got {x.dtype}")
-    if patch_count(samples=len(x), rate=rate) == 0:
-        raise FeatureInputError(
-            f"signal of {len(x) / rate:.2f} s is shorter than one "
-            f"{PATCH_FRAMES * HOP / MODEL_RATE:.2f}-s encoder patch")
-    x = np.ascontiguousarray(x, dtype=np.float32)
-    if not np.isfinite(x).all():
-        raise FeatureInputError("signal contains NaN or infinite values")
-    return x
+    return checked_signal(signal, rate, rows=patch_count, rates=SUPPORTED_RATES,
+                          too_short=lambda seconds: (
+                              f"signal of {seconds:.2f} s is shorter than one "
+                              f"{PATCH_FRAMES * HOP / MODEL_RATE:.2f}-s encoder patch"))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ records the version it was trained on and refuses a mismatch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,20 +87,30 @@ def frame_features(*, signal: np.ndarray, rate: int) -> np.ndarray:
     return out
 
 
-def _validated(signal: np.ndarray, rate: int) -> np.ndarray:
-    if rate not in SUPPORTED_RATES:
-        raise FeatureInputError(f"sample rate must be one of {SUPPORTED_RATES}, got {rate}")
+def checked_signal(signal: np.ndarray, rate: int, *, rows: Callable[..., int],
+                   too_short: Callable[[float], str],
+                   rates: tuple[int, ...] = SUPPORTED_RATES) -> np.ndarray:
+    """The input contract every front end shares: a finite, floating-point, mono signal at
+    one of `rates`, long enough that `rows(samples=, rate=)` is not zero (`too_short`
+    gets its length in seconds). Returns it as contiguous float32."""
+    if rate not in rates:
+        raise FeatureInputError(f"sample rate must be one of {rates}, got {rate}")
     x = np.asarray(signal)
     if x.ndim != 1:
         raise FeatureInputError(f"signal must be mono (1-D), got shape {x.shape}")
     if not np.issubdtype(x.dtype, np.floating):
         raise FeatureInputError(f"signal must be floating point, got {x.dtype}")
-    if len(x) < _plan(rate).frame:
-        raise FeatureInputError(f"signal shorter than one {FRAME_SECONDS * 1000:.0f} ms frame")
+    if rows(samples=len(x), rate=rate) == 0:
+        raise FeatureInputError(too_short(len(x) / rate))
     x = np.ascontiguousarray(x, dtype=np.float32)
     if not np.isfinite(x).all():
         raise FeatureInputError("signal contains NaN or infinite values")
     return x
+
+
+def _validated(signal: np.ndarray, rate: int) -> np.ndarray:
+    return checked_signal(signal, rate, rows=frame_count, too_short=lambda _: (
+        f"signal shorter than one {FRAME_SECONDS * 1000:.0f} ms frame"))
 
 
 def _magnitudes(frames: np.ndarray, plan: _Plan) -> np.ndarray:
