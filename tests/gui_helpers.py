@@ -56,6 +56,15 @@ def scan_and_wait(qtbot, window: MainWindow, paths: list[str]) -> None:  # type:
     settle(qtbot, window)
 
 
+def scanned_window(qtbot, settings_dir: Path, data_dir: Path, bundle: Path,  # type: ignore[no-untyped-def]
+                   folder: Path, ready: Callable[[MainWindow], bool]) -> MainWindow:
+    """A window on a fresh library that has scanned `folder`, returned once `ready` holds."""
+    window = open_window(qtbot, data_dir, bundle, settings_at(settings_dir))
+    scan_and_wait(qtbot, window, [os.fspath(folder)])
+    settle(qtbot, window, lambda: ready(window))
+    return window
+
+
 def visible_rows(window: MainWindow) -> list[object]:
     """Every row of the table, read through the model (waits for nothing)."""
     model = window.model

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,10 +9,7 @@ import pytest
 from gui_helpers import (
     make_collection,
     open_playlist,
-    open_window,
-    scan_and_wait,
-    settings_at,
-    settle,
+    scanned_window,
     visible_rows,
 )
 from PySide6.QtCore import Qt
@@ -26,9 +22,8 @@ def browsing(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type
              media_files: dict[str, Path]) -> MainWindow:
     folder = make_collection(tmp_path / "videos", media_files)
     shutil.copyfile(media_files["short.flac"], folder / "song.flac")
-    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    scan_and_wait(qtbot, window, [os.fspath(folder)])
-    settle(qtbot, window, lambda: all(visible_rows(window)) and len(window.map.points) == 3)
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
+                            lambda w: all(visible_rows(w)) and len(w.map.points) == 3)
     yield window
     window.close()
 

@@ -10,9 +10,7 @@ from gui_helpers import (
     extra_clip,
     make_collection,
     open_playlist,
-    open_window,
-    scan_and_wait,
-    settings_at,
+    scanned_window,
     settle,
     visible_rows,
 )
@@ -35,9 +33,8 @@ def collection(tmp_path: Path, media_files: dict[str, Path]) -> Path:
 @pytest.fixture
 def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
            collection: Path) -> MainWindow:
-    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    scan_and_wait(qtbot, window, [os.fspath(collection)])
-    settle(qtbot, window, lambda: len(window.map.points) == 5)
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, collection,
+                            lambda w: len(w.map.points) == 5)
     yield window
     window.close()
 

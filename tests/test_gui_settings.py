@@ -9,9 +9,8 @@ import pytest
 from gui_helpers import (
     extra_clip,
     make_collection,
-    open_window,
     scan_and_wait,
-    settings_at,
+    scanned_window,
     settle,
     visible_rows,
 )
@@ -26,9 +25,8 @@ from ver_desktop.gui.settings_dialog import SettingsDialog
 def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
            media_files: dict[str, Path]) -> MainWindow:
     folder = make_collection(tmp_path / "videos", media_files)
-    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    scan_and_wait(qtbot, window, [os.fspath(folder)])
-    settle(qtbot, window, lambda: all(visible_rows(window)))
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
+                            lambda w: all(visible_rows(w)))
     yield window
     window.close()
 

@@ -3,12 +3,11 @@ in the details pane (offscreen, real scan, real model)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import mediagen
 import pytest
-from gui_helpers import open_window, scan_and_wait, settings_at, settle, visible_rows
+from gui_helpers import scanned_window, settle, visible_rows
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from test_content import babble
@@ -26,9 +25,8 @@ def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path) -> MainWi
     folder.mkdir()
     mediagen.write_media(folder / "vlog.mp4", babble(20.0))
     mediagen.write_media(folder / "song.mp4", mediagen.music(20.0))
-    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    scan_and_wait(qtbot, window, [os.fspath(folder)])
-    settle(qtbot, window, lambda: len(visible_rows(window)) == 2 and all(visible_rows(window)))
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
+                            lambda w: len(visible_rows(w)) == 2 and all(visible_rows(w)))
     yield window
     window.close()
 

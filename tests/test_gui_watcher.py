@@ -3,15 +3,12 @@ directory watch does not report) is analysed again; an unchanged folder is left 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from gui_helpers import (
     make_collection,
-    open_window,
-    scan_and_wait,
-    settings_at,
+    scanned_window,
     settle,
     visible_rows,
 )
@@ -24,9 +21,8 @@ from ver_desktop.gui.main_window import MainWindow
 def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
            media_files: dict[str, Path]) -> MainWindow:
     folder = make_collection(tmp_path / "videos", media_files)
-    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    scan_and_wait(qtbot, window, [os.fspath(folder)])
-    settle(qtbot, window, lambda: all(visible_rows(window)) and window.watcher.roots != [])
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
+                            lambda w: all(visible_rows(w)) and w.watcher.roots != [])
     yield window
     window.close()
 
