@@ -16,7 +16,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_4Q = (REPO / ".." / "shared" / "data" / "4q").resolve()
+SHARED_GREKOW = (REPO / ".." / "shared" / "data" / "grekow").resolve()
 NON_UTF8_NAME = b"caf\xe9 \xff song.mkv"  # Latin-1 bytes: not valid UTF-8
+
+
+def require_grekow() -> Path:
+    if not (SHARED_GREKOW / "labels.csv").is_file():
+        pytest.skip(f"the Grekow set is not at {SHARED_GREKOW} (../shared absent on this "
+                    "machine)")
+    return SHARED_GREKOW
 
 
 def require_4q() -> Path:

@@ -14,24 +14,42 @@ from ver_desktop.core.errors import BundleError
 from ver_desktop.core.labels import QUADRANT_OCTANTS
 
 
-def test_bundled_model_records_its_cross_validation(bundled_model: Path) -> None:
+def test_bundled_model_records_both_protocols(bundled_model: Path) -> None:
     info = read_bundle_info(bundled_model)
-    summary = info.meta["metrics"]["cross_validation"]["summary"]
-    assert len(info.meta["metrics"]["cross_validation"]["per_fold"]) == 10
+    metrics = info.meta["metrics"]
+    summary = metrics["cross_validation"]["summary"]
+    assert len(metrics["cross_validation"]["per_fold"]) == 10
     assert 0.25 < summary["quadrant_accuracy"]["mean"] <= 1.0
+    assert 0.25 < metrics["transfer"]["scores"]["quadrant_accuracy"] <= 1.0
     assert "artist" in info.meta["training"]["protocol"]
+    assert info.role and info.front_end_ms and info.spread > 0
 
 
 def test_predictions_are_consistent_and_batch_independent(bundled_model: Path) -> None:
     classifier = load_classifier(bundled_model)
+    columns = len(classifier.info.meta["feature_names"])
     rng = np.random.default_rng(0)
-    sequences = [rng.standard_normal((n, 26)).astype(np.float32) for n in (1199, 1199, 400)]
+    sequences = [rng.standard_normal((n, columns)).astype(np.float32) for n in (10, 10, 4)]
     together = classifier.predict(sequences)
     alone = [classifier.predict([s])[0] for s in sequences]
     for a, b in zip(together, alone, strict=True):
         assert a.quadrant_probs == pytest.approx(b.quadrant_probs, abs=1e-5)
         assert a.octant in QUADRANT_OCTANTS[a.quadrant]
         assert sum(a.quadrant_probs.values()) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_a_wider_spread_makes_the_same_point_less_certain(bundled_model: Path,
+                                                          tmp_path: Path) -> None:
+    folder = copy_bundle(bundled_model, tmp_path)
+    classifier = load_classifier(bundled_model)
+    sequence = np.random.default_rng(0).standard_normal(
+        (6, len(classifier.info.meta["feature_names"]))).astype(np.float32)
+    sure = classifier.predict([sequence])[0]
+    edit_meta(folder, readout={"kind": "va-point", "spread": 1e6})
+    unsure = load_classifier(folder).predict([sequence])[0]
+    assert (unsure.valence, unsure.arousal, unsure.quadrant) == (
+        sure.valence, sure.arousal, sure.quadrant)
+    assert all(p == pytest.approx(0.25, abs=1e-4) for p in unsure.quadrant_probs.values())
 
 
 def copy_bundle(source: Path, tmp_path: Path) -> Path:
@@ -58,6 +76,37 @@ def test_tampered_graph_is_refused(bundled_model: Path, tmp_path: Path) -> None:
     with open(folder / "model.onnx", "ab") as graph:
         graph.write(b"\0")
     with pytest.raises(BundleError, match="checksum"):
+        load_classifier(folder)
+
+
+@pytest.mark.parametrize("readout", [None, "va-point", {"kind": "va-point"},
+                                     {"kind": "logits", "spread": 1.0},
+                                     {"kind": "va-point", "spread": -1},
+                                     {"kind": "va-point", "spread": "wide"}])
+def test_a_bundle_without_a_valid_point_readout_is_refused(bundled_model: Path, tmp_path: Path,
+                                                            readout: object) -> None:
+    folder = copy_bundle(bundled_model, tmp_path)
+    edit_meta(folder, readout=readout)
+    with pytest.raises(BundleError, match="readout must be"):
+        read_bundle_info(folder)
+
+
+def test_a_bundle_from_before_the_point_models_says_to_retrain(bundled_model: Path,
+                                                                tmp_path: Path) -> None:
+    folder = copy_bundle(bundled_model, tmp_path)
+    meta = json.loads((folder / "bundle.json").read_text())
+    del meta["readout"]
+    (folder / "bundle.json").write_text(json.dumps(meta))
+    with pytest.raises(BundleError, match=r"older version of ver_desktop.*retrain"):
+        read_bundle_info(folder)
+
+
+def test_a_graph_outside_the_bundle_folder_is_refused(bundled_model: Path,
+                                                       tmp_path: Path) -> None:
+    folder = copy_bundle(bundled_model, tmp_path)
+    shutil.copy(folder / "model.onnx", tmp_path / "elsewhere.onnx")
+    edit_meta(folder, graph="../elsewhere.onnx")
+    with pytest.raises(BundleError, match="outside its folder"):
         load_classifier(folder)
 
 

@@ -1,15 +1,11 @@
-"""Probability calibration: ECE, the fitted temperature, and its use at inference."""
+"""Probability calibration: ECE and the fitted temperature (the point models' spread is
+tested in test_emotion_point.py)."""
 
 from __future__ import annotations
-
-import json
-import shutil
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ver_desktop.core.bundle import load_classifier
 from ver_desktop.training.calibration import (
     cross_validated,
     expected_calibration_error,
@@ -43,14 +39,3 @@ def test_temperature_softens_overconfidence() -> None:
     folds = np.arange(len(labels)) % 5
     summary = cross_validated(probs, labels, folds)
     assert summary["ece_after"] < summary["ece_before"] / 3
-
-
-def test_classifier_applies_the_bundle_temperature(bundled_model: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "bundle"
-    shutil.copytree(bundled_model, folder)
-    meta = json.loads((folder / "bundle.json").read_text())
-    meta["calibration"] = {"quadrant": 1e6, "octant": 1.0}
-    (folder / "bundle.json").write_text(json.dumps(meta))
-    sequence = np.random.default_rng(0).standard_normal((600, 26)).astype(np.float32)
-    flattened = load_classifier(folder).predict([sequence])[0]
-    assert all(p == pytest.approx(0.25, abs=1e-4) for p in flattened.quadrant_probs.values())

@@ -9,18 +9,25 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import require_4q
+from conftest import require_4q, require_grekow
 
 from ver_desktop.core import paths
-from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, QUADRANTS
+from ver_desktop.core.labels import (
+    OCTANTS,
+    QUADRANT_OCTANTS,
+    QUADRANTS,
+    octant_of,
+    quadrant_of,
+)
 
 CONTRACT_KEYS = {"path", "status", "error", "quadrant", "octant", "quadrant_probs",
-                 "octant_probs", "valence", "arousal", "segment", "model"}
+                 "octant_probs", "valence", "arousal", "segment", "model", "confidence",
+                 "mostly_speech", "speech_likeness"}
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([sys.executable, "-m", "ver_desktop", *args], capture_output=True,
-                            text=True, check=False, env=os.environ.copy(), timeout=300)
+                            text=True, check=False, env=os.environ.copy(), timeout=1200)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -43,12 +50,18 @@ def test_classify_json_contract(media_files: dict[str, Path], data_dir: Path) ->
         assert abs(sum(record["quadrant_probs"].values()) - 1) < 1e-3
         assert record["octant"] in QUADRANT_OCTANTS[record["quadrant"]]
         assert isinstance(record["valence"], float) and isinstance(record["arousal"], float)
+        # one emotion: the tag is where the point is, and the most probable
+        assert record["quadrant"] == quadrant_of(record["valence"], record["arousal"])
+        assert record["octant"] == octant_of(record["valence"], record["arousal"])
+        assert record["confidence"] == max(record["quadrant_probs"].values())
+        assert isinstance(record["mostly_speech"], bool)
+        assert 0.0 <= record["speech_likeness"] <= 1.0
         start, end = record["segment"]
         assert end - start == pytest.approx(30.0, abs=0.05)
         assert "@" in record["model"]
     errors = [r for r in records if r["status"] == "error"]
     assert [bool(r["error"]) for r in errors] == [True, True]
-    assert all(r["quadrant"] is None for r in errors)
+    assert all(r["quadrant"] is None and r["mostly_speech"] is None for r in errors)
 
 
 def test_classify_all_good_exits_zero_and_prints_text(media_files: dict[str, Path],
@@ -106,24 +119,43 @@ def test_data_dir_flag_beats_environment(tmp_path: Path, media_files: dict[str, 
 
 
 def test_train_command_builds_a_bundle_that_classifies(tmp_path: Path, data_dir: Path) -> None:
-    """Train on a small slice of the real 4Q clips, twice: the second run reuses the cache."""
+    """Train a linear readout on a slice of the real 4Q clips and measure it on a slice of
+    the Grekow set, twice: the second run reuses the cached features."""
     shared = require_4q()
+    grekow = require_grekow()
     out = tmp_path / "bundle"
     args = ["train", "--audio", os.fspath(shared / "audio"), "--labels",
-            os.fspath(shared / "labels.csv"), "--out", os.fspath(out), "--epochs", "2",
-            "--limit", "60", "--hidden", "16"]
+            os.fspath(shared / "labels.csv"), "--out", os.fspath(out), "--candidate",
+            "linear-mir", "--limit", "60", "--role", "a trial"]
     first = run(*args, "--no-cv")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "features: 60/60" in first.stdout
-    second = run(*args)
-    assert second.returncode == 0 and "features:" not in second.stdout
+    assert "no cross-validation" in json.loads((out / "bundle.json").read_text())[
+        "metrics"]["spread_from"]
+    second = run(*args, "--transfer-audio", os.fspath(grekow / "audio"), "--transfer-labels",
+                 os.fspath(grekow / "labels.csv"))
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "features: 60/60" in second.stdout  # the transfer set's, extracted once
+    assert "4Q cross-validation: quadrant F1" in second.stdout and "transfer:" in second.stdout
     meta = json.loads((out / "bundle.json").read_text())
     summary = meta["metrics"]["cross_validation"]["summary"]
     assert 0.0 <= summary["quadrant_accuracy"]["mean"] <= 1.0
-    assert meta["feature_version"] and meta["normalisation"]["mean"]
+    assert 0.0 <= meta["metrics"]["transfer"]["scores"]["quadrant_macro_f1"] <= 1.0
+    assert meta["role"] == "a trial" and meta["front_end_ms"] > 0
+    assert meta["readout"]["kind"] == "va-point" and meta["readout"]["spread"] > 0
     clip = sorted((shared / "audio").iterdir())[0]
     result = run("--model", os.fspath(out), "classify", "--json", os.fspath(clip))
     assert result.returncode == 0 and json.loads(result.stdout)["status"] == "ok"
+
+
+def test_train_refuses_an_unknown_candidate_and_half_a_transfer_set(tmp_path: Path) -> None:
+    shared = require_4q()
+    common = ["train", "--audio", os.fspath(shared / "audio"), "--labels",
+              os.fspath(shared / "labels.csv"), "--out", os.fspath(tmp_path / "b")]
+    unknown = run(*common, "--candidate", "no-such-model")
+    assert unknown.returncode == 2 and "unknown candidate no-such-model" in unknown.stderr
+    half = run(*common, "--transfer-audio", os.fspath(tmp_path))
+    assert half.returncode == 2 and "go together" in half.stderr
 
 
 def test_experiment_writes_the_reproduction_report(tmp_path: Path, data_dir: Path) -> None:

@@ -15,6 +15,7 @@ from gui_helpers import (
     visible_rows,
 )
 
+from ver_desktop.core import paths
 from ver_desktop.core.playlists import read_m3u8, read_xspf
 from ver_desktop.gui.about import AboutDialog, model_card
 from ver_desktop.gui.main_window import MainWindow
@@ -140,10 +141,10 @@ def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> N
     assert window.settings.value("workers") in (1, "1")
     assert window.workers() == 1
     card = model_card(bundled_model)
-    assert "ver-lstm" in card
+    assert paths.DEFAULT_MODEL in card
     about = AboutDialog(bundled_model, window.data_dir, window)
     qtbot.addWidget(about)
-    assert "ver-lstm" in about.text.toPlainText()
+    assert paths.DEFAULT_MODEL in about.text.toPlainText()
 
 
 def test_dragging_rows_reorders_a_manual_playlist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -1,8 +1,11 @@
-"""The settings dialog's model chooser, offscreen, with both bundled models and real scans."""
+"""The settings dialog's model chooser, offscreen, with real scans. The app bundles one model;
+a second is installed beside it (a renamed copy) so switching between them can be tested."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,10 +23,27 @@ from ver_desktop.gui.app import chosen_model
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.settings_dialog import SettingsDialog
 
+SECOND = "ver-second"
+
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
+def two_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's resources with a second model installed: the default, renamed."""
+    resources = tmp_path / "resources"
+    shutil.copytree(paths.resources_dir(), resources)
+    second = resources / "models" / SECOND
+    shutil.copytree(paths.bundled_model_dir(), second)
+    meta = json.loads((second / "bundle.json").read_text())
+    meta.update(name=SECOND, version="9.9.9", role="a second opinion")
+    (second / "bundle.json").write_text(json.dumps(meta))
+    monkeypatch.setenv(paths.RESOURCES_ENV, os.fspath(resources))
+    return resources
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, data_dir: Path, two_models: Path,  # type: ignore[no-untyped-def]
            media_files: dict[str, Path]) -> MainWindow:
+    bundled_model = paths.bundled_model_dir()
     folder = make_collection(tmp_path / "videos", media_files)
     window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
                             lambda w: all(visible_rows(w)))
@@ -49,23 +69,25 @@ def test_the_dialog_lists_each_bundled_model_with_its_speed(qtbot, window: MainW
                                                             ) -> None:
     dialog = open_dialog(qtbot, window)
     names = [dialog.model.itemData(i) for i in range(dialog.model.count())]
-    assert names == paths.bundled_models() == ["ver-lstm", "ver-musicnn"]
-    assert dialog.chosen_model() == "ver-lstm"  # the one in use
-    assert "fast" in dialog.model_summary.text() and " ms " in dialog.model_summary.text()
+    assert names == paths.bundled_models() == sorted([paths.DEFAULT_MODEL, SECOND])
+    assert dialog.chosen_model() == paths.DEFAULT_MODEL  # the one in use
+    text = dialog.model_summary.text()
+    assert "accurate" in text and " ms " in text and " in 10 " in text
+    assert "F1" not in text  # plain words
     assert not dialog.reanalyse.isEnabled()  # nothing to re-analyse with the same model
     assert "does not re-tag" in dialog.model_note.text()
-    dialog.model.setCurrentIndex(dialog.model.findData("ver-musicnn"))
-    assert "accurate" in dialog.model_summary.text() and "F1" in dialog.model_summary.text()
+    dialog.model.setCurrentIndex(dialog.model.findData(SECOND))
+    assert "a second opinion" in dialog.model_summary.text()
     assert dialog.reanalyse.isEnabled()
     dialog.reject()
 
 
 def test_a_new_model_tags_later_drops_and_keeps_other_tags_apart(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                                   window: MainWindow) -> None:
-    choose(open_dialog(qtbot, window), "ver-musicnn", reanalyse=False)
+    choose(open_dialog(qtbot, window), SECOND, reanalyse=False)
     qtbot.waitUntil(lambda: window.session is not None
-                    and window.session.bundle.name == "ver-musicnn", timeout=30_000)
-    assert chosen_model(window.settings) == "ver-musicnn"  # used at the next start
+                    and window.session.bundle.name == SECOND, timeout=30_000)
+    assert chosen_model(window.settings) == SECOND  # used at the next start
     settle(qtbot, window, lambda: all(visible_rows(window)))
     ok = [r for r in visible_rows(window) if r.status == "ok"]  # type: ignore[attr-defined]
     assert ok and all(r.quadrant is None for r in ok)  # not re-tagged behind the user's back
@@ -76,7 +98,7 @@ def test_a_new_model_tags_later_drops_and_keeps_other_tags_apart(qtbot, tmp_path
     scan_and_wait(qtbot, window, [os.fspath(clip)])
     settle(qtbot, window, lambda: window.model.rowCount() == 4 and all(visible_rows(window)))
     row = next(r for r in visible_rows(window) if r.name == "new.mp4")  # type: ignore[attr-defined]
-    assert row.model is not None and row.model.startswith("ver-musicnn@")  # type: ignore[attr-defined]
+    assert row.model is not None and row.model.startswith(f"{SECOND}@")  # type: ignore[attr-defined]
 
 
 def test_re_analysing_with_another_model_keeps_corrections(qtbot, window: MainWindow  # type: ignore[no-untyped-def]
@@ -87,9 +109,9 @@ def test_re_analysing_with_another_model_keeps_corrections(qtbot, window: MainWi
     settle(qtbot, window, lambda: window.model.video(row.id) is not None
            and window.model.video(row.id).corrected)  # type: ignore[union-attr]
     with qtbot.waitSignal(window.scans.finished, timeout=120_000):
-        choose(open_dialog(qtbot, window), "ver-musicnn", reanalyse=True)
+        choose(open_dialog(qtbot, window), SECOND, reanalyse=True)
     settle(qtbot, window, lambda: all(visible_rows(window)))
     rows = {r.id: r for r in visible_rows(window)}  # type: ignore[attr-defined]
     assert rows[row.id].corrected and rows[row.id].octant == "sleepy"
     tagged = [r for r in rows.values() if r.status == "ok"]
-    assert tagged and all(r.model.startswith("ver-musicnn@") for r in tagged)
+    assert tagged and all(r.model.startswith(f"{SECOND}@") for r in tagged)

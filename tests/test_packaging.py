@@ -16,6 +16,7 @@ from pathlib import Path
 import mediagen
 import pytest
 
+from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, QUADRANTS
 from ver_desktop.core.media import MEDIA_EXTENSIONS
 
@@ -33,7 +34,8 @@ SIZE_TARGET = 400 * 1024 * 1024  # bytes on disk (the issue's target)
 NEVER_BUNDLED = {"torch", "torchgen", "sklearn", "matplotlib", "librosa", "pytest", "_pytest",
                  "onnx", "tensorflow"}
 CONTRACT_KEYS = {"path", "status", "error", "quadrant", "octant", "quadrant_probs",
-                 "octant_probs", "valence", "arousal", "segment", "model"}
+                 "octant_probs", "valence", "arousal", "segment", "model", "confidence",
+                 "mostly_speech", "speech_likeness"}
 
 
 def desktop_entry(path: Path = DESKTOP_ENTRY) -> configparser.SectionProxy:
@@ -173,7 +175,7 @@ def test_bundle_holds_no_training_or_test_code_and_fits_the_target(built_app: Pa
     internal = built_app / "_internal"
     assert sorted(p.name for p in internal.iterdir() if p.name in NEVER_BUNDLED) == []
     resources = internal / "resources"
-    for model in ("ver-lstm", "ver-musicnn"):
+    for model in paths.bundled_models():
         assert (resources / "models" / model / "model.onnx").is_file()
     assert (resources / "models" / "MODEL_CARD.md").is_file()
     assert (resources / "encoders" / "musicnn-msd" / "LICENSE").is_file()
@@ -186,7 +188,7 @@ def test_frozen_classify_json_with_each_bundled_model(built_app: Path, tmp_path:
     clip = mediagen.write_media(tmp_path / "clip.mp4", mediagen.music(40.0, seed=5))
     broken = tmp_path / "notes.mp4"
     broken.write_text("not a video\n")
-    for model in ("ver-lstm", "ver-musicnn"):
+    for model in paths.bundled_models():
         result = run_frozen(tmp_path, "--model", model, "classify", "--json", os.fspath(clip),
                             os.fspath(broken))
         assert result.returncode == 1, result.stderr

@@ -41,8 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--data-dir", help="library and caches (default: "
                         f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
-    parser.add_argument("--model", help="a bundled model (ver-lstm: fast, the default; "
-                                        "ver-musicnn: accurate) or a bundle folder")
+    parser.add_argument("--model", help="a bundled model (default: "
+                                        f"{paths.DEFAULT_MODEL}) or a bundle folder")
     parser.add_argument("--workers", type=int, help="decoding processes (default: CPU count)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND",
                                      help="with no command, the desktop app opens")
@@ -81,22 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--name", default=paths.DEFAULT_MODEL)
     train.add_argument("--bundle-version", default="0.1.0")
     train.add_argument("--candidate", metavar="NAME",
-                       help="train a named candidate (its configuration and front end) "
-                            "instead of the options below")
-    train.add_argument("--front-end", default="mir-1",
-                       help="features to train on: mir-1 (fast) or musicnn-msd-1")
-    train.add_argument("--epochs", type=int, default=40)
-    train.add_argument("--hidden", type=int, default=64)
-    train.add_argument("--pool", type=int, default=4, help="frames averaged per LSTM step")
-    train.add_argument("--readout", choices=("last", "mean", "attention"), default="last")
-    train.add_argument("--bidirectional", action="store_true")
-    train.add_argument("--deltas", action="store_true", help="add step-to-step changes")
-    train.add_argument("--clip-stats", action="store_true",
-                       help="give the heads the clip's feature statistics too")
-    train.add_argument("--dropout", type=float, default=0.2)
-    train.add_argument("--gain-db", type=float, default=0.0,
-                       help="augment with random level changes of up to this many dB")
-    train.add_argument("--learning-rate", type=float, default=2e-3)
+                       help="the model to train (names in ver_desktop/training/transfer.py; "
+                            "default: the one the bundled default model was trained as)")
+    train.add_argument("--epochs", type=int, help="train a network for this many epochs "
+                                                  "instead of the candidate's own number")
+    train.add_argument("--transfer-audio", type=Path,
+                       help="audio of a set never trained on, to measure transfer (Grekow)")
+    train.add_argument("--transfer-labels", type=Path, help="its labels CSV")
+    train.add_argument("--role", default="accurate",
+                       help="what the model is for, in a few words (shown in Settings)")
     train.add_argument("--cv", action=argparse.BooleanOptionalAction, default=True,
                        help="run 10-fold artist-grouped cross-validation first")
     train.add_argument("--limit", type=int, help="use only the first N labelled files")
@@ -118,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--candidates", nargs="+", default=[], metavar="NAME",
                             help="also cross-validate these candidate models "
                                  "(names in ver_desktop/training/candidates.py, or 'all')")
+    experiment.add_argument("--transfer-audio", type=Path,
+                            help="audio of a set never trained on (Grekow): every point "
+                                 "candidate is also trained on all labelled clips and "
+                                 "measured there")
+    experiment.add_argument("--transfer-labels", type=Path, help="its labels CSV")
+    experiment.add_argument("--point-candidates", nargs="+", default=[], metavar="NAME",
+                            help="point candidates for the transfer protocol (names in "
+                                 "ver_desktop/training/transfer.py, or 'all')")
     experiment.add_argument("--report-only", action="store_true",
                             help="rewrite the report from stored results; train nothing")
     return parser
@@ -301,30 +302,36 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def _classify_record(given: str, outcome: Outcome, prediction: Prediction | None,
                      model: str) -> dict[str, Any]:
+    from ver_desktop.core.content import SPEECH_THRESHOLD
     from ver_desktop.core.extract import Extracted
 
     record: dict[str, Any] = {"path": _printable(given), "status": "error", "error": None,
                                  "quadrant": None, "octant": None, "quadrant_probs": None,
                                  "octant_probs": None, "valence": None, "arousal": None,
-                                 "segment": None, "model": model}
+                                 "confidence": None, "mostly_speech": None,
+                                 "speech_likeness": None, "segment": None, "model": model}
     if not isinstance(outcome, Extracted) or prediction is None:
         record["error"] = getattr(outcome, "reason", "could not be analysed")
         return record
     record.update(status="ok", quadrant=prediction.quadrant, octant=prediction.octant,
                   quadrant_probs=prediction.quadrant_probs, octant_probs=prediction.octant_probs,
                   valence=prediction.valence, arousal=prediction.arousal,
+                  confidence=prediction.confidence,
                   segment=[round(outcome.start, 3), round(outcome.end, 3)])
+    if outcome.speech_likeness is not None:
+        record.update(speech_likeness=round(outcome.speech_likeness, 4),
+                      mostly_speech=outcome.speech_likeness >= SPEECH_THRESHOLD)
     return record
 
 
 def _classify_text(record: dict[str, Any]) -> str:
     if record["status"] != "ok":
         return f"{record['path']}: error: {record['error']}"
-    confidence = record["quadrant_probs"][record["quadrant"]]
     start, end = record["segment"]
+    speech = " (mostly speech: tag unreliable)" if record["mostly_speech"] else ""
     return (f"{record['path']}: {record['quadrant']} / {record['octant']} "
-            f"(confidence {confidence:.0%}, valence {record['valence']:+.2f}, "
-            f"arousal {record['arousal']:+.2f}, from {start:.1f}-{end:.1f} s)")
+            f"(confidence {record['confidence']:.0%}, valence {record['valence']:+.2f}, "
+            f"arousal {record['arousal']:+.2f}, from {start:.1f}-{end:.1f} s){speech}")
 
 
 # -- list and tag ----------------------------------------------------------------------------
@@ -391,16 +398,20 @@ def require_training() -> None:
 
 def cmd_train(args: argparse.Namespace) -> int:
     require_training()
-    from ver_desktop.core.frontends import FRONT_ENDS
-    from ver_desktop.training.candidates import CANDIDATES
     from ver_desktop.training.command import run_training
+    from ver_desktop.training.transfer import POINT_CANDIDATES, SHIPPED
 
+    args.candidate = args.candidate or SHIPPED
     if not args.labels.is_file() or not args.audio.is_dir():
         raise SetupError("--labels must be a CSV file and --audio a folder")
-    if args.candidate and args.candidate not in CANDIDATES:
-        raise SetupError(f"unknown candidate {args.candidate}; known: {', '.join(CANDIDATES)}")
-    if args.front_end not in FRONT_ENDS:
-        raise SetupError(f"unknown front end {args.front_end}; known: {', '.join(FRONT_ENDS)}")
+    if (args.transfer_labels is None) != (args.transfer_audio is None):
+        raise SetupError("--transfer-audio and --transfer-labels go together")
+    if args.transfer_labels and (not args.transfer_labels.is_file()
+                                 or not args.transfer_audio.is_dir()):
+        raise SetupError("--transfer-labels must be a CSV file and --transfer-audio a folder")
+    if args.candidate not in POINT_CANDIDATES:
+        raise SetupError(f"unknown candidate {args.candidate}; "
+                         f"known: {', '.join(POINT_CANDIDATES)}")
     return run_training(args, paths.cache_dir(paths.data_dir(args.data_dir)))
 
 
@@ -411,9 +422,19 @@ def cmd_experiment(args: argparse.Namespace) -> int:
 
     if not args.labels.is_file() or not args.audio.is_dir():
         raise SetupError("--labels must be a CSV file and --audio a folder")
+    from ver_desktop.training.transfer import POINT_CANDIDATES
+
     unknown = sorted(set(args.candidates) - {*CANDIDATES, "all"})
     if unknown:
         raise SetupError(f"unknown candidate(s) {', '.join(unknown)}; "
                          f"known: {', '.join(CANDIDATES)}")
+    unknown = sorted(set(args.point_candidates) - {*POINT_CANDIDATES, "all"})
+    if unknown:
+        raise SetupError(f"unknown point candidate(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(POINT_CANDIDATES)}")
+    if (args.transfer_labels is None) != (args.transfer_audio is None):
+        raise SetupError("--transfer-audio and --transfer-labels go together")
+    if args.point_candidates and args.transfer_labels is None:
+        raise SetupError("--point-candidates needs --transfer-audio and --transfer-labels")
     data = paths.data_dir(args.data_dir)
     return run_experiment(args, paths.cache_dir(data), args.results or data / "experiments")

@@ -1,18 +1,20 @@
 """A model bundle: an ONNX graph plus JSON metadata, and inference with onnxruntime.
 
-Loading reads JSON and an ONNX graph; nothing in a bundle is ever executed as Python. A
-bundle trained on another feature version is refused, never silently misread.
+Loading reads JSON and an ONNX graph (core/onnx_graph.py); nothing in a bundle is ever
+executed as Python. A bundle trained on another feature version is refused, never silently
+misread.
 
 Bundle layout (a folder): `bundle.json` + the graph file it names (`model.onnx`).
-The graph takes z-scored features `[batch, time, features]` and returns
-`quadrant_logits [batch, 4]`, `octant_logits [batch, 8]` and `va [batch, 2]`
-(valence and arousal from a regression head, on the scale of `valence_z`/`arousal_z`).
+The graph takes z-scored features `[batch, time, features]` and returns `va [batch, 2]`: one
+valence/arousal point per sequence, measured from the neutral middle of the scale. Every
+label is read off that point (core/emotion_point.py) with the bundle's `readout.spread`, so
+the quadrant, octant, point and confidence always agree.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +22,17 @@ from typing import Any
 
 import numpy as np
 
+from ver_desktop.core.emotion_point import emotion_at
 from ver_desktop.core.errors import BundleError
 from ver_desktop.core.frontends import FRONT_ENDS, MIR, feature_names
-from ver_desktop.core.labels import OCTANTS, QUADRANTS, consistent_octant
+from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.onnx_graph import file_sha256, graph_path, open_session, read_metadata
 
 BUNDLE_FORMAT = "ver-desktop-bundle/1"
 METADATA_FILE = "bundle.json"
 _REQUIRED = ("format", "name", "version", "graph", "sha256", "feature_version",
-             "feature_names", "quadrants", "octants", "normalisation")
+             "feature_names", "quadrants", "octants", "normalisation", "readout")
+READOUT_KIND = "va-point"
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,22 @@ class BundleInfo:
 
     @property
     def graph_path(self) -> Path:
-        return self.path / str(self.meta["graph"])
+        return graph_path(self.path, self.meta, "model bundle")
+
+    @property
+    def role(self) -> str:
+        """What the model is for, in a few words ("accurate", "fast"); "" if not given."""
+        return str(self.meta.get("role", ""))
+
+    @property
+    def front_end_ms(self) -> float | None:
+        """Its front end's measured time per 30-s clip on one core, if recorded."""
+        value = self.meta.get("front_end_ms")
+        return float(value) if isinstance(value, int | float) else None
+
+    @property
+    def spread(self) -> float:
+        return float(self.meta["readout"]["spread"])
 
     @property
     def front_end(self) -> str:
@@ -76,20 +96,15 @@ class BundleInfo:
 def read_bundle_info(path: str | os.PathLike[str]) -> BundleInfo:
     """Read and check a bundle's metadata (no graph loaded)."""
     folder = Path(path)
-    meta_path = folder / METADATA_FILE
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BundleError(f"no model bundle at {folder} ({METADATA_FILE} missing)") from None
-    except (OSError, ValueError) as exc:
-        raise BundleError(f"model bundle metadata {meta_path} is unreadable: {exc}") from None
+    meta = read_metadata(folder, METADATA_FILE, "model bundle")
     _check_meta(meta, folder)
     return BundleInfo(folder, meta)
 
 
-def _check_meta(meta: Any, folder: Path) -> None:
-    if not isinstance(meta, dict):
-        raise BundleError(f"model bundle {folder}: metadata is not a JSON object")
+def _check_meta(meta: dict[str, Any], folder: Path) -> None:
+    if "readout" not in meta and "format" in meta:
+        raise BundleError(f"model bundle {folder} was made for an older version of ver_desktop "
+                          "(separate quadrant and valence/arousal heads); retrain it")
     missing = [key for key in _REQUIRED if key not in meta]
     if missing:
         raise BundleError(f"model bundle {folder}: metadata lacks {', '.join(missing)}")
@@ -104,41 +119,24 @@ def _check_meta(meta: Any, folder: Path) -> None:
         )
     if list(meta["quadrants"]) != list(QUADRANTS) or list(meta["octants"]) != list(OCTANTS):
         raise BundleError(f"model bundle {folder}: unexpected class lists")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    readout = meta["readout"]
+    spread = readout.get("spread") if isinstance(readout, dict) else None
+    if (not isinstance(readout, dict) or readout.get("kind") != READOUT_KIND
+            or not isinstance(spread, int | float) or not math.isfinite(spread) or spread <= 0):
+        raise BundleError(f"model bundle {folder}: readout must be {{'kind': '{READOUT_KIND}', "
+                          "'spread': a positive number}")
 
 
 class Classifier:
     """Loaded bundle: z-scores features and runs the ONNX graph with onnxruntime."""
 
     def __init__(self, info: BundleInfo, *, threads: int = 1) -> None:
-        import onnxruntime as ort  # deferred: only the parent process runs inference
-
-        graph = info.graph_path
-        if not graph.is_file():
-            raise BundleError(f"model bundle {info.path}: graph {graph.name} is missing")
-        if file_sha256(graph) != info.meta["sha256"]:
-            raise BundleError(f"model bundle {info.path}: graph does not match its checksum")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
         self.info = info
         norm = info.meta["normalisation"]
         self._mean = np.asarray(norm["mean"], np.float32)
         self._std = np.asarray(norm["std"], np.float32)
-        # Temperatures chosen by cross-validation make the probabilities honest.
-        calibration = info.meta.get("calibration") or {}
-        self._temperatures = (float(calibration.get("quadrant", 1.0)),
-                              float(calibration.get("octant", 1.0)))
-        self._session = ort.InferenceSession(
-            os.fspath(graph), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        self._spread = info.spread
+        self._session = open_session(info.path, info.meta, "model bundle", threads=threads)
 
     @property
     def tag(self) -> str:
@@ -160,10 +158,8 @@ class Classifier:
 
     def _run(self, batch: np.ndarray) -> list[Prediction]:
         z = (batch - self._mean) / self._std
-        quadrant_logits, octant_logits, va = self._session.run(None, {"features": z})
-        quadrant_p = _softmax(quadrant_logits / self._temperatures[0])
-        octant_p = _softmax(octant_logits / self._temperatures[1])
-        return [_prediction(q, o, v) for q, o, v in zip(quadrant_p, octant_p, va, strict=True)]
+        (points,) = self._session.run(["va"], {"features": z})
+        return [prediction_at(float(v), float(a), spread=self._spread) for v, a in points]
 
 
 def indices_by_length(sequences: list[np.ndarray]) -> list[list[int]]:
@@ -179,22 +175,18 @@ def load_classifier(path: str | os.PathLike[str], *, threads: int = 1) -> Classi
     return Classifier(read_bundle_info(path), threads=threads)
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
-def _prediction(quadrant_p: np.ndarray, octant_p: np.ndarray, va: np.ndarray) -> Prediction:
-    q_probs = {name: round(float(p), 6) for name, p in zip(QUADRANTS, quadrant_p, strict=True)}
-    o_probs = {name: round(float(p), 6) for name, p in zip(OCTANTS, octant_p, strict=True)}
-    quadrant = QUADRANTS[int(np.argmax(quadrant_p))]
+def prediction_at(valence: float, arousal: float, *, spread: float) -> Prediction:
+    """Everything the app stores and shows, read off one point (rounded first, so what is
+    stored is exactly the point the labels were read from)."""
+    valence, arousal = round(valence, 6), round(arousal, 6)
+    point = emotion_at(valence, arousal, spread=spread)
     return Prediction(
-        quadrant=quadrant,
-        octant=consistent_octant(quadrant, o_probs),
-        quadrant_probs=q_probs,
-        octant_probs=o_probs,
-        valence=round(float(va[0]), 6),
-        arousal=round(float(va[1]), 6),
+        quadrant=point.quadrant,
+        octant=point.octant,
+        quadrant_probs={q: round(p, 6) for q, p in point.quadrant_probs.items()},
+        octant_probs={o: round(p, 6) for o, p in point.octant_probs.items()},
+        valence=valence,
+        arousal=arousal,
     )
 
 

@@ -27,7 +27,6 @@ Loaded like a model bundle: JSON metadata and a checksummed ONNX graph, nothing 
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Sequence
@@ -39,9 +38,9 @@ from typing import Any
 import numpy as np
 import scipy.fft
 
-from ver_desktop.core.bundle import file_sha256
 from ver_desktop.core.errors import BundleError
 from ver_desktop.core.features import checked_signal
+from ver_desktop.core.onnx_graph import open_session, read_metadata
 from ver_desktop.core.paths import bundled_encoder_dir
 
 ENCODER_FORMAT = "ver-desktop-encoder/1"
@@ -205,14 +204,8 @@ class EncoderInfo:
 def read_encoder_info(path: str | os.PathLike[str] | None = None) -> EncoderInfo:
     """Read and check an encoder folder's metadata (default: the bundled encoder)."""
     folder = Path(path) if path is not None else bundled_encoder_dir()
-    meta_path = folder / METADATA_FILE
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BundleError(f"no encoder at {folder} ({METADATA_FILE} missing)") from None
-    except (OSError, ValueError) as exc:
-        raise BundleError(f"encoder metadata {meta_path} is unreadable: {exc}") from None
-    if not isinstance(meta, dict) or [k for k in _REQUIRED if k not in meta]:
+    meta = read_metadata(folder, METADATA_FILE, "encoder")
+    if [k for k in _REQUIRED if k not in meta]:
         raise BundleError(f"encoder {folder}: metadata lacks one of {', '.join(_REQUIRED)}")
     if meta["format"] != ENCODER_FORMAT:
         raise BundleError(f"encoder {folder}: format {meta['format']!r} is not supported")
@@ -227,22 +220,11 @@ class Encoder:
     """A loaded encoder: musicnn's front end in numpy, the graph in onnxruntime."""
 
     def __init__(self, info: EncoderInfo, *, threads: int = 1) -> None:
-        import onnxruntime as ort  # deferred: importing this module stays cheap
-
-        graph = info.path / str(info.meta["graph"])
-        if not graph.is_file():
-            raise BundleError(f"encoder {info.path}: graph {graph.name} is missing")
-        if file_sha256(graph) != info.meta["sha256"]:
-            raise BundleError(f"encoder {info.path}: graph does not match its checksum")
-        options = ort.SessionOptions()
-        # One thread by default: the app runs encoders in parallel worker processes.
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
         self.info = info
         self.tags: tuple[str, ...] = tuple(info.meta["tags"])
         self._input = str(info.meta["input"]["name"])
-        self._session = ort.InferenceSession(
-            os.fspath(graph), sess_options=options, providers=["CPUExecutionProvider"])
+        # One thread by default: the app runs encoders in parallel worker processes.
+        self._session = open_session(info.path, info.meta, "encoder", threads=threads)
 
     @property
     def tag(self) -> str:

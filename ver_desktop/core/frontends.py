@@ -5,6 +5,10 @@ A model bundle names the front end it was trained on; workers compute exactly th
   30-s clip on one core.
 - `musicnn-msd-1`: per 3-s patch, the 200-unit penultimate layer and the 50 tag scores of
   the bundled musicnn encoder (encoder.py), ~0.4 s per 30-s clip on one core.
+- `musicnn-msd-2`: the same after levelling the segment to LEVEL_DBFS RMS, so a quiet
+  recording and a loud master of the same music give the same embedding (musicnn's
+  log-mel input depends on the absolute level; home videos and old recordings sit far
+  below mastered music).
 """
 
 from __future__ import annotations
@@ -21,15 +25,18 @@ if TYPE_CHECKING:
 
 MIR = FEATURE_VERSION
 MUSICNN = "musicnn-msd-1"
-FRONT_ENDS = (MIR, MUSICNN)
+MUSICNN_LEVELLED = "musicnn-msd-2"
+FRONT_ENDS = (MIR, MUSICNN, MUSICNN_LEVELLED)
 MUSICNN_OUTPUTS = ("penultimate", "tags")
+LEVEL_DBFS = -18.0  # typical RMS of mastered music (the 4Q clips' median: -17.7 dBFS)
+MAX_GAIN_DB = 30.0  # near-silence is not blown up into noise
 
 
 def feature_names(version: str) -> list[str]:
     """The columns of `compute(version, ...)`, as recorded in model bundles."""
     if version == MIR:
         return list(FEATURE_NAMES)
-    if version == MUSICNN:
+    if version in (MUSICNN, MUSICNN_LEVELLED):
         from ver_desktop.core.encoder import read_encoder_info
 
         info = read_encoder_info()
@@ -45,7 +52,18 @@ def compute(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
         return frame_features(signal=signal, rate=rate)
     if version == MUSICNN:
         return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS)
+    if version == MUSICNN_LEVELLED:
+        return _encoder().embed(signal=levelled(signal), rate=rate, outputs=MUSICNN_OUTPUTS)
     raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
+
+
+def levelled(signal: np.ndarray) -> np.ndarray:
+    """`signal` scaled to LEVEL_DBFS RMS (by at most MAX_GAIN_DB either way)."""
+    rms = float(np.sqrt(np.mean(np.square(signal, dtype=np.float64))))
+    if rms == 0.0:
+        return signal
+    gain_db = np.clip(LEVEL_DBFS - 20 * np.log10(rms), -MAX_GAIN_DB, MAX_GAIN_DB)
+    return (signal * np.float32(10 ** (gain_db / 20))).astype(np.float32, copy=False)
 
 
 @cache

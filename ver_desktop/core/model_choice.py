@@ -1,64 +1,68 @@
-"""The bundled models as a person chooses between them: what each is for, how fast its front
-end is and how accurate it was in cross-validation. From each bundle's `bundle.json` and the
-generated model card (`resources/models/MODEL_CARD.md`), which measured the speeds."""
+"""The bundled models as a person chooses between them: what each is for, how fast it is and
+how often it was right, in plain words. Everything comes from each bundle's own
+`bundle.json` (written by `ver-desktop train`, which measured the speed)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ver_desktop.core import paths
-
-MODEL_CARD = "MODEL_CARD.md"
+from ver_desktop.core.bundle import read_bundle_info
+from ver_desktop.core.errors import BundleError
 
 
 @dataclass(frozen=True)
 class ModelSummary:
     name: str  # what `paths.model_dir` takes, e.g. "ver-musicnn"
     tag: str  # name@version
-    role: str  # "fast (the default)", "accurate"; "" when the card does not say
-    speed: str  # the front end's time per 30-s clip on one core, e.g. "21 ms"; or ""
-    quadrant_f1: float | None  # cross-validated quadrant macro-F1
+    role: str  # e.g. "accurate"; "" when the bundle does not say
+    front_end_ms: float | None  # analysis time per 30 s of audio on one core
+    heard_right: float | None  # share of unheard artists' songs put in the right quarter
+    other_genres_right: float | None  # the same on music from other genres and listeners
+
+    @property
+    def speed(self) -> str:
+        return f"{self.front_end_ms:.0f} ms" if self.front_end_ms is not None else ""
 
     def describe(self) -> str:
-        parts = [self.role, f"front end {self.speed} per 30-s clip" if self.speed else "",
-                 f"quadrant F1 {self.quadrant_f1:.2f}" if self.quadrant_f1 is not None else ""]
+        parts = [self.role,
+                 f"about {self.speed} of analysis per 30 s of sound" if self.speed else "",
+                 _right("songs by artists it never heard", self.heard_right),
+                 _right("songs from other genres", self.other_genres_right)]
         return " · ".join(p for p in parts if p)
 
 
+def _right(what: str, share: float | None) -> str:
+    if share is None:
+        return ""
+    return f"right quarter for {round(share * 10)} in 10 {what}"
+
+
 def bundled_model_summaries() -> list[ModelSummary]:
-    folder = paths.resources_dir() / "models"
-    card = _card_rows(folder / MODEL_CARD)
-    return [_summary(name, folder / name, card) for name in paths.bundled_models()]
+    summaries = []
+    for name in paths.bundled_models():
+        try:
+            summaries.append(model_summary(name))
+        except BundleError:
+            continue  # a damaged bundle is refused when chosen, with its reason
+    return summaries
 
 
-def _summary(name: str, bundle: Path, card: dict[str, list[str]]) -> ModelSummary:
-    meta = json.loads((bundle / "bundle.json").read_text(encoding="utf-8"))
-    tag = f"{meta.get('name', name)}@{meta.get('version', '?')}"
-    row = card.get(tag, [])
-    return ModelSummary(name=name, tag=tag, role=row[0] if row else "",
-                        speed=row[-1] if row else "", quadrant_f1=_quadrant_f1(meta))
+def model_summary(name: str) -> ModelSummary:
+    info = read_bundle_info(paths.model_dir(name))
+    metrics = info.meta.get("metrics") or {}
+    return ModelSummary(name=name, tag=info.tag, role=info.role,
+                        front_end_ms=info.front_end_ms,
+                        heard_right=_number(metrics, "cross_validation", "summary",
+                                            "quadrant_accuracy", "mean"),
+                        other_genres_right=_number(metrics, "transfer", "scores",
+                                                   "quadrant_accuracy"))
 
 
-def _quadrant_f1(meta: dict[str, Any]) -> float | None:
-    try:
-        return float(meta["metrics"]["cross_validation"]["summary"]["quadrant_macro_f1"]["mean"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _card_rows(card: Path) -> dict[str, list[str]]:
-    """The card's models table: `| \\`tag\\` | role | front end | network | speed |`, keyed by
-    tag, the cells after it as they are (backticks dropped)."""
-    try:
-        text = card.read_text(encoding="utf-8")
-    except OSError:
-        return {}
-    rows: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
-        if len(cells) == 5 and "@" in cells[0] and " " not in cells[0]:
-            rows[cells[0]] = cells[1:]
-    return rows
+def _number(meta: Any, *keys: str) -> float | None:
+    for key in keys:
+        if not isinstance(meta, dict) or key not in meta:
+            return None
+        meta = meta[key]
+    return float(meta) if isinstance(meta, int | float) else None

@@ -62,3 +62,26 @@ def run_baseline(data: Dataset, last_seconds: float | None = None, *,
                                                          predicted[:, column]).statistic)
         per_fold.append(result)
     return per_fold
+
+
+def baseline_transfer(train_set: Dataset, transfer_set: Dataset, *,
+                      summary: Callable[[np.ndarray], np.ndarray] = clip_statistics,
+                      c: float = 0.1) -> dict[str, float]:
+    """The same linear models trained on all of `train_set`, measured on `transfer_set`."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    x_train = np.stack([summary(f) for f in train_set.features])
+    x_test = np.stack([summary(f) for f in transfer_set.features])
+    scaler = StandardScaler().fit(x_train)
+    x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
+    model = LogisticRegression(max_iter=3000, C=c).fit(x_train, train_set.quadrants)
+    guess = model.predict(x_test)
+    truth = transfer_set.quadrants
+    predicted = Ridge(alpha=10.0).fit(x_train, train_set.va).predict(x_test)
+    return {
+        "quadrant_accuracy": float(np.mean(guess == truth)),
+        "quadrant_macro_f1": macro_f1(truth, guess, 4),
+        "valence_spearman": float(spearmanr(transfer_set.va[:, 0], predicted[:, 0]).statistic),
+        "arousal_spearman": float(spearmanr(transfer_set.va[:, 1], predicted[:, 1]).statistic),
+    }

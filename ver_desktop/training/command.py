@@ -3,77 +3,118 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ver_desktop.core.frontends import MUSICNN
-from ver_desktop.training.baseline import PROBE_C, clip_mean, run_baseline
+from ver_desktop.training.baseline import PROBE_C, baseline_transfer, clip_mean, run_baseline
 from ver_desktop.training.candidates import CANDIDATES, Candidate
-from ver_desktop.training.dataset import FeatureCache, load_dataset
+from ver_desktop.training.dataset import Dataset, FeatureCache, load_dataset
 from ver_desktop.training.experiment import (
     DataSpec,
     PaperConfig,
     load_results,
+    load_transfer_results,
     run_grid,
+    run_transfer,
 )
 from ver_desktop.training.export import save_bundle
-from ver_desktop.training.fit import TrainConfig, cross_validate, train
-from ver_desktop.training.report import write_report
+from ver_desktop.training.fit import summarise
+from ver_desktop.training.model_card import front_end_milliseconds
+from ver_desktop.training.report import transfer_section, write_report
+from ver_desktop.training.transfer import POINT_CANDIDATES, PointCandidate, run_candidate
 
 
 def run_training(args: argparse.Namespace, cache_root: Path) -> int:
+    """Cross-validate a point candidate on the labelled set, measure it on the transfer set
+    if one is given, then train it on all labelled clips and write the bundle."""
     import torch
 
     # Small recurrent nets gain nothing from intra-op threads, and on a busy machine
     # spinning threads slow training down many times over.
     torch.set_num_threads(1)
     started = time.perf_counter()
-    config, front_end = _training_config(args)
-    cache = FeatureCache(cache_root / "features", front_end)
-    data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
-                        progress=_extraction_progress, limit=args.limit)
-    print(f"{len(data.examples)} labelled files with {front_end} features "
-          f"({time.perf_counter() - started:.0f} s)", flush=True)
-    metrics: dict[str, Any] = {"candidate": args.candidate} if args.candidate else {}
-    folds = sorted(set(data.folds.tolist()))
-    if args.cv and len(folds) > 1:
-        print(f"cross-validation over {len(folds)} artist-grouped folds", flush=True)
-        metrics["cross_validation"] = cross_validate(data, config, log=_print)
-        _print(f"mean over folds: {metrics['cross_validation']['summary']}")
-    trained = train(data, config, log=_print)
-    training = {
-        "data": f"{args.labels.name} + {args.audio} ({len(data.examples)} clips)",
-        "data_terms": "4Q set (Panda et al. 2018): research use; audio belongs to its owners",
-        "protocol": "cross-validation: labelled folds (column 'fold'), artist-grouped, "
-                    "normalisation statistics from the training folds only; final model "
-                    "trained on all clips",
-        "config": config.to_dict(),
-        "optimiser": "AdamW, cosine learning-rate decay, gradient clipping 1.0",
-        "loss": "cross-entropy (quadrant) + cross-entropy (octant) + 0.5 * MSE (valence, "
-                "arousal)",
-        "final_fit_seconds": round(trained.seconds, 1),
-    }
-    calibration = metrics.get("cross_validation", {}).get("calibration", {})
-    info = save_bundle(trained, args.out, name=args.name, version=args.bundle_version,
-                       training=training, metrics=metrics,
-                       calibration={head: c["temperature"] for head, c in calibration.items()},
-                       front_end=front_end)
+    candidate = _point_candidate(args)
+    data = _labelled(args.labels, args.audio, cache_root, candidate.front_end, args)
+    transfer = (_labelled(args.transfer_labels, args.transfer_audio, cache_root,
+                          candidate.front_end, args) if args.transfer_labels else None)
+    print(f"{len(data.examples)} labelled files with {candidate.front_end} features "
+          f"({time.perf_counter() - started:.0f} s); training {candidate.name}", flush=True)
+    result, final = run_candidate(candidate, data, transfer, cross_validate=args.cv)
+    _print(_result_line(result))
+    info = save_bundle(final, args.out, name=args.name, version=args.bundle_version,
+                       spread=result["spread"], training=_training_record(args, candidate),
+                       metrics=bundle_metrics(result), front_end=candidate.front_end,
+                       extra={"role": args.role,
+                              "front_end_ms": round(front_end_milliseconds(
+                                  candidate.front_end), 1)})
     print(f"wrote {info.tag} to {args.out} ({time.perf_counter() - started:.0f} s)")
     return 0
 
 
-def _training_config(args: argparse.Namespace) -> tuple[TrainConfig, str]:
-    """A named candidate's configuration, or one built from the command's options."""
-    if args.candidate:
-        candidate = CANDIDATES[args.candidate]
-        return candidate.config, candidate.front_end
-    network = {"hidden": args.hidden, "pool": args.pool, "readout": args.readout,
-               "bidirectional": args.bidirectional, "deltas": args.deltas,
-               "clip_stats": args.clip_stats, "dropout": args.dropout}
-    config = TrainConfig(epochs=args.epochs, learning_rate=args.learning_rate,
-                         gain_db=args.gain_db, network=network)
-    return config, args.front_end
+def _point_candidate(args: argparse.Namespace) -> PointCandidate:
+    """The named candidate, its epochs replaced when --epochs is given (quick trials)."""
+    candidate = POINT_CANDIDATES[args.candidate]
+    if args.epochs and candidate.network is not None:
+        network = dataclasses.replace(candidate.network, epochs=args.epochs)
+        return dataclasses.replace(candidate, network=network)
+    return candidate
+
+
+def _labelled(labels: Path, audio: Path, cache_root: Path, front_end: str,
+              args: argparse.Namespace) -> Dataset:
+    return load_dataset(labels, audio, FeatureCache(cache_root / "features", front_end),
+                        workers=args.workers, progress=_extraction_progress, limit=args.limit)
+
+
+def _training_record(args: argparse.Namespace, candidate: PointCandidate) -> dict[str, Any]:
+    return {
+        "data": f"{args.labels.name} + {args.audio} (4Q set)",
+        "data_terms": "4Q set (Panda et al. 2018): research use; audio belongs to its owners",
+        "protocol": "cross-validation: labelled folds (column 'fold'), artist-grouped, "
+                    "normalisation statistics from the training folds only; final model "
+                    "trained on all clips",
+        "candidate": candidate.name,
+        "summary": candidate.summary,
+        "config": candidate.config,
+        "objective": ("ridge regression of the (valence, arousal) point"
+                      if candidate.kind == "linear" and candidate.linear
+                      and candidate.linear.loss == "ridge" else
+                      "one logistic regression per axis" if candidate.kind == "linear" else
+                      "squared error of the (valence, arousal) point + logistic loss on the "
+                      "labelled quadrant's side of each axis; AdamW, cosine decay"),
+    }
+
+
+def bundle_metrics(result: dict[str, Any]) -> dict[str, Any]:
+    """What a bundle records of its evaluation: per-fold scores, their summary, the
+    transfer figures and how honest its confidence was."""
+    metrics: dict[str, Any] = {"candidate": result["candidate"], "spread": result["spread"],
+                               "spread_from": result["spread_from"]}
+    if result["cv"]:
+        metrics["cross_validation"] = {"per_fold": result["cv"],
+                                       "summary": summarise(result["cv"]),
+                                       "ece": round(result["cv_ece"], 4)}
+    if "transfer" in result:
+        metrics["transfer"] = {"data": "Grekow set (315 6-s clips, GTZAN genres, rated V/A)",
+                               "scores": {k: round(v, 4) for k, v in result["transfer"].items()},
+                               "ece": round(result["transfer_ece"], 4)}
+    return metrics
+
+
+def _result_line(result: dict[str, Any]) -> str:
+    parts = []
+    if result["cv"]:
+        summary = summarise(result["cv"])
+        parts.append(f"4Q cross-validation: quadrant F1 {summary['quadrant_macro_f1']['mean']:.3f}")
+    if "transfer" in result:
+        parts.append(f"transfer: quadrant F1 {result['transfer']['quadrant_macro_f1']:.3f}")
+    return "; ".join(parts) or "trained (no evaluation)"
 
 
 TAIL_SECONDS = (2.0, 5.0, 10.0, 20.0)
@@ -93,6 +134,19 @@ def _musicnn_probe(args: argparse.Namespace, cache_root: Path,
     data = load_dataset(args.labels, args.audio, FeatureCache(cache_root / "features", MUSICNN),
                         workers=args.workers, progress=_extraction_progress, limit=args.limit)
     return run_baseline(data, summary=clip_mean, c=PROBE_C)
+
+
+def _transfer_report(data: Dataset, transfer_data: Dataset, results: Path,
+                     command: str) -> list[str]:
+    """The transfer section, after storing the baseline's figures beside the candidates'
+    (the selection rule compares with them)."""
+    cv = run_baseline(data)
+    transfer = baseline_transfer(data, transfer_data)
+    stored = {"cv_quadrant_macro_f1": float(np.mean([f["quadrant_macro_f1"] for f in cv])),
+              "transfer_quadrant_macro_f1": transfer["quadrant_macro_f1"], "cv": cv,
+              "transfer": transfer}
+    (results / "transfer-baseline.json").write_text(json.dumps(stored, indent=1) + "\n")
+    return transfer_section(load_transfer_results(results), cv, transfer, command)
 
 
 def _extraction_progress(done: int, total: int, _path: str) -> None:
@@ -117,15 +171,30 @@ def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) ->
                         args.limit)
         run_grid([*configs, *_candidates(args.candidates)], spec, results, folds=folds,
                  workers=args.workers or 2, log=_print)
+    transfer_data = None
+    if args.transfer_labels:
+        transfer_spec = DataSpec(str(args.transfer_labels), str(args.transfer_audio),
+                                 str(cache_root / "features"), args.limit)
+        transfer_data = transfer_spec.load()
+        names = list(POINT_CANDIDATES) if "all" in args.point_candidates \
+            else args.point_candidates
+        if names and not args.report_only:
+            run_transfer(names, DataSpec(str(args.labels), str(args.audio),
+                                         str(cache_root / "features"), args.limit),
+                         transfer_spec, results, workers=args.workers or 2, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
                f"--epochs {args.epochs} --pool {args.pool}"
                + (f" --limit {args.limit}" if args.limit else "")
-               + (f" --candidates {' '.join(args.candidates)}" if args.candidates else ""))
+               + (f" --candidates {' '.join(args.candidates)}" if args.candidates else "")
+               + (" --transfer-audio GREKOW_AUDIO --transfer-labels GREKOW_LABELS "
+                  f"--point-candidates {' '.join(args.point_candidates) or 'all'}"
+                  if transfer_data else ""))
     args.report.parent.mkdir(parents=True, exist_ok=True)
     candidates = load_results(results, Candidate.section)
+    transfer = _transfer_report(data, transfer_data, results, command) if transfer_data else []
     write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
                  pool=args.pool, command=command, candidates=candidates,
                  tail_baselines={s: run_baseline(data, s) for s in TAIL_SECONDS},
-                 probe=_musicnn_probe(args, cache_root, candidates))
+                 probe=_musicnn_probe(args, cache_root, candidates), transfer=transfer)
     _print(f"wrote {args.report}")
     return 0

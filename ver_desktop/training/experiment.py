@@ -213,3 +213,50 @@ def load_results(out: Path, section: str = "paper") -> dict[str, list[dict[str, 
     for file in sorted((out / section).glob("*/fold*.json")):
         grouped.setdefault(file.parent.name, []).append(json.loads(file.read_text()))
     return grouped
+
+
+def run_transfer(names: Sequence[str], data: DataSpec, transfer: DataSpec, out: Path, *,
+                 workers: int, log: Any = print) -> None:
+    """Run every point candidate in `names` not yet stored under `out/transfer` through the
+    transfer protocol (training/transfer.py), `workers` at a time."""
+    todo = [n for n in names if not _transfer_file(out, n).exists()]
+    log(f"{len(todo)} transfer candidates to run ({len(names) - len(todo)} already done)")
+    if not todo:
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(_run_transfer_candidate, n, data, transfer, os.fspath(out)): n
+                   for n in todo}
+        for future in as_completed(futures):
+            result = future.result()
+            log(f"{result['candidate']}: transfer quadrant F1 "
+                f"{result['transfer']['quadrant_macro_f1']:.3f} ({result['seconds']:.0f} s)")
+
+
+def _transfer_file(out: Path, name: str) -> Path:
+    return out / "transfer" / f"{name}.json"
+
+
+def _run_transfer_candidate(name: str, data: DataSpec, transfer: DataSpec,
+                            out: str) -> dict[str, Any]:
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    from ver_desktop.training.transfer import POINT_CANDIDATES, run_candidate
+
+    torch.set_num_threads(1)  # candidates run side by side, one core each
+    threadpool_limits(1)
+    candidate = POINT_CANDIDATES[name]
+    result, _ = run_candidate(candidate, data.load(candidate.front_end),
+                              transfer.load(candidate.front_end))
+    target = _transfer_file(Path(out), name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(result))
+    os.replace(tmp, target)
+    return result
+
+
+def load_transfer_results(out: Path) -> dict[str, dict[str, Any]]:
+    return {file.stem: json.loads(file.read_text())
+            for file in sorted((out / "transfer").glob("*.json"))}

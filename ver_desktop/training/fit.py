@@ -30,6 +30,11 @@ class TrainConfig:
     va_weight: float = 0.5
     gain_db: float = 0.0  # augmentation: random level change of up to +-gain_db per clip
     seed: int = 0
+    # "heads": quadrant, octant and V/A heads trained side by side (the earlier models);
+    # "point": the V/A head alone, from which every label is read (core/emotion_point.py),
+    # by squared error and the side of each axis; "sides": by the side of each axis alone
+    objective: str = "heads"
+    min_crop: int = 0  # > 0: each batch is cropped to a random length of at least this many rows
     network: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,12 +82,14 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
         model.train()
         total = 0.0
         for batch in length_batches(sequences, config.batch_size, rng):
-            x = crop_stack([sequences[i] for i in batch], rng)
+            x = crop_stack([sequences[i] for i in batch], rng, config.min_crop)
             if config.gain_db:
                 x = _random_gain(x, normaliser, config.gain_db, rng)
             index = torch.as_tensor(batch)
-            loss = _loss(model(torch.as_tensor(x)), [t[index] for t in targets],
-                         config.va_weight)
+            outputs, wanted = model(torch.as_tensor(x)), [t[index] for t in targets]
+            loss = (_point_loss(outputs[2], wanted, config.objective)
+                    if config.objective in POINT_OBJECTIVES
+                    else _loss(outputs, wanted, config.va_weight))
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -119,6 +126,22 @@ def _loss(outputs: tuple[torch.Tensor, ...], targets: list[torch.Tensor],
             + va_weight * functional.mse_loss(va, targets[2]))
 
 
+POINT_OBJECTIVES = ("point", "sides")
+
+
+def _point_loss(point: torch.Tensor, targets: list[torch.Tensor],
+                objective: str) -> torch.Tensor:
+    """A logistic loss on the side of each axis the point falls (the labelled quadrant),
+    plus, for "point", its squared error: the point has to land in the right quadrant and,
+    with the squared error, rank clips on the labels' own scale."""
+    quadrant, _, va = targets
+    positive = torch.stack([(quadrant == 0) | (quadrant == 3), quadrant <= 1], dim=1).float()
+    if objective == "sides":
+        return functional.binary_cross_entropy_with_logits(point, positive)
+    return (functional.mse_loss(point, va)
+            + functional.binary_cross_entropy_with_logits(2 * point, positive))
+
+
 def length_batches(sequences: list[np.ndarray], size: int,
                    rng: np.random.Generator) -> list[list[int]]:
     """Batches of similar length (sorted with jitter), in random order."""
@@ -129,9 +152,13 @@ def length_batches(sequences: list[np.ndarray], size: int,
     return batches
 
 
-def crop_stack(sequences: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
-    """Crop every sequence to the shortest one at a random offset, then stack."""
+def crop_stack(sequences: list[np.ndarray], rng: np.random.Generator,
+               min_crop: int = 0) -> np.ndarray:
+    """Crop every sequence to the shortest one (or, with `min_crop`, to a random length
+    between that and the shortest) at a random offset, then stack."""
     length = min(len(s) for s in sequences)
+    if 0 < min_crop < length:
+        length = int(rng.integers(min_crop, length + 1))
     crops = []
     for s in sequences:
         start = int(rng.integers(0, len(s) - length + 1))
