@@ -94,3 +94,15 @@ def test_the_map_redraws_when_the_system_turns_dark(qtbot, qapp: QApplication) -
         assert style.luminance(corner) < 0.2, corner.name()  # not the cached light picture
     finally:
         style.apply_palette(False)
+
+
+def test_a_point_beyond_the_drawn_square_stays_visible_in_its_own_sector() -> None:
+    from ver_desktop.core.labels import octant_of
+    from ver_desktop.gui.emotion_map import EXTENT, display_position
+
+    far = MapPoint(2, "far", 9.0, -3.0, "PV-NA", "pleased", False)
+    v, a = display_position(far)
+    assert max(abs(v), abs(a)) < EXTENT
+    assert octant_of(v, a) == octant_of(9.0, -3.0) == "pleased"
+    near = MapPoint(3, "near", 0.4, 0.3, "PV-PA", "happy", False)
+    assert display_position(near) == (0.4, 0.3)

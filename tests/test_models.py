@@ -1,5 +1,5 @@
-"""The bundled models: both load, each names the front end it needs, the app can choose
-either, and the model card is generated from their own metadata."""
+"""The bundled models: each loads, names the front end it needs and records both evaluation
+protocols, and the model card is generated from their own metadata."""
 
 from __future__ import annotations
 
@@ -19,17 +19,19 @@ from ver_desktop.core.errors import BundleError
 from ver_desktop.core.frontends import FRONT_ENDS, MIR, MUSICNN, compute, feature_names
 from ver_desktop.training.model_card import write_model_card
 
-MODELS = ("ver-lstm", "ver-musicnn")
+MODELS = tuple(paths.bundled_models())
 
 
-def test_both_models_are_bundled_with_their_cross_validation() -> None:
-    assert set(MODELS) <= set(paths.bundled_models())
+def test_every_bundled_model_records_both_protocols() -> None:
+    assert paths.DEFAULT_MODEL in MODELS
     for name in MODELS:
         info = read_bundle_info(paths.model_dir(name))
         assert info.front_end in FRONT_ENDS
-        cv = info.meta["metrics"]["cross_validation"]
-        assert len(cv["per_fold"]) == 10 and info.meta["metrics"]["candidate"]
-        assert set(cv["calibration"]) == {"quadrant", "octant"}
+        metrics = info.meta["metrics"]
+        assert len(metrics["cross_validation"]["per_fold"]) == 10 and metrics["candidate"]
+        assert "Grekow" in metrics["transfer"]["data"]
+        assert 0.25 < metrics["transfer"]["scores"]["quadrant_accuracy"] <= 1.0
+        assert "cross-validation" in metrics["spread_from"] and info.spread > 0
 
 
 def test_model_choice_by_name_or_folder(tmp_path: Path) -> None:
@@ -80,6 +82,8 @@ def test_model_card_is_generated_from_the_bundles(tmp_path: Path) -> None:
         f1 = meta["metrics"]["cross_validation"]["summary"]["quadrant_macro_f1"]
         assert f"`{name}@{meta['version']}`" in text
         assert f"{f1['mean']:.3f} ± {f1['sd']:.3f}" in text
+        transfer = meta["metrics"]["transfer"]["scores"]["quadrant_macro_f1"]
+        assert f"| quadrant macro-F1 | Grekow | {transfer:.3f} |" in text
     assert "research use" in text and "speech" in text
 
 

@@ -12,7 +12,7 @@ import platformdirs
 APP_NAME = "ver_desktop"
 DATA_DIR_ENV = "VER_DESKTOP_DATA_DIR"
 RESOURCES_ENV = "VER_DESKTOP_RESOURCES"
-DEFAULT_MODEL = "ver-lstm"
+DEFAULT_MODEL = "ver-musicnn"
 DEFAULT_ENCODER = "musicnn-msd"
 
 

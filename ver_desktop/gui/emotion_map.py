@@ -31,7 +31,7 @@ from ver_desktop.gui import style
 if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint
 
-EXTENT = 2.5  # valence/arousal (z-scores) shown from -EXTENT to +EXTENT
+EXTENT = 2.5  # valence/arousal (from the neutral middle) shown from -EXTENT to +EXTENT
 CIRCLE = 2.0  # radius of the drawn circle
 CELL = 0.1  # hover index cell, in valence/arousal units
 HIT_PIXELS = 7.0
@@ -39,7 +39,19 @@ HIT_PIXELS = 7.0
 
 def display_position(point: MapPoint) -> tuple[float, float]:
     """Where a point is drawn: at the model's valence/arousal, unless a person's correction
-    put it in another octant or quadrant; then at that sector's middle, same distance."""
+    put it in another octant or quadrant; then at that sector's middle, same distance. A
+    point beyond the drawn square is pulled in along its own ray (same sector), so it stays
+    visible."""
+    return _inside(*_corrected_position(point))
+
+
+def _inside(v: float, a: float) -> tuple[float, float]:
+    far = max(abs(v), abs(a))
+    limit = EXTENT * 0.96
+    return (v, a) if far <= limit else (v * limit / far, a * limit / far)
+
+
+def _corrected_position(point: MapPoint) -> tuple[float, float]:
     v, a = point.valence, point.arousal
     if not point.corrected:
         return v, a

@@ -82,13 +82,24 @@ def _training_record(args: argparse.Namespace, candidate: PointCandidate) -> dic
         "candidate": candidate.name,
         "summary": candidate.summary,
         "config": candidate.config,
-        "objective": ("ridge regression of the (valence, arousal) point"
-                      if candidate.kind == "linear" and candidate.linear
-                      and candidate.linear.loss == "ridge" else
-                      "one logistic regression per axis" if candidate.kind == "linear" else
-                      "squared error of the (valence, arousal) point + logistic loss on the "
-                      "labelled quadrant's side of each axis; AdamW, cosine decay"),
+        "objective": objective_of(candidate),
     }
+
+
+def objective_of(candidate: PointCandidate) -> str:
+    """What a candidate was trained to do, in a sentence."""
+    if candidate.members:
+        parts = [f"{m}: {objective_of(POINT_CANDIDATES[m])}" for m in candidate.members]
+        return "the mean point of " + "; ".join(parts)
+    sides = candidate.on_sides
+    if candidate.linear is not None:
+        return ("one logistic regression per axis on the labelled quadrant's side, its "
+                "log-odds scaled onto the labels" if sides else
+                "ridge regression of the (valence, arousal) point")
+    return ("an LSTM trained with a logistic loss on the labelled quadrant's side of each "
+            "axis, its log-odds scaled onto the labels; AdamW, cosine decay" if sides else
+            "an LSTM trained on the squared error of the (valence, arousal) point plus a "
+            "logistic loss on each axis's side; AdamW, cosine decay")
 
 
 def bundle_metrics(result: dict[str, Any]) -> dict[str, Any]:
@@ -146,7 +157,9 @@ def _transfer_report(data: Dataset, transfer_data: Dataset, results: Path,
               "transfer_quadrant_macro_f1": transfer["quadrant_macro_f1"], "cv": cv,
               "transfer": transfer}
     (results / "transfer-baseline.json").write_text(json.dumps(stored, indent=1) + "\n")
-    return transfer_section(load_transfer_results(results), cv, transfer, command)
+    rated = transfer_data.va.mean(axis=0)
+    return transfer_section(load_transfer_results(results), cv, transfer, command,
+                            (float(rated[0]), float(rated[1])))
 
 
 def _extraction_progress(done: int, total: int, _path: str) -> None:

@@ -338,7 +338,8 @@ PREVIOUS_MODELS = (
 
 
 def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[str, Any]],
-                     baseline_transfer: dict[str, float], command: str) -> list[str]:
+                     baseline_transfer: dict[str, float], command: str,
+                     rated_mean: tuple[float, float]) -> list[str]:
     """Every point candidate on both protocols, the selection rule and what it chose."""
     from ver_desktop.training.transfer import SELECTION_RULE, choose, cv_mean
 
@@ -359,11 +360,12 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         "valence and arousal rated directly by other annotators). Grekow is never trained on",
         "and nothing is tuned on it: every regularisation strength is chosen by",
         "cross-validation inside the 4Q training folds.", "",
-        f"**Selection rule** (fixed before any candidate ran): {SELECTION_RULE}", "",
+        f"**Selection rule** (fixed before any candidate ran, but for its preference for an "
+        f"LSTM: see below): {SELECTION_RULE}", "",
         "| candidate | what it is | 4Q quadrant F1 | 4Q octant F1 | 4Q Spearman V / A | "
-        "Grekow quadrant acc | Grekow quadrant F1 | Grekow Spearman V / A | ECE 4Q / Grekow | "
-        "mean F1 |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "Grekow quadrant acc | Grekow quadrant F1 | Grekow octant F1 | Grekow Spearman V / A | "
+        "ECE 4Q / Grekow | mean F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in sorted(results.items(), key=lambda kv: -_mean_of_both(kv[1])):
         t = r["transfer"]
@@ -374,6 +376,7 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
             f"{_stat([f['octant_macro_f1'] for f in r['cv']])} | "
             f"{cv_mean(r, 'valence_spearman'):.3f} / {cv_mean(r, 'arousal_spearman'):.3f} | "
             f"{t['quadrant_accuracy']:.3f} | {t['quadrant_macro_f1']:.3f} | "
+            f"{t['octant_macro_f1']:.3f} | "
             f"{t['valence_spearman']:.3f} / {t['arousal_spearman']:.3f} | "
             f"{r['cv_ece']:.3f} / {r['transfer_ece']:.3f} | {_mean_of_both(r):.3f} |")
     base_cv = {k: _stat([b[k] for b in baseline_cv]) for k in (
@@ -384,7 +387,7 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         f"{np.mean([b['valence_spearman'] for b in baseline_cv]):.3f} / "
         f"{np.mean([b['arousal_spearman'] for b in baseline_cv]):.3f} | "
         f"{baseline_transfer['quadrant_accuracy']:.3f} | "
-        f"{baseline_transfer['quadrant_macro_f1']:.3f} | "
+        f"{baseline_transfer['quadrant_macro_f1']:.3f} | - | "
         f"{baseline_transfer['valence_spearman']:.3f} / "
         f"{baseline_transfer['arousal_spearman']:.3f} | - | "
         f"{(baseline['cv_quadrant_macro_f1'] + baseline['transfer_quadrant_macro_f1']) / 2:.3f}"
@@ -407,7 +410,11 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         *[f"| {name} | {cv:.3f} | {grekow:.3f} | {v:.3f} / {a:.3f} | {bad} of Grekow clips |"
           for name, cv, grekow, v, a, bad in PREVIOUS_MODELS],
         "", "Every model in the first table disagrees with itself on 0 clips, by construction.",
-        "", *_pairs(results),
+        "4Q octants are scored against the data set's own octant labels, which split each "
+        "quadrant", "by |valence_z| against |arousal_z| measured from the lexicon's mean, not "
+        "from the neutral", "middle the quadrants use: a model whose octant is its point's "
+        "angle is marked down for", "that difference (the earlier separate-heads models "
+        "learned the labels' split directly).", "", *_pairs(results, rated_mean),
     ]
     return lines
 
@@ -434,7 +441,7 @@ PAIRS = (
 )
 
 
-def _pairs(results: dict[str, dict[str, Any]]) -> list[str]:
+def _pairs(results: dict[str, dict[str, Any]], rated_mean: tuple[float, float]) -> list[str]:
     """Why models transfer or not, read from pairs that differ in one thing."""
     from ver_desktop.training.transfer import cv_mean
 
@@ -454,7 +461,7 @@ def _pairs(results: dict[str, dict[str, Any]]) -> list[str]:
             f"{b['transfer']['valence_spearman']:.3f} |")
     shift = {n: np.mean(r["transfer_points"], axis=0) for n, r in results.items()}
     lines += ["", "Mean Grekow point of each candidate (valence, arousal; Grekow's own "
-              "ratings average 0.01, -0.01): " + ", ".join(
+              f"ratings average {rated_mean[0]:+.2f}, {rated_mean[1]:+.2f}): " + ", ".join(
                   f"`{n}` ({v:+.2f}, {a:+.2f})" for n, (v, a) in sorted(shift.items())) + ".",
               ""]
     return lines
