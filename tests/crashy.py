@@ -8,7 +8,11 @@ import os
 import signal
 import time
 
+from ver_desktop.core.bundle import read_bundle_info
 from ver_desktop.core.extract import Outcome, extract
+from ver_desktop.core.paths import bundled_model_dir
+
+FRONT_END = read_bundle_info(bundled_model_dir()).front_end  # what the default model reads
 
 
 def extract_or_die(path: str) -> Outcome:
@@ -16,4 +20,4 @@ def extract_or_die(path: str) -> Outcome:
         os.kill(os.getpid(), signal.SIGKILL)
     if "hang" in os.path.basename(path):
         time.sleep(3600)
-    return extract(path)
+    return extract(path, FRONT_END)

@@ -120,3 +120,9 @@ def test_malformed_metadata_is_refused(tmp_path: Path, content: str) -> None:
 def test_missing_bundle_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="no model bundle"):
         read_bundle_info(tmp_path / "nothing")
+
+
+def test_features_of_another_front_end_are_refused_in_words(bundled_model: Path) -> None:
+    classifier = load_classifier(bundled_model)
+    with pytest.raises(ValueError, match=r"reads 250 musicnn-msd-1 values per step"):
+        classifier.predict([np.zeros((1199, 26), np.float32)])

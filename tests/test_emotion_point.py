@@ -104,3 +104,18 @@ def test_every_bundled_model_never_disagrees_with_itself(name: str) -> None:
     predictions = classifier.predict(inputs)
     assert len(predictions) == 3000 and disagreements(predictions) == []
     assert len({p.quadrant for p in predictions}) == 4  # not one answer for everything
+
+
+def test_real_clips_of_both_data_sets_never_disagree() -> None:
+    """Real music, decoded and encoded as the app does it: 4Q songs and Grekow's 6-s clips."""
+    from conftest import require_4q, require_grekow
+
+    from ver_desktop.core.extract import Extracted, extract
+
+    classifier = load_classifier(paths.bundled_model_dir())
+    clips = [p for folder in (require_4q(), require_grekow())
+             for p in sorted((folder / "audio").iterdir())[:15]]
+    outcomes = [extract(str(p), classifier.front_end) for p in clips]
+    features = [o.features for o in outcomes if isinstance(o, Extracted)]
+    assert len(features) == len(clips)
+    assert disagreements(classifier.predict(features)) == []

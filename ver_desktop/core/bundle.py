@@ -149,6 +149,10 @@ class Classifier:
     def predict(self, sequences: list[np.ndarray]) -> list[Prediction]:
         """One prediction per (frames, features) array. Sequences of equal length run as one
         batch; the result does not depend on what else is in the call."""
+        wrong = [s.shape for s in sequences if s.ndim != 2 or s.shape[1] != len(self._mean)]
+        if wrong:
+            raise ValueError(f"{self.tag} reads {len(self._mean)} {self.front_end} values per "
+                             f"step; got arrays of shape {wrong[0]}")
         results: list[Prediction | None] = [None] * len(sequences)
         for indices in indices_by_length(sequences):
             batch = np.stack([sequences[i] for i in indices]).astype(np.float32)
