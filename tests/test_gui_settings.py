@@ -19,6 +19,7 @@ from gui_helpers import (
 )
 
 from ver_desktop.core import paths
+from ver_desktop.core.model_choice import model_summary
 from ver_desktop.gui.app import chosen_model
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.settings_dialog import SettingsDialog
@@ -72,7 +73,9 @@ def test_the_dialog_lists_each_bundled_model_with_its_speed(qtbot, window: MainW
     assert names == paths.bundled_models() == sorted([paths.DEFAULT_MODEL, SECOND])
     assert dialog.chosen_model() == paths.DEFAULT_MODEL  # the one in use
     text = dialog.model_summary.text()
-    assert "accurate" in text and " ms " in text and " in 10 " in text
+    heard = model_summary(paths.DEFAULT_MODEL).heard_right
+    assert heard is not None and f"{round(heard * 10)} in 10 songs by artists" in text
+    assert "accurate" in text and " ms " in text
     assert "F1" not in text  # plain words
     assert not dialog.reanalyse.isEnabled()  # nothing to re-analyse with the same model
     assert "does not re-tag" in dialog.model_note.text()

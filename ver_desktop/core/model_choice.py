@@ -26,17 +26,15 @@ class ModelSummary:
         return f"{self.front_end_ms:.0f} ms" if self.front_end_ms is not None else ""
 
     def describe(self) -> str:
-        parts = [self.role,
-                 f"about {self.speed} of analysis per 30 s of sound" if self.speed else "",
-                 _right("songs by artists it never heard", self.heard_right),
-                 _right("songs from other genres", self.other_genres_right)]
-        return " · ".join(p for p in parts if p)
-
-
-def _right(what: str, share: float | None) -> str:
-    if share is None:
-        return ""
-    return f"right quarter for {round(share * 10)} in 10 {what}"
+        """Two lines: what it is for and how fast; how often it was right."""
+        first = " · ".join(p for p in (
+            self.role, f"about {self.speed} of analysis per 30 s of sound" if self.speed else "")
+            if p)
+        right = [f"{round(share * 10)} in 10 {what}" for share, what in (
+            (self.heard_right, "songs by artists it never heard"),
+            (self.other_genres_right, "songs from other genres")) if share is not None]
+        second = "Right quarter for " + " and ".join(right) if right else ""
+        return "\n".join(line for line in (first, second) if line)
 
 
 def bundled_model_summaries() -> list[ModelSummary]:

@@ -82,6 +82,7 @@ class SettingsDialog(QDialog):
             self.model.insertItem(0, self.main.session.bundle.tag, current)
             self.model.setCurrentIndex(0)
         self.model_summary = QLabel()
+        self.model_summary.setWordWrap(True)
         self.model_note = QLabel(MODEL_NOTE)
         self.model_note.setWordWrap(True)
         self.reanalyse = QCheckBox("Re-analyse the library with the chosen model now")
