@@ -183,6 +183,28 @@ def test_experiment_writes_the_reproduction_report(tmp_path: Path, data_dir: Pat
     assert "0 trainings to run (2 already done)" in again.stdout
 
 
+def test_experiment_runs_the_transfer_protocol(tmp_path: Path, data_dir: Path) -> None:
+    """A point candidate on a slice of 4Q and of Grekow: stored, tabled, chosen by the rule."""
+    shared, grekow = require_4q(), require_grekow()
+    report = tmp_path / "docs" / "reproduction.md"
+    result = run("--workers", "2", "experiment", "--audio", os.fspath(shared / "audio"),
+                 "--labels", os.fspath(shared / "labels.csv"), "--results",
+                 os.fspath(tmp_path / "results"), "--report", os.fspath(report),
+                 "--limit", "60", "--epochs", "1", "--classes", "4", "--hidden", "40",
+                 "--losses", "hmse", "--folds", "0", "--transfer-audio",
+                 os.fspath(grekow / "audio"), "--transfer-labels",
+                 os.fspath(grekow / "labels.csv"), "--point-candidates", "linear-mir")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "linear-mir: transfer quadrant F1" in result.stdout
+    stored = json.loads((tmp_path / "results" / "transfer" / "linear-mir.json").read_text())
+    assert len(stored["transfer_points"]) == 60 and stored["cv"]
+    assert (tmp_path / "results" / "transfer-baseline.json").is_file()
+    text = report.read_text()
+    assert "## Transfer: 4Q cross-validation and Grekow side by side" in text
+    assert "| `linear-mir`" in text and "| linear baseline |" in text
+    assert "**Chosen: `linear-mir`**" in text and "**Selection rule**" in text
+
+
 def test_experiment_refuses_an_unknown_candidate(tmp_path: Path) -> None:
     shared = require_4q()
     result = run("experiment", "--audio", os.fspath(shared / "audio"), "--labels",

@@ -35,9 +35,3 @@ def octant_of(valence: float, arousal: float) -> str:
     """The octant holding a point: 45-degree sectors counter-clockwise from +valence."""
     angle = math.degrees(math.atan2(arousal, valence)) % 360.0
     return OCTANTS[min(int(angle // 45.0), 7)]
-
-
-def consistent_octant(quadrant: str, octant_probs: dict[str, float]) -> str:
-    """The most probable octant among the two inside `quadrant`, so tags never disagree."""
-    first, second = QUADRANT_OCTANTS[quadrant]
-    return first if octant_probs[first] >= octant_probs[second] else second

@@ -1,5 +1,7 @@
-"""A linear readout to a valence/arousal point: ridge regression on one summary vector per
-clip, the regularisation chosen by cross-validation inside the training data only.
+"""A linear readout to a valence/arousal point from one summary vector per clip: ridge
+regression of the labelled point, or one logistic regression per axis on the side of it the
+labelled quadrant lies; the regularisation chosen by cross-validation over the training
+data's own folds only.
 
 Summaries: `stats` (mean, standard deviation and mean absolute frame-to-frame change of each
 z-scored input column; for mir-1 frames) and `mean` (the mean over steps; for the 3-s

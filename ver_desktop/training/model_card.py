@@ -25,6 +25,7 @@ TRANSFER_TARGETS = {"quadrant_macro_f1": 0.55, "valence_spearman": 0.55,
                     "arousal_spearman": 0.80}
 _METRICS = (("quadrant accuracy", "quadrant_accuracy"), ("quadrant macro-F1", "quadrant_macro_f1"),
             ("octant accuracy", "octant_accuracy"), ("octant macro-F1", "octant_macro_f1"),
+            ("octant macro-F1, the map's octants", "map_octant_macro_f1"),
             ("Spearman, valence", "valence_spearman"), ("Spearman, arousal", "arousal_spearman"))
 
 
@@ -111,7 +112,8 @@ def _figures(bundles: list[dict[str, Any]]) -> list[str]:
             "data set's own octant labels,", "which split each quadrant by |valence_z| against "
             "|arousal_z| from the lexicon's mean, not from", "the neutral middle the quadrants "
             "use; a model whose octant is its point's angle is marked down", "for that "
-            "difference. Grekow's octant is the angle of its rated point. "
+            "difference; the map's octants score them against the octant of the labelled "
+            "point on the map. Grekow's octant is the angle of its rated point. "
             "`docs/reproduction.md` has", "every candidate that was tried, on both protocols, "
             "and the rule that chose this one.", ""]
 

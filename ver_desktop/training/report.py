@@ -362,7 +362,8 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         "cross-validation inside the 4Q training folds.", "",
         f"**Selection rule** (fixed before any candidate ran, but for its preference for an "
         f"LSTM: see below): {SELECTION_RULE}", "",
-        "| candidate | what it is | 4Q quadrant F1 | 4Q octant F1 | 4Q Spearman V / A | "
+        "| candidate | what it is | 4Q quadrant F1 | 4Q octant F1 (labels / map) | "
+        "4Q Spearman V / A | "
         "Grekow quadrant acc | Grekow quadrant F1 | Grekow octant F1 | Grekow Spearman V / A | "
         "ECE 4Q / Grekow | mean F1 |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
@@ -373,7 +374,8 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         lines.append(
             f"| `{name}`{mark} | {r['summary']} | "
             f"{_stat([f['quadrant_macro_f1'] for f in r['cv']])} | "
-            f"{_stat([f['octant_macro_f1'] for f in r['cv']])} | "
+            f"{_stat([f['octant_macro_f1'] for f in r['cv']])} / "
+            f"{cv_mean(r, 'map_octant_macro_f1'):.3f} | "
             f"{cv_mean(r, 'valence_spearman'):.3f} / {cv_mean(r, 'arousal_spearman'):.3f} | "
             f"{t['quadrant_accuracy']:.3f} | {t['quadrant_macro_f1']:.3f} | "
             f"{t['octant_macro_f1']:.3f} | "
@@ -414,7 +416,9 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         "quadrant", "by |valence_z| against |arousal_z| measured from the lexicon's mean, not "
         "from the neutral", "middle the quadrants use: a model whose octant is its point's "
         "angle is marked down for", "that difference (the earlier separate-heads models "
-        "learned the labels' split directly).", "", *_pairs(results, rated_mean),
+        "learned the labels' split directly). The second figure scores the same octants "
+        "against", "the octant the labelled point has on the map, the geometry the app "
+        "shows.", "", *_pairs(results, rated_mean),
     ]
     return lines
 
