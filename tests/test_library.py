@@ -110,3 +110,46 @@ def test_plan_marks_changed_unchanged_missing_and_model_upgrades(tmp_path: Path)
     assert {r.status for r in library.videos(MODEL)} == {"ok", "missing"}
     plan = library.plan_scan([root], [FileStat(a, 1, 1)], ("test-model", "2"))
     assert [p for _, p in plan.to_analyse] == [a]
+
+
+def analyse(library: Library, root: str, files: list[FileStat], model: tuple[str, str],
+            quadrant: str = "PV-PA") -> list[str]:
+    """Plan a scan of `files` under `root` and record a tag for each file that needs one."""
+    plan = library.plan_scan([root], files, model)
+    octant = {"PV-PA": "happy", "NV-NA": "tired"}[quadrant]
+    library.record([(vid, extracted(path), prediction(quadrant, octant))
+                    for vid, path in plan.to_analyse], [], model)
+    return [path for _, path in plan.to_analyse]
+
+
+def test_forgetting_a_parent_folder_keeps_a_nested_library_folder(tmp_path: Path) -> None:
+    """Issue 11, item 1: /nest/sub stays in the library, so its videos and corrections do."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    nest, sub = tmp_path / "nest", tmp_path / "nest" / "sub"
+    library.add_folder(os.fspath(sub))
+    library.add_folder(os.fspath(nest))
+    inner, outer = os.fspath(sub / "a.mp4"), os.fspath(nest / "b.mp4")
+    analyse(library, os.fspath(nest), [FileStat(inner, 10, 1), FileStat(outer, 10, 1)], MODEL)
+    inner_id = library.video_id(inner)
+    assert inner_id is not None
+    library.set_user_label(inner_id, quadrant="NV-NA")
+    assert library.forget_folder(os.fspath(nest)) == 1
+    assert library.folders() == [os.fspath(sub)]
+    assert library.video_id(outer) is None
+    rows = library.videos(MODEL)
+    assert [(r.path, r.quadrant, r.corrected) for r in rows] == [(inner, "NV-NA", True)]
+
+
+def test_a_file_replaced_under_another_model_is_not_shown_with_its_old_tag(
+        tmp_path: Path) -> None:
+    """Issue 11, item 2: tag with A, replace the file, tag with B, scan with A again."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    root, path = os.fspath(tmp_path), os.fspath(tmp_path / "song.mp4")
+    first, second = ("model-a", "1"), ("model-b", "1")
+    assert analyse(library, root, [FileStat(path, 10, 1)], first) == [path]
+    replaced = [FileStat(path, 20, 2)]
+    assert analyse(library, root, replaced, second, "NV-NA") == [path]
+    assert library.videos(first)[0].quadrant is None  # the old content's tag is gone
+    assert analyse(library, root, replaced, first, "NV-NA") == [path]  # analysed again
+    assert library.videos(first)[0].quadrant == "NV-NA"
+    assert analyse(library, root, replaced, first) == []  # and now it is current

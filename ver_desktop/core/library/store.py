@@ -169,6 +169,9 @@ class Library:
                 elif (video.size, video.mtime_ns) != (stat.size, stat.mtime_ns):
                     video.size, video.mtime_ns = stat.size, stat.mtime_ns
                     _reset(video)
+                    # every model's tag described the old content: none may pass for current
+                    s.execute(delete(Analysis).where(Analysis.video_id == video.id))
+                    current.discard(video.id)
                     plan.changed += 1
                 elif video.status == VideoStatus.FAILED and not retry_failed:
                     plan.skipped_failed += 1
@@ -319,7 +322,7 @@ class Library:
         holds (their tags, corrections and playlist entries go with them). Files on disk
         are never touched. Returns how many videos were forgotten."""
         self.remove_folder(path)
-        others = [f for f in self.folders() if not browse.under_folder(f, path)]
+        others = self.folders()  # nested ones included: they stay, and so do their videos
         with self.session() as s, s.begin():
             doomed = [vid for vid, folder in s.execute(select(Video.id, Video.folder))
                       if browse.under_folder(folder, path)
