@@ -211,3 +211,18 @@ def test_experiment_refuses_an_unknown_candidate(tmp_path: Path) -> None:
                  os.fspath(shared / "labels.csv"), "--candidates", "no-such-model")
     assert result.returncode == 2
     assert "unknown candidate(s) no-such-model" in result.stderr
+
+
+def test_a_library_from_a_newer_version_is_refused_in_words(data_dir: Path) -> None:
+    import sqlite3
+
+    from ver_desktop.core.library import Library, migrations
+
+    database = paths.database_path(data_dir)
+    Library.at(database).close()
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', 'later')",
+                   (migrations.LATEST + 1,))
+    result = run("list")
+    assert result.returncode == 2
+    assert "newer version of ver_desktop" in result.stderr and "--data-dir" in result.stderr

@@ -153,3 +153,19 @@ def test_a_file_replaced_under_another_model_is_not_shown_with_its_old_tag(
     assert analyse(library, root, replaced, first, "NV-NA") == [path]  # analysed again
     assert library.videos(first)[0].quadrant == "NV-NA"
     assert analyse(library, root, replaced, first) == []  # and now it is current
+
+
+def test_a_library_from_a_newer_version_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    """Issue 11, item 6."""
+    from ver_desktop.core.errors import LibraryError
+
+    database = tmp_path / "lib.sqlite3"
+    Library.at(database).close()
+    newer = migrations.LATEST + 1
+    with sqlite3.connect(database) as db:
+        db.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', 'later')",
+                   (newer,))
+    before = database.read_bytes()
+    with pytest.raises(LibraryError, match=f"newer version of ver_desktop.*version {newer}"):
+        Library.at(database)
+    assert database.read_bytes() == before

@@ -166,11 +166,14 @@ def _classifier(args: argparse.Namespace) -> Classifier:
 
 
 def _library(args: argparse.Namespace) -> Library:
+    from ver_desktop.core.errors import LibraryError
     from ver_desktop.core.library import Library
 
     data = paths.data_dir(args.data_dir)
     try:
         return Library.at(paths.database_path(data))
+    except LibraryError as exc:
+        raise SetupError(f"cannot use the library in {data}: {exc}") from None
     except Exception as exc:
         raise SetupError(f"cannot open the library in {data}: {exc}") from None
 

@@ -37,3 +37,8 @@ class FeatureInputError(ValueError):
 
 class BundleError(Exception):
     """A model bundle that cannot be loaded (missing, malformed, wrong feature version)."""
+
+
+class LibraryError(Exception):
+    """A library that cannot be used as it is (written by a newer version, damaged), with
+    what to do about it."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
+from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library.schema import Base
 
 Step = Callable[[Connection], None]
@@ -52,7 +53,12 @@ def migrate(engine: Engine, database: Path | None) -> list[int]:
     with engine.begin() as connection:
         version = current_version(connection)
         fresh = version == 0 and not _has_tables(connection)
-    if version >= LATEST:
+    if version > LATEST:
+        raise LibraryError(
+            f"this library was written by a newer version of ver_desktop (its schema is "
+            f"version {version}; this version knows up to {LATEST}). It was left untouched: "
+            "update ver_desktop, or open another library with --data-dir")
+    if version == LATEST:
         return []
     if fresh:
         with engine.begin() as connection:
