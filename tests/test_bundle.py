@@ -126,3 +126,41 @@ def test_features_of_another_front_end_are_refused_in_words(bundled_model: Path)
     classifier = load_classifier(bundled_model)
     with pytest.raises(ValueError, match=r"reads 250 musicnn-msd-1 values per step"):
         classifier.predict([np.zeros((1199, 26), np.float32)])
+
+
+def external_data_graph(folder: Path) -> str:
+    """A tiny graph saved with its weights in weights.bin beside it; returns its checksum."""
+    import hashlib
+
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = numpy_helper.from_array(np.ones((4, 2), np.float32), name="W")
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["features", "W"], ["va"])], "g",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("va", TensorProto.FLOAT, [1, 2])], [weights])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save_model(model, folder / "model.onnx", save_as_external_data=True,
+                    location="weights.bin", size_threshold=0)
+    return hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest()
+
+
+def test_a_graph_with_external_data_is_refused(bundled_model: Path, tmp_path: Path) -> None:
+    """Issue 11, item 7: weights.bin beside the graph is not covered by the checksum."""
+    folder = copy_bundle(bundled_model, tmp_path)
+    edit_meta(folder, sha256=external_data_graph(folder))
+    assert (folder / "weights.bin").is_file()
+    with pytest.raises(BundleError, match="external data"):
+        load_classifier(folder)
+
+
+def test_a_file_that_is_not_onnx_but_matches_its_checksum_is_refused_in_words(
+        bundled_model: Path, tmp_path: Path) -> None:
+    import hashlib
+
+    folder = copy_bundle(bundled_model, tmp_path)
+    (folder / "model.onnx").write_bytes(b"not a graph at all")
+    edit_meta(folder, sha256=hashlib.sha256(b"not a graph at all").hexdigest())
+    with pytest.raises(BundleError, match="not an ONNX graph"):
+        load_classifier(folder)

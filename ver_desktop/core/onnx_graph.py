@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,20 +54,33 @@ def file_sha256(path: Path) -> str:
 def open_session(folder: Path, meta: dict[str, Any], what: str, *,
                  threads: int = 1) -> onnxruntime.InferenceSession:
     """An onnxruntime session on the folder's graph, after its checksum was verified.
-    One intra-op thread by default: the app runs many small graphs side by side."""
+
+    The graph is read once and handed to onnxruntime as bytes: what runs is exactly what was
+    checksummed, and a graph that would load weights from other files (ONNX external data,
+    which the checksum does not cover) cannot load at all. One intra-op thread by default:
+    the app runs many small graphs side by side."""
     import onnxruntime as ort  # deferred: importing this module stays cheap
 
     graph = graph_path(folder, meta, what)
-    if not graph.is_file():
-        raise BundleError(f"{what} {folder}: graph {graph.name} is missing")
-    if file_sha256(graph) != meta.get("sha256"):
+    try:
+        data = graph.read_bytes()
+    except FileNotFoundError:
+        raise BundleError(f"{what} {folder}: graph {graph.name} is missing") from None
+    except OSError as exc:
+        raise BundleError(f"{what} {folder}: graph {graph.name} is unreadable: "
+                          f"{exc.strerror}") from None
+    if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
         raise BundleError(f"{what} {folder}: graph does not match its checksum")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     try:
-        return ort.InferenceSession(os.fspath(graph), sess_options=options,
+        return ort.InferenceSession(data, sess_options=options,
                                     providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own untyped errors for bad graphs
-        raise BundleError(f"{what} {folder}: graph {graph.name} cannot be loaded "
-                          f"({type(exc).__name__})") from None
+        if "xternal data" in str(exc) or "model_path must not be empty" in str(exc):
+            raise BundleError(f"{what} {folder}: graph {graph.name} keeps weights in other "
+                              "files (ONNX external data), which its checksum does not "
+                              "cover; it is not loaded") from None
+        raise BundleError(f"{what} {folder}: graph {graph.name} is not an ONNX graph "
+                          "onnxruntime can load") from None
