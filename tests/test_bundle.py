@@ -164,3 +164,55 @@ def test_a_file_that_is_not_onnx_but_matches_its_checksum_is_refused_in_words(
     edit_meta(folder, sha256=hashlib.sha256(b"not a graph at all").hexdigest())
     with pytest.raises(BundleError, match="not an ONNX graph"):
         load_classifier(folder)
+
+
+MALFORMED: dict[str, dict[str, object]] = {
+    "quadrants as a number": {"quadrants": 5},
+    "octants as text": {"octants": "happy"},
+    "feature names as a number": {"feature_names": 7},
+    "normalisation without mean": {"normalisation": {"std": [1.0]}},
+    "normalisation of the wrong length": {"normalisation": {"mean": [0.0], "std": [1.0]}},
+    "normalisation as a list": {"normalisation": [1, 2]},
+    "a zero std": {"normalisation": "zero-std"},
+    "name as a number": {"name": 3},
+    "graph as a list": {"graph": ["model.onnx"]},
+    "readout spread as text": {"readout": {"kind": "va-point", "spread": "1"}},
+    "readout spread not finite": {"readout": {"kind": "va-point", "spread": float("inf")}},
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_every_malformed_field_is_refused_in_words(bundled_model: Path, tmp_path: Path,
+                                                   case: str) -> None:
+    """Issue 11, item 8: one clear BundleError per fault, never a traceback of another kind."""
+    folder = copy_bundle(bundled_model, tmp_path)
+    changes = dict(MALFORMED[case])
+    if changes.get("normalisation") == "zero-std":
+        norm = json.loads((folder / "bundle.json").read_text())["normalisation"]
+        changes["normalisation"] = {"mean": norm["mean"], "std": [0.0] * len(norm["std"])}
+    edit_meta(folder, **changes)
+    with pytest.raises(BundleError):
+        load_classifier(folder)
+
+
+def test_deeply_nested_metadata_is_refused_in_words(tmp_path: Path) -> None:
+    (tmp_path / "bundle.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(BundleError, match="unreadable"):
+        read_bundle_info(tmp_path)
+
+
+def test_a_graph_with_another_input_name_is_refused(bundled_model: Path,
+                                                    tmp_path: Path) -> None:
+    import hashlib
+
+    import onnx
+
+    folder = copy_bundle(bundled_model, tmp_path)
+    model = onnx.load(folder / "model.onnx")
+    for node in model.graph.node:
+        node.input[:] = ["frames" if i == "features" else i for i in node.input]
+    model.graph.input[0].name = "frames"
+    onnx.save_model(model, folder / "model.onnx")
+    edit_meta(folder, sha256=hashlib.sha256((folder / "model.onnx").read_bytes()).hexdigest())
+    with pytest.raises(BundleError, match="must take 'features'"):
+        load_classifier(folder)

@@ -102,6 +102,7 @@ def read_bundle_info(path: str | os.PathLike[str]) -> BundleInfo:
 
 
 def _check_meta(meta: dict[str, Any], folder: Path) -> None:
+    """Every field the app reads, checked at load: one clear message per fault."""
     if "readout" not in meta and "format" in meta:
         raise BundleError(f"model bundle {folder} was made for an older version of ver_desktop "
                           "(separate quadrant and valence/arousal heads); retrain it")
@@ -110,21 +111,45 @@ def _check_meta(meta: dict[str, Any], folder: Path) -> None:
         raise BundleError(f"model bundle {folder}: metadata lacks {', '.join(missing)}")
     if meta["format"] != BUNDLE_FORMAT:
         raise BundleError(f"model bundle {folder}: format {meta['format']!r} is not supported")
+    for key in ("name", "version", "graph", "sha256", "feature_version"):
+        if not isinstance(meta[key], str) or not meta[key]:
+            raise BundleError(f"model bundle {folder}: {key} must be a non-empty text")
     version = meta["feature_version"]
-    if version not in FRONT_ENDS or list(meta["feature_names"]) != feature_names(version):
+    if version not in FRONT_ENDS or meta["feature_names"] != feature_names(version):
         raise BundleError(
             f"model bundle {folder} was trained on features {version!r}, "
             f"but this version of ver_desktop computes {' or '.join(map(repr, FRONT_ENDS))}"
             " with other columns; retrain it or use a matching release"
         )
-    if list(meta["quadrants"]) != list(QUADRANTS) or list(meta["octants"]) != list(OCTANTS):
-        raise BundleError(f"model bundle {folder}: unexpected class lists")
+    if meta["quadrants"] != list(QUADRANTS) or meta["octants"] != list(OCTANTS):
+        raise BundleError(f"model bundle {folder}: its quadrants and octants must be "
+                          f"{list(QUADRANTS)} and {list(OCTANTS)}")
+    _check_normalisation(meta["normalisation"], len(meta["feature_names"]), folder)
     readout = meta["readout"]
-    spread = readout.get("spread") if isinstance(readout, dict) else None
+    spread: Any = readout.get("spread") if isinstance(readout, dict) else None
     if (not isinstance(readout, dict) or readout.get("kind") != READOUT_KIND
-            or not isinstance(spread, int | float) or not math.isfinite(spread) or spread <= 0):
+            or not _finite_number(spread) or spread <= 0):
         raise BundleError(f"model bundle {folder}: readout must be {{'kind': '{READOUT_KIND}', "
                           "'spread': a positive number}")
+
+
+def _check_normalisation(norm: Any, columns: int, folder: Path) -> None:
+    mean: Any = norm.get("mean") if isinstance(norm, dict) else None
+    std: Any = norm.get("std") if isinstance(norm, dict) else None
+    if not (_numbers(mean, columns) and _numbers(std, columns)):
+        raise BundleError(f"model bundle {folder}: normalisation must hold 'mean' and 'std', "
+                          f"{columns} finite numbers each")
+    if min(std) <= 0:
+        raise BundleError(f"model bundle {folder}: normalisation 'std' must be positive")
+
+
+def _numbers(values: Any, count: int) -> bool:
+    return (isinstance(values, list) and len(values) == count
+            and all(map(_finite_number, values)))
+
+
+def _finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 class Classifier:
@@ -137,6 +162,11 @@ class Classifier:
         self._std = np.asarray(norm["std"], np.float32)
         self._spread = info.spread
         self._session = open_session(info.path, info.meta, "model bundle", threads=threads)
+        inputs = [i.name for i in self._session.get_inputs()]
+        outputs = [o.name for o in self._session.get_outputs()]
+        if inputs != ["features"] or "va" not in outputs:
+            raise BundleError(f"model bundle {info.path}: its graph must take 'features' and "
+                              f"give 'va'; it takes {inputs} and gives {outputs}")
 
     @property
     def tag(self) -> str:
