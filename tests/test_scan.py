@@ -209,3 +209,19 @@ def test_real_4q_clips_scan_end_to_end(tmp_path: Path, data_dir: Path,
     assert summary.analysed == 6 and summary.failed == []
     rows = library.videos((classifier.info.name, classifier.info.version))
     assert all(r.status == "ok" and r.quadrant for r in rows)
+
+
+def test_non_finite_features_give_a_failure_with_its_reason_not_a_tag(
+        media_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11, item 12: NaN features used to come back 'ok' and be tagged."""
+    import numpy as np
+
+    from ver_desktop.core import extract as extract_module
+
+    def nan_features(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
+        return np.full((4, 26), np.nan, np.float32)
+
+    monkeypatch.setattr(extract_module, "compute", nan_features)
+    outcome = extract_module.extract(os.fspath(media_files["music.mp4"]))
+    assert not isinstance(outcome, extract_module.Extracted)
+    assert outcome.kind == "internal" and "not finite" in outcome.reason

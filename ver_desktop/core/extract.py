@@ -49,6 +49,9 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
         segment = load_segment(path)
         decoded = time.perf_counter()
         features = compute(front_end, signal=segment.samples, rate=segment.rate)
+        if not np.isfinite(features).all():  # no tag from numbers the model cannot read
+            return Failed(path, ErrorKind.INTERNAL, "the sound gave feature values that are "
+                          "not finite numbers, so it was not tagged")
         content = check_content(signal=segment.samples, rate=segment.rate)
         finished = time.perf_counter()
     except MediaError as exc:
