@@ -272,3 +272,26 @@ def test_exports_parse_back_to_the_same_files(library: Library, tmp_path: Path,
     locations = [e.text or "" for e in tree.iter("{http://xspf.org/ns/0/}location")]
     assert all(loc.startswith("file:///") != relative for loc in locations)
     assert "%E9" in locations[-1]  # the raw byte, percent-encoded
+
+
+def test_control_characters_in_names_neither_inject_entries_nor_break_xml(
+        tmp_path: Path) -> None:
+    """Issue 11, item 9: a line break in a name used to add M3U8 entries of its own, and ESC,
+    BEL or FF made the XSPF file unreadable, for the app's own reader too."""
+    from ver_desktop.core.playlists.export import Entry
+
+    names = ["two\nlines.mp4", "back\r/etc/passwd.mp4", "esc\x1b[2J bell\x07 feed\x0c.mkv",
+             "plain.mp4"]
+    entries = [Entry(os.fspath(tmp_path / "videos" / n), n, 30.0) for n in names]
+    out = tmp_path / "lists"
+    out.mkdir()
+    expected = [e.path for e in entries]
+    m3u = export_m3u8(entries, out / "odd.m3u8")
+    assert read_m3u8(m3u) == expected
+    lines = m3u.read_bytes().splitlines()
+    assert len(lines) == 1 + 2 * len(names)  # #EXTM3U, then two lines per entry
+    assert not any(line.startswith(b"/etc/passwd") for line in lines)
+    xspf = export_xspf(entries, out / "odd.xspf", title="odd\x1b title")
+    assert read_xspf(xspf) == expected
+    titles = [t.text for t in ET.parse(xspf).getroot().iter("{http://xspf.org/ns/0/}title")]
+    assert titles[0] == "odd  title" and "esc [2J bell  feed .mkv" in titles

@@ -2,12 +2,16 @@
 
 Paths keep their exact OS bytes: M3U8 lines are written as bytes (a name that is not valid
 UTF-8 still opens on the disk it came from), and XSPF locations are percent-encoded URIs of
-those bytes, as the XSPF specification asks.
+those bytes, as the XSPF specification asks. A path with a control character in it (a line
+break is legal in a Linux file name) is written to M3U8 as a percent-encoded file:// URI, so
+it stays one entry; titles lose their control characters, which would split an M3U8 line or
+make an XSPF file invalid XML.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,11 +45,24 @@ def export_m3u8(entries: Sequence[Entry], target: Path, *, relative: bool = True
     lines = [b"#EXTM3U"]
     for entry in entries:
         seconds = -1 if entry.duration is None else round(entry.duration)
-        title = entry.title.replace("\n", " ")
-        lines.append(f"#EXTINF:{seconds},{title}".encode())
-        lines.append(os.fsencode(_location(entry.path, target, relative)))
+        lines.append(f"#EXTINF:{seconds},{plain_text(entry.title)}".encode())
+        lines.append(_m3u8_location(entry.path, target, relative))
     target.write_bytes(b"\n".join(lines) + b"\n")
     return target
+
+
+def _m3u8_location(path: str, playlist: Path, relative: bool) -> bytes:
+    if _CONTROL.search(path):
+        return Path(os.path.abspath(path)).as_uri().encode("ascii")
+    return os.fsencode(_location(path, playlist, relative))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def plain_text(text: str) -> str:
+    """`text` with control characters as spaces: one line, valid in XML."""
+    return _CONTROL.sub(" ", text)
 
 
 def read_m3u8(source: Path) -> list[str]:
@@ -54,7 +71,8 @@ def read_m3u8(source: Path) -> list[str]:
     for raw in source.read_bytes().splitlines():
         line = raw.strip()
         if line and not line.startswith(b"#"):
-            path = os.fsdecode(line)
+            path = (os.fsdecode(unquote_to_bytes(urlparse(os.fsdecode(line)).path))
+                    if line.startswith(b"file://") else os.fsdecode(line))
             paths.append(os.path.normpath(os.path.join(source.resolve().parent, path)))
     return paths
 
@@ -64,13 +82,13 @@ def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
     ET.register_namespace("", XSPF_NS)
     root = ET.Element(f"{{{XSPF_NS}}}playlist", version="1")
     if title:
-        ET.SubElement(root, f"{{{XSPF_NS}}}title").text = title
+        ET.SubElement(root, f"{{{XSPF_NS}}}title").text = plain_text(title)
     tracks = ET.SubElement(root, f"{{{XSPF_NS}}}trackList")
     for entry in entries:
         track = ET.SubElement(tracks, f"{{{XSPF_NS}}}track")
         ET.SubElement(track, f"{{{XSPF_NS}}}location").text = _uri(
             _location(entry.path, target, relative))
-        ET.SubElement(track, f"{{{XSPF_NS}}}title").text = entry.title
+        ET.SubElement(track, f"{{{XSPF_NS}}}title").text = plain_text(entry.title)
         if entry.duration is not None:  # XSPF durations are milliseconds
             ET.SubElement(track, f"{{{XSPF_NS}}}duration").text = str(round(entry.duration
                                                                              * 1000))
