@@ -226,3 +226,22 @@ def test_a_library_from_a_newer_version_is_refused_in_words(data_dir: Path) -> N
     result = run("list")
     assert result.returncode == 2
     assert "newer version of ver_desktop" in result.stderr and "--data-dir" in result.stderr
+
+
+def test_control_characters_in_names_never_reach_the_terminal(
+        tmp_path: Path, media_files: dict[str, Path], data_dir: Path) -> None:
+    """Issue 11, item 10: a name holding ESC [2J used to clear the screen of whoever listed it."""
+    import shutil
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    tune = folder / "tune\x1b[2J.mp4"
+    shutil.copyfile(media_files["music.mp4"], tune)
+    (folder / "bell\x07.mp4").write_text("not a video\n")
+    outputs = [run("scan", os.fspath(folder)), run("list"),
+               run("classify", os.fspath(tune), os.fspath(folder / "bell\x07.mp4"))]
+    for result in outputs:
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "\x07" not in result.stdout + result.stderr
+    assert "tune\\x1b[2J.mp4" in outputs[1].stdout and "bell\\x07.mp4" in outputs[1].stdout
+    assert "bell\\x07.mp4" in outputs[0].stdout  # its failure in the scan summary

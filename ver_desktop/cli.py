@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -255,7 +256,7 @@ def _clock(seconds: float) -> str:
 
 
 def _short(path: str) -> str:
-    name = os.path.basename(path).encode("utf-8", "replace").decode("utf-8")
+    name = _terminal(os.path.basename(path).encode("utf-8", "replace").decode("utf-8"))
     return name if len(name) <= 50 else name[:47] + "..."
 
 
@@ -268,14 +269,23 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
         print(f"  {summary.skipped_failed} file(s) failed in an earlier scan and were skipped "
               "(--retry-failed tries them again)")
     for path, kind, reason in summary.failed:
-        print(f"  failed: {_printable(path)}: {reason} [{kind}]")
+        print(f"  failed: {_terminal(_printable(path))}: {_terminal(reason)} [{kind}]")
     for folder in summary.unreadable_folders:
-        print(f"  could not read folder: {_printable(folder)}")
+        print(f"  could not read folder: {_terminal(_printable(folder))}")
     print(f"Library: {paths.database_path(data)}")
 
 
 def _printable(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _terminal(text: str) -> str:
+    """`text` with control characters shown as escapes (\\x1b), never sent to the
+    terminal: a file name may hold any of them."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 # -- classify --------------------------------------------------------------------------------
@@ -328,11 +338,12 @@ def _classify_record(given: str, outcome: Outcome, prediction: Prediction | None
 
 
 def _classify_text(record: dict[str, Any]) -> str:
+    path = _terminal(record["path"])
     if record["status"] != "ok":
-        return f"{record['path']}: error: {record['error']}"
+        return f"{path}: error: {_terminal(str(record['error']))}"
     start, end = record["segment"]
     speech = " (mostly speech: tag unreliable)" if record["mostly_speech"] else ""
-    return (f"{record['path']}: {record['quadrant']} / {record['octant']} "
+    return (f"{path}: {record['quadrant']} / {record['octant']} "
             f"(confidence {record['confidence']:.0%}, valence {record['valence']:+.2f}, "
             f"arousal {record['arousal']:+.2f}, from {start:.1f}-{end:.1f} s){speech}")
 
@@ -363,9 +374,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _list_line(row: VideoRow) -> str:
-    path = _printable(row.path)
+    path = _terminal(_printable(row.path))
     if row.status != "ok" and not row.corrected:
-        reason = f": {row.error_reason}" if row.error_reason else ""
+        reason = f": {_terminal(row.error_reason)}" if row.error_reason else ""
         return f"{row.status:<8} {path}{reason}"
     mark = "*" if row.corrected else " "
     tags = f"{row.quadrant or '-':<6}{mark}{row.octant or '-':<11}"
