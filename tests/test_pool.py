@@ -42,3 +42,37 @@ def test_hanging_file_times_out_and_the_rest_complete(tmp_path: Path,
     hung = found["hang.flac"]
     assert isinstance(hung, Failed) and hung.kind.value == "timed_out"
     assert all(isinstance(found[n], Extracted) for n in names if n != "hang.flac")
+
+
+PARENT_THAT_DIES = """
+import os, signal, sys
+from ver_desktop.core.pool import spawn_pool
+pool = spawn_pool(2)
+print(" ".join(str(p) for p in pool._processes), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # while its workers are still importing
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited
+
+
+def test_workers_of_a_parent_killed_during_their_start_exit_by_themselves() -> None:
+    """Issue 11, item 3: they used to read the parent's pid after their imports, when the
+    parent was already gone, and then idled forever."""
+    import subprocess
+    import sys
+    import time
+
+    result = subprocess.run([sys.executable, "-c", PARENT_THAT_DIES], capture_output=True,
+                            text=True, timeout=120, check=False)
+    workers = [int(p) for p in result.stdout.split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 60
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(map(_running, workers))

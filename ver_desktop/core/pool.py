@@ -38,25 +38,25 @@ def spawn_pool(workers: int) -> Executor:
     start (and import what they need) at once, while the caller does other work."""
     quiet_worker_threads()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init)
+                               initializer=_worker_init, initargs=(os.getpid(),))
     for _ in range(workers):
         pool.submit(os.getpid)
     return pool
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
     """Ctrl-C goes to the parent, which stops the scan cleanly; workers must not die of it.
-    A worker whose parent was killed outright exits instead of idling forever."""
+    A worker whose parent was killed outright exits instead of idling forever: the parent's
+    pid comes from the parent itself, and the watch starts before the slow imports, so a
+    parent killed while its workers start up is noticed too."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import ver_desktop.core.extract  # noqa: F401  (numpy, scipy, av: load before work arrives)
-
-    parent = os.getppid()
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    import ver_desktop.core.extract  # noqa: F401  (numpy, scipy, av: load before work arrives)
 
 
 def _exit_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
-        time.sleep(1.0)
+        time.sleep(0.5)
     os._exit(1)
 
 
