@@ -185,13 +185,26 @@ def _interrupt_flag() -> threading.Event:
 
     def handler(_signum: int, _frame: object) -> None:
         if flag.is_set():
-            raise KeyboardInterrupt
+            _quit_now()
         flag.set()
         print("\nstopping after the files in progress (Ctrl-C again to quit now)",
               file=sys.stderr)
 
     signal.signal(signal.SIGINT, handler)
     return flag
+
+
+def _quit_now() -> None:
+    """The second Ctrl-C: stop the worker processes and leave at once. Every write to the
+    library is one transaction, so what was committed stays and the next scan carries on;
+    waiting for the pool to wind down is what used to hang here."""
+    import multiprocessing
+
+    print("quitting now; the next scan carries on where this one stopped", file=sys.stderr)
+    for child in multiprocessing.active_children():
+        child.kill()
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
 
 
 # -- scan ------------------------------------------------------------------------------------

@@ -39,9 +39,25 @@ def spawn_pool(workers: int) -> Executor:
     quiet_worker_threads()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_worker_init, initargs=(os.getpid(),))
-    for _ in range(workers):
-        pool.submit(os.getpid)
+    with _workers_ignore_ctrl_c():
+        for _ in range(workers):
+            pool.submit(os.getpid)
     return pool
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Workers started in here ignore SIGINT from their first instruction (an ignored signal
+    stays ignored across exec), not only once `_worker_init` runs: a Ctrl-C while they import
+    used to print their tracebacks. Only the main thread can change signal handling."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _worker_init(parent: int) -> None:
