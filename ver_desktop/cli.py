@@ -139,6 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SetupError as exc:
         print(f"ver-desktop: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:
+        from ver_desktop.core.library.faults import storage_problem
+
+        problem = storage_problem(exc, paths.database_path(paths.data_dir(args.data_dir)))
+        if problem is None:
+            raise
+        print(f"ver-desktop: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("\nver-desktop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -167,16 +175,15 @@ def _classifier(args: argparse.Namespace) -> Classifier:
 
 
 def _library(args: argparse.Namespace) -> Library:
-    from ver_desktop.core.errors import LibraryError
+    """The library; a damaged, newer or unwritable one ends the command in one sentence
+    (main's storage handler)."""
     from ver_desktop.core.library import Library
 
     data = paths.data_dir(args.data_dir)
     try:
         return Library.at(paths.database_path(data))
-    except LibraryError as exc:
-        raise SetupError(f"cannot use the library in {data}: {exc}") from None
-    except Exception as exc:
-        raise SetupError(f"cannot open the library in {data}: {exc}") from None
+    except OSError as exc:
+        raise SetupError(f"cannot open the library in {data}: {exc.strerror}") from None
 
 
 def _interrupt_flag() -> threading.Event:

@@ -14,14 +14,17 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.content import SPEECH_THRESHOLD
+from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.core.library import browse
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
+from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.migrations import migrate
 from ver_desktop.core.library.schema import (
     Analysis,
@@ -118,7 +121,17 @@ class Library:
             database = Path(self.url.database)
             database.parent.mkdir(parents=True, exist_ok=True)
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine, database)
+        try:
+            if database is not None and database.is_file() and database.stat().st_size:
+                with self.engine.connect() as connection:
+                    check_integrity(connection, database)
+            migrate(self.engine, database)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise LibraryError(storage_problem(exc, database) or str(exc.orig)) from None
+        except LibraryError:
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod

@@ -1,0 +1,128 @@
+"""Storage faults with real files (issue 11, item 5): a damaged library is refused and never
+written to, a full disk and a read-only library file end in one sentence that says what to
+do, never a traceback. The full disk is a real 1-MB tmpfs and the read-only file a real
+read-only bind mount, where this machine lets the tests mount (root with CAP_SYS_ADMIN)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ver_desktop.core.errors import LibraryError
+from ver_desktop.core.library import FileStat, Library
+
+
+def cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ver_desktop", "--data-dir", os.fspath(data),
+                           *args], capture_output=True, text=True, check=False, timeout=600,
+                          env=os.environ.copy())
+
+
+def no_traceback(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Background on this error" not in result.stderr
+    return result.stderr
+
+
+def a_library(data: Path, videos: int = 400) -> Path:
+    """A library with enough rows to span many pages."""
+    database = data / "library.sqlite3"
+    library = Library.at(database)
+    stats = [FileStat(f"/music/{'long name ' * 8}{i}.mp4", i, i) for i in range(videos)]
+    library.plan_scan(["/music"], stats, ("m", "1"))
+    library.close()
+    with sqlite3.connect(database) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return database
+
+
+def test_a_damaged_library_is_refused_with_how_to_restore_and_not_written(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    database = a_library(data)
+    with open(database, "r+b") as handle:  # scribble over one page in the middle
+        handle.seek(8 * 4096)
+        handle.write(b"\xa5" * 4096)
+    before = database.read_bytes()
+    with pytest.raises(LibraryError, match=r"damaged.*backup"):
+        Library.at(database)
+    for args in (("list",), ("scan", os.fspath(tmp_path))):
+        result = cli(data, *args)
+        assert result.returncode != 0
+        assert "damaged" in no_traceback(result) and ".bak" in result.stderr
+    assert database.read_bytes() == before
+
+
+def mounted(command: list[str]) -> bool:
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or not mounted(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                                         os.fspath(mount)]):
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", os.fspath(mount)], check=False)
+
+
+def test_a_full_disk_ends_in_a_sentence_and_keeps_what_was_saved(
+        full_disk: Path, tmp_path: Path, media_files: dict[str, Path]) -> None:
+    data = full_disk / "data"
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    for i in range(3):
+        shutil.copyfile(media_files["music.mp4"], videos / f"clip{i}.mp4")
+    assert cli(data, "list").returncode == 0  # the library exists, then the disk fills up
+    filler = full_disk / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(descriptor, b"\0" * 4096):
+            pass
+    except OSError:
+        pass  # no space left: that is the point
+    finally:
+        os.close(descriptor)
+    result = cli(data, "scan", os.fspath(videos))
+    assert result.returncode == 1
+    assert "disk that holds the library is full" in no_traceback(result)
+    filler.unlink()
+    assert cli(data, "scan", os.fspath(videos)).returncode == 0  # room again: it carries on
+    assert len(cli(data, "list", "--json").stdout.splitlines()) == 3
+
+
+@pytest.fixture
+def read_only_library(tmp_path: Path) -> Iterator[Path]:
+    data = tmp_path / "data"
+    database = a_library(data, videos=3)
+    if os.geteuid() != 0 or not mounted(["mount", "--bind", os.fspath(database),
+                                         os.fspath(database)]):
+        pytest.skip("cannot bind-mount here (needs root with CAP_SYS_ADMIN)")
+    try:
+        if not mounted(["mount", "-o", "remount,ro,bind", os.fspath(database)]):
+            pytest.skip("cannot remount read-only here")
+        yield data
+    finally:
+        subprocess.run(["umount", "-l", os.fspath(database)], check=False)
+
+
+def test_a_read_only_library_file_ends_in_a_sentence(read_only_library: Path,
+                                                     tmp_path: Path,
+                                                     media_files: dict[str, Path]) -> None:
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    shutil.copyfile(media_files["music.mp4"], videos / "clip.mp4")
+    result = cli(read_only_library, "scan", os.fspath(videos))
+    assert result.returncode != 0
+    assert "read-only" in no_traceback(result)
