@@ -276,3 +276,23 @@ def test_ctrl_c_twice_quits_at_once_and_the_next_scan_carries_on(
     assert again.returncode == 0, again.stderr
     listing = [json.loads(line) for line in run("list", "--json").stdout.splitlines()]
     assert len(listing) == 16 and all(row["status"] == "ok" for row in listing)
+
+
+def test_pipes_and_broken_links_named_like_videos_fail_with_their_reason(
+        tmp_path: Path, media_files: dict[str, Path], data_dir: Path) -> None:
+    """Issue 11, item 11: a FIFO used to wait for the 120-s stall timer (twice), and scan
+    skipped pipes and broken links without a word."""
+    import shutil
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    shutil.copyfile(media_files["music.mp4"], folder / "good.mp4")
+    os.mkfifo(folder / "pipe.mp4")
+    (folder / "gone.mkv").symlink_to(tmp_path / "nowhere.mkv")
+    scan = run("scan", os.fspath(folder))
+    assert scan.returncode == 0
+    assert "pipe.mp4: not a regular file (a named pipe" in scan.stdout
+    assert "gone.mkv: a link to a file that does not exist" in scan.stdout
+    classify = run("classify", "--json", os.fspath(folder / "pipe.mp4"))
+    record = json.loads(classify.stdout)
+    assert classify.returncode == 1 and "named pipe" in record["error"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat as statmod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -113,11 +114,18 @@ def probe_duration(path: str | os.PathLike[str]) -> float | None:
 
 def _check_readable(path: Path) -> None:
     try:
-        if path.is_dir():
+        info = path.stat()
+        if statmod.S_ISDIR(info.st_mode):
             raise MediaError(ErrorKind.NOT_MEDIA, "this is a folder, not a file")
+        if not statmod.S_ISREG(info.st_mode):  # opening a named pipe would wait forever
+            raise MediaError(ErrorKind.NOT_MEDIA, "not a regular file (a named pipe, device "
+                             "or socket), so there is nothing to read")
         with open(path, "rb") as handle:
             handle.read(1)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise MediaError(ErrorKind.MISSING, "a link to a file that does not exist "
+                             "(moved or deleted?)") from None
         raise MediaError(ErrorKind.MISSING, "the file does not exist (moved or deleted?)") from None
     except PermissionError:
         raise MediaError(ErrorKind.UNREADABLE,

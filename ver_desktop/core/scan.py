@@ -88,8 +88,10 @@ def _walk(folder: str, found: dict[str, FileStat], unreadable: list[str]) -> Non
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith("."):
                     _walk(entry.path, found, unreadable)
-            elif Path(entry.name).suffix.lower() in MEDIA_EXTENSIONS and entry.is_file():
-                info = entry.stat()
+            elif Path(entry.name).suffix.lower() in MEDIA_EXTENSIONS:
+                # pipes, devices and broken links named like media are recorded too, so
+                # they fail with their reason instead of vanishing from the scan
+                info = entry.stat(follow_symlinks=entry.is_file())
                 found[entry.path] = FileStat(entry.path, info.st_size, info.st_mtime_ns)
         except OSError:
             continue  # vanished or unreadable entry; the next scan sees it again
