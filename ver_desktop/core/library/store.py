@@ -452,21 +452,34 @@ def _mark_missing(videos: Iterable[Video], found: dict[str, FileStat],
 
 def _store_analysis(s: Session, video_id: int, extracted: Extracted, prediction: Prediction,
                     model: tuple[str, str]) -> None:
-    analysis = s.scalar(select(Analysis).where(
-        Analysis.video_id == video_id, Analysis.model_name == model[0],
-        Analysis.model_version == model[1])) or Analysis(
-        video_id=video_id, model_name=model[0], model_version=model[1])
-    analysis.quadrant, analysis.octant = prediction.quadrant, prediction.octant
-    analysis.confidence = prediction.confidence
-    analysis.quadrant_probs, analysis.octant_probs = (prediction.quadrant_probs,
-                                                      prediction.octant_probs)
-    analysis.valence, analysis.arousal = prediction.valence, prediction.arousal
-    analysis.segment_start, analysis.segment_end = extracted.start, extracted.end
-    analysis.speech_likeness = extracted.speech_likeness
-    analysis.created_at = utcnow()
-    s.add(analysis)
+    """Insert or replace one model's tag in one statement: two writers storing the same
+    file's tag at once (two scans, the app beside the command line) cannot collide on the
+    (video, model) key between a read and a write."""
+    values = {
+        "quadrant": prediction.quadrant, "octant": prediction.octant,
+        "confidence": prediction.confidence, "quadrant_probs": prediction.quadrant_probs,
+        "octant_probs": prediction.octant_probs, "valence": prediction.valence,
+        "arousal": prediction.arousal, "segment_start": extracted.start,
+        "segment_end": extracted.end, "speech_likeness": extracted.speech_likeness,
+        "created_at": utcnow(),
+    }
+    statement = _dialect_insert(s)(Analysis).values(
+        video_id=video_id, model_name=model[0], model_version=model[1], **values)
+    s.execute(statement.on_conflict_do_update(
+        index_elements=["video_id", "model_name", "model_version"], set_=values))
     s.execute(update(Video).where(Video.id == video_id).values(
         status=VideoStatus.OK, duration=extracted.duration, error_kind=None, error_reason=None))
+
+
+def _dialect_insert(s: Session) -> Any:
+    """INSERT with ON CONFLICT, which SQLite and PostgreSQL both speak."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> VideoRow:
