@@ -146,3 +146,27 @@ def _kind_seen_by_nobody(path: Path) -> str:
     os.waitpid(pid, 0)
     with os.fdopen(read_end, "rb") as pipe:
         return pipe.read().decode()
+
+
+def test_a_wav_with_32_unnamed_channels_is_mixed_down_not_called_corrupt(
+        tmp_path: Path) -> None:
+    """Issue 11, item 14: FFmpeg names no speakers for 32 channels and would not mix them."""
+    import wave
+
+    import numpy as np
+
+    from ver_desktop.core.media import load_segment
+
+    rate, seconds = 44_100, 5
+    tone = 0.25 * np.sin(2 * np.pi * 440 * np.arange(rate * seconds) / rate)
+    frames = (np.repeat(tone[:, None], 32, axis=1) * 32767).astype("<i2")
+    path = tmp_path / "32ch.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(32)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames.tobytes())
+    segment = load_segment(path)
+    assert segment.end - segment.start == pytest.approx(seconds, abs=0.05)
+    rms = float(np.sqrt(np.mean(segment.samples**2)))
+    assert rms == pytest.approx(0.25 / np.sqrt(2), rel=0.02)  # the tone, mixed down whole

@@ -285,12 +285,34 @@ def _resampled_frames(container: av.container.InputContainer,
 
 def _resample(resampler: av.AudioResampler, frame: av.AudioFrame | None,
               counter: list[int]) -> list[np.ndarray]:
+    if frame is not None and frame.layout.name.endswith(" channels"):
+        frame = _downmixed(frame)  # no known speaker order: FFmpeg cannot mix it down
     try:
         return [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
     except (av.error.FFmpegError, ValueError):
         # A frame whose layout changed mid-stream; count it and carry on.
         counter[0] += 1
         return []
+
+
+_FULL_SCALE = {"u8": 128.0, "s16": 32768.0, "s32": 2147483648.0, "s64": 2.0**63}
+
+
+def _downmixed(frame: av.AudioFrame) -> av.AudioFrame:
+    """The mean of all channels of a frame whose layout names no speakers (e.g. a
+    32-channel WAV), as one mono float frame at the same rate and time."""
+    data = frame.to_ndarray()
+    channels = len(frame.layout.channels)
+    name = frame.format.name.rstrip("p")
+    samples = data if frame.format.is_planar else data.reshape(-1, channels).T
+    values = samples.astype(np.float64)
+    if name == "u8":
+        values -= 128.0
+    mono = (values.mean(axis=0) / _FULL_SCALE.get(name, 1.0)).astype(np.float32)
+    out = av.AudioFrame.from_ndarray(mono[None, :], format="flt", layout="mono")
+    out.sample_rate = frame.sample_rate
+    out.pts, out.time_base = frame.pts, frame.time_base
+    return out
 
 
 def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
