@@ -295,3 +295,17 @@ def test_control_characters_in_names_neither_inject_entries_nor_break_xml(
     assert read_xspf(xspf) == expected
     titles = [t.text for t in ET.parse(xspf).getroot().iter("{http://xspf.org/ns/0/}title")]
     assert titles[0] == "odd  title" and "esc [2J bell  feed .mkv" in titles
+
+
+@pytest.mark.parametrize("changes", [{"quadrants": 5}, {"quadrants": [{"a": 1}]},
+                                     {"octants": "happy"}, {"region": 3},
+                                     {"region": ["a", "b", "c", "d"]}, {"region": [1, 0, 0, 1]},
+                                     {"folder": 7}, {"min_confidence": "high"}])
+def test_a_malformed_stored_rule_is_refused_in_words(changes: dict[str, object]) -> None:
+    """Issue 11, item 15: these raised TypeError and the like, unhandled."""
+    from ver_desktop.core.library import VideoFilter
+    from ver_desktop.core.playlists import PlaylistError, rule_from_json, rule_to_json
+
+    stored = {**rule_to_json(VideoFilter(quadrants=frozenset({"PV-PA"}))), **changes}
+    with pytest.raises(PlaylistError):
+        rule_from_json(stored)

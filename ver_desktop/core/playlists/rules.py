@@ -31,22 +31,37 @@ def rule_from_json(data: Any) -> VideoFilter:
     """Validate at the boundary: a stored rule may come from an older or edited database."""
     if not isinstance(data, dict) or data.get("format") != RULE_FORMAT:
         raise PlaylistError("this smart playlist's rule is not in a format this version reads")
-    quadrants = frozenset(data.get("quadrants") or ())
-    octants = frozenset(data.get("octants") or ())
-    if not quadrants <= set(QUADRANTS) or not octants <= set(OCTANTS):
+    quadrants = _names(data.get("quadrants"), QUADRANTS)
+    octants = _names(data.get("octants"), OCTANTS)
+    if quadrants is None or octants is None:
         raise PlaylistError("the rule names an unknown quadrant or octant")
     region = data.get("region")
-    if region is not None and (len(region) != 4 or region[0] > region[1]
-                               or region[2] > region[3]):
+    if region is not None and not (
+            isinstance(region, list) and len(region) == 4
+            and all(_number(x) is not None for x in region)
+            and region[0] <= region[1] and region[2] <= region[3]):
         raise PlaylistError("the rule's valence/arousal region is malformed")
+    folder = data.get("folder") or None
+    if folder is not None and not isinstance(folder, str):
+        raise PlaylistError("the rule's folder is malformed")
     return VideoFilter(
         quadrants=quadrants, octants=octants,
         min_confidence=_number(data.get("min_confidence")),
         region=tuple(float(x) for x in region) if region else None,  # type: ignore[arg-type]
         min_duration=_number(data.get("min_duration")),
         max_duration=_number(data.get("max_duration")),
-        folder=data.get("folder") or None,
+        folder=folder,
     )
+
+
+def _names(value: Any, known: tuple[str, ...]) -> frozenset[str] | None:
+    """A set of known names from a stored list; None if it is anything else."""
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in known
+                                              for v in value):
+        return None
+    return frozenset(value)
 
 
 def _number(value: Any) -> float | None:
