@@ -201,3 +201,15 @@ def test_two_writers_storing_the_same_tag_at_once_never_collide(tmp_path: Path) 
     assert errors == []
     rows = Library.at(database).videos(MODEL)
     assert len(rows) == 20 and all(r.quadrant == "PV-PA" for r in rows)
+
+
+def test_a_search_longer_than_any_file_name_finds_nothing_without_an_error(
+        tmp_path: Path) -> None:
+    """Issue 11, item 15: 50,000 characters exceeded SQLite's LIKE pattern limit."""
+    from ver_desktop.core.library import VideoFilter
+
+    library = Library.at(tmp_path / "lib.sqlite3")
+    analyse(library, os.fspath(tmp_path), [FileStat(os.fspath(tmp_path / "aaa.mp4"), 1, 1)],
+            MODEL)
+    assert library.video_ids(MODEL, VideoFilter(search="a" * 50_000)) == []
+    assert len(library.video_ids(MODEL, VideoFilter(search="aa"))) == 1

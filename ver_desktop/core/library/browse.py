@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
 
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video
 
@@ -158,9 +158,14 @@ def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
                               func.substr(Video.folder, 1, len(prefix)) == prefix))
     if where.statuses:
         conditions.append(Video.status.in_(sorted(where.statuses)))
-    if where.search:
+    if len(where.search) > LONGEST_NAME:  # no file name holds it (and SQLite caps patterns)
+        conditions.append(false())
+    elif where.search:
         conditions.append(Video.name.ilike(f"%{_escape_like(where.search)}%", escape="\\"))
     return query.where(*conditions) if conditions else query
+
+
+LONGEST_NAME = 1024  # characters: file systems cap names at 255 bytes (or 255 UTF-16 units)
 
 
 def _escape_like(text: str) -> str:
