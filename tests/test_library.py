@@ -213,3 +213,13 @@ def test_a_search_longer_than_any_file_name_finds_nothing_without_an_error(
             MODEL)
     assert library.video_ids(MODEL, VideoFilter(search="a" * 50_000)) == []
     assert len(library.video_ids(MODEL, VideoFilter(search="aa"))) == 1
+
+
+def test_a_playlist_name_with_a_lone_surrogate_is_stored(tmp_path: Path) -> None:
+    """Issue 11, item 15: it raised UnicodeEncodeError."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    playlist = library.create_playlist("caf\udce9 mix", "manual")
+    info = library.playlist(playlist)
+    assert info is not None and info.name == "caf\ufffd mix"
+    library.update_playlist(playlist, name="\udc80")
+    assert library.playlist(playlist) is not None

@@ -7,6 +7,7 @@ worker); readers may be anywhere. SQLite runs in WAL mode so readers never block
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -351,7 +352,7 @@ class Library:
         if kind not in ("manual", "rule", "mood_path"):
             raise ValueError(f"unknown playlist kind {kind!r}")
         with self.session() as s, s.begin():
-            playlist = Playlist(name=name, kind=kind, rule=rule)
+            playlist = Playlist(name=_storable(name), kind=kind, rule=rule)
             s.add(playlist)
             s.flush()
             _write_items(s, playlist.id, video_ids)
@@ -375,7 +376,7 @@ class Library:
             if playlist is None:
                 raise KeyError(playlist_id)
             if name is not None:
-                playlist.name = name
+                playlist.name = _storable(name)
             if rule is not None:
                 playlist.rule = rule
 
@@ -407,6 +408,15 @@ class Library:
         gone = set(video_ids)
         self.set_playlist_items(playlist_id, [v for v in self.playlist_video_ids(playlist_id)
                                               if v not in gone])
+
+
+def _storable(text: str) -> str:
+    """`text` as UTF-8 can hold it: an unpaired surrogate (from a file name that is not
+    valid UTF-8, pasted) becomes U+FFFD instead of failing the write."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _write_items(s: Session, playlist_id: int, video_ids: Sequence[int]) -> None:
