@@ -170,3 +170,32 @@ def test_a_wav_with_32_unnamed_channels_is_mixed_down_not_called_corrupt(
     assert segment.end - segment.start == pytest.approx(seconds, abs=0.05)
     rms = float(np.sqrt(np.mean(segment.samples**2)))
     assert rms == pytest.approx(0.25 / np.sqrt(2), rel=0.02)  # the tone, mixed down whole
+
+
+@pytest.mark.parametrize("kind", ["constant level", "one click", "noise at -80 dB"])
+def test_a_signal_with_almost_no_sound_is_silent_not_tagged(tmp_path: Path, kind: str) -> None:
+    """Issue 11, item 12: these used to be tagged like music."""
+    import wave
+
+    import numpy as np
+
+    from ver_desktop.core.errors import ErrorKind, MediaError
+    from ver_desktop.core.media import load_segment
+
+    rate = 44_100
+    signal = np.zeros(rate * 10)
+    if kind == "constant level":
+        signal += 0.5
+    elif kind == "one click":
+        signal[rate] = 0.9
+    else:
+        signal = np.random.default_rng(0).normal(0, 10 ** (-80 / 20), rate * 10)
+    path = tmp_path / "quiet.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((signal * 32767).astype("<i2").tobytes())
+    with pytest.raises(MediaError) as caught:
+        load_segment(path)
+    assert caught.value.kind == ErrorKind.SILENT and "almost no sound" in caught.value.reason

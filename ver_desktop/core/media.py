@@ -38,6 +38,8 @@ MIN_SECONDS = 3.0
 PROBE_SECONDS = 3.0
 MAX_PROBES = 10
 SILENCE_PEAK = 10 ** (-70 / 20)  # -70 dBFS: below this everywhere, nothing is audible
+SOUNDING_RMS = 10 ** (-60 / 20)  # a 50-ms frame quieter than this (its DC removed) is mute
+MIN_SOUNDING_SHARE = 0.1  # music sounds for more than a tenth of any 3-30 s stretch
 UNKNOWN_DURATION_CAP = 600.0  # seconds read linearly when a stream does not say its length
 MAX_RESYNCS = 8  # times reading may resume past damage in one window
 RESYNC_STEP = 0.5  # seconds skipped to get past damage
@@ -394,6 +396,17 @@ def _describe(samples: np.ndarray) -> tuple[float, float, float, float]:
     return (math.log(rms), centroid, flatness, zcr)
 
 
+def _sounding_share(samples: np.ndarray) -> float:
+    """The share of 50-ms frames whose level, around their own mean, is above -60 dBFS: a
+    constant offset, a single click or faint hiss has almost none."""
+    size = SAMPLE_RATE // 20
+    count = len(samples) // size
+    if count == 0:
+        return 0.0
+    frames = samples[:count * size].reshape(count, size)
+    return float(np.mean(frames.std(axis=1) > SOUNDING_RMS))
+
+
 def _check_usable(segment: Segment) -> None:
     seconds = len(segment.samples) / segment.rate
     if seconds == 0:
@@ -408,3 +421,6 @@ def _check_usable(segment: Segment) -> None:
         raise MediaError(ErrorKind.SILENT, "the audio track is silent")
     if not np.isfinite(segment.samples).all():
         raise MediaError(ErrorKind.CORRUPT, "the decoded audio contains invalid values")
+    if _sounding_share(segment.samples) < MIN_SOUNDING_SHARE:
+        raise MediaError(ErrorKind.SILENT, "almost no sound: less than a tenth of the audio "
+                         "rises above -60 dB (a constant level, a click, or faint noise)")
