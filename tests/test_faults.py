@@ -126,3 +126,15 @@ def test_a_read_only_library_file_ends_in_a_sentence(read_only_library: Path,
     result = cli(read_only_library, "scan", os.fspath(videos))
     assert result.returncode != 0
     assert "read-only" in no_traceback(result)
+
+
+def test_the_app_says_storage_faults_in_words_without_sqlalchemy_s_link() -> None:
+    """Issue 11, item 16: the status bar showed SQLAlchemy's "Background on this error"."""
+    from sqlalchemy.exc import OperationalError
+
+    from ver_desktop.gui.tasks import in_words
+
+    full = OperationalError("INSERT ...", {}, sqlite3.OperationalError("database or disk is full"))
+    assert "Background on this error" in str(full)
+    assert in_words(full).startswith("the disk that holds the library is full")
+    assert in_words(ValueError("plain")) == "plain" and in_words(None) == ""

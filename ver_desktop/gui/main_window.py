@@ -41,7 +41,7 @@ from ver_desktop.gui.session import Session, open_session
 from ver_desktop.gui.settings_dialog import SettingsDialog
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
-from ver_desktop.gui.tasks import TaskRunner
+from ver_desktop.gui.tasks import TaskRunner, in_words
 from ver_desktop.gui.thumbnails import ThumbnailCache
 from ver_desktop.gui.watcher import FolderWatcher
 
@@ -161,8 +161,8 @@ class MainWindow(QMainWindow):
 
     def _session_opened(self, session: Session | None, error: BaseException | None) -> None:
         if error is not None or session is None:
-            self.empty.set_message("The library could not be opened", str(error))
-            self.show_message(f"Could not open the library in {self.data_dir}: {error}")
+            self.empty.set_message("The library could not be opened", in_words(error))
+            self.show_message(f"Could not open the library in {self.data_dir}: {in_words(error)}")
             return
         self.session = session
         self.scans.session = session
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
     def _map_loaded(self, result: tuple[list[MapPoint], Any, int] | None,
                     error: BaseException | None) -> None:
         if error is not None or result is None:
-            self.show_message(f"Could not read the library: {error}")
+            self.show_message(f"Could not read the library: {in_words(error)}")
             return
         points, index, self.total = result
         self.map.set_points(points, index)
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
         if place.playlist is None or place.playlist.id != playlist.id:
             return  # the user moved on
         if error is not None or ids is None:
-            self.show_message(f"Could not read the playlist: {error}", 8000)
+            self.show_message(f"Could not read the playlist: {in_words(error)}", 8000)
             return
         self.model.show_ids(ids, reorderable=playlist.kind == "manual")
         rule = playlist.rule or {}
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
     def _settings_read(self, found: tuple[list[str], list[ModelSummary]] | None,
                        error: BaseException | None) -> None:
         if error is not None or found is None:
-            self.show_message(f"Could not read the settings: {error}", 8000)
+            self.show_message(f"Could not read the settings: {in_words(error)}", 8000)
             return
         self.settings_dialog = SettingsDialog(self, *found)
         self.settings_dialog.open()
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
     def _model_loaded(self, fresh: Session | None, error: BaseException | None,
                       reanalyse: bool) -> None:
         if error is not None or fresh is None:
-            self.show_message(f"Could not load the model: {error}", 8000)
+            self.show_message(f"Could not load the model: {in_words(error)}", 8000)
             return
         self.session = self.scans.session = fresh  # a running scan finishes with the old one
         self.bundle_dir = fresh.bundle.path
@@ -514,7 +514,7 @@ class MainWindow(QMainWindow):
         self._rows_timer.stop()
         self.progress.hide()
         if error is not None:
-            self.show_message(f"The scan stopped: {error}")
+            self.show_message(f"The scan stopped: {in_words(error)}")
         elif summary is not None:
             failed = len(summary.failed)
             verb = "Stopped" if summary.cancelled else "Done"
@@ -571,7 +571,7 @@ class MainWindow(QMainWindow):
 
     def _corrected(self, ids: list[int], error: BaseException | None) -> None:
         if error is not None:
-            self.show_message(f"Could not save the correction: {error}")
+            self.show_message(f"Could not save the correction: {in_words(error)}")
             return
         self.model.reload_rows(ids)
         self.reload_map()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.gui.sidebar import Place
+from ver_desktop.gui.tasks import in_words
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import PlaylistInfo
@@ -111,7 +112,7 @@ class PlaylistActions(QObject):
     def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.window.show_message(f"Playlist: {error}", 8000)
+                self.window.show_message(f"Playlist: {in_words(error)}", 8000)
             elif then is not None:
                 then(result)
             else:
@@ -286,5 +287,5 @@ class PlaylistActions(QObject):
             return core.export_xspf(entries, target, title=playlist.name, relative=relative)
 
         self.window.runner.run(write, lambda path, error: self.window.show_message(
-            f"Exported {path}" if error is None else f"Export failed: {error}", 8000))
+            f"Exported {path}" if error is None else f"Export failed: {in_words(error)}", 8000))
 

@@ -88,3 +88,13 @@ class TaskRunner(QObject):
             callback(result, error)
         elif error is not None:
             raise error
+
+
+def in_words(error: BaseException | None) -> str:
+    """A background failure as a person reads it: storage faults in one sentence (never
+    SQLAlchemy's "Background on this error" link), anything else as its own message."""
+    if error is None:
+        return ""
+    from ver_desktop.core.library.faults import storage_problem
+
+    return storage_problem(error) or str(error) or type(error).__name__
