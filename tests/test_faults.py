@@ -138,3 +138,45 @@ def test_the_app_says_storage_faults_in_words_without_sqlalchemy_s_link() -> Non
     assert "Background on this error" in str(full)
     assert in_words(full).startswith("the disk that holds the library is full")
     assert in_words(ValueError("plain")) == "plain" and in_words(None) == ""
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A library whose whole folder is on read-only media (a read-only bind mount), copied
+    there while it was open, so its WAL side files came along."""
+    source, data = tmp_path / "source", tmp_path / "data"
+    database = a_library(source, videos=3)
+    data.mkdir()
+    with sqlite3.connect(database) as open_library:
+        open_library.execute("UPDATE videos SET duration = 1.0")
+        for file in source.iterdir():
+            shutil.copyfile(file, data / file.name)
+    assert (data / "library.sqlite3-wal").is_file()
+    if os.geteuid() != 0 or not mounted(["mount", "--bind", os.fspath(data), os.fspath(data)]):
+        pytest.skip("cannot bind-mount here (needs root with CAP_SYS_ADMIN)")
+    try:
+        if not mounted(["mount", "-o", "remount,ro,bind", os.fspath(data)]):
+            pytest.skip("cannot remount read-only here")
+        yield data
+    finally:
+        subprocess.run(["umount", "-l", os.fspath(data)], check=False)
+
+
+def test_a_library_on_read_only_media_can_be_listed_but_not_scanned_into(
+        read_only_folder: Path, tmp_path: Path) -> None:
+    """Issue 11, item 16: listing it failed too."""
+    before = {p.name: p.read_bytes() for p in read_only_folder.iterdir()}
+    listing = cli(read_only_folder, "--model", os.fspath(tmp_path / "no-model"), "list")
+    assert "no model bundle" in no_traceback(listing)  # the library itself opened fine
+    listing = cli(read_only_folder, "list", "--status", "pending")
+    assert listing.returncode == 0, no_traceback(listing)
+    assert len(listing.stdout.splitlines()) == 3
+    scan = cli(read_only_folder, "scan", os.fspath(tmp_path))
+    assert scan.returncode != 0 and "read-only" in no_traceback(scan)
+    assert {p.name: p.read_bytes() for p in read_only_folder.iterdir()} == before
+
+
+def test_a_read_only_library_file_can_still_be_listed(read_only_library: Path) -> None:
+    listing = cli(read_only_library, "list", "--status", "pending")
+    assert listing.returncode == 0, no_traceback(listing)
+    assert len(listing.stdout.splitlines()) == 3
