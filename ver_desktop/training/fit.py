@@ -1,4 +1,5 @@
-"""Train the network, evaluate it, and run artist-grouped cross-validation."""
+"""Train the network and score its predictions (the protocols that use it: transfer.py for
+the point models, experiment.py and candidates.py for the paper grid and earlier models)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from scipy.stats import spearmanr
 from torch.nn import functional
 
 from ver_desktop.core.bundle import indices_by_length
-from ver_desktop.training.calibration import cross_validated as calibrate
 from ver_desktop.training.dataset import Dataset
 from ver_desktop.training.network import EmotionLSTM, NetworkConfig
 
@@ -191,10 +191,6 @@ def macro_f1(truth: np.ndarray, guess: np.ndarray, classes: int) -> float:
     return float(np.mean(scores))
 
 
-def evaluate(trained: Trained, data: Dataset) -> dict[str, float]:
-    return scores_of(predict(trained, data.features), data)
-
-
 def scores_of(out: dict[str, np.ndarray], data: Dataset) -> dict[str, float]:
     q_guess, o_guess = out["quadrant"].argmax(1), out["octant"].argmax(1)
     va = data.va
@@ -211,36 +207,6 @@ def scores_of(out: dict[str, np.ndarray], data: Dataset) -> dict[str, float]:
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     value = spearmanr(a, b).statistic
     return 0.0 if value is None or math.isnan(value) else float(value)
-
-
-def cross_validate(data: Dataset, config: TrainConfig, log: Log | None = None,
-                   folds: list[int] | None = None) -> dict[str, Any]:
-    """Train on all folds but one, test on that one, for each fold (artist-grouped); then
-    choose probability temperatures from the out-of-fold predictions."""
-    per_fold = []
-    held_out = np.zeros(len(data.examples), bool)
-    count = len(data.examples)
-    oof = {"quadrant": np.zeros((count, 4)), "octant": np.zeros((count, 8))}
-    for fold in folds if folds is not None else sorted(set(data.folds.tolist())):
-        test = data.folds == fold
-        trained = train(data.subset(~test), config)
-        out = predict(trained, data.subset(test).features)
-        for head in oof:
-            oof[head][test] = out[head]
-        held_out |= test
-        scores = scores_of(out, data.subset(test))
-        scores["fold"] = fold
-        scores["train_seconds"] = round(trained.seconds, 1)
-        per_fold.append(scores)
-        if log:
-            log(f"fold {fold}: quadrant acc {scores['quadrant_accuracy']:.3f} "
-                f"F1 {scores['quadrant_macro_f1']:.3f}, octant F1 {scores['octant_macro_f1']:.3f}, "
-                f"({trained.seconds:.0f} s)")
-    calibration = {
-        head: calibrate(oof[head][held_out], labels[held_out], data.folds[held_out])
-        for head, labels in (("quadrant", data.quadrants), ("octant", data.octants))
-    }
-    return {"per_fold": per_fold, "summary": summarise(per_fold), "calibration": calibration}
 
 
 def summarise(per_fold: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
