@@ -199,12 +199,12 @@ def scores_of(out: dict[str, np.ndarray], data: Dataset) -> dict[str, float]:
         "quadrant_macro_f1": macro_f1(data.quadrants, q_guess, 4),
         "octant_accuracy": float(np.mean(o_guess == data.octants)),
         "octant_macro_f1": macro_f1(data.octants, o_guess, 8),
-        "valence_spearman": _spearman(va[:, 0], out["va"][:, 0]),
-        "arousal_spearman": _spearman(va[:, 1], out["va"][:, 1]),
+        "valence_spearman": spearman(va[:, 0], out["va"][:, 0]),
+        "arousal_spearman": spearman(va[:, 1], out["va"][:, 1]),
     }
 
 
-def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+def spearman(a: np.ndarray, b: np.ndarray) -> float:
     value = spearmanr(a, b).statistic
     return 0.0 if value is None or math.isnan(value) else float(value)
 

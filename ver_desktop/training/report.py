@@ -341,7 +341,7 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
                      baseline_transfer: dict[str, float], command: str,
                      rated_mean: tuple[float, float]) -> list[str]:
     """Every point candidate on both protocols, the selection rule and what it chose."""
-    from ver_desktop.training.transfer import SELECTION_RULE, choose, cv_mean
+    from ver_desktop.training.transfer import SELECTION_RULE, choose, cv_mean, mean_f1
 
     if not results:
         return []
@@ -368,7 +368,7 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         "ECE 4Q / Grekow | mean F1 |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, r in sorted(results.items(), key=lambda kv: -_mean_of_both(kv[1])):
+    for name, r in sorted(results.items(), key=lambda kv: -mean_f1(kv[1])):
         t = r["transfer"]
         mark = " **(shipped)**" if name == chosen else ""
         lines.append(
@@ -380,7 +380,7 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
             f"{t['quadrant_accuracy']:.3f} | {t['quadrant_macro_f1']:.3f} | "
             f"{t['octant_macro_f1']:.3f} | "
             f"{t['valence_spearman']:.3f} / {t['arousal_spearman']:.3f} | "
-            f"{r['cv_ece']:.3f} / {r['transfer_ece']:.3f} | {_mean_of_both(r):.3f} |")
+            f"{r['cv_ece']:.3f} / {r['transfer_ece']:.3f} | {mean_f1(r):.3f} |")
     base_cv = {k: _stat([b[k] for b in baseline_cv]) for k in (
         "quadrant_macro_f1", "octant_macro_f1")}
     lines += [
@@ -401,10 +401,10 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         "baseline);",
         f"without it the rule picks `{first}`"
         + (" as well." if first == chosen else
-           f" (mean quadrant macro-F1 {_mean_of_both(results[first]):.3f} against "
-           f"{_mean_of_both(results[chosen]):.3f}), which is within the 0.01 tie margin."
-           if _mean_of_both(results[first]) - _mean_of_both(results[chosen]) <= 0.01 else
-           f" (mean quadrant macro-F1 {_mean_of_both(results[first]):.3f})."), "",
+           f" (mean quadrant macro-F1 {mean_f1(results[first]):.3f} against "
+           f"{mean_f1(results[chosen]):.3f}), which is within the 0.01 tie margin."
+           if mean_f1(results[first]) - mean_f1(results[chosen]) <= 0.01 else
+           f" (mean quadrant macro-F1 {mean_f1(results[first]):.3f})."), "",
         "The models shipped before, whose quadrant and valence/arousal heads were trained",
         "apart, measured at commit 69a4bf4 with `ver-desktop classify --json`:", "",
         "| model | 4Q quadrant F1 | Grekow quadrant F1 | Grekow Spearman V / A | "
@@ -469,9 +469,3 @@ def _pairs(results: dict[str, dict[str, Any]], rated_mean: tuple[float, float]) 
                   f"`{n}` ({v:+.2f}, {a:+.2f})" for n, (v, a) in sorted(shift.items())) + ".",
               ""]
     return lines
-
-
-def _mean_of_both(result: dict[str, Any]) -> float:
-    from ver_desktop.training.transfer import cv_mean
-
-    return (cv_mean(result, "quadrant_macro_f1") + result["transfer"]["quadrant_macro_f1"]) / 2

@@ -10,20 +10,18 @@ ran, but for its preference for an LSTM: see below); `choose` applies it.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import spearmanr
 
 from ver_desktop.core.emotion_point import fit_spread, quadrant_probabilities
 from ver_desktop.core.frontends import MIR, MUSICNN, MUSICNN_LEVELLED
-from ver_desktop.core.labels import OCTANTS, octant_of
+from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.training.calibration import expected_calibration_error
 from ver_desktop.training.dataset import Dataset
-from ver_desktop.training.fit import TrainConfig, macro_f1, predict, train
+from ver_desktop.training.fit import TrainConfig, macro_f1, predict, spearman, train
 from ver_desktop.training.linear import LinearConfig, fit_linear
 
 SELECTION_RULE = (
@@ -175,7 +173,7 @@ POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
 
 def point_scores(points: np.ndarray, data: Dataset) -> dict[str, float]:
     """Labels read off the points against the data set's own labels."""
-    quadrant = np.array([_quadrant_index(v, a) for v, a in points])
+    quadrant = np.array([QUADRANTS.index(quadrant_of(float(v), float(a))) for v, a in points])
     octant = np.array([OCTANTS.index(octant_of(float(v), float(a))) for v, a in points])
     truth = data.va
     # The octant the labelled point has on the map (on 4Q it can differ from the data set's
@@ -187,20 +185,9 @@ def point_scores(points: np.ndarray, data: Dataset) -> dict[str, float]:
         "octant_accuracy": float(np.mean(octant == data.octants)),
         "octant_macro_f1": macro_f1(data.octants, octant, 8),
         "map_octant_macro_f1": macro_f1(map_octant, octant, 8),
-        "valence_spearman": _spearman(truth[:, 0], points[:, 0]),
-        "arousal_spearman": _spearman(truth[:, 1], points[:, 1]),
+        "valence_spearman": spearman(truth[:, 0], points[:, 0]),
+        "arousal_spearman": spearman(truth[:, 1], points[:, 1]),
     }
-
-
-def _quadrant_index(valence: float, arousal: float) -> int:
-    if valence >= 0:
-        return 0 if arousal >= 0 else 3
-    return 1 if arousal >= 0 else 2
-
-
-def _spearman(a: np.ndarray, b: np.ndarray) -> float:
-    value = spearmanr(a, b).statistic
-    return 0.0 if value is None or math.isnan(value) else float(value)
 
 
 def run_candidate(candidate: PointCandidate, train_set: Dataset,
@@ -255,6 +242,11 @@ def cv_mean(result: dict[str, Any], key: str) -> float:
     return float(np.mean([f[key] for f in result["cv"]]))
 
 
+def mean_f1(result: dict[str, Any]) -> float:
+    """What the rule ranks by: the mean of 4Q CV and transfer quadrant macro-F1."""
+    return (cv_mean(result, "quadrant_macro_f1") + result["transfer"]["quadrant_macro_f1"]) / 2
+
+
 def has_lstm(result: dict[str, Any]) -> bool:
     return result["kind"] == "lstm" or (
         result["kind"] == "ensemble"
@@ -266,8 +258,7 @@ def choose(results: dict[str, dict[str, Any]], baseline: dict[str, Any], *,
     """(the chosen candidate, why), by SELECTION_RULE. `baseline` holds the linear baseline's
     `cv_quadrant_macro_f1` and `transfer_quadrant_macro_f1`."""
     def mean(name: str) -> float:
-        r = results[name]
-        return (cv_mean(r, "quadrant_macro_f1") + r["transfer"]["quadrant_macro_f1"]) / 2
+        return mean_f1(results[name])
 
     clears = [n for n, r in results.items()
               if cv_mean(r, "quadrant_macro_f1") >= baseline["cv_quadrant_macro_f1"]
