@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ver_desktop import __version__
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.text import terminal_text
 
 if TYPE_CHECKING:  # heavy modules load only when a command needs them
     from ver_desktop.core.bundle import Classifier, Prediction
@@ -276,7 +276,7 @@ def _clock(seconds: float) -> str:
 
 
 def _short(path: str) -> str:
-    name = _terminal(os.path.basename(path).encode("utf-8", "replace").decode("utf-8"))
+    name = terminal_text(os.path.basename(path).encode("utf-8", "replace").decode("utf-8"))
     return name if len(name) <= 50 else name[:47] + "..."
 
 
@@ -289,23 +289,15 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
         print(f"  {summary.skipped_failed} file(s) failed in an earlier scan and were skipped "
               "(--retry-failed tries them again)")
     for path, kind, reason in summary.failed:
-        print(f"  failed: {_terminal(_printable(path))}: {_terminal(reason)} [{kind}]")
+        print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:
-        print(f"  could not read folder: {_terminal(_printable(folder))}")
+        print(f"  could not read folder: {terminal_text(_printable(folder))}")
     print(f"Library: {paths.database_path(data)}")
 
 
 def _printable(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def _terminal(text: str) -> str:
-    """`text` with control characters shown as escapes (\\x1b), never sent to the
-    terminal: a file name may hold any of them."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 # -- classify --------------------------------------------------------------------------------
@@ -358,9 +350,9 @@ def _classify_record(given: str, outcome: Outcome, prediction: Prediction | None
 
 
 def _classify_text(record: dict[str, Any]) -> str:
-    path = _terminal(record["path"])
+    path = terminal_text(record["path"])
     if record["status"] != "ok":
-        return f"{path}: error: {_terminal(str(record['error']))}"
+        return f"{path}: error: {terminal_text(str(record['error']))}"
     start, end = record["segment"]
     speech = " (mostly speech: tag unreliable)" if record["mostly_speech"] else ""
     return (f"{path}: {record['quadrant']} / {record['octant']} "
@@ -394,9 +386,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _list_line(row: VideoRow) -> str:
-    path = _terminal(_printable(row.path))
+    path = terminal_text(_printable(row.path))
     if row.status != "ok" and not row.corrected:
-        reason = f": {_terminal(row.error_reason)}" if row.error_reason else ""
+        reason = f": {terminal_text(row.error_reason)}" if row.error_reason else ""
         return f"{row.status:<8} {path}{reason}"
     mark = "*" if row.corrected else " "
     tags = f"{row.quadrant or '-':<6}{mark}{row.octant or '-':<11}"

@@ -11,7 +11,6 @@ make an XSPF file invalid XML.
 from __future__ import annotations
 
 import os
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlparse
 
 from ver_desktop.core.library import VideoRow
+from ver_desktop.core.text import CONTROL_CHARACTERS, plain_text
 
 XSPF_NS = "http://xspf.org/ns/0/"
 
@@ -52,17 +52,9 @@ def export_m3u8(entries: Sequence[Entry], target: Path, *, relative: bool = True
 
 
 def _m3u8_location(path: str, playlist: Path, relative: bool) -> bytes:
-    if _CONTROL.search(path):
+    if CONTROL_CHARACTERS.search(path):
         return Path(os.path.abspath(path)).as_uri().encode("ascii")
     return os.fsencode(_location(path, playlist, relative))
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def plain_text(text: str) -> str:
-    """`text` with control characters as spaces: one line, valid in XML."""
-    return _CONTROL.sub(" ", text)
 
 
 def read_m3u8(source: Path) -> list[str]:
