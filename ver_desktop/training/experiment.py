@@ -114,12 +114,16 @@ def _run_and_store(config: FoldJob, fold: int, data: DataSpec, out: str) -> dict
     torch.set_num_threads(1)
     dataset = data.load(config.front_end)
     result = config.run_fold(dataset, fold)
-    target = _result_file(Path(out), config, fold)
+    _store(_result_file(Path(out), config, fold), result)
+    return result
+
+
+def _store(target: Path, result: dict[str, Any]) -> None:
+    """Write a result whole or not at all, so an interrupted run resumes cleanly."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     tmp.write_text(json.dumps(result))
     os.replace(tmp, target)
-    return result
 
 
 def train_paper_fold(config: PaperConfig, data: Dataset, fold: int) -> dict[str, Any]:
@@ -249,11 +253,7 @@ def _run_transfer_candidate(name: str, data: DataSpec, transfer: DataSpec,
     candidate = POINT_CANDIDATES[name]
     result, _ = run_candidate(candidate, data.load(candidate.front_end),
                               transfer.load(candidate.front_end))
-    target = _transfer_file(Path(out), name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result))
-    os.replace(tmp, target)
+    _store(_transfer_file(Path(out), name), result)
     return result
 
 
