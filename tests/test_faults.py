@@ -5,6 +5,7 @@ read-only bind mount, where this machine lets the tests mount (root with CAP_SYS
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -102,19 +103,24 @@ def test_a_full_disk_ends_in_a_sentence_and_keeps_what_was_saved(
     assert len(cli(data, "list", "--json").stdout.splitlines()) == 3
 
 
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """`path` (a file or a folder) on a read-only bind mount of itself, for the block."""
+    if os.geteuid() != 0 or not mounted(["mount", "--bind", os.fspath(path), os.fspath(path)]):
+        pytest.skip("cannot bind-mount here (needs root with CAP_SYS_ADMIN)")
+    try:
+        if not mounted(["mount", "-o", "remount,ro,bind", os.fspath(path)]):
+            pytest.skip("cannot remount read-only here")
+        yield
+    finally:
+        subprocess.run(["umount", "-l", os.fspath(path)], check=False)
+
+
 @pytest.fixture
 def read_only_library(tmp_path: Path) -> Iterator[Path]:
     data = tmp_path / "data"
-    database = a_library(data, videos=3)
-    if os.geteuid() != 0 or not mounted(["mount", "--bind", os.fspath(database),
-                                         os.fspath(database)]):
-        pytest.skip("cannot bind-mount here (needs root with CAP_SYS_ADMIN)")
-    try:
-        if not mounted(["mount", "-o", "remount,ro,bind", os.fspath(database)]):
-            pytest.skip("cannot remount read-only here")
+    with read_only(a_library(data, videos=3)):
         yield data
-    finally:
-        subprocess.run(["umount", "-l", os.fspath(database)], check=False)
 
 
 def test_a_read_only_library_file_ends_in_a_sentence(read_only_library: Path,
@@ -152,14 +158,8 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         for file in source.iterdir():
             shutil.copyfile(file, data / file.name)
     assert (data / "library.sqlite3-wal").is_file()
-    if os.geteuid() != 0 or not mounted(["mount", "--bind", os.fspath(data), os.fspath(data)]):
-        pytest.skip("cannot bind-mount here (needs root with CAP_SYS_ADMIN)")
-    try:
-        if not mounted(["mount", "-o", "remount,ro,bind", os.fspath(data)]):
-            pytest.skip("cannot remount read-only here")
+    with read_only(data):
         yield data
-    finally:
-        subprocess.run(["umount", "-l", os.fspath(data)], check=False)
 
 
 def test_a_library_on_read_only_media_can_be_listed_but_not_scanned_into(
