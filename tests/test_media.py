@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -170,6 +172,35 @@ def test_a_wav_with_32_unnamed_channels_is_mixed_down_not_called_corrupt(
     assert segment.end - segment.start == pytest.approx(seconds, abs=0.05)
     rms = float(np.sqrt(np.mean(segment.samples**2)))
     assert rms == pytest.approx(0.25 / np.sqrt(2), rel=0.02)  # the tone, mixed down whole
+
+
+def test_random_bytes_are_not_media_whatever_their_name(tmp_path: Path) -> None:
+    """Issue 11, item 14: FFmpeg's MP3 and raw-AAC probes accept almost any bytes, so random
+    data named .mp3 opened, decoded nothing or noise and was called damaged; one such file
+    (seed 4 as .aac: 'AAC' with dozens of planar channels) crashed the decoder's process.
+    Decoded in a child process, so that a crash fails this test instead of the run."""
+    names = []
+    for seed in range(6):
+        for suffix in (".mp3", ".aac", ".wav", ".mp4"):
+            path = tmp_path / f"random{seed}{suffix}"
+            path.write_bytes(np.random.default_rng(seed).bytes(300_000))
+            names.append(os.fspath(path))
+    script = ("import sys\n"
+              "from ver_desktop.core import media\n"
+              "from ver_desktop.core.errors import MediaError\n"
+              "for name in sys.argv[1:]:\n"
+              "    try:\n"
+              "        media.load_segment(name)\n"
+              "        print('ok')\n"
+              "    except MediaError as error:\n"
+              "        print(error.kind.value, error.reason)\n")
+    child = subprocess.run([sys.executable, "-c", script, *names], capture_output=True,
+                           text=True, timeout=600)
+    assert child.returncode == 0, child.stderr[-2000:]
+    verdicts = child.stdout.splitlines()
+    assert len(verdicts) == len(names)
+    assert all(v == "not_media not an audio or video file that FFmpeg can read"
+               for v in verdicts), list(zip(names, verdicts, strict=True))
 
 
 @pytest.mark.parametrize("kind", ["constant level", "one click", "noise at -80 dB"])

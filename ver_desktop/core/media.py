@@ -28,6 +28,7 @@ from pathlib import Path
 import av
 import av.error
 import numpy as np
+from av.audio.plane import AudioPlane
 
 from ver_desktop.core.errors import ErrorKind, MediaError
 
@@ -65,6 +66,12 @@ _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
     (0, b"\x00\x00\x01\xba", "MPEG"),
     (0, b"FLV", "FLV"),
     (0, b"\x30\x26\xb2\x75", "ASF/WMV"),
+    (0, b"FORM", "AIFF"),
+    (0, b"caff", "Core Audio"),
+    (0, b"#!AMR", "AMR"),
+    (0, b"wvpk", "WavPack"),
+    (0, b"MAC ", "Monkey's Audio"),
+    (0, b"\x0b\x77", "AC-3"),
 )
 
 
@@ -99,7 +106,15 @@ def load_segment(path: str | os.PathLike[str]) -> Segment:
             samples = reader.read(start, SEGMENT_SECONDS)
     segment = Segment(samples, SAMPLE_RATE, start, start + len(samples) / SAMPLE_RATE, duration,
                       reader.bad_packets, reader.decoded_samples / SAMPLE_RATE)
-    _check_usable(segment)
+    try:
+        _check_usable(segment)
+    except MediaError as error:
+        # FFmpeg's MP3 and raw-AAC probes open almost any bytes: "damaged" with no known
+        # signature at the start means it never was media.
+        if error.kind == ErrorKind.CORRUPT and _sniff(path) is None:
+            raise MediaError(ErrorKind.NOT_MEDIA,
+                             "not an audio or video file that FFmpeg can read") from None
+        raise
     return segment
 
 
@@ -162,6 +177,8 @@ def _sniff(path: Path) -> str | None:
             return name
     if head[:1] == b"\x47" or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
         return "MPEG"
+    if head[:2] in (b"\xff\xf1", b"\xff\xf9"):
+        return "AAC"
     return None
 
 
@@ -298,16 +315,22 @@ def _resample(resampler: av.AudioResampler, frame: av.AudioFrame | None,
 
 
 _FULL_SCALE = {"u8": 128.0, "s16": 32768.0, "s32": 2147483648.0, "s64": 2.0**63}
+_DTYPES = {"u8": "u1", "s16": "i2", "s32": "i4", "s64": "i8", "flt": "f4", "dbl": "f8"}
 
 
 def _downmixed(frame: av.AudioFrame) -> av.AudioFrame:
     """The mean of all channels of a frame whose layout names no speakers (e.g. a
     32-channel WAV), as one mono float frame at the same rate and time."""
-    data = frame.to_ndarray()
-    channels = len(frame.layout.channels)
     name = frame.format.name.rstrip("p")
-    samples = data if frame.format.is_planar else data.reshape(-1, channels).T
-    values = samples.astype(np.float64)
+    if name not in _DTYPES:
+        raise ValueError(f"cannot mix down {frame.format.name} audio")
+    channels = len(frame.layout.channels)
+    values = np.stack([np.frombuffer(plane, _DTYPES[name],
+                                     count=frame.samples * (1 if frame.format.is_planar
+                                                            else channels))
+                       for plane in _planes(frame, channels)]).astype(np.float64)
+    if not frame.format.is_planar:
+        values = values.reshape(-1, channels).T
     if name == "u8":
         values -= 128.0
     mono = (values.mean(axis=0) / _FULL_SCALE.get(name, 1.0)).astype(np.float32)
@@ -315,6 +338,14 @@ def _downmixed(frame: av.AudioFrame) -> av.AudioFrame:
     out.sample_rate = frame.sample_rate
     out.pts, out.time_base = frame.pts, frame.time_base
     return out
+
+
+def _planes(frame: av.AudioFrame, channels: int) -> list[AudioPlane]:
+    """The frame's planes, counted from its layout. `frame.planes` counts them by walking
+    FFmpeg's pointer list to a NULL that a frame of more than 8 planar channels does not
+    have, and reads past its end (a crash on random bytes that FFmpeg took for AAC)."""
+    return [AudioPlane(frame, index) for index in range(channels if frame.format.is_planar
+                                                        else 1)]
 
 
 def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
