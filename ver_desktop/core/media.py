@@ -325,7 +325,7 @@ def _downmixed(frame: av.AudioFrame) -> av.AudioFrame:
     if name not in _DTYPES:
         raise ValueError(f"cannot mix down {frame.format.name} audio")
     channels = len(frame.layout.channels)
-    values = np.stack([np.frombuffer(plane, _DTYPES[name],
+    values = np.stack([np.frombuffer(bytes(plane), _DTYPES[name],
                                      count=frame.samples * (1 if frame.format.is_planar
                                                             else channels))
                        for plane in _planes(frame, channels)]).astype(np.float64)
