@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from pathlib import Path
@@ -62,12 +63,32 @@ def test_a_version_1_library_gains_the_speech_column(tmp_path: Path) -> None:
     Library.at(database).close()
     with sqlite3.connect(database) as db:  # make it look like a library from before step 2
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
+        db.execute("DROP TABLE claims")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     library = Library.at(database)
     assert list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
     with library.engine.connect() as connection:
         columns = [row[1] for row in connection.execute(text("PRAGMA table_info(analyses)"))]
     assert "speech_likeness" in columns
+
+
+def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
+    def shape(database: Path) -> dict[str, list[tuple[str, str, int, int]]]:
+        with sqlite3.connect(database) as db:
+            tables = [t for (t,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            return {t: sorted((c[1], c[2], c[3], c[5]) for c in db.execute(
+                f"PRAGMA table_info({t})")) for t in tables}
+
+    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
+    Library.at(fresh).close()
+    Library.at(old).close()
+    with sqlite3.connect(old) as db:  # a library from before steps 2 and 3
+        db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
+        db.execute("DROP TABLE claims")
+        db.execute("DELETE FROM schema_migrations WHERE version > 1")
+    Library.at(old).close()
+    assert shape(old) == shape(fresh)
 
 
 def test_paths_that_are_not_utf8_round_trip(tmp_path: Path) -> None:
@@ -223,3 +244,73 @@ def test_a_playlist_name_with_a_lone_surrogate_is_stored(tmp_path: Path) -> None
     assert info is not None and info.name == "caf\ufffd mix"
     library.update_playlist(playlist, name="\udc80")
     assert library.playlist(playlist) is not None
+
+
+def planned(library: Library, root: Path, count: int) -> list[int]:
+    files = [FileStat(os.fspath(root / f"{i}.mp4"), 1, 1) for i in range(count)]
+    return [video_id for video_id, _ in library.plan_scan([os.fspath(root)], files,
+                                                          MODEL).to_analyse]
+
+
+def test_a_second_scan_cannot_claim_what_a_first_has_in_hand(tmp_path: Path) -> None:
+    """Issue 11, item 13: two scans of one library analysed every file twice."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    ids = planned(library, tmp_path, 10)
+    assert library.claim("first", ids[:6]) == set(ids[:6])
+    assert library.claim("second", ids) == set(ids[6:])  # only what nobody holds
+    library.record([(ids[0], extracted("0.mp4"), prediction())], [], MODEL, scan="first")
+    library.release("second")
+    assert library.claim("third", ids) == set(ids[6:])  # 0 is done, 1-5 still held
+    library.release("first")
+    assert library.claim("third", ids) == set(ids[1:])
+
+
+def test_a_claim_lapses_when_its_scan_is_gone(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    database = tmp_path / "lib.sqlite3"
+    library = Library.at(database)
+    ids = planned(library, tmp_path, 4)
+    library.claim("killed", ids[:2])
+    library.claim("remote", ids[2:])
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    stale = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+    with sqlite3.connect(database) as db:
+        # a scan on this computer whose process has ended; one elsewhere gone quiet
+        db.execute("UPDATE claims SET pid = ? WHERE scan = 'killed'", (int(finished.stdout),))
+        db.execute("UPDATE claims SET host = 'elsewhere', renewed_at = ? WHERE scan = 'remote'",
+                   (stale.isoformat(" "),))
+    assert library.claim("next", ids) == set(ids)
+
+
+def test_scans_planning_the_same_new_files_at_once_never_collide(tmp_path: Path) -> None:
+    """Two scans that find the same new files both inserted them (3 threads planning 300
+    new files: 10 UNIQUE constraint errors in 5 tries, measured)."""
+    import threading
+
+    database = tmp_path / "lib.sqlite3"
+    Library.at(database).close()
+    files = [FileStat(os.fspath(tmp_path / f"{i}.mp4"), 1, 1) for i in range(300)]
+    errors: list[BaseException] = []
+    plans = []
+
+    def plan() -> None:
+        library = Library.at(database)
+        try:
+            plans.append(library.plan_scan([os.fspath(tmp_path)], files, MODEL))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            library.close()
+
+    threads = [threading.Thread(target=plan) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(p.new for p in plans) == 300
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM videos").fetchone() == (300,)

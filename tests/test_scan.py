@@ -19,7 +19,7 @@ from conftest import EXPECTED, require_4q
 from ver_desktop.core.bundle import Classifier
 from ver_desktop.core.library import Library
 from ver_desktop.core.pool import CRASH_REASON, run_inline
-from ver_desktop.core.scan import Scanner
+from ver_desktop.core.scan import Scanner, ScanSummary
 
 
 @pytest.fixture
@@ -126,6 +126,36 @@ def test_cancel_stops_early_and_the_next_scan_resumes(collection: Path, data_dir
     assert resumed.analysed + len(resumed.failed) == len(EXPECTED) - len(seen)
     assert library.videos((classifier.info.name, classifier.info.version),
                           status="pending") == []
+
+
+def test_a_second_scan_leaves_the_first_one_s_files_to_it(collection: Path, data_dir: Path,
+                                                          classifier: Classifier) -> None:
+    """Issue 11, item 13: two scans of one library at once (two windows, the app beside
+    the command line) analysed every file twice. The second starts while the first holds
+    every file; it must analyse none of them."""
+    database = data_dir / "lib.sqlite3"
+    first = Scanner(Library.at(database), classifier, workers=1, factory=run_inline,
+                    batch_size=1_000)
+    second: list[ScanSummary] = []
+
+    def start_the_second(_progress: object) -> None:
+        if not second:
+            other = Scanner(Library.at(database), classifier, workers=1, factory=run_inline)
+            second.append(other.scan([os.fspath(collection)]))
+
+    summary = first.scan([os.fspath(collection)], progress=start_the_second)
+    assert summary.analysed + len(summary.failed) == len(EXPECTED)
+    assert second[0].analysed == 0 and second[0].failed == []
+    assert second[0].held_elsewhere >= len(EXPECTED) - 1  # one may be written already
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM claims").fetchone() == (0,)
+    ok = sum(1 for state in EXPECTED.values() if state == "ok")
+    assert library_states(database) == {"ok": ok, "failed": len(EXPECTED) - ok}
+
+
+def library_states(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as connection:
+        return dict(connection.execute("SELECT status, COUNT(*) FROM videos GROUP BY status"))
 
 
 def test_killed_scan_leaves_a_consistent_library(tmp_path: Path, data_dir: Path,

@@ -288,6 +288,9 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
     if summary.skipped_failed:
         print(f"  {summary.skipped_failed} file(s) failed in an earlier scan and were skipped "
               "(--retry-failed tries them again)")
+    if summary.held_elsewhere:
+        print(f"  {summary.held_elsewhere} file(s) were being analysed by another scan of "
+              "this library and were left to it")
     for path, kind, reason in summary.failed:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ver_desktop.core.bundle import Classifier
 from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
+from ver_desktop.core.library.claims import new_token
 from ver_desktop.core.media import MEDIA_EXTENSIONS
 from ver_desktop.core.pool import ExecutorFactory, Task, default_workers, extract_all, spawn_pool
 
@@ -46,6 +47,7 @@ class ScanSummary:
     unchanged: int = 0
     missing: int = 0
     skipped_failed: int = 0
+    held_elsewhere: int = 0  # files another running scan of this library had in hand
     analysed: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # path, kind, reason
     unreadable_folders: list[str] = field(default_factory=list)
@@ -135,16 +137,22 @@ class Scanner:
         summary = ScanSummary(new=plan.new, changed=plan.changed, unchanged=plan.unchanged,
                               missing=plan.missing, skipped_failed=plan.skipped_failed,
                               unreadable_folders=unreadable)
-        ids = {path: video_id for video_id, path in plan.to_analyse}
-        writer = _BatchWriter(self, ids, summary)
-        outcomes = extract_all([p for _, p in plan.to_analyse], workers=self.workers,
-                               cancelled=cancelled, factory=factory, task=self.task)
-        for done, outcome in enumerate(outcomes, start=1):
-            writer.add(outcome)
-            if progress:
-                progress(ScanProgress(done, len(ids), outcome.path,
-                                      time.perf_counter() - started))
-        writer.flush()
+        token = new_token()
+        try:
+            mine = self.library.claim(token, [video_id for video_id, _ in plan.to_analyse])
+            summary.held_elsewhere = len(plan.to_analyse) - len(mine)
+            ids = {path: video_id for video_id, path in plan.to_analyse if video_id in mine}
+            writer = _BatchWriter(self, ids, summary, token)
+            outcomes = extract_all(list(ids), workers=self.workers, cancelled=cancelled,
+                                   factory=factory, task=self.task)
+            for done, outcome in enumerate(outcomes, start=1):
+                writer.add(outcome)
+                if progress:
+                    progress(ScanProgress(done, len(ids), outcome.path,
+                                          time.perf_counter() - started))
+            writer.flush()
+        finally:
+            self.library.release(token)
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary
@@ -164,10 +172,12 @@ def _prestarted(factory: ExecutorFactory, workers: int) -> ExecutorFactory:
 class _BatchWriter:
     """Collects outcomes, infers in batches, commits each batch in one transaction."""
 
-    def __init__(self, scanner: Scanner, ids: dict[str, int], summary: ScanSummary) -> None:
+    def __init__(self, scanner: Scanner, ids: dict[str, int], summary: ScanSummary,
+                 token: str) -> None:
         self.scanner = scanner
         self.ids = ids
         self.summary = summary
+        self.token = token
         self.extracted: list[Extracted] = []
         self.failed: list[Failed] = []
         self.last_flush = time.perf_counter()
@@ -191,7 +201,7 @@ class _BatchWriter:
         self.scanner.library.record(
             [(self.ids[e.path], e, p) for e, p in zip(self.extracted, predictions, strict=True)],
             [(self.ids[f.path], f.kind.value, f.reason) for f in self.failed],
-            self.scanner.model,
+            self.scanner.model, scan=self.token,
         )
         stages["inference"] += inferred - started
         stages["database"] += time.perf_counter() - inferred

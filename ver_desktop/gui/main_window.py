@@ -518,8 +518,11 @@ class MainWindow(QMainWindow):
         elif summary is not None:
             failed = len(summary.failed)
             verb = "Stopped" if summary.cancelled else "Done"
+            elsewhere = (f", {summary.held_elsewhere} being analysed by another scan"
+                         if summary.held_elsewhere else "")
             self.show_message(f"{verb}: {summary.analysed} analysed, {failed} failed, "
-                              f"{summary.unchanged} unchanged, {summary.missing} missing", 10000)
+                              f"{summary.unchanged} unchanged, {summary.missing} missing"
+                              f"{elsewhere}", 10000)
         self.reload()
 
     def _select_dropped_file(self) -> None:

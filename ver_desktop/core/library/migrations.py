@@ -29,10 +29,20 @@ def _speech_likeness(connection: Connection) -> None:
     connection.execute(text("ALTER TABLE analyses ADD COLUMN speech_likeness FLOAT"))
 
 
+def _claims(connection: Connection) -> None:
+    connection.execute(text(
+        "CREATE TABLE claims (video_id INTEGER NOT NULL PRIMARY KEY "
+        "REFERENCES videos (id) ON DELETE CASCADE, scan VARCHAR(32) NOT NULL, "
+        "host TEXT NOT NULL, pid INTEGER NOT NULL, renewed_at DATETIME NOT NULL)"))
+    connection.execute(text("CREATE INDEX ix_claims_scan ON claims (scan)"))
+    connection.execute(text("CREATE INDEX ix_claims_renewed_at ON claims (renewed_at)"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
     (2, "analyses.speech_likeness: the 'mostly speech' check", _speech_likeness),
+    (3, "claims: files a running scan has in hand", _claims),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -103,6 +103,21 @@ class Analysis(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Claim(Base):
+    """A file a running scan has in hand, so a second scan of the same library skips it.
+    A claim lapses when its scan's process is gone (same host) or it is not renewed within
+    `CLAIM_SECONDS` (a scan on another computer sharing the library)."""
+
+    __tablename__ = "claims"
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True
+    )
+    scan: Mapped[str] = mapped_column(String(32), index=True)  # one scan's random token
+    host: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int] = mapped_column(Integer)
+    renewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 class UserLabel(Base):
     """A person's own tag. Analysis never writes here, so it is never overwritten."""
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ver_desktop.core.bundle import Prediction
@@ -23,7 +23,7 @@ from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
-from ver_desktop.core.library import browse
+from ver_desktop.core.library import browse, claims
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
 from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.migrations import migrate
@@ -100,6 +100,9 @@ class PlaylistInfo:
     rule: dict[str, Any] | None
 
 
+_PLAN_ATTEMPTS = 5  # concurrent scans adding the same new files
+
+
 def library_url(database: Path) -> URL:
     return URL.create("sqlite", database=os.fspath(database))
 
@@ -168,8 +171,19 @@ class Library:
                   *, retry_failed: bool = False) -> ScanPlan:
         """Record what discovery found (new rows pending, changed ones reset, vanished ones
         missing) and return the files that need analysis by `model` (name, version)."""
-        plan = ScanPlan()
         found_by_path = {f.path: f for f in found}
+        for _ in range(_PLAN_ATTEMPTS - 1):
+            try:
+                return self._plan(roots, found_by_path, model, retry_failed)
+            except IntegrityError:
+                # Another scan added some of the same new files since this one read the
+                # table; planning again sees them as known.
+                continue
+        return self._plan(roots, found_by_path, model, retry_failed)
+
+    def _plan(self, roots: Sequence[str], found_by_path: dict[str, FileStat],
+              model: tuple[str, str], retry_failed: bool) -> ScanPlan:
+        plan = ScanPlan()
         with self.session() as s, s.begin():
             known = {v.path: v for v in s.scalars(select(Video))}
             current = set(s.scalars(select(Analysis.video_id).where(
@@ -215,14 +229,29 @@ class Library:
                     if path in roots or path.startswith(prefixes)}
 
     def record(self, results: Sequence[tuple[int, Extracted, Prediction]],
-               failures: Sequence[tuple[int, str, str]], model: tuple[str, str]) -> None:
-        """Store a batch of analyses and failures in one transaction."""
+               failures: Sequence[tuple[int, str, str]], model: tuple[str, str],
+               *, scan: str | None = None) -> None:
+        """Store a batch of analyses and failures in one transaction; with the `scan`
+        token that claimed them, its claims on these files end and the rest are renewed."""
         with self.session() as s, s.begin():
             for video_id, extracted, prediction in results:
                 _store_analysis(s, video_id, extracted, prediction, model)
             for video_id, kind, reason in failures:
                 s.execute(update(Video).where(Video.id == video_id).values(
                     status=VideoStatus.FAILED, error_kind=kind, error_reason=reason))
+            if scan is not None:
+                claims.renew(s, scan, [v for v, _, _ in results] + [v for v, _, _ in failures])
+
+    def claim(self, scan: str, video_ids: Sequence[int]) -> set[int]:
+        """Claim for the scan `scan` the files no other running scan has in hand; returns
+        the ids it got (see claims.py)."""
+        with self.session() as s, s.begin():
+            return claims.claim(s, scan, video_ids, _dialect_insert(s))
+
+    def release(self, scan: str) -> None:
+        """End the scan `scan`'s claims (it finished, stopped or failed)."""
+        with self.session() as s, s.begin():
+            claims.release(s, scan)
 
     # -- corrections -----------------------------------------------------------------------
 
