@@ -146,25 +146,30 @@ def test_the_app_says_storage_faults_in_words_without_sqlalchemy_s_link() -> Non
     assert in_words(ValueError("plain")) == "plain" and in_words(None) == ""
 
 
-@pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A library whose whole folder is on read-only media (a read-only bind mount), copied
-    there while it was open, so its WAL side files came along."""
+@pytest.fixture(params=["open when copied", "closed when copied"])
+def read_only_folder(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A library whose whole folder is on read-only media (a read-only bind mount): copied
+    there while it was open (its WAL side files came along), or after it was closed (only
+    the database file: SQLite cannot create the side files it reads through)."""
     source, data = tmp_path / "source", tmp_path / "data"
     database = a_library(source, videos=3)
     data.mkdir()
-    with sqlite3.connect(database) as open_library:
-        open_library.execute("UPDATE videos SET duration = 1.0")
-        for file in source.iterdir():
-            shutil.copyfile(file, data / file.name)
-    assert (data / "library.sqlite3-wal").is_file()
+    if request.param == "open when copied":
+        with sqlite3.connect(database) as open_library:
+            open_library.execute("UPDATE videos SET duration = 1.0")
+            for file in source.iterdir():
+                shutil.copyfile(file, data / file.name)
+        assert (data / "library.sqlite3-wal").is_file()
+    else:
+        shutil.copyfile(database, data / database.name)
     with read_only(data):
         yield data
 
 
 def test_a_library_on_read_only_media_can_be_listed_but_not_scanned_into(
         read_only_folder: Path, tmp_path: Path) -> None:
-    """Issue 11, item 16: listing it failed too."""
+    """Issue 11, item 16: listing it failed too ("unable to open database file" when it
+    had been closed before it was copied)."""
     before = {p.name: p.read_bytes() for p in read_only_folder.iterdir()}
     listing = cli(read_only_folder, "--model", os.fspath(tmp_path / "no-model"), "list")
     assert "no model bundle" in no_traceback(listing)  # the library itself opened fine
@@ -180,3 +185,17 @@ def test_a_read_only_library_file_can_still_be_listed(read_only_library: Path) -
     listing = cli(read_only_library, "list", "--status", "pending")
     assert listing.returncode == 0, no_traceback(listing)
     assert len(listing.stdout.splitlines()) == 3
+
+
+def test_an_older_library_on_read_only_media_says_how_to_update_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    database = a_library(data, videos=3)
+    with sqlite3.connect(database) as db:  # as a version that had no claims yet left it
+        db.execute("DROP TABLE claims")
+        db.execute("DELETE FROM schema_migrations WHERE version > 2")
+    before = database.read_bytes()
+    with read_only(data):
+        listing = cli(data, "list")
+    assert listing.returncode == 1
+    assert "older version" in no_traceback(listing) and "read-only media" in listing.stderr
+    assert database.read_bytes() == before

@@ -58,11 +58,18 @@ def current_version(connection: Connection) -> int:
     return int(value or 0)
 
 
-def migrate(engine: Engine, database: Path | None) -> list[int]:
-    """Bring the database to `LATEST`; returns the versions applied."""
-    with engine.begin() as connection:
-        version = current_version(connection)
-        fresh = version == 0 and not _has_tables(connection)
+def migrate(engine: Engine, database: Path | None, *, read_only: bool = False) -> list[int]:
+    """Bring the database to `LATEST`; returns the versions applied. A library on
+    read-only media is only checked: it must be at `LATEST` already."""
+    if read_only:
+        with engine.connect() as connection:
+            version = int(connection.execute(
+                text("SELECT MAX(version) FROM schema_migrations")).scalar() or 0)
+        fresh = False
+    else:
+        with engine.begin() as connection:
+            version = current_version(connection)
+            fresh = version == 0 and not _has_tables(connection)
     if version > LATEST:
         raise LibraryError(
             f"this library was written by a newer version of ver_desktop (its schema is "
@@ -70,6 +77,11 @@ def migrate(engine: Engine, database: Path | None) -> list[int]:
             "update ver_desktop, or open another library with --data-dir")
     if version == LATEST:
         return []
+    if read_only:
+        raise LibraryError(
+            f"this library was made by an older version of ver_desktop (schema version "
+            f"{version}) and needs an update, but it is on read-only media. Copy its folder "
+            "to a disk you can write to and open it there with --data-dir")
     if fresh:
         with engine.begin() as connection:
             Base.metadata.create_all(connection)

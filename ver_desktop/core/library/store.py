@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
+import urllib.parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert,
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.content import SPEECH_THRESHOLD
@@ -116,20 +119,47 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _on_read_only_media(database: Path) -> bool:
+    """An existing library in a folder nobody may write to (a read-only disk or share)."""
+    return database.is_file() and not os.access(database.parent, os.W_OK)
+
+
+def _read_only_engine(database: Path) -> Engine:
+    """Reading a library on read-only media. SQLite cannot create the WAL's shared-memory
+    file there; when none was left beside it, it reads the file as immutable (there is
+    no log to replay then, short of a crash)."""
+    shm = database.with_name(database.name + "-shm")
+    flags = "mode=ro" if shm.exists() else "mode=ro&immutable=1"
+    uri = f"file:{urllib.parse.quote(os.fsencode(database))}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        connection = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        connection.execute("PRAGMA foreign_keys=ON")
+        return connection
+
+    return create_engine("sqlite://", creator=connect, poolclass=NullPool)
+
+
 class Library:
     def __init__(self, url: str | URL) -> None:
         self.url = make_url(url)
-        self.engine: Engine = create_engine(self.url)
         database = None
+        self.read_only = False
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             database = Path(self.url.database)
-            database.parent.mkdir(parents=True, exist_ok=True)
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.read_only = _on_read_only_media(database)
+        if database is not None and self.read_only:
+            self.engine: Engine = _read_only_engine(database)
+        else:
+            self.engine = create_engine(self.url)
+            if database is not None:
+                database.parent.mkdir(parents=True, exist_ok=True)
+                event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
             if database is not None and database.is_file() and database.stat().st_size:
                 with self.engine.connect() as connection:
                     check_integrity(connection, database)
-            migrate(self.engine, database)
+            migrate(self.engine, database, read_only=self.read_only)
         except DBAPIError as exc:
             self.engine.dispose()
             raise LibraryError(storage_problem(exc, database) or str(exc.orig)) from None
