@@ -28,8 +28,8 @@ class ScanRequest:
 
 
 class _WriterLibrary:
-    """The library as the scanner sees it: its two writes go through the app's writer
-    thread, and each tells the GUI which rows changed."""
+    """The library as the scanner sees it: its writes go through the app's writer thread,
+    and planning and recording tell the GUI which rows changed."""
 
     def __init__(self, library: Library, runner: TaskRunner, job: ScanJob) -> None:
         self._library, self._runner, self._job = library, runner, job
@@ -40,9 +40,16 @@ class _WriterLibrary:
         return plan
 
     def record(self, results: Sequence[Any], failures: Sequence[Any],
-               model: tuple[str, str]) -> None:
-        self._runner.write_and_wait(lambda: self._library.record(results, failures, model))
+               model: tuple[str, str], *, scan: str | None = None) -> None:
+        self._runner.write_and_wait(
+            lambda: self._library.record(results, failures, model, scan=scan))
         self._job.recorded.emit([r[0] for r in results] + [f[0] for f in failures])
+
+    def claim(self, scan: str, video_ids: Sequence[int]) -> set[int]:
+        return self._runner.write_and_wait(lambda: self._library.claim(scan, video_ids))
+
+    def release(self, scan: str) -> None:
+        self._runner.write_and_wait(lambda: self._library.release(scan))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._library, name)
