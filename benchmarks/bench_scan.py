@@ -6,6 +6,9 @@
 Generates music-like videos (mp4, mkv, webm, avi; seeded, not timed), then measures:
   1. decode-only: `load_segment` (exactly the decoding and segment choice a scan does) over
      the same files in the scan's own kind of worker pool, started cold as a scan starts it;
+     in the same workers, the floor: a plain PyAV decode + resample of exactly the audio
+     `load_segment` returned (one seek, one resampler, nothing else), and their ratio
+     (target: load_segment at most 1.2x the plain decode);
   2. end to end: a real scan into a fresh SQLite library with the bundled model, and its
      ratio to (1) (target: at least 0.60);
   3. per-stage milliseconds per file, and the peak memory of the scan's parent and workers;
@@ -55,6 +58,7 @@ from ver_desktop.core.scan import Scanner
 
 SUFFIXES = (".mp4", ".mkv", ".webm", ".avi")
 TARGET_RATIO = 0.60
+SEGMENT_TARGET = 1.2  # load_segment against the plain decode of the audio it returns
 CLASSIFIER_THREADS = 2  # as the app loads it (cli.py)
 FEATURE_CLIPS = 5
 FEATURE_REPEATS = 3
@@ -103,6 +107,7 @@ class DecodeRun:
     files_per_s: float
     seconds: float
     decode_ms_per_file: float  # wall time inside a worker, as the scan's decode stage counts
+    plain_decode_ms_per_file: float  # the floor: decoding only the audio returned
     decoded_audio_s_per_file: float  # probes plus the chosen window
     segment_s_per_file: float
     parent_peak_mb: float
@@ -121,12 +126,38 @@ class ScanRun:
     worker_peak_mb: float
 
 
-def decode_only(path: str) -> tuple[float, float, float]:
-    """What a scan worker decodes for `path`, nothing else: (wall s, decoded s, segment s)."""
+def decode_only(path: str) -> tuple[float, float, float, float]:
+    """What a scan worker decodes for `path`, nothing else, and the plain decode of the
+    same audio: (wall s, decoded s, segment s, plain decode wall s)."""
     started = time.perf_counter()
     segment = load_segment(path)
     wall = time.perf_counter() - started
-    return wall, segment.decoded_seconds, len(segment.samples) / segment.rate
+    seconds = len(segment.samples) / segment.rate
+    started = time.perf_counter()
+    plain_decode(path, segment.start, seconds)
+    return wall, segment.decoded_seconds, seconds, time.perf_counter() - started
+
+
+def plain_decode(path: str, start: float, seconds: float) -> np.ndarray:
+    """PyAV alone: seek to `start`, decode and resample to mono 44.1 kHz float until
+    `seconds` are there (the same audio as the segment, without choosing it)."""
+    import av
+
+    wanted = round(seconds * SAMPLE_RATE)
+    chunks: list[np.ndarray] = []
+    have = 0
+    with av.open(path) as container:
+        stream = container.streams.audio[0]
+        if start > 0 and stream.time_base is not None:
+            container.seek(int(start / stream.time_base), stream=stream, backward=True)
+        resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        for frame in container.decode(stream):
+            for out in resampler.resample(frame):
+                chunks.append(out.to_ndarray().reshape(-1))
+                have += len(chunks[-1])
+            if have >= wanted:
+                break
+    return np.concatenate(chunks)[:wanted]
 
 
 def measure_decode(paths: list[str], workers: int) -> DecodeRun:
@@ -136,8 +167,9 @@ def measure_decode(paths: list[str], workers: int) -> DecodeRun:
     results = list(pool.map(decode_only, paths))
     seconds = time.perf_counter() - started
     pool.shutdown()
-    wall, decoded, segment = (float(np.mean(column)) for column in zip(*results, strict=True))
-    return DecodeRun(len(paths) / seconds, seconds, 1000 * wall, decoded, segment,
+    wall, decoded, segment, plain = (float(np.mean(column))
+                                     for column in zip(*results, strict=True))
+    return DecodeRun(len(paths) / seconds, seconds, 1000 * wall, 1000 * plain, decoded, segment,
                      peak_mb(resource.RUSAGE_SELF), peak_mb(resource.RUSAGE_CHILDREN))
 
 
@@ -374,6 +406,11 @@ def report(f: dict[str, Any]) -> None:
     print(f"{'per file, best scan':<44}{'ms':>10}")
     print(f"  {'decode + segment (worker wall)':<42}{per_file['decode']:>10.1f}"
           f"   decode-only run: {decode['decode_ms_per_file']:.1f} ms")
+    print(f"  {'plain decode of the same audio (floor)':<42}"
+          f"{decode['plain_decode_ms_per_file']:>10.1f}"
+          f"   load_segment / plain: "
+          f"{decode['decode_ms_per_file'] / decode['plain_decode_ms_per_file']:.2f}"
+          f" (target <= {SEGMENT_TARGET:.1f})")
     print(f"  {'features (worker wall)':<42}{per_file['features']:>10.1f}"
           f"   standalone, one core: {feats['ours_ms']:.1f} ms")
     print(f"  {'inference (parent wall)':<42}{per_file['inference']:>10.1f}")

@@ -71,6 +71,11 @@ def log_mel_patches(*, signal: np.ndarray, rate: int) -> np.ndarray:
     return patches(log_mel(resample(x, rate)))
 
 
+def spread(count: int, keep: int) -> np.ndarray:
+    """Indices of at most `keep` of `count` patches, evenly spread, first and last included."""
+    return np.unique(np.round(np.linspace(0, count - 1, min(count, keep))).astype(np.int64))
+
+
 def resample(signal: np.ndarray, rate: int) -> np.ndarray:
     """`signal` at MODEL_RATE, as librosa.load (resampy 0.2, kaiser_best) resampled it.
 
@@ -235,11 +240,16 @@ class Encoder:
         return sum(sizes[name] for name in self._checked(outputs))
 
     def embed(self, *, signal: np.ndarray, rate: int,
-              outputs: Sequence[str] = DEFAULT_OUTPUTS) -> np.ndarray:
+              outputs: Sequence[str] = DEFAULT_OUTPUTS, keep: int | None = None) -> np.ndarray:
         """(patches, dimension(outputs)) float32: one row per 3-s patch of the signal, the
-        named outputs side by side in the order given (see the module's docstring)."""
+        named outputs side by side in the order given (see the module's docstring). With
+        `keep`, only that many patches, spread evenly from the first to the last (the
+        graph's cost is per patch)."""
         names = self._checked(outputs)
-        values = self.run(log_mel_patches(signal=signal, rate=rate), names)
+        batch = log_mel_patches(signal=signal, rate=rate)
+        if keep is not None:
+            batch = batch[spread(len(batch), keep)]
+        values = self.run(batch, names)
         return np.concatenate([values[name] for name in names], axis=1)
 
     def run(self, batch: np.ndarray, outputs: Sequence[str]) -> dict[str, np.ndarray]:

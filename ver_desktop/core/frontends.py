@@ -9,6 +9,8 @@ A model bundle names the front end it was trained on; workers compute exactly th
   recording and a loud master of the same music give the same embedding (musicnn's
   log-mel input depends on the absolute level; home videos and old recordings sit far
   below mastered music).
+- `musicnn-msd-3` and `musicnn-msd-4`: as `musicnn-msd-1` on 5 and 3 of the segment's 3-s
+  patches, spread evenly over it (the graph is almost all of the cost, per patch).
 """
 
 from __future__ import annotations
@@ -26,17 +28,25 @@ if TYPE_CHECKING:
 MIR = FEATURE_VERSION
 MUSICNN = "musicnn-msd-1"
 MUSICNN_LEVELLED = "musicnn-msd-2"
-FRONT_ENDS = (MIR, MUSICNN, MUSICNN_LEVELLED)
+MUSICNN_KEPT = {"musicnn-msd-3": 5, "musicnn-msd-4": 3}  # front end: patches it keeps
+FRONT_ENDS = (MIR, MUSICNN, MUSICNN_LEVELLED, *MUSICNN_KEPT)
 MUSICNN_OUTPUTS = ("penultimate", "tags")
 LEVEL_DBFS = -18.0  # typical RMS of mastered music (the 4Q clips' median: -17.7 dBFS)
 MAX_GAIN_DB = 30.0  # near-silence is not blown up into noise
+
+
+def patches_run(version: str) -> int:
+    """Encoder patches a front end runs per 30-s segment (0 for mir-1): how costly it is."""
+    if version == MIR:
+        return 0
+    return MUSICNN_KEPT.get(version, 10)
 
 
 def feature_names(version: str) -> list[str]:
     """The columns of `compute(version, ...)`, as recorded in model bundles."""
     if version == MIR:
         return list(FEATURE_NAMES)
-    if version in (MUSICNN, MUSICNN_LEVELLED):
+    if version in (MUSICNN, MUSICNN_LEVELLED, *MUSICNN_KEPT):
         from ver_desktop.core.encoder import read_encoder_info
 
         info = read_encoder_info()
@@ -54,6 +64,9 @@ def compute(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
         return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS)
     if version == MUSICNN_LEVELLED:
         return _encoder().embed(signal=levelled(signal), rate=rate, outputs=MUSICNN_OUTPUTS)
+    if version in MUSICNN_KEPT:
+        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS,
+                                keep=MUSICNN_KEPT[version])
     raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
 
 
