@@ -121,6 +121,19 @@ def test_embed_layout(model: Encoder) -> None:
     assert model.tag == "musicnn-msd@1"
 
 
+def test_kept_patches_are_spread_and_equal_to_those_of_the_full_embedding(
+        model: Encoder) -> None:
+    """The faster front ends (issue 12) run the graph on some of the patches; each row they
+    return is the full embedding's row of the same patch."""
+    assert encoder.spread(10, 3).tolist() == [0, 4, 9]
+    assert encoder.spread(10, 5).tolist() == [0, 2, 4, 7, 9]
+    assert encoder.spread(2, 3).tolist() == [0, 1]  # a 6-s clip keeps both its patches
+    signal = music(30.0, seed=5)
+    full = model.embed(signal=signal, rate=RATE)
+    kept = model.embed(signal=signal, rate=RATE, keep=3)
+    np.testing.assert_array_equal(kept, full[[0, 4, 9]])
+
+
 def test_shortest_signal_gives_one_patch(model: Encoder) -> None:
     shortest = next(n for n in range(131_000, 133_000) if patch_count(samples=n, rate=RATE))
     signal = music(shortest / RATE, seed=4)

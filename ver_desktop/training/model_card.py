@@ -160,9 +160,12 @@ def _training(bundles: list[dict[str, Any]]) -> list[str]:
              "trained on all 900 clips with the same configuration.",
              "- Transfer data: Grekow's set (GTZAN clips rated for valence and arousal), used "
              "only to measure; no training, no tuning.",
-             "- The front end `musicnn-msd-1` is musicnn's MSD_musicnn (Pons & Serra; ISC "
-             "licence, notice in `resources/encoders/musicnn-msd/LICENSE`), trained on "
-             "Million Song Dataset tags: some 4Q songs may be among them.",
+             "- The musicnn front ends (`musicnn-msd-*`, ver_desktop/core/frontends.py) run "
+             "musicnn's MSD_musicnn (Pons & Serra; ISC licence, notice in "
+             "`resources/encoders/musicnn-msd/LICENSE`), trained on Million Song Dataset "
+             "tags (some 4Q songs may be among them), on the segment's 3-s patches: "
+             "`musicnn-msd-4` on 3 of them spread over the segment, which costs 3/10 of "
+             "running all ten and transferred as well (`docs/reproduction.md`).",
              "- Selection: `docs/reproduction.md` states the rule and shows every candidate. "
              "A per-axis logistic readout of the same embeddings, with no LSTM, scores a "
              "little higher on the mean of the two protocols; the rule ships a model with the "
