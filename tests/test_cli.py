@@ -257,7 +257,7 @@ def test_ctrl_c_twice_quits_at_once_and_the_next_scan_carries_on(
 
     folder = tmp_path / "videos"
     folder.mkdir()
-    for i in range(16):
+    for i in range(FILES := 48):  # enough to still be scanning at the first Ctrl-C
         shutil.copyfile(media_files["music.mp4"], folder / f"clip{i:02d}.mp4")
     scan = subprocess.Popen([sys.executable, "-m", "ver_desktop", "--workers", "2", "scan",
                              os.fspath(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -275,7 +275,7 @@ def test_ctrl_c_twice_quits_at_once_and_the_next_scan_carries_on(
     again = run("scan", os.fspath(folder))
     assert again.returncode == 0, again.stderr
     listing = [json.loads(line) for line in run("list", "--json").stdout.splitlines()]
-    assert len(listing) == 16 and all(row["status"] == "ok" for row in listing)
+    assert len(listing) == FILES and all(row["status"] == "ok" for row in listing)
 
 
 def test_pipes_and_broken_links_named_like_videos_fail_with_their_reason(
