@@ -75,7 +75,7 @@ def test_the_dialog_lists_each_bundled_model_with_its_speed(qtbot, window: MainW
     text = dialog.model_summary.text()
     heard = model_summary(paths.DEFAULT_MODEL).heard_right
     assert heard is not None and f"{round(heard * 10)} in 10 songs by artists" in text
-    assert "accurate" in text and " ms " in text
+    assert "accurate" in text and "minutes for 1,000 songs on a 2-core laptop" in text
     assert "F1" not in text  # plain words
     assert not dialog.reanalyse.isEnabled()  # nothing to re-analyse with the same model
     assert "does not re-tag" in dialog.model_note.text()

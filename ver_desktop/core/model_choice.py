@@ -11,6 +11,19 @@ from ver_desktop.core import paths
 from ver_desktop.core.bundle import read_bundle_info
 from ver_desktop.core.errors import BundleError
 
+# How a scan's time per file relates to the model's front end, from benchmarks/bench_scan.py
+# on 2026-12-02 (2 cores, 2 workers, 60-s files, ver-musicnn 0.3.0; benchmarks/README.md):
+DECODE_MS = 110.3  # load_segment per file in a worker: decoding and choosing the segment
+SCAN_OVERHEAD = 1.47  # scan wall time x workers over (decode + front end alone): the two
+#                       workers sharing the machine, inference and the database
+CORES = 2  # the computer the words describe: a 2-core laptop
+
+
+def scan_minutes(front_end_ms: float, songs: int = 1000) -> float:
+    """Estimated minutes to scan `songs` songs on a `CORES`-core computer with a model whose
+    front end takes `front_end_ms` per 30-s clip on one core."""
+    return songs * (front_end_ms + DECODE_MS) * SCAN_OVERHEAD / CORES / 60_000
+
 
 @dataclass(frozen=True)
 class ModelSummary:
@@ -22,14 +35,21 @@ class ModelSummary:
     other_genres_right: float | None  # the same on music from other genres and listeners
 
     @property
+    def minutes_per_thousand(self) -> float | None:
+        return None if self.front_end_ms is None else scan_minutes(self.front_end_ms)
+
+    @property
     def speed(self) -> str:
-        return f"{self.front_end_ms:.0f} ms" if self.front_end_ms is not None else ""
+        minutes = self.minutes_per_thousand
+        if minutes is None:
+            return ""
+        whole = round(minutes)  # at least 1: decoding alone takes over a minute
+        return f"about {whole} minute{'s' if whole != 1 else ''} for 1,000 songs on a " \
+               f"{CORES}-core laptop"
 
     def describe(self) -> str:
         """Two lines: what it is for and how fast; how often it was right."""
-        first = " · ".join(p for p in (
-            self.role, f"about {self.speed} of analysis per 30 s of sound" if self.speed else "")
-            if p)
+        first = " · ".join(p for p in (self.role, self.speed) if p)
         right = [f"{round(share * 10)} in 10 {what}" for share, what in (
             (self.heard_right, "songs by artists it never heard"),
             (self.other_genres_right, "songs from other genres")) if share is not None]

@@ -19,6 +19,7 @@ import numpy as np
 
 from ver_desktop.core import paths
 from ver_desktop.core.frontends import compute
+from ver_desktop.core.model_choice import scan_minutes
 
 TARGETS = {"quadrant_macro_f1": 0.75, "octant_macro_f1": 0.42}
 TRANSFER_TARGETS = {"quadrant_macro_f1": 0.55, "valence_spearman": 0.55,
@@ -68,15 +69,20 @@ def _header(bundles: list[dict[str, Any]]) -> list[str]:
 
 def _models_table(bundles: list[dict[str, Any]]) -> list[str]:
     lines = ["## The models", "",
-             "| model | role | front end | readout | front end per 30-s clip, one core |",
-             "|---|---|---|---|---|"]
+             "| model | role | front end | readout | front end per 30-s clip, one core "
+             "| a scan of 1,000 songs, 2 cores |",
+             "|---|---|---|---|---|---|"]
     for b in bundles:
         speed = b.get("front_end_ms")
+        scan = scan_minutes(speed) if speed else None
         lines.append(f"| `{b['name']}@{b['version']}` | {b.get('role', '-')} | "
                      f"`{b['feature_version']}` | {_architecture(b['architecture'])} | "
-                     f"{f'{speed:.0f} ms' if speed else '-'} |")
-    return [*lines, "", "Speed measured by `ver-desktop train` on the machine that trained "
-            "it (2 cores); decoding the audio comes on top (see `benchmarks/`).", ""]
+                     f"{f'{speed:.0f} ms' if speed else '-'} | "
+                     f"{f'about {scan:.1f} min' if scan else '-'} |")
+    return [*lines, "", "Front-end speed measured by `ver-desktop train` on the machine that "
+            "trained it (2 cores). The scan estimate adds decoding and the overhead of a real "
+            "scan as `benchmarks/bench_scan.py` measured them (`ver_desktop/core/"
+            "model_choice.py`); Settings says it in words.", ""]
 
 
 def _architecture(arch: dict[str, Any]) -> str:
