@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from ver_desktop.core.extract import Extracted
 from ver_desktop.core.library import FileStat, Library, migrations
 
 MODEL = ("test-model", "1")
+T = TypeVar("T")
 
 
 def prediction(quadrant: str = "PV-PA", octant: str = "happy") -> Prediction:
@@ -192,10 +195,35 @@ def test_a_library_from_a_newer_version_is_refused_and_left_untouched(tmp_path: 
     assert database.read_bytes() == before
 
 
+def at_once(database: Path, count: int, work: Callable[[Library], T]
+            ) -> tuple[list[T], list[BaseException]]:
+    """Run `work` in `count` threads at once, each with its own Library on `database`:
+    (what the runs returned, what they raised)."""
+    import threading
+
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        library = Library.at(database)
+        try:
+            results.append(work(library))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            library.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 def test_two_writers_storing_the_same_tag_at_once_never_collide(tmp_path: Path) -> None:
     """Issue 11, item 13: a read-then-insert of the tag let concurrent writers hit the
     (video, model) key (1 IntegrityError in 300 batches, measured)."""
-    import threading
 
     database = tmp_path / "lib.sqlite3"
     root = os.fspath(tmp_path)
@@ -203,22 +231,12 @@ def test_two_writers_storing_the_same_tag_at_once_never_collide(tmp_path: Path) 
     plan = Library.at(database).plan_scan([root], [FileStat(p, 1, 1) for p in paths], MODEL)
     errors: list[BaseException] = []
 
-    def writer() -> None:
-        library = Library.at(database)
-        try:
-            for _ in range(25):
-                library.record([(vid, extracted(path), prediction())
-                                for vid, path in plan.to_analyse], [], MODEL)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            library.close()
+    def write(library: Library) -> None:
+        for _ in range(25):
+            library.record([(vid, extracted(path), prediction())
+                            for vid, path in plan.to_analyse], [], MODEL)
 
-    threads = [threading.Thread(target=writer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _, errors = at_once(database, 4, write)
     assert errors == []
     rows = Library.at(database).videos(MODEL)
     assert len(rows) == 20 and all(r.quadrant == "PV-PA" for r in rows)
@@ -288,28 +306,12 @@ def test_a_claim_lapses_when_its_scan_is_gone(tmp_path: Path) -> None:
 def test_scans_planning_the_same_new_files_at_once_never_collide(tmp_path: Path) -> None:
     """Two scans that find the same new files both inserted them (3 threads planning 300
     new files: 10 UNIQUE constraint errors in 5 tries, measured)."""
-    import threading
 
     database = tmp_path / "lib.sqlite3"
     Library.at(database).close()
     files = [FileStat(os.fspath(tmp_path / f"{i}.mp4"), 1, 1) for i in range(300)]
-    errors: list[BaseException] = []
-    plans = []
-
-    def plan() -> None:
-        library = Library.at(database)
-        try:
-            plans.append(library.plan_scan([os.fspath(tmp_path)], files, MODEL))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            library.close()
-
-    threads = [threading.Thread(target=plan) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    plans, errors = at_once(database, 3, lambda library: library.plan_scan(
+        [os.fspath(tmp_path)], files, MODEL))
     assert errors == []
     assert sum(p.new for p in plans) == 300
     with sqlite3.connect(database) as db:
