@@ -248,30 +248,32 @@ def test_control_characters_in_names_never_reach_the_terminal(
 
 
 def test_ctrl_c_twice_quits_at_once_and_the_next_scan_carries_on(
-        tmp_path: Path, media_files: dict[str, Path], data_dir: Path) -> None:
+        tmp_path: Path, long_file: Path, data_dir: Path) -> None:
     """Issue 11, item 4: the second Ctrl-C used to hang, and the first printed worker
-    tracebacks. Ctrl-C is sent to the whole process group, as a terminal does."""
-    import shutil
+    tracebacks. Ctrl-C is sent to the whole process group, as a terminal does; the second
+    goes as soon as the first is acknowledged, while the files in progress (two-hour films,
+    hard links of one) are still being read."""
     import signal
-    import time
 
     folder = tmp_path / "videos"
     folder.mkdir()
-    for i in range(FILES := 48):  # enough to still be scanning at the first Ctrl-C
-        shutil.copyfile(media_files["music.mp4"], folder / f"clip{i:02d}.mp4")
+    for i in range(FILES := 12):
+        os.link(long_file, folder / f"film{i:02d}.mp4")
     scan = subprocess.Popen([sys.executable, "-m", "ver_desktop", "--workers", "2", "scan",
                              os.fspath(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=os.environ.copy(), start_new_session=True)
     assert scan.stderr is not None
     first_line = scan.stderr.readline()  # printed once the scan starts
     assert first_line.startswith("Scanning"), first_line
-    time.sleep(1.0)
     os.killpg(scan.pid, signal.SIGINT)
-    time.sleep(0.5)
+    seen = ""
+    while "Ctrl-C again" not in seen and (line := scan.stderr.readline()):
+        seen += line
+    assert "stopping after the files in progress" in seen, seen
     os.killpg(scan.pid, signal.SIGINT)
     _, stderr = scan.communicate(timeout=60)
-    assert scan.returncode == 130, stderr
-    assert "quitting now" in stderr and "Traceback" not in stderr
+    assert scan.returncode == 130, seen + stderr
+    assert "quitting now" in stderr and "Traceback" not in seen + stderr
     again = run("scan", os.fspath(folder))
     assert again.returncode == 0, again.stderr
     listing = [json.loads(line) for line in run("list", "--json").stdout.splitlines()]
