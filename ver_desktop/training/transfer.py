@@ -127,8 +127,6 @@ def _small_sides_lstm() -> TrainConfig:
                        network={"pool": 1, "hidden": 16, "readout": "mean", "dropout": 0.5})
 
 
-_KEPT_FRONT_END = {kept: name for name, kept in MUSICNN_KEPT.items()}
-
 POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
     PointCandidate("linear-mir", "ridge on mir-1 clip statistics", MIR,
                    linear=LinearConfig("stats")),
@@ -172,16 +170,15 @@ POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
                                               "lstm-musicnn-sides-crops-levelled")),
     # Issue 12 (speed): the shipped design on 5 and on 3 of the 10 patches, spread evenly;
     # the graph costs the same per patch, so these front ends cost about 1/2 and 3/10.
-    *(candidate for kept in (5, 3) for candidate in (
+    *(candidate for front_end, kept in MUSICNN_KEPT.items() for candidate in (
         PointCandidate(f"linear-musicnn-sides-{kept}p", f"per-axis logistic readout on {kept} "
-                       "patches spread over the clip", _KEPT_FRONT_END[kept],
+                       "patches spread over the clip", front_end,
                        linear=LinearConfig("mean", loss="sides")),
         PointCandidate(f"lstm-musicnn-sides-crops-{kept}p", f"small LSTM on each axis's side "
-                       f"over {kept} spread patches", _KEPT_FRONT_END[kept],
-                       network=_small_sides_lstm()),
+                       f"over {kept} spread patches", front_end, network=_small_sides_lstm()),
         PointCandidate(f"ensemble-musicnn-sides-{kept}p", "mean point of the two above",
-                       _KEPT_FRONT_END[kept], members=(f"linear-musicnn-sides-{kept}p",
-                                                       f"lstm-musicnn-sides-crops-{kept}p")),
+                       front_end, members=(f"linear-musicnn-sides-{kept}p",
+                                           f"lstm-musicnn-sides-crops-{kept}p")),
     )),
 )}
 
