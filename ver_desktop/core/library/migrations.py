@@ -54,6 +54,10 @@ _CREATE_TABLE = (
 
 def current_version(connection: Connection) -> int:
     connection.execute(text(_CREATE_TABLE))
+    return _stored_version(connection)
+
+
+def _stored_version(connection: Connection) -> int:
     value = connection.execute(text("SELECT MAX(version) FROM schema_migrations")).scalar()
     return int(value or 0)
 
@@ -63,8 +67,7 @@ def migrate(engine: Engine, database: Path | None, *, read_only: bool = False) -
     read-only media is only checked: it must be at `LATEST` already."""
     if read_only:
         with engine.connect() as connection:
-            version = int(connection.execute(
-                text("SELECT MAX(version) FROM schema_migrations")).scalar() or 0)
+            version = _stored_version(connection)  # nothing created: it cannot be written
         fresh = False
     else:
         with engine.begin() as connection:
