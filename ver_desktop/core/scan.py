@@ -137,9 +137,11 @@ class Scanner:
         summary = ScanSummary(new=plan.new, changed=plan.changed, unchanged=plan.unchanged,
                               missing=plan.missing, skipped_failed=plan.skipped_failed,
                               unreadable_folders=unreadable)
-        token = new_token()
+        # An unchanged rescan (the watcher's, every minute) claims nothing: no writes.
+        token = new_token() if plan.to_analyse else None
         try:
-            mine = self.library.claim(token, [video_id for video_id, _ in plan.to_analyse])
+            mine = self.library.claim(token, [video_id for video_id, _ in plan.to_analyse]) \
+                if token else set()
             summary.held_elsewhere = len(plan.to_analyse) - len(mine)
             ids = {path: video_id for video_id, path in plan.to_analyse if video_id in mine}
             writer = _BatchWriter(self, ids, summary, token)
@@ -152,7 +154,8 @@ class Scanner:
                                           time.perf_counter() - started))
             writer.flush()
         finally:
-            self.library.release(token)
+            if token:
+                self.library.release(token)
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary
@@ -173,7 +176,7 @@ class _BatchWriter:
     """Collects outcomes, infers in batches, commits each batch in one transaction."""
 
     def __init__(self, scanner: Scanner, ids: dict[str, int], summary: ScanSummary,
-                 token: str) -> None:
+                 token: str | None) -> None:
         self.scanner = scanner
         self.ids = ids
         self.summary = summary
