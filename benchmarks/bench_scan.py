@@ -8,7 +8,9 @@ Generates music-like videos (mp4, mkv, webm, avi; seeded, not timed), then measu
      the same files in the scan's own kind of worker pool, started cold as a scan starts it;
      in the same workers, the floor: a plain PyAV decode + resample of exactly the audio
      `load_segment` returned (one seek, one resampler, nothing else), and their ratio
-     (target: load_segment at most 1.2x the plain decode);
+     (target: load_segment at most 1.2x the plain decode), overall and per container; and
+     a tighter floor that converts frames to mono as `load_segment` does (it skips the
+     resampler for float audio already at 44.1 kHz), so that ratio is the cost of choosing;
   2. end to end: a real scan into a fresh SQLite library with the bundled model, and its
      ratio to (1) (target: at least 0.60);
   3. per-stage milliseconds per file, and the peak memory of the scan's parent and workers;
@@ -48,6 +50,7 @@ sys.path.insert(0, os.fspath(REPO / "tests"))
 
 import mediagen
 
+from ver_desktop.core import media
 from ver_desktop.core.bundle import load_classifier, read_bundle_info
 from ver_desktop.core.features import FEATURE_NAMES, frame_features
 from ver_desktop.core.library import Library
@@ -108,6 +111,8 @@ class DecodeRun:
     seconds: float
     decode_ms_per_file: float  # wall time inside a worker, as the scan's decode stage counts
     plain_decode_ms_per_file: float  # the floor: decoding only the audio returned
+    same_conversion_ms_per_file: float  # the floor with load_segment's own mono conversion
+    ratio_by_container: dict[str, float]  # load_segment / plain decode, per file suffix
     decoded_audio_s_per_file: float  # probes plus the chosen window
     segment_s_per_file: float
     parent_peak_mb: float
@@ -126,21 +131,27 @@ class ScanRun:
     worker_peak_mb: float
 
 
-def decode_only(path: str) -> tuple[float, float, float, float]:
-    """What a scan worker decodes for `path`, nothing else, and the plain decode of the
-    same audio: (wall s, decoded s, segment s, plain decode wall s)."""
+def decode_only(path: str) -> tuple[float, float, float, float, float]:
+    """What a scan worker decodes for `path`, nothing else, and the plain decodes of the
+    same audio: (wall s, decoded s, segment s, plain decode wall s, same-conversion s)."""
     started = time.perf_counter()
     segment = load_segment(path)
     wall = time.perf_counter() - started
     seconds = len(segment.samples) / segment.rate
-    started = time.perf_counter()
-    plain_decode(path, segment.start, seconds)
-    return wall, segment.decoded_seconds, seconds, time.perf_counter() - started
+    floors = []
+    for same_conversion in (False, True):
+        started = time.perf_counter()
+        plain_decode(path, segment.start, seconds, same_conversion=same_conversion)
+        floors.append(time.perf_counter() - started)
+    return wall, segment.decoded_seconds, seconds, floors[0], floors[1]
 
 
-def plain_decode(path: str, start: float, seconds: float) -> np.ndarray:
+def plain_decode(path: str, start: float, seconds: float, *,
+                 same_conversion: bool = False) -> np.ndarray:
     """PyAV alone: seek to `start`, decode and resample to mono 44.1 kHz float until
-    `seconds` are there (the same audio as the segment, without choosing it)."""
+    `seconds` are there (the same audio as the segment, without choosing it). With
+    `same_conversion`, frames that `load_segment` converts without the resampler are
+    converted the same way."""
     import av
 
     wanted = round(seconds * SAMPLE_RATE)
@@ -152,9 +163,11 @@ def plain_decode(path: str, start: float, seconds: float) -> np.ndarray:
             container.seek(int(start / stream.time_base), stream=stream, backward=True)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
         for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                chunks.append(out.to_ndarray().reshape(-1))
-                have += len(chunks[-1])
+            direct = media.direct_mono(frame) if same_conversion else None
+            converted = [direct] if direct is not None else [
+                out.to_ndarray().reshape(-1) for out in resampler.resample(frame)]
+            chunks.extend(converted)
+            have += sum(len(chunk) for chunk in converted)
             if have >= wanted:
                 break
     return np.concatenate(chunks)[:wanted]
@@ -167,10 +180,15 @@ def measure_decode(paths: list[str], workers: int) -> DecodeRun:
     results = list(pool.map(decode_only, paths))
     seconds = time.perf_counter() - started
     pool.shutdown()
-    wall, decoded, segment, plain = (float(np.mean(column))
-                                     for column in zip(*results, strict=True))
-    return DecodeRun(len(paths) / seconds, seconds, 1000 * wall, 1000 * plain, decoded, segment,
-                     peak_mb(resource.RUSAGE_SELF), peak_mb(resource.RUSAGE_CHILDREN))
+    wall, decoded, segment, plain, same = (float(np.mean(column))
+                                           for column in zip(*results, strict=True))
+    by_container: dict[str, list[float]] = {}
+    for path, result in zip(paths, results, strict=True):
+        by_container.setdefault(Path(path).suffix, []).append(result[0] / result[3])
+    ratios = {suffix: float(np.mean(values)) for suffix, values in by_container.items()}
+    return DecodeRun(len(paths) / seconds, seconds, 1000 * wall, 1000 * plain, 1000 * same,
+                     ratios, decoded, segment, peak_mb(resource.RUSAGE_SELF),
+                     peak_mb(resource.RUSAGE_CHILDREN))
 
 
 def measure_scan(folder: str, data: str, model: str, workers: int) -> ScanRun:
@@ -411,6 +429,12 @@ def report(f: dict[str, Any]) -> None:
           f"   load_segment / plain: "
           f"{decode['decode_ms_per_file'] / decode['plain_decode_ms_per_file']:.2f}"
           f" (target <= {SEGMENT_TARGET:.1f})")
+    print(f"  {'  per container':<42}{'':>10}   " + ", ".join(
+        f"{suffix} {ratio:.2f}" for suffix, ratio in sorted(decode['ratio_by_container'].items())))
+    print(f"  {'  floor, same mono conversion as ours':<42}"
+          f"{decode['same_conversion_ms_per_file']:>10.1f}   load_segment / it: "
+          f"{decode['decode_ms_per_file'] / decode['same_conversion_ms_per_file']:.2f}"
+          " (the cost of choosing the window)")
     print(f"  {'features (worker wall)':<42}{per_file['features']:>10.1f}"
           f"   standalone, one core: {feats['ours_ms']:.1f} ms")
     print(f"  {'inference (parent wall)':<42}{per_file['inference']:>10.1f}")

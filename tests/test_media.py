@@ -86,6 +86,67 @@ def test_seeked_window_matches_the_source_audio(tmp_path: Path, start: float) ->
     assert np.abs(window - audio[first : first + len(window)]).max() < 1e-3
 
 
+@pytest.mark.parametrize("suffix", [".wav", ".mp4", ".mkv"])
+def test_window_reuses_the_probes_and_matches_a_straight_decode(tmp_path: Path,
+                                                                suffix: str) -> None:
+    """The chosen window is built from the probes' audio plus the gaps between them: the
+    same audio as decoding the window straight through (lossy codecs differ by at most a
+    codec frame at a seam), and less audio decoded than probes plus window."""
+    path = mediagen.write_media(tmp_path / f"minute{suffix}", mediagen.music(60.0, seed=4))
+    segment = media.load_segment(path)
+    with av.open(os.fspath(path)) as container:
+        straight = media._Reader(container, container.streams.audio[0]).read(0.0, 60.0,
+                                                                            seek=False)
+    # mkv stamps packets in whole milliseconds and MP3 frames after a seek may sit a few
+    # samples off, so each quarter second is compared at its best small shift.
+    mismatched = [_mismatch_at_best_shift(segment.samples, straight, segment.start, quarter)
+                  for quarter in range(4 * int(len(segment.samples) / 44_100))]
+    assert len(segment.samples) >= 30 * 44_100 - 64
+    # Seams (a codec frame each) and the window's first frame, no more.
+    assert float(np.mean(mismatched)) <= 0.02
+    probes = 3 * media.PROBE_SECONDS
+    assert segment.decoded_seconds < media.SEGMENT_SECONDS + probes - 2.0
+
+
+def _mismatch_at_best_shift(window: np.ndarray, source: np.ndarray, start: float,
+                            quarter: int) -> float:
+    """The share of samples in quarter second `quarter` of `window` that differ from
+    `source` by more than 1e-3, at the best shift of up to 256 samples."""
+    size = 44_100 // 4
+    ours = window[quarter * size : (quarter + 1) * size]
+    first = round(start * 44_100) + quarter * size
+    return min(float(np.mean(np.abs(ours - source[first + shift : first + shift + len(ours)])
+                             > 1e-3))
+               for shift in range(-256, 257)
+               if first + shift >= 0 and first + shift + len(ours) <= len(source))
+
+
+def test_stereo_float_audio_is_mixed_as_ffmpeg_mixes_it(tmp_path: Path) -> None:
+    """Float audio at 44.1 kHz skips the resampler; the result must not change."""
+    t = np.arange(44_100 * 4) / 44_100
+    stereo = np.stack([np.sin(2 * np.pi * 440 * t), 0.3 * np.sin(2 * np.pi * 700 * t)])
+    path = tmp_path / "stereo.m4a"
+    with av.open(os.fspath(path), "w") as container:
+        stream = container.add_stream("aac", rate=44_100, layout="stereo")
+        for begin in range(0, stereo.shape[1], 1024):
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(stereo[:, begin : begin + 1024], np.float32),
+                format="fltp", layout="stereo")
+            frame.sample_rate = 44_100
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    ours = media.load_segment(path).samples
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=44_100)
+    with av.open(os.fspath(path)) as container:
+        theirs = np.concatenate([out.to_ndarray().reshape(-1)
+                                 for frame in container.decode(audio=0)
+                                 for out in resampler.resample(frame)])
+    assert len(ours) == len(theirs)
+    assert np.abs(ours - theirs).max() < 1e-6
+
+
 def test_damaged_packets_cost_only_themselves(tmp_path: Path) -> None:
     source = mediagen.write_media(tmp_path / "good.mkv", mediagen.music(30.0, seed=2))
     data = bytearray(source.read_bytes())

@@ -10,9 +10,15 @@ Segment choice ("the most representative 30 s"), at bounded cost:
     centroid, spectral flatness, zero-crossing rate). The window whose probe lies closest
     to the median of all probes (distance in units of the probes' spread) is the one most
     like the file as a whole; near-silent probes are only chosen when all are silent.
-  * only that window is then decoded in full.
+  * only that window is then decoded, around the probes' audio that falls inside it
+    (no audio is decoded twice; each seek decodes `PREROLL_SECONDS` first and drops them,
+    so a seam costs at most a codec frame of slightly different samples).
 The decoded audio is therefore at most `MAX_PROBES * PROBE_SECONDS + SEGMENT_SECONDS`
 seconds (90 s) whatever the file's length; a 2-hour film costs the same as a 5-minute song.
+
+Float mono or stereo audio already at 44.1 kHz (most AAC and MP3) is converted without
+FFmpeg's resampler, with its own stereo mix, because its per-frame cost was a third of
+the decoding time.
 """
 
 from __future__ import annotations
@@ -44,6 +50,9 @@ MIN_SOUNDING_SHARE = 0.1  # music sounds for more than a tenth of any 3-30 s str
 UNKNOWN_DURATION_CAP = 600.0  # seconds read linearly when a stream does not say its length
 MAX_RESYNCS = 8  # times reading may resume past damage in one window
 RESYNC_STEP = 0.5  # seconds skipped to get past damage
+# Decoded and dropped before a sought window: AAC, MP3 and Opus decoders need up to a few
+# frames of history, so audio read right after a seek starts with a garbled frame.
+PREROLL_SECONDS = 0.1
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".m2ts",
@@ -103,7 +112,7 @@ def load_segment(path: str | os.PathLike[str]) -> Segment:
             duration = max(duration, len(samples) / SAMPLE_RATE)
         else:
             start = _choose_start(reader, duration)
-            samples = reader.read(start, SEGMENT_SECONDS)
+            samples = reader.read_kept(start, SEGMENT_SECONDS)
     segment = Segment(samples, SAMPLE_RATE, start, start + len(samples) / SAMPLE_RATE, duration,
                       reader.bad_packets, reader.decoded_samples / SAMPLE_RATE)
     try:
@@ -216,6 +225,7 @@ class _Reader:
         self.stream = stream
         self.counter = [0]
         self.decoded_samples = 0
+        self.kept: list[tuple[float, np.ndarray]] = []  # (start s, samples) read before
 
     @property
     def bad_packets(self) -> int:
@@ -229,7 +239,7 @@ class _Reader:
         a little past the damage (up to `MAX_RESYNCS` times), so the gap costs only itself.
         """
         if seek:
-            _seek(self.container, self.stream, start)
+            _seek(self.container, self.stream, max(0.0, start - PREROLL_SECONDS))
         wanted = round(seconds * SAMPLE_RATE)
         chunks: list[np.ndarray] = []
         position = start
@@ -244,6 +254,44 @@ class _Reader:
                 break
         data = np.concatenate(chunks) if chunks else np.zeros(0, np.float32)
         return np.ascontiguousarray(data[:wanted], dtype=np.float32)
+
+    def read_kept(self, start: float, seconds: float) -> np.ndarray:
+        """`read`, but audio kept from earlier reads (the probes) is used where it falls in
+        the window and only the gaps between are decoded: no audio is decoded twice."""
+        wanted = round(seconds * SAMPLE_RATE)
+        out = np.zeros(wanted, np.float32)
+        cursor = 0
+        for first, samples in self._kept_within(start, wanted):
+            if first > cursor and self._fill(out, start, cursor, first) < first:
+                return self.read(start, seconds)  # damage between: read it as a whole
+            out[first:first + len(samples)] = samples
+            cursor = first + len(samples)
+        if cursor < wanted:
+            cursor = self._fill(out, start, cursor, wanted)  # short only at the end of audio
+        return out[:cursor]
+
+    def _kept_within(self, start: float, wanted: int) -> list[tuple[int, np.ndarray]]:
+        """Kept audio inside the window, as (first sample in the window, samples), in order
+        and not overlapping."""
+        pieces = []
+        for when, samples in sorted(self.kept, key=lambda piece: piece[0]):
+            first = round((when - start) * SAMPLE_RATE)
+            cut = max(0, -first)
+            pieces.append((first + cut, samples[cut:max(cut, wanted - first)]))
+        inside, reached = [], 0
+        for first, samples in pieces:
+            if first < reached:
+                samples, first = samples[reached - first:], reached
+            if len(samples):
+                inside.append((first, samples))
+                reached = first + len(samples)
+        return inside
+
+    def _fill(self, out: np.ndarray, start: float, first: int, stop: int) -> int:
+        """Decode window samples `first:stop` into `out`; returns the sample reached."""
+        samples = self.read(start + first / SAMPLE_RATE, (stop - first) / SAMPLE_RATE)
+        out[first:first + len(samples)] = samples
+        return first + len(samples)
 
     def _collect(self, chunks: list[np.ndarray], start: float, wanted: int) -> float:
         """Append decoded audio from `start` until `wanted` samples; returns the time
@@ -284,6 +332,7 @@ def _resampled_frames(container: av.container.InputContainer,
     file) ends the stream with what was read so far.
     """
     resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    time_base = float(stream.time_base or 0)
     try:
         for packet in container.demux(stream):
             try:
@@ -292,7 +341,11 @@ def _resampled_frames(container: av.container.InputContainer,
                 counter[0] += 1
                 continue
             for frame in frames:
-                when = frame.time
+                when = None if frame.pts is None or not time_base else frame.pts * time_base
+                direct = direct_mono(frame)
+                if direct is not None:
+                    yield when, direct
+                    continue
                 for out in _resample(resampler, frame, counter):
                     yield when, out
                     when = None
@@ -302,12 +355,41 @@ def _resampled_frames(container: av.container.InputContainer,
         yield None, out
 
 
+def direct_mono(frame: av.AudioFrame) -> np.ndarray | None:
+    """The samples of a float mono or stereo frame already at `SAMPLE_RATE`, as FFmpeg's
+    resampler would give them (stereo: (L + R) / sqrt 2), without its per-frame cost;
+    None for any other frame."""
+    if frame.sample_rate != SAMPLE_RATE or frame.format.name not in ("flt", "fltp"):
+        return None
+    layout = frame.layout.name
+    if layout == "mono":
+        return _floats(frame, 0, frame.samples).copy()
+    if layout != "stereo":
+        return None
+    if frame.format.is_planar:
+        left = _floats(frame, 0, frame.samples)
+        right = _floats(frame, 1, frame.samples)
+    else:
+        both = _floats(frame, 0, 2 * frame.samples)
+        left, right = both[0::2], both[1::2]
+    return (left + right) * _STEREO_TO_MONO
+
+
+def _floats(frame: av.AudioFrame, plane: int, count: int) -> np.ndarray:
+    """A view of `count` float32 samples of one plane of a float frame."""
+    return np.frombuffer(memoryview(AudioPlane(frame, plane)), np.float32, count=count)
+
+
+_STEREO_TO_MONO = np.float32(math.sqrt(0.5))  # FFmpeg's own downmix gain for each side
+
+
 def _resample(resampler: av.AudioResampler, frame: av.AudioFrame | None,
               counter: list[int]) -> list[np.ndarray]:
     if frame is not None and frame.layout.name.endswith(" channels"):
         frame = _downmixed(frame)  # no known speaker order: FFmpeg cannot mix it down
     try:
-        return [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
+        return [_floats(f, 0, f.samples).copy()
+                for f in resampler.resample(frame)]
     except (av.error.FFmpegError, ValueError):
         # A frame whose layout changed mid-stream; count it and carry on.
         counter[0] += 1
@@ -389,8 +471,11 @@ def _candidate_starts(duration: float) -> list[float]:
 
 def _choose_start(reader: _Reader, duration: float) -> float:
     starts = _candidate_starts(duration)
-    probes = [reader.read(s + SEGMENT_SECONDS / 2 - PROBE_SECONDS / 2, PROBE_SECONDS)
-              for s in starts]
+    probes = []
+    for window in starts:
+        probe_start = window + SEGMENT_SECONDS / 2 - PROBE_SECONDS / 2
+        probes.append(reader.read(probe_start, PROBE_SECONDS))
+        reader.kept.append((probe_start, probes[-1]))
     return starts[_most_representative(probes)]
 
 
