@@ -65,10 +65,30 @@ def patch_count(*, samples: int, rate: int) -> int:
     return max(0, (frames - PATCH_FRAMES) // PATCH_FRAMES + 1)
 
 
-def log_mel_patches(*, signal: np.ndarray, rate: int) -> np.ndarray:
-    """(patches, 187, 96) float32 log-mel patches, the graph's input, of a 44.1 kHz signal."""
+def log_mel_patches(*, signal: np.ndarray, rate: int, keep: int | None = None) -> np.ndarray:
+    """(patches, 187, 96) float32 log-mel patches, the graph's input, of a 44.1 kHz signal.
+    With `keep`, only the patches `spread` picks, and only their audio is resampled and
+    transformed (the rows equal the full computation's rows of the same patches)."""
     x = _validated(signal, rate)
-    return patches(log_mel(resample(x, rate)))
+    if keep is None:
+        return patches(log_mel(resample(x, rate)))
+    chosen = spread(patch_count(samples=len(x), rate=rate), keep)
+    frames = (chosen[:, None] * PATCH_FRAMES + np.arange(PATCH_FRAMES)).reshape(-1)
+    resampled = resample(x, rate, only=_samples_under(frames, -(-len(x) * MODEL_RATE // rate)))
+    return log_mel(resampled, frames=frames).reshape(len(chosen), PATCH_FRAMES, N_MELS)
+
+
+def _samples_under(frames: np.ndarray, count: int) -> list[tuple[int, int]]:
+    """The 16-kHz sample ranges that the STFT frames `frames` (sorted) read, merged and
+    clipped to the signal, whose reflected edges fall inside them."""
+    ranges: list[tuple[int, int]] = []
+    for frame in frames:
+        low, high = max(0, frame * HOP - N_FFT // 2), min(count, frame * HOP + N_FFT // 2 + 1)
+        if ranges and low <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(ranges[-1][1], high))
+        else:
+            ranges.append((low, high))
+    return [(int(low), int(high)) for low, high in ranges]
 
 
 def spread(count: int, keep: int) -> np.ndarray:
@@ -76,8 +96,10 @@ def spread(count: int, keep: int) -> np.ndarray:
     return np.unique(np.round(np.linspace(0, count - 1, min(count, keep))).astype(np.int64))
 
 
-def resample(signal: np.ndarray, rate: int) -> np.ndarray:
+def resample(signal: np.ndarray, rate: int, *,
+             only: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
     """`signal` at MODEL_RATE, as librosa.load (resampy 0.2, kaiser_best) resampled it.
+    With `only`, just those [first, stop) output ranges are computed, the rest left 0.
 
     The output falls in blocks of `up` samples that each read one window of input with the
     same weights: one matrix product (about 10x faster than scipy's resample_poly with
@@ -88,10 +110,13 @@ def resample(signal: np.ndarray, rate: int) -> np.ndarray:
     padded = np.zeros(lead + blocks * down + len(bank), np.float32)
     padded[lead:lead + len(signal)] = signal
     windows = np.lib.stride_tricks.sliding_window_view(padded, len(bank))[::down][:blocks]
-    out = np.empty((blocks, up), np.float32)
-    for first in range(0, blocks, _BLOCKS_PER_PRODUCT):  # bounds the copy of the windows
-        chunk = windows[first:first + _BLOCKS_PER_PRODUCT]
-        out[first:first + len(chunk)] = np.ascontiguousarray(chunk) @ bank
+    wanted = [(0, blocks)] if only is None else [(low // up, -(-high // up))
+                                                  for low, high in only]
+    out = np.zeros((blocks, up), np.float32)
+    for low, high in wanted:
+        for first in range(low, high, _BLOCKS_PER_PRODUCT):  # bounds the windows' copy
+            stop = min(high, first + _BLOCKS_PER_PRODUCT)
+            out[first:stop] = np.ascontiguousarray(windows[first:stop]) @ bank
     return out.reshape(-1)[:count]
 
 
@@ -126,12 +151,15 @@ def _resampler(rate: int) -> tuple[int, int, int, np.ndarray]:
     return up, down, taps - 1, (bank * (up / down)).astype(np.float32)
 
 
-def log_mel(signal: np.ndarray) -> np.ndarray:
-    """(frames, 96) float32 log-mel spectrogram of a 16 kHz signal, as musicnn computes it."""
+def log_mel(signal: np.ndarray, *, frames: np.ndarray | None = None) -> np.ndarray:
+    """(frames, 96) float32 log-mel spectrogram of a 16 kHz signal, as musicnn computes it;
+    with `frames`, only those STFT frames."""
     padded = np.pad(signal, N_FFT // 2, mode="reflect")
-    frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP]
+    windows = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP]
+    if frames is not None:
+        windows = windows[frames]
     # librosa windows in float64 and keeps complex64; doing the same keeps float16 ties rare.
-    spectrum = scipy.fft.rfft(frames * _window(), axis=1, workers=1).astype(np.complex64)
+    spectrum = scipy.fft.rfft(windows * _window(), axis=1, workers=1).astype(np.complex64)
     power = np.abs(spectrum) ** 2
     mel = (power @ mel_filterbank()).astype(np.float16)
     return np.log10(10000.0 * mel.astype(np.float32) + 1.0)
@@ -246,9 +274,7 @@ class Encoder:
         `keep`, only that many patches, spread evenly from the first to the last (the
         graph's cost is per patch)."""
         names = self._checked(outputs)
-        batch = log_mel_patches(signal=signal, rate=rate)
-        if keep is not None:
-            batch = batch[spread(len(batch), keep)]
+        batch = log_mel_patches(signal=signal, rate=rate, keep=keep)
         values = self.run(batch, names)
         return np.concatenate([values[name] for name in names], axis=1)
 
