@@ -13,8 +13,8 @@ from ver_desktop.core.errors import BundleError
 
 # How a scan's time per file relates to the model's front end, from benchmarks/bench_scan.py
 # on 2026-12-02 (2 cores, 2 workers, 60-s files, ver-musicnn 0.3.0; benchmarks/README.md):
-DECODE_MS = 110.3  # load_segment per file in a worker: decoding and choosing the segment
-SCAN_OVERHEAD = 1.47  # scan wall time x workers over (decode + front end alone): the two
+DECODE_MS = 72.5  # load_segment per file in a worker: decoding and choosing the segment
+SCAN_OVERHEAD = 1.74  # scan wall time x workers over (decode + front end alone): the two
 #                       workers sharing the machine, inference and the database
 CORES = 2  # the computer the words describe: a 2-core laptop
 
