@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, octant_of, quadrant_of
+from ver_desktop.core.labels import OCTANTS
 from ver_desktop.gui import style
 
 if TYPE_CHECKING:
@@ -38,32 +38,16 @@ HIT_PIXELS = 7.0
 
 
 def display_position(point: MapPoint) -> tuple[float, float]:
-    """Where a point is drawn: at the model's valence/arousal, unless a person's correction
-    put it in another octant or quadrant; then at that sector's middle, same distance. A
-    point beyond the drawn square is pulled in along its own ray (same sector), so it stays
-    visible."""
-    return _inside(*_corrected_position(point))
+    """Where a point is drawn: at its effective valence/arousal (a person's tag has already
+    moved it into the tagged sector, by the library's one rule). A point beyond the drawn
+    square is pulled in along its own ray (same sector), so it stays visible."""
+    return _inside(point.valence, point.arousal)
 
 
 def _inside(v: float, a: float) -> tuple[float, float]:
     far = max(abs(v), abs(a))
     limit = EXTENT * 0.96
     return (v, a) if far <= limit else (v * limit / far, a * limit / far)
-
-
-def _corrected_position(point: MapPoint) -> tuple[float, float]:
-    v, a = point.valence, point.arousal
-    if not point.corrected:
-        return v, a
-    if point.octant and octant_of(v, a) != point.octant:
-        angle = math.radians(OCTANTS.index(point.octant) * 45 + 22.5)
-    elif point.quadrant and quadrant_of(v, a) != point.quadrant:
-        first = QUADRANT_OCTANTS[point.quadrant][0]
-        angle = math.radians(OCTANTS.index(first) * 45 + 45)
-    else:
-        return v, a
-    radius = max(math.hypot(v, a), 0.5)
-    return radius * math.cos(angle), radius * math.sin(angle)
 
 
 Cells = dict[tuple[int, int], list[int]]

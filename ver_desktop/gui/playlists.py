@@ -233,9 +233,9 @@ class PlaylistActions(QObject):
 
     def _mood_path_built(self, result: tuple[MoodPath, int]) -> None:
         path, playlist_id = result
-        note = "" if path.complete else " (stopped early: nothing near the rest of the path)"
-        self.window.show_message(f"Mood path: {len(path.steps)} videos, largest step "
-                                 f"{path.largest_jump():.2f}{note}", 10000)
+        note = "" if path.complete else " · " + "; ".join(path.problems)
+        self.window.show_message(f"Mood path: {len(path.steps)} videos, "
+                                 f"{round(path.seconds / 60)} min{note}", 20000)
         self._open(playlist_id)
 
     def _open(self, playlist_id: int) -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
+from ver_desktop.core.labels import QUADRANT_NAMES as QUADRANT_NAMES  # the views read it here
+
 # One colour per quadrant, distinguishable for common colour-vision deficiencies
 # (Okabe-Ito): happy/excited orange, angry/tense vermilion, sad/bored blue, calm green.
 QUADRANT_COLOURS: dict[str, str] = {
     "PV-PA": "#E69F00", "NV-PA": "#D55E00", "NV-NA": "#0072B2", "PV-NA": "#009E73",
-}
-QUADRANT_NAMES: dict[str, str] = {
-    "PV-PA": "happy, excited", "NV-PA": "tense, angry", "NV-NA": "sad, tired",
-    "PV-NA": "calm, content",
 }
 UNKNOWN_COLOUR = "#888888"
 

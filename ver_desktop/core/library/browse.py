@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
 
+from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video
 
 Model = tuple[str, str]
@@ -59,7 +60,7 @@ class VideoFilter:
 
 @dataclass(frozen=True)
 class MapPoint:
-    """One video on the emotion map."""
+    """One video on the emotion map, at its effective point (a person's tag moves it)."""
 
     id: int
     name: str
@@ -68,7 +69,8 @@ class MapPoint:
     quadrant: str | None
     octant: str | None
     corrected: bool
-    duration: float | None = None
+    duration: float | None = None  # the whole file
+    segment_seconds: float | None = None  # the analysed segment
 
 
 @dataclass
@@ -97,21 +99,57 @@ def under_folder(folder: str, top: str) -> bool:
     return folder == top or folder.startswith(os.path.join(top, ""))
 
 
+# A person's tag wins everywhere, by one rule (`labels.corrected_point`, whose SQL twin this
+# is): it is certain, and its point is the model's point mirrored into the tagged sector.
+# `set_user_label` always stores the quadrant, also when an octant was named.
+
 def effective_quadrant() -> ColumnElement[Any]:
     return func.coalesce(UserLabel.quadrant, Analysis.quadrant)
 
 
 def effective_octant() -> ColumnElement[Any]:
-    """The label's octant; none when the label moved the video to another quadrant without
-    naming an octant; else the model's octant."""
-    moved = and_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_(None),
-                 or_(Analysis.quadrant.is_(None), UserLabel.quadrant != Analysis.quadrant))
-    return case((UserLabel.octant.is_not(None), UserLabel.octant),
-                (moved, literal(None)), else_=Analysis.octant)
+    """The person's octant; for a quadrant-only tag, the octant of the moved point (none
+    when there is no model point to move); else the model's octant."""
+    size_v, size_a = func.abs(Analysis.valence), func.abs(Analysis.arousal)
+    arousal_side = {"PV-PA": (size_a >= size_v, "aroused", "happy"),
+                    "NV-PA": (size_a > size_v, "tensed", "frustrated"),
+                    "NV-NA": (size_a >= size_v, "tired", "miserable"),
+                    "PV-NA": (size_a > size_v, "sleepy", "pleased")}
+    moved = [(and_(UserLabel.quadrant == quadrant, Analysis.valence.is_not(None)),
+              case((test, literal(high)), else_=literal(low)))
+             for quadrant, (test, high, low) in arousal_side.items()]
+    return case((UserLabel.octant.is_not(None), UserLabel.octant), *moved,
+                (UserLabel.quadrant.is_not(None), literal(None)), else_=Analysis.octant)
+
+
+def effective_valence() -> ColumnElement[Any]:
+    return _effective_axis(Analysis.valence, ("PV-PA", "PV-NA"), arousal_axis=False)
+
+
+def effective_arousal() -> ColumnElement[Any]:
+    return _effective_axis(Analysis.arousal, ("PV-PA", "NV-PA"), arousal_axis=True)
+
+
+def _effective_axis(value: Any, positive: tuple[str, str], *,
+                    arousal_axis: bool) -> ColumnElement[Any]:
+    size_v, size_a = func.abs(Analysis.valence), func.abs(Analysis.arousal)
+    big = case((size_v >= size_a, size_v), else_=size_a)
+    small = case((size_v == size_a, size_v * TIE_SHRINK),
+                 (size_v >= size_a, size_a), else_=size_v)
+    on_arousal_side = UserLabel.octant.in_(sorted(AROUSAL_OCTANTS))
+    size = case((UserLabel.octant.is_(None), func.abs(value)),
+                (on_arousal_side, big if arousal_axis else small),
+                else_=small if arousal_axis else big)
+    sign = case((UserLabel.quadrant.in_(positive), literal(1.0)), else_=literal(-1.0))
+    return case((UserLabel.quadrant.is_(None), value), else_=sign * size)
 
 
 def corrected() -> ColumnElement[Any]:
     return or_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_not(None))
+
+
+def effective_confidence() -> ColumnElement[Any]:
+    return case((corrected(), literal(CORRECTED_CONFIDENCE)), else_=Analysis.confidence)
 
 
 def joined(query: Any, model: Model) -> Any:
@@ -127,8 +165,8 @@ def sort_column(key: str) -> ColumnElement[Any]:
     columns: dict[str, Any] = {
         "name": func.lower(Video.name), "duration": Video.duration,
         "quadrant": effective_quadrant(), "octant": effective_octant(),
-        "confidence": Analysis.confidence, "valence": Analysis.valence,
-        "arousal": Analysis.arousal, "folder": func.lower(Video.folder),
+        "confidence": effective_confidence(), "valence": effective_valence(),
+        "arousal": effective_arousal(), "folder": func.lower(Video.folder),
         "status": Video.status,
     }
     if key not in columns:
@@ -144,10 +182,11 @@ def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
     if where.octants:
         conditions.append(effective_octant().in_(sorted(where.octants)))
     if where.min_confidence is not None:
-        conditions.append(func.coalesce(Analysis.confidence, 0.0) >= where.min_confidence)
+        conditions.append(func.coalesce(effective_confidence(), 0.0) >= where.min_confidence)
     if where.region is not None:
         v0, v1, a0, a1 = where.region
-        conditions += [Analysis.valence.between(v0, v1), Analysis.arousal.between(a0, a1)]
+        conditions += [effective_valence().between(v0, v1),
+                       effective_arousal().between(a0, a1)]
     if where.min_duration is not None:
         conditions.append(func.coalesce(Video.duration, 0.0) >= where.min_duration)
     if where.max_duration is not None:
@@ -181,9 +220,10 @@ def ids_query(model: Model, where: VideoFilter, sort: str, descending: bool) -> 
 
 
 def points_query(model: Model, where: VideoFilter) -> Select[Any]:
-    query = joined(select(Video.id, Video.name, Analysis.valence, Analysis.arousal,
+    query = joined(select(Video.id, Video.name, effective_valence(), effective_arousal(),
                           effective_quadrant(), effective_octant(),
-                          corrected(), Video.duration), model)
+                          corrected(), Video.duration,
+                          Analysis.segment_end - Analysis.segment_start), model)
     query = query.where(Analysis.valence.is_not(None))
     return apply_filter(query, where)
 

@@ -25,7 +25,14 @@ from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.extract import Extracted
-from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
+from ver_desktop.core.labels import (
+    CORRECTED_CONFIDENCE,
+    OCTANT_QUADRANT,
+    OCTANTS,
+    QUADRANTS,
+    corrected_point,
+    octant_of,
+)
 from ver_desktop.core.library import browse, claims
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
 from ver_desktop.core.library.faults import check_integrity, storage_problem
@@ -552,22 +559,24 @@ def _dialect_insert(s: Session) -> Any:
 
 
 def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> VideoRow:
+    """The row as everyone sees it: a person's tag wins by `labels.corrected_point`'s rule
+    (browse.py's SQL applies the same one)."""
     quadrant = analysis.quadrant if analysis else None
     octant = analysis.octant if analysis else None
+    confidence = analysis.confidence if analysis else None
+    point = (analysis.valence, analysis.arousal) if analysis else None
     corrected = label is not None and (label.quadrant or label.octant) is not None
-    if label is not None and label.quadrant:
-        if label.quadrant != quadrant:
-            octant = None
-        quadrant = label.quadrant
-    if label is not None and label.octant:
-        octant = label.octant
+    if label is not None and corrected:
+        quadrant = label.quadrant or OCTANT_QUADRANT[str(label.octant)]
+        confidence = CORRECTED_CONFIDENCE
+        if point is not None:
+            point = corrected_point(*point, quadrant, label.octant)
+        octant = label.octant or (octant_of(*point) if point is not None else None)
     return VideoRow(
         id=video.id, path=video.path, name=video.name, folder=video.folder,
         duration=video.duration, status=video.status, error_reason=video.error_reason,
-        quadrant=quadrant, octant=octant,
-        confidence=analysis.confidence if analysis else None,
-        valence=analysis.valence if analysis else None,
-        arousal=analysis.arousal if analysis else None,
+        quadrant=quadrant, octant=octant, confidence=confidence,
+        valence=point[0] if point else None, arousal=point[1] if point else None,
         corrected=corrected,
         model=f"{analysis.model_name}@{analysis.model_version}" if analysis else None,
         segment=(analysis.segment_start, analysis.segment_end) if analysis else None,

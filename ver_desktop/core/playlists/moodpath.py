@@ -2,16 +2,18 @@
 valence-arousal plane and move, step by step, towards where they want to be.
 
 The algorithm lays `n` evenly spaced waypoints on the straight line from `start` to
-`target` and walks them in order, taking for each waypoint the unused video nearest to it
-among those within `max_jump` of the previous pick.
+`target` and takes for each, in order, the unused video nearest to it. Every path therefore
+begins near the start and ends near the target whenever the library has videos there, and
+moves forward along the line. Points are the library's effective points: a video a person
+re-tagged sits in the sector they chose (`labels.corrected_point`).
 
-Guarantee (no big jumps): any two consecutive videos of the result are at most `max_jump`
-apart (Euclidean distance in the valence-arousal plane), and every video is within
-`max_jump` of its waypoint, so the path follows the line. When no unused video satisfies
-both, the path stops there instead of jumping or straying: the result is then shorter than
-asked and `MoodPath.complete` is False. `max_jump` defaults to twice the
-waypoint spacing, and never less than `MIN_JUMP`, so a dense library follows the line
-closely while a sparse one may still move.
+By duration, `n` is the number of steps whose videos' play time (the analysed segment, or
+the whole file, as the playlist plays them) comes closest to the time asked for; the aim
+is within `DURATION_TOLERANCE` of it.
+
+What a library cannot give is said in words in `MoodPath.problems`, never by returning an
+empty or half path in silence: too few videos, none near part of the line (which music to
+add), a step larger than the largest step asked for, a duration that cannot be matched.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from typing import Any
 
 import numpy as np
 
+from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
 from ver_desktop.core.library import MapPoint
 
-MIN_JUMP = 0.25
 MAX_STEPS = 500
+DURATION_TOLERANCE = 0.15  # a path by minutes lasts within 15 % of what was asked
+STRAY = 0.6  # a video farther than this from its waypoint means the library is thin there
+PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
 
 Point = tuple[float, float]
 
@@ -38,110 +43,165 @@ class MoodPathStep:
     valence: float
     arousal: float
     waypoint: Point
+    seconds: float  # how long this item plays (0 when unknown)
 
 
 @dataclass(frozen=True)
 class MoodPath:
     start: Point
     target: Point
-    max_jump: float
+    max_jump: float | None  # the largest step asked for, if any
     steps: tuple[MoodPathStep, ...]
-    complete: bool  # every waypoint got a video without breaking the jump limit
-    seconds: float  # total duration of the videos (unknown durations count 0)
+    problems: tuple[str, ...]  # what the library could not give, in words
+    play: str = "segment"
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    @property
+    def seconds(self) -> float:
+        return float(sum(step.seconds for step in self.steps))
 
     @property
     def video_ids(self) -> list[int]:
         return [s.video_id for s in self.steps]
 
     def largest_jump(self) -> float:
-        pairs = itertools.pairwise(self.steps)
         return max((math.dist((a.valence, a.arousal), (b.valence, b.arousal))
-                    for a, b in pairs), default=0.0)
+                    for a, b in itertools.pairwise(self.steps)), default=0.0)
 
     def to_json(self) -> dict[str, Any]:
         """What a saved mood-path playlist keeps, so the map can draw it again."""
         return {"start": list(self.start), "target": list(self.target),
                 "max_jump": self.max_jump, "complete": self.complete,
+                "problems": list(self.problems), "play": self.play,
                 "points": [[s.valence, s.arousal] for s in self.steps]}
+
+
+def play_seconds(point: MapPoint, play: str) -> float:
+    """How long a video plays in a playlist that plays `play` ("segment" or "file")."""
+    first, second = ((point.segment_seconds, point.duration) if play == "segment"
+                     else (point.duration, point.segment_seconds))
+    return float(first or second or 0.0)
 
 
 def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
                    count: int | None = None, total_seconds: float | None = None,
-                   max_jump: float | None = None) -> MoodPath:
-    """A path of `count` videos, or of enough videos to last `total_seconds`."""
+                   max_jump: float | None = None, play: str = "segment") -> MoodPath:
+    """A path of `count` videos, or of videos that play for about `total_seconds`."""
     if (count is None) == (total_seconds is None):
         raise ValueError("give either count or total_seconds")
     if count is not None and not 1 <= count <= MAX_STEPS:
         raise ValueError(f"count must be between 1 and {MAX_STEPS}")
     if total_seconds is not None and total_seconds <= 0:
         raise ValueError("total_seconds must be positive")
-    pool = _Pool(points)
+    if play not in PLAY_MODES:
+        raise ValueError(f"play must be one of {', '.join(PLAY_MODES)}")
+    pool = _Pool(points, play)
+    if not pool.points:
+        return MoodPath(start, target, max_jump, (), ("the library has no analysed videos "
+                                                      "yet: add a folder and let it scan",),
+                        play)
     if count is not None:
-        return _walk(pool, start, target, min(count, len(points)), max_jump)
-    return _walk_for_duration(pool, start, target, float(total_seconds or 0), max_jump)
+        steps = _walk(pool, start, target, count)
+        notes = _shortage(len(pool.points), count)
+    else:
+        steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0))
+    problems = [*notes, *_thin_stretches(steps), *_big_steps(steps, max_jump)]
+    return MoodPath(start, target, max_jump, tuple(steps), tuple(problems), play)
 
 
 class _Pool:
     """The candidates as arrays, so a step costs one vectorised distance computation."""
 
-    def __init__(self, points: Sequence[MapPoint]) -> None:
+    def __init__(self, points: Sequence[MapPoint], play: str) -> None:
         self.points = list(points)
         self.xy = np.array([(p.valence, p.arousal) for p in self.points],
                            dtype=np.float64).reshape(-1, 2)
-        self.seconds = np.array([p.duration or 0.0 for p in self.points], dtype=np.float64)
-
-    def typical_seconds(self) -> float:
-        known = self.seconds[self.seconds > 0]
-        return float(np.median(known)) if known.size else 0.0
+        self.seconds = np.array([play_seconds(p, play) for p in self.points], np.float64)
 
 
-def _default_jump(start: Point, target: Point, n: int) -> float:
-    spacing = math.dist(start, target) / max(n - 1, 1)
-    return max(2.0 * spacing, MIN_JUMP)
-
-
-def _walk(pool: _Pool, start: Point, target: Point, n: int,
-          max_jump: float | None) -> MoodPath:
-    jump = max_jump if max_jump is not None else _default_jump(start, target, n)
+def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep]:
+    """Each waypoint's nearest unused video, then the chosen videos in order of how far
+    along the line they lie (greedy picks can leave a later waypoint a video from further
+    back; sorting keeps the path moving forward and ends on the most target-like one)."""
     used = np.zeros(len(pool.points), dtype=bool)
-    steps: list[MoodPathStep] = []
-    for waypoint in _waypoints(start, target, n):
-        allowed = ~used
-        if steps:
-            last = np.array([steps[-1].valence, steps[-1].arousal])
-            allowed &= np.hypot(*(pool.xy - last).T) <= jump
-        if not allowed.any():
-            break
-        distance = np.where(allowed, np.hypot(*(pool.xy - np.array(waypoint)).T), np.inf)
-        chosen = int(np.argmin(distance))
-        if distance[chosen] > jump:  # the library has nothing near this part of the line
-            break
-        used[chosen] = True
-        point = pool.points[chosen]
-        steps.append(MoodPathStep(point.id, point.valence, point.arousal, waypoint))
-    seconds = float(sum(pool.seconds[used]))
-    return MoodPath(start, target, jump, tuple(steps), len(steps) == n and n > 0, seconds)
+    waypoints = _waypoints(start, target, min(n, len(pool.points)))
+    chosen: list[int] = []
+    for waypoint in waypoints:
+        distance = np.where(used, np.inf, np.hypot(*(pool.xy - np.array(waypoint)).T))
+        chosen.append(int(np.argmin(distance)))
+        used[chosen[-1]] = True
+    direction = np.subtract(target, start)
+    along = pool.xy[chosen] @ direction if direction.any() else np.zeros(len(chosen))
+    order = [chosen[i] for i in np.argsort(along, kind="stable")]
+    return [MoodPathStep(pool.points[i].id, pool.points[i].valence, pool.points[i].arousal,
+                         waypoint, float(pool.seconds[i]))
+            for i, waypoint in zip(order, waypoints, strict=True)]
 
 
-def _walk_for_duration(pool: _Pool, start: Point, target: Point, total: float,
-                       max_jump: float | None) -> MoodPath:
-    """Pick the number of steps whose videos first reach `total` seconds: start from an
-    estimate by the typical duration, then adjust one step at a time."""
-    typical = pool.typical_seconds()
-    if typical <= 0:
-        raise ValueError("no video in the library has a known duration")
+def _walk_for_duration(pool: _Pool, start: Point, target: Point,
+                       total: float) -> tuple[list[MoodPathStep], list[str]]:
+    """The walk whose play time comes closest to `total`, and what fell short."""
+    known = pool.seconds[pool.seconds > 0]
+    if not known.size:
+        return [], ["no video in the library has a known length yet: let the scan finish"]
     limit = min(len(pool.points), MAX_STEPS)
-    n = max(1, min(limit, math.ceil(total / typical)))
-    path = _walk(pool, start, target, n, max_jump)
-    while path.seconds < total and path.complete and n < limit:
-        n += 1
-        path = _walk(pool, start, target, n, max_jump)
-    while n > 1:
-        shorter = _walk(pool, start, target, n - 1, max_jump)
-        if shorter.seconds < total or not shorter.complete:
-            break
-        n, path = n - 1, shorter
-    return path
+    best: list[MoodPathStep] = []
+    n = max(1, min(limit, round(total / float(np.median(known)))))
+    tried: dict[int, list[MoodPathStep]] = {}
+    while n not in tried and 1 <= n <= limit:  # move towards the total, one step at a time
+        tried[n] = _walk(pool, start, target, n)
+        played = sum(s.seconds for s in tried[n])
+        n += 1 if played < total else -1
+    best = min(tried.values(), key=lambda steps: abs(sum(s.seconds for s in steps) - total))
+    played = sum(s.seconds for s in best)
+    notes = []
+    if abs(played - total) > DURATION_TOLERANCE * total:
+        what = f"{_minutes(played)} of the {_minutes(total)} asked for"
+        if played < total:
+            notes.append(f"the whole library plays only {what}: add more music"
+                         if len(best) == len(pool.points) else f"could fill only {what}")
+        else:
+            notes.append(f"the shortest path that reaches the target lasts {what}: its "
+                         "videos are long (play segments only, or ask for more time)")
+    return best, notes
+
+
+def _shortage(available: int, asked: int) -> list[str]:
+    if available >= asked:
+        return []
+    return [f"only {available} video{'s' if available != 1 else ''} in the library, "
+            f"{asked} asked for"]
+
+
+def _thin_stretches(steps: Sequence[MoodPathStep]) -> list[str]:
+    """Where the nearest video was far from its waypoint: name the music that is missing."""
+    missing: list[str] = []
+    for step in steps:
+        if math.dist((step.valence, step.arousal), step.waypoint) > STRAY:
+            words = QUADRANT_NAMES[quadrant_of(*step.waypoint)]
+            if words not in missing:
+                missing.append(words)
+    return [f"few videos near part of the path: add more {words} music" for words in missing]
+
+
+def _big_steps(steps: Sequence[MoodPathStep], max_jump: float | None) -> list[str]:
+    if max_jump is None:
+        return []
+    big = [math.dist((a.valence, a.arousal), (b.valence, b.arousal))
+           for a, b in itertools.pairwise(steps)]
+    over = [jump for jump in big if jump > max_jump]
+    if not over:
+        return []
+    return [f"{len(over)} step{'s are' if len(over) != 1 else ' is'} larger than the "
+            f"largest step asked for ({max(over):.2f} against {max_jump:.2f}): the library "
+            "has gaps along this path"]
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
 
 
 def _waypoints(start: Point, target: Point, n: int) -> list[Point]:

@@ -10,6 +10,7 @@ from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
 
 RULE_FORMAT = 1
+STATUSES = ("pending", "ok", "failed", "missing")
 
 
 class PlaylistError(ValueError):
@@ -23,7 +24,7 @@ def rule_to_json(rule: VideoFilter) -> dict[str, Any]:
         "min_confidence": rule.min_confidence,
         "region": list(rule.region) if rule.region else None,
         "min_duration": rule.min_duration, "max_duration": rule.max_duration,
-        "folder": rule.folder,
+        "folder": rule.folder, "statuses": sorted(rule.statuses), "search": rule.search,
     }
 
 
@@ -44,13 +45,17 @@ def rule_from_json(data: Any) -> VideoFilter:
     folder = data.get("folder") or None
     if folder is not None and not isinstance(folder, str):
         raise PlaylistError("the rule's folder is malformed")
+    statuses = _names(data.get("statuses"), STATUSES)
+    search = data.get("search") or ""
+    if statuses is None or not isinstance(search, str):
+        raise PlaylistError("the rule's status or name search is malformed")
     return VideoFilter(
         quadrants=quadrants, octants=octants,
         min_confidence=_number(data.get("min_confidence")),
         region=tuple(float(x) for x in region) if region else None,  # type: ignore[arg-type]
         min_duration=_number(data.get("min_duration")),
         max_duration=_number(data.get("max_duration")),
-        folder=folder,
+        folder=folder, statuses=statuses, search=search,
     )
 
 
