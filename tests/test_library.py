@@ -67,6 +67,7 @@ def test_a_version_1_library_gains_the_speech_column(tmp_path: Path) -> None:
     with sqlite3.connect(database) as db:  # make it look like a library from before step 2
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
+        db.execute("ALTER TABLE playlists DROP COLUMN play")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     library = Library.at(database)
     assert list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
@@ -86,9 +87,10 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     Library.at(fresh).close()
     Library.at(old).close()
-    with sqlite3.connect(old) as db:  # a library from before steps 2 and 3
+    with sqlite3.connect(old) as db:  # a library from before steps 2, 3 and 4
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
+        db.execute("ALTER TABLE playlists DROP COLUMN play")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     Library.at(old).close()
     assert shape(old) == shape(fresh)

@@ -370,6 +370,33 @@ def test_exports_parse_back_to_the_same_files(library: Library, tmp_path: Path,
     assert "%E9" in locations[-1]  # the raw byte, percent-encoded
 
 
+def test_segment_playlists_export_each_items_start_and_stop(library: Library,
+                                                            tmp_path: Path) -> None:
+    """VLC reads #EXTVLCOPT lines in M3U8 and vlc:option extensions in XSPF."""
+    ids = library.video_ids(MODEL, VideoFilter(statuses=frozenset({"ok"})))[:3]
+    rows = library.rows(MODEL, ids)
+    segment = entries_for([rows[i] for i in ids], "segment")
+    assert [(e.start, e.stop) for e in segment] == [rows[i].segment for i in ids]
+    m3u = export_m3u8(segment, tmp_path / "seg.m3u8")
+    lines = m3u.read_text().splitlines()
+    assert lines[1].startswith("#EXTINF:30,")
+    assert lines[2] == "#EXTVLCOPT:stop-time=30.000"  # these segments start at 0
+    assert read_m3u8(m3u) == [rows[i].path for i in ids]
+    xspf = export_xspf(segment, tmp_path / "seg.xspf")
+    vlc = "{http://www.videolan.org/vlc/playlist/ns/0/}option"
+    options = [o.text for o in ET.parse(xspf).getroot().iter(vlc)]
+    assert options == ["stop-time=30.000"] * 3
+    assert read_xspf(xspf) == [rows[i].path for i in ids]
+    from ver_desktop.core.playlists.export import Entry
+
+    late = export_m3u8([Entry("/m/a.mp4", "a", 30.0, 61.5, 91.5)], tmp_path / "late.m3u8")
+    assert late.read_text().splitlines()[2:4] == ["#EXTVLCOPT:start-time=61.500",
+                                                  "#EXTVLCOPT:stop-time=91.500"]
+    whole = entries_for([rows[i] for i in ids], "file")
+    assert all(e.start is None and e.stop is None for e in whole)
+    assert "#EXTVLCOPT" not in export_m3u8(whole, tmp_path / "whole.m3u8").read_text()
+
+
 def test_control_characters_in_names_neither_inject_entries_nor_break_xml(
         tmp_path: Path) -> None:
     """Issue 11, item 9: a line break in a name used to add M3U8 entries of its own, and ESC,

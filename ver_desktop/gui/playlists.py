@@ -281,7 +281,7 @@ class PlaylistActions(QObject):
         def write() -> Path:
             ids = core.playlist_video_ids(session.library, session.model, playlist)
             rows = session.library.rows(session.model, ids)
-            entries = core.entries_for([rows[i] for i in ids if i in rows])
+            entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
             if fmt == "m3u8":
                 return core.export_m3u8(entries, target, relative=relative)
             return core.export_xspf(entries, target, title=playlist.name, relative=relative)

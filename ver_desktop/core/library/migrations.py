@@ -38,11 +38,17 @@ def _claims(connection: Connection) -> None:
     connection.execute(text("CREATE INDEX ix_claims_renewed_at ON claims (renewed_at)"))
 
 
+def _playlist_play(connection: Connection) -> None:
+    connection.execute(text(
+        "ALTER TABLE playlists ADD COLUMN play VARCHAR(8) NOT NULL DEFAULT 'segment'"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
     (2, "analyses.speech_likeness: the 'mostly speech' check", _speech_likeness),
     (3, "claims: files a running scan has in hand", _claims),
+    (4, "playlists.play: segment only or whole files", _playlist_play),
 )
 LATEST = MIGRATIONS[-1][0]
 

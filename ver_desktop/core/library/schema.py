@@ -136,6 +136,8 @@ class Playlist(Base):
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # manual | rule | mood_path
     rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What each item plays: "segment" (its analysed stretch, then the next item) or "file"
+    play: Mapped[str] = mapped_column(String(8), default="segment", server_default="segment")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

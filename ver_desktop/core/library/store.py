@@ -108,6 +108,7 @@ class PlaylistInfo:
     name: str
     kind: str  # manual | rule | mood_path
     rule: dict[str, Any] | None
+    play: str = "segment"  # each item plays its analysed segment, or the whole "file"
 
 
 _PLAN_ATTEMPTS = 5  # concurrent scans adding the same new files
@@ -414,11 +415,12 @@ class Library:
     # -- playlists -------------------------------------------------------------------------
 
     def create_playlist(self, name: str, kind: str, rule: dict[str, Any] | None = None,
-                        video_ids: Sequence[int] = ()) -> int:
+                        video_ids: Sequence[int] = (), play: str = "segment") -> int:
         if kind not in ("manual", "rule", "mood_path"):
             raise ValueError(f"unknown playlist kind {kind!r}")
+        _check_play(play)
         with self.session() as s, s.begin():
-            playlist = Playlist(name=_storable(name), kind=kind, rule=rule)
+            playlist = Playlist(name=_storable(name), kind=kind, rule=rule, play=play)
             s.add(playlist)
             s.flush()
             _write_items(s, playlist.id, video_ids)
@@ -426,17 +428,19 @@ class Library:
 
     def playlists(self) -> list[PlaylistInfo]:
         with self.session() as s:
-            return [PlaylistInfo(p.id, p.name, p.kind, p.rule)
+            return [PlaylistInfo(p.id, p.name, p.kind, p.rule, p.play)
                     for p in s.scalars(select(Playlist).order_by(func.lower(Playlist.name),
                                                                  Playlist.id))]
 
     def playlist(self, playlist_id: int) -> PlaylistInfo | None:
         with self.session() as s:
             p = s.get(Playlist, playlist_id)
-            return None if p is None else PlaylistInfo(p.id, p.name, p.kind, p.rule)
+            return None if p is None else PlaylistInfo(p.id, p.name, p.kind, p.rule, p.play)
 
     def update_playlist(self, playlist_id: int, *, name: str | None = None,
-                        rule: dict[str, Any] | None = None) -> None:
+                        rule: dict[str, Any] | None = None, play: str | None = None) -> None:
+        if play is not None:
+            _check_play(play)
         with self.session() as s, s.begin():
             playlist = s.get(Playlist, playlist_id)
             if playlist is None:
@@ -445,6 +449,8 @@ class Library:
                 playlist.name = _storable(name)
             if rule is not None:
                 playlist.rule = rule
+            if play is not None:
+                playlist.play = play
 
     def delete_playlist(self, playlist_id: int) -> None:
         with self.session() as s, s.begin():
@@ -474,6 +480,11 @@ class Library:
         gone = set(video_ids)
         self.set_playlist_items(playlist_id, [v for v in self.playlist_video_ids(playlist_id)
                                               if v not in gone])
+
+
+def _check_play(play: str) -> None:
+    if play not in ("segment", "file"):
+        raise ValueError(f"a playlist plays 'segment' or 'file', not {play!r}")
 
 
 def _storable(text: str) -> str:

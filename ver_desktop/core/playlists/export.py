@@ -27,7 +27,24 @@ XSPF_NS = "http://xspf.org/ns/0/"
 class Entry:
     path: str
     title: str
-    duration: float | None = None  # seconds
+    duration: float | None = None  # seconds it plays
+    start: float | None = None  # where to begin in the file, seconds
+    stop: float | None = None  # where to end in the file, seconds (None: at its end)
+
+
+VLC_XSPF = "http://www.videolan.org/vlc/playlist/0"  # XSPF <extension application=...>
+VLC_NS = "http://www.videolan.org/vlc/playlist/ns/0/"
+
+
+def _vlc_options(entry: Entry) -> list[str]:
+    """VLC's per-item options (read by VLC from M3U8 #EXTVLCOPT lines and from XSPF
+    extensions)."""
+    options = []
+    if entry.start:
+        options.append(f"start-time={entry.start:.3f}")
+    if entry.stop is not None:
+        options.append(f"stop-time={entry.stop:.3f}")
+    return options
 
 
 def _location(path: str, playlist: Path, relative: bool) -> str:
@@ -46,6 +63,7 @@ def export_m3u8(entries: Sequence[Entry], target: Path, *, relative: bool = True
     for entry in entries:
         seconds = -1 if entry.duration is None else round(entry.duration)
         lines.append(f"#EXTINF:{seconds},{plain_text(entry.title)}".encode())
+        lines += [f"#EXTVLCOPT:{option}".encode() for option in _vlc_options(entry)]
         lines.append(_m3u8_location(entry.path, target, relative))
     target.write_bytes(b"\n".join(lines) + b"\n")
     return target
@@ -72,6 +90,7 @@ def read_m3u8(source: Path) -> list[str]:
 def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
                 relative: bool = True) -> Path:
     ET.register_namespace("", XSPF_NS)
+    ET.register_namespace("vlc", VLC_NS)
     root = ET.Element(f"{{{XSPF_NS}}}playlist", version="1")
     if title:
         ET.SubElement(root, f"{{{XSPF_NS}}}title").text = plain_text(title)
@@ -84,6 +103,10 @@ def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
         if entry.duration is not None:  # XSPF durations are milliseconds
             ET.SubElement(track, f"{{{XSPF_NS}}}duration").text = str(round(entry.duration
                                                                              * 1000))
+        if _vlc_options(entry):
+            extension = ET.SubElement(track, f"{{{XSPF_NS}}}extension", application=VLC_XSPF)
+            for option in _vlc_options(entry):
+                ET.SubElement(extension, f"{{{VLC_NS}}}option").text = option
     ET.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)
     return target
 
@@ -106,6 +129,14 @@ def read_xspf(source: Path) -> list[str]:
 
 
 
-def entries_for(rows: Sequence[VideoRow]) -> list[Entry]:
-    """Entries from library rows, in the given order."""
-    return [Entry(r.path, r.name, r.duration) for r in rows]
+def entries_for(rows: Sequence[VideoRow], play: str = "file") -> list[Entry]:
+    """Entries from library rows, in the given order. A "segment" playlist plays each
+    video's analysed segment (start and stop); a "file" playlist whole files."""
+    entries = []
+    for row in rows:
+        if play == "segment" and row.segment is not None:
+            start, stop = row.segment
+            entries.append(Entry(row.path, row.name, stop - start, start, stop))
+        else:
+            entries.append(Entry(row.path, row.name, row.duration))
+    return entries
