@@ -1,4 +1,5 @@
-"""Command line: `ver-desktop scan | classify | list | tag | train`; no command opens the app.
+"""Command line: `ver-desktop scan | classify | list | tag | playlist | train`; no command
+opens the app. Global options (--data-dir, --model, --workers) go before or after the command.
 
 Exit status: 0 success, 1 when some input failed (classify), 2 for usage or setup errors,
 130 when interrupted. No traceback reaches the user for a bad file.
@@ -16,10 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ver_desktop import __version__
+from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.text import terminal_text
+from ver_desktop.playlist_cli import add_filter_options
 
 if TYPE_CHECKING:  # heavy modules load only when a command needs them
     from ver_desktop.core.bundle import Classifier, Prediction
@@ -34,19 +36,30 @@ class SetupError(Exception):
     """Something the user must fix before the command can run (exit 2)."""
 
 
+def _global_options(parser: argparse.ArgumentParser, *, here: bool) -> None:
+    """The options every command takes, before or after the command's name (`here` False:
+    a command's copy, which leaves the value given before the command alone)."""
+    default: Any = None if here else argparse.SUPPRESS
+    parser.add_argument("--data-dir", default=default, help="library and caches (default: "
+                        f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
+    parser.add_argument("--model", default=default, help=f"a bundled model (default: "
+                        f"{paths.DEFAULT_MODEL}) or a bundle folder")
+    parser.add_argument("--workers", type=int, default=default,
+                        help="decoding processes (default: CPU count)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ver-desktop",
         description="Tag videos with the emotion their audio carries (Russell's circumplex).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--data-dir", help="library and caches (default: "
-                        f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
-    parser.add_argument("--model", help="a bundled model (default: "
-                                        f"{paths.DEFAULT_MODEL}) or a bundle folder")
-    parser.add_argument("--workers", type=int, help="decoding processes (default: CPU count)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND",
-                                     help="with no command, the desktop app opens")
+    _global_options(parser, here=True)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, here=False)
+    commands = _Commands(parser.add_subparsers(dest="command", metavar="COMMAND",
+                                               help="with no command, the desktop app opens"),
+                         common)
 
     opening = commands.add_parser("open", help="open the desktop app and add these folders "
                                                "or files to the library (\"Open with\")")
@@ -63,10 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("--json", action="store_true", help="one JSON object per line")
 
     listing = commands.add_parser("list", help="show what the library holds")
-    listing.add_argument("--quadrant", choices=QUADRANTS)
-    listing.add_argument("--octant", choices=OCTANTS)
-    listing.add_argument("--status", choices=("ok", "failed", "missing", "pending"))
+    add_filter_options(listing)
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    playlist_cli.add_parser(commands.actions, [common])
 
     tag = commands.add_parser("tag", help="set your own emotion for a file in the library")
     tag.add_argument("path")
@@ -125,6 +138,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Commands:
+    """The subcommands, each also taking the global options after its name (people type
+    `ver-desktop classify --model ver-musicnn FILE`)."""
+
+    def __init__(self, actions: Any, common: argparse.ArgumentParser) -> None:
+        self.actions, self.common = actions, common
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.actions.add_parser(
+            name, parents=[self.common], **kwargs)
+        return parser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -133,10 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "open"):
         return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
-                "train": cmd_train, "experiment": cmd_experiment}
+                "train": cmd_train, "experiment": cmd_experiment, "playlist": cmd_playlist}
     try:
         return handlers[args.command](args)
-    except SetupError as exc:
+    except (SetupError, playlist_cli.PlaylistUsageError) as exc:
         print(f"ver-desktop: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
@@ -366,26 +392,34 @@ def _classify_text(record: dict[str, Any]) -> str:
 # -- list and tag ----------------------------------------------------------------------------
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def _model_key(args: argparse.Namespace) -> tuple[str, str]:
+    """The chosen model's (name, version), read from its bundle without loading it."""
     from ver_desktop.core.bundle import read_bundle_info
     from ver_desktop.core.errors import BundleError
 
-    library = _library(args)
-    folder = paths.model_dir(args.model)
     try:
-        info = read_bundle_info(folder)
+        info = read_bundle_info(paths.model_dir(args.model))
     except BundleError as exc:
         raise SetupError(str(exc)) from None
-    rows = library.videos((info.name, info.version), quadrant=args.quadrant,
-                          octant=args.octant, status=args.status)
+    return info.name, info.version
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    library = _library(args)
+    where = playlist_cli.filter_from(args)
+    rows = [row for row in library.videos(_model_key(args)) if where.matches(row)]
     for row in rows:
         if args.json:
             print(json.dumps(row.to_json()))
         else:
             print(_list_line(row))
     if not args.json:
-        print(f"{len(rows)} video(s)", file=sys.stderr)
+        print(f"{len(rows)} video{'s' if len(rows) != 1 else ''}", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_playlist(args: argparse.Namespace) -> int:
+    return playlist_cli.run(args, _library(args), _model_key(args))
 
 
 def _list_line(row: VideoRow) -> str:

@@ -1,0 +1,269 @@
+"""`ver-desktop playlist list | show | new | smart | moodpath | export | delete`.
+
+The same core functions as the GUI's playlist actions (`ver_desktop.core.playlists`), so a
+playlist made here is the one the app shows, and a person's tags count the same way.
+Errors a person can fix (an unknown name, a path not in the library, an impossible mood
+path) end in one sentence with exit status 2; a mood path the library can only partly
+give is made, its problems printed, and the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
+from ver_desktop.core.text import terminal_text
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
+
+Model = tuple[str, str]
+KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path"}
+# A named quadrant stands for this point on the model's scale (the middle of its sector).
+QUADRANT_POINTS = {"PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0),
+                   "PV-NA": (1.0, -1.0)}
+
+
+class PlaylistUsageError(Exception):
+    """A request that cannot be carried out as given, in a person's words."""
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filters `list` and `playlist smart` share."""
+    parser.add_argument("--quadrant", choices=QUADRANTS, action="append",
+                        help="keep this quadrant (repeat for more)")
+    parser.add_argument("--octant", choices=OCTANTS, action="append",
+                        help="keep this emotion (repeat for more)")
+    parser.add_argument("--status", choices=("ok", "failed", "missing", "pending"),
+                        action="append")
+    parser.add_argument("--search", default="", help="part of the file name")
+    parser.add_argument("--min-confidence", type=float, metavar="SHARE",
+                        help="at least this sure, from 0 to 1 (your own tags count as 1)")
+
+
+def filter_from(args: argparse.Namespace) -> VideoFilter:
+    from ver_desktop.core.library import VideoFilter
+
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise PlaylistUsageError("--min-confidence is a share from 0 to 1, e.g. 0.6")
+    return VideoFilter(quadrants=frozenset(args.quadrant or ()),
+                       octants=frozenset(args.octant or ()),
+                       statuses=frozenset(args.status or ()), search=args.search,
+                       min_confidence=args.min_confidence)
+
+
+def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
+    playlist = commands.add_parser("playlist", parents=parents,
+                                   help="list, make, export and delete playlists")
+    actions = playlist.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", parents=parents, help="the library's playlists")
+    listing.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", parents=parents, help="a playlist's videos in order")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    new = actions.add_parser("new", parents=parents, help="a playlist of these files")
+    new.add_argument("name")
+    new.add_argument("paths", nargs="+", metavar="PATH")
+    _add_play_option(new)
+    smart = actions.add_parser("smart", parents=parents,
+                               help="a playlist kept up to date by filters")
+    smart.add_argument("name")
+    add_filter_options(smart)
+    _add_play_option(smart)
+    mood = actions.add_parser("moodpath", parents=parents,
+                              help="a path from one feeling to another (iso principle)")
+    mood.add_argument("name")
+    mood.add_argument("--from", dest="start", required=True, metavar="Q|V,A",
+                      help="a quadrant (e.g. NV-NA) or a valence,arousal point")
+    mood.add_argument("--to", dest="target", required=True, metavar="Q|V,A")
+    size = mood.add_mutually_exclusive_group(required=True)
+    size.add_argument("--count", type=int, help="number of videos")
+    size.add_argument("--minutes", type=float, help="total playing time")
+    mood.add_argument("--max-step", type=float, help="largest step between two videos")
+    _add_play_option(mood)
+    mood.add_argument("--json", action="store_true")
+    export = actions.add_parser("export", parents=parents, help="write an M3U8 or XSPF file")
+    export.add_argument("name")
+    export.add_argument("file", type=Path, metavar="FILE.m3u8|FILE.xspf")
+    delete = actions.add_parser("delete", parents=parents, help="delete a playlist")
+    delete.add_argument("name")
+
+
+def _add_play_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--play", choices=("segment", "file"), default="segment",
+                        help="each item plays its analysed segment (default) or whole file")
+
+
+def run(args: argparse.Namespace, library: Library, model: Model) -> int:
+    """Carry out `args.action`; returns the exit status."""
+    action = {"list": _list, "show": _show, "new": _new, "smart": _smart,
+              "moodpath": _moodpath, "export": _export, "delete": _delete}[args.action]
+    return action(args, library, model)
+
+
+def _find(library: Library, name: str) -> PlaylistInfo:
+    matches = [p for p in library.playlists() if p.name == name]
+    if not matches:
+        known = ", ".join(sorted(p.name for p in library.playlists())) or "none yet"
+        raise PlaylistUsageError(f"no playlist is named {name!r} (playlists: {known})")
+    return matches[0]
+
+
+def _unique_name(library: Library, name: str) -> str:
+    if not name.strip():
+        raise PlaylistUsageError("a playlist needs a name")
+    if any(p.name == name for p in library.playlists()):
+        raise PlaylistUsageError(f"a playlist named {name!r} exists already; delete it "
+                                 "first or choose another name")
+    return name
+
+
+def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core.playlists import playlist_video_ids
+
+    for playlist in library.playlists():
+        count = len(playlist_video_ids(library, model, playlist))
+        if args.json:
+            print(json.dumps({"name": playlist.name, "kind": KIND_WORDS[playlist.kind],
+                              "play": playlist.play, "videos": count}))
+        else:
+            print(f"{terminal_text(playlist.name)}  ({KIND_WORDS[playlist.kind]}, "
+                  f"{_videos(count)}, plays {_play_words(playlist.play)})")
+    return 0
+
+
+def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core.playlists import entries_for, playlist_video_ids
+
+    playlist = _find(library, args.name)
+    ids = playlist_video_ids(library, model, playlist)
+    rows = library.rows(model, ids)
+    ordered = [rows[i] for i in ids if i in rows]
+    for row, entry in zip(ordered, entries_for(ordered, playlist.play), strict=True):
+        if args.json:
+            print(json.dumps({**row.to_json(), "start": entry.start, "stop": entry.stop}))
+        else:
+            words = QUADRANT_NAMES.get(row.quadrant or "", "no tag")
+            mark = " (your tag)" if row.corrected else ""
+            span = (f"{entry.start:.0f}-{entry.stop:.0f} s  " if entry.stop is not None
+                    else "whole file  ")
+            print(f"{row.quadrant or '-':<6} {row.octant or '-':<11}{span}"
+                  f"{terminal_text(row.name)}  [{words}{mark}]")
+    if not args.json:
+        print(f"{_videos(len(ordered))}, {KIND_WORDS[playlist.kind]} playlist, plays "
+              f"{_play_words(playlist.play)}", file=sys.stderr)
+    return 0
+
+
+def _new(args: argparse.Namespace, library: Library, model: Model) -> int:
+    name = _unique_name(library, args.name)
+    ids = []
+    for given in args.paths:
+        video_id = library.video_id(os.path.abspath(given))
+        if video_id is None:
+            raise PlaylistUsageError(f"{given} is not in the library; scan its folder first")
+        ids.append(video_id)
+    library.create_playlist(name, "manual", video_ids=ids, play=args.play)
+    print(f"Made {name!r}: {_videos(len(ids))}", file=sys.stderr)
+    return 0
+
+
+def _smart(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core.playlists import playlist_video_ids, rule_to_json
+
+    name = _unique_name(library, args.name)
+    playlist_id = library.create_playlist(name, "rule", rule=rule_to_json(filter_from(args)),
+                                          play=args.play)
+    playlist = library.playlist(playlist_id)
+    count = len(playlist_video_ids(library, model, playlist)) if playlist else 0
+    print(f"Made smart playlist {name!r}: {_videos(count)} match now", file=sys.stderr)
+    return 0
+
+
+WORDS = {"sad": "NV-NA", "calm": "PV-NA", "angry": "NV-PA", "tense": "NV-PA",
+         "excited": "PV-PA", "content": "PV-NA"}
+
+
+def parse_point(text: str) -> tuple[float, float]:
+    """A quadrant (its sector's middle), an emotion (an octant's middle, or a plain word
+    such as sad or calm) or "valence,arousal"."""
+    word = text.strip().lower()
+    if text.upper() in QUADRANT_POINTS or word in WORDS:
+        return QUADRANT_POINTS[WORDS.get(word, text.upper())]
+    if word in OCTANTS:
+        angle = math.radians(OCTANTS.index(word) * 45 + 22.5)
+        return round(1.4 * math.cos(angle), 3), round(1.4 * math.sin(angle), 3)
+    try:
+        valence, arousal = (float(part) for part in text.split(","))
+    except ValueError:
+        raise PlaylistUsageError(
+            f"{text!r} is not a place on the map: give a quadrant ({', '.join(QUADRANTS)}), "
+            "an emotion (sad, calm, happy, tense, or one of the eight such as sleepy) or "
+            "valence,arousal such as -1,-0.5") from None
+    return valence, arousal
+
+
+def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core.playlists import plan_mood_path
+
+    name = _unique_name(library, args.name)
+    start, target = parse_point(args.start), parse_point(args.target)
+    if args.count is not None and args.count < 1:
+        raise PlaylistUsageError("--count must be at least 1")
+    if args.minutes is not None and args.minutes <= 0:
+        raise PlaylistUsageError("--minutes must be more than 0")
+    path = plan_mood_path(library.map_points(model), start, target, count=args.count,
+                          total_seconds=None if args.minutes is None else args.minutes * 60,
+                          max_jump=args.max_step, play=args.play)
+    if not path.steps:
+        raise PlaylistUsageError("no mood path: " + "; ".join(path.problems))
+    library.create_playlist(name, "mood_path", rule=path.to_json(), video_ids=path.video_ids,
+                            play=args.play)
+    if args.json:
+        print(json.dumps({"name": name, "videos": path.video_ids,
+                          "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
+    else:
+        print(f"Made mood path {name!r}: {_videos(len(path.steps))}, "
+              f"{path.seconds / 60:.0f} min", file=sys.stderr)
+        for problem in path.problems:
+            print(f"  note: {problem}", file=sys.stderr)
+    return 0 if path.complete else 1
+
+
+def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core import playlists as core
+
+    playlist = _find(library, args.name)
+    suffix = args.file.suffix.lower()
+    if suffix not in (".m3u8", ".m3u", ".xspf"):
+        raise PlaylistUsageError(f"{args.file} must end in .m3u8 or .xspf")
+    if not args.file.parent.is_dir():
+        raise PlaylistUsageError(f"the folder {args.file.parent} does not exist")
+    ids = core.playlist_video_ids(library, model, playlist)
+    rows = library.rows(model, ids)
+    entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
+    if suffix == ".xspf":
+        core.export_xspf(entries, args.file, title=playlist.name)
+    else:
+        core.export_m3u8(entries, args.file)
+    print(f"Wrote {args.file}: {_videos(len(entries))}", file=sys.stderr)
+    return 0
+
+
+def _delete(args: argparse.Namespace, library: Library, model: Model) -> int:
+    library.delete_playlist(_find(library, args.name).id)
+    return 0
+
+
+def _videos(count: int) -> str:
+    return f"{count} video{'s' if count != 1 else ''}"
+
+
+def _play_words(play: str) -> str:
+    return "segments" if play == "segment" else "whole files"
