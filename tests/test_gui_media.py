@@ -108,3 +108,48 @@ def test_play_playlist_plays_its_items_in_order(qtbot, browsing: MainWindow) -> 
     player.play_next()
     assert player.player.source().toLocalFile() == rows["calm song.mp4"].path
     assert browsing.library_view.current_id() == order[1]
+
+
+def test_every_playlist_item_starts_at_its_segment_and_a_segment_ends_it(  # type: ignore[no-untyped-def]
+        qtbot, browsing: MainWindow, media_files: dict[str, Path]) -> None:
+    """Issue 13: only the first item used to be sought to its start; later ones began at
+    0:00 and played past their segment."""
+    from ver_desktop.gui.player import Item
+
+    clip = str(media_files["music.mp4"])  # 40 s
+    player = browsing.ensure_player()
+    player.play_items([Item(clip, 2.0, "one", None, 3.0), Item(clip, 6.0, "two", None, 7.5),
+                       Item(clip, 9.0, "three")])
+    # The first segment (2-3 s) ends by itself and the second starts at 6 s.
+    qtbot.waitUntil(lambda: player.current == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: player.requested_start_ms is None
+                    and player.player.position() >= 6_000 - 50, timeout=20_000)
+    qtbot.waitUntil(lambda: player.current == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: player.requested_start_ms is None
+                    and player.player.position() >= 9_000 - 50, timeout=20_000)
+    assert player.player.position() < 9_000 + 5_000
+    player.close_player()
+
+
+def test_a_segment_playlist_gives_each_item_its_stop(qtbot, browsing: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    rows = {r.name: r for r in visible_rows(browsing) if r is not None}
+    order = [rows["calm song.mp4"].id, rows["loud song.mkv"].id]
+    browsing.playlists.create_manual("Segments", order)
+    open_playlist(qtbot, browsing, "Segments")
+    segments = browsing.actions_by_name["segments_only"]
+    assert segments.isEnabled() and segments.isChecked()  # a new playlist plays segments
+    browsing.actions_by_name["play_playlist"].trigger()
+    qtbot.waitUntil(lambda: browsing.player is not None and len(browsing.player.queue) == 2,
+                    timeout=10_000)
+    assert browsing.player is not None
+    wanted = [(rows[n].segment[0], rows[n].segment[1])  # type: ignore[index]
+              for n in ("calm song.mp4", "loud song.mkv")]
+    assert [(item.start, item.stop) for item in browsing.player.queue] == wanted
+    browsing.player.close_player()
+    segments.trigger()  # whole files from now on, kept in the library
+    qtbot.waitUntil(lambda: browsing.sidebar.place().playlist is not None
+                    and browsing.sidebar.place().playlist.play == "file", timeout=10_000)
+    browsing.actions_by_name["play_playlist"].trigger()
+    qtbot.waitUntil(lambda: browsing.player is not None and len(browsing.player.queue) == 2
+                    and browsing.player.queue[0].stop is None, timeout=10_000)
+    assert all(item.start == 0.0 for item in browsing.player.queue)

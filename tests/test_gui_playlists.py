@@ -218,3 +218,20 @@ def test_the_map_draws_a_mood_paths_intended_route(qtbot) -> None:  # type: igno
     without = marked_pixels()
     emotion_map.set_path([start], (start, target))
     assert marked_pixels() > without + 10
+
+
+def test_playlist_actions_are_enabled_only_where_they_apply(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    actions = window.actions_by_name
+    window.sidebar.select(Place("library"))
+    settle(qtbot, window)
+    for name in ("play_playlist", "rename_playlist", "delete_playlist", "export_m3u8",
+                 "export_xspf", "remove_from_playlist", "move_up", "segments_only"):
+        assert not actions[name].isEnabled(), name
+    window.playlists.create_smart("Everything")
+    open_playlist(qtbot, window, "Everything")
+    assert actions["play_playlist"].isEnabled() and actions["export_xspf"].isEnabled()
+    assert not actions["remove_from_playlist"].isEnabled()  # its rule decides
+    assert not actions["move_up"].isEnabled()
+    window.playlists.create_manual("Mine", window.model.ids()[:2])
+    open_playlist(qtbot, window, "Mine")
+    assert actions["remove_from_playlist"].isEnabled() and actions["move_up"].isEnabled()

@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
     # -- places: the library, failed files, playlists ---------------------------------
 
     def show_place(self, place: Place) -> None:
+        menus.update_playlist_actions(self)
         self.retry_button.setVisible(place.kind == "failed")
         self.map.set_path([], None)
         if place.kind != "playlist" or place.playlist is None:
@@ -388,13 +389,17 @@ class MainWindow(QMainWindow):
             self.show_message("Choose a playlist in the sidebar first", 4000)
             return
         ids = self.model.ids()
+        playlist = self.sidebar.place().playlist
+        segments = playlist is not None and playlist.play == "segment"
         self.runner.run(lambda: session.library.rows(session.model, ids),
-                        lambda rows, _e: self._play_rows(ids, rows or {}))
+                        lambda rows, _e: self._play_rows(ids, rows or {}, segments))
 
-    def _play_rows(self, ids: list[int], rows: dict[int, VideoRow]) -> None:
+    def _play_rows(self, ids: list[int], rows: dict[int, VideoRow], segments: bool) -> None:
+        """Each item from its segment's start; in a segment playlist, to its end only."""
         from ver_desktop.gui.player import Item
 
-        items = [Item(row.path, row.segment[0] if row.segment else 0.0, row.name, row.id)
+        items = [Item(row.path, row.segment[0] if row.segment and segments else 0.0,
+                      row.name, row.id, row.segment[1] if row.segment and segments else None)
                  for row in (rows.get(i) for i in ids)
                  if row is not None and row.status != "missing"]
         if not items:

@@ -36,7 +36,7 @@ def install(window: MainWindow) -> None:
         ("add_folder", "&Add folder…", QKeySequence.StandardKey.Open, window.choose_folder),
         ("remove_folder", "&Remove folder…", None, window.remove_folder),
         ("rescan", "R&escan library", QKeySequence.StandardKey.Refresh, window.rescan),
-        ("cancel_scan", "&Stop scanning", "Esc", window.cancel_scan),
+        ("cancel_scan", "S&top scanning", "Esc", window.cancel_scan),
     ):
         action = _action(window, text, key)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
@@ -107,6 +107,13 @@ def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
         actions[name] = action
         if name in ("play_playlist", "new_mood_path", "move_down", "delete_playlist"):
             menu.addSeparator()
+    segments = _action(window, "Play se&gments only",
+                       tip="Each video plays its analysed stretch, then the next one starts; "
+                           "off: whole files")
+    segments.setCheckable(True)
+    segments.toggled.connect(lists.set_segments_only)
+    menu.addAction(segments)
+    actions["segments_only"] = segments
     relative = _action(window, "Export with relative paths")
     relative.setCheckable(True)
     relative.setChecked(lists.relative_export)
@@ -115,6 +122,28 @@ def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
     actions["relative_export"] = relative
     add_to = menu.addMenu("&Add selection to")
     add_to.aboutToShow.connect(lambda: _fill_add_to(window, add_to))
+    menu.aboutToShow.connect(lambda: update_playlist_actions(window))
+    update_playlist_actions(window)  # and whenever the window shows another place
+
+
+def update_playlist_actions(window: MainWindow) -> None:
+    """Enable what applies to the place shown: playlist actions only on a playlist, editing
+    only on a manual one (a smart playlist's videos come from its rule)."""
+    actions = getattr(window, "actions_by_name", {})
+    if "segments_only" not in actions:
+        return  # the menus are not built yet
+    playlist = window.sidebar.place().playlist
+    kind = playlist.kind if playlist is not None else None
+    for name in ("play_playlist", "rename_playlist", "delete_playlist", "export_m3u8",
+                 "export_xspf", "segments_only"):
+        actions[name].setEnabled(playlist is not None)
+    actions["remove_from_playlist"].setEnabled(kind in ("manual", "mood_path"))
+    for name in ("move_up", "move_down"):
+        actions[name].setEnabled(kind == "manual")
+    segments = actions["segments_only"]
+    segments.blockSignals(True)
+    segments.setChecked(playlist is None or playlist.play == "segment")
+    segments.blockSignals(False)
 
 
 def _fill_add_to(window: MainWindow, menu: QMenu) -> None:

@@ -1,6 +1,7 @@
 """The preview player: QtMultimedia in the details pane. A video starts at its analysed
-segment; a playlist plays its items in order, each from its segment. Imported only when
-the first preview is asked for (QtMultimedia loads FFmpeg)."""
+segment; a playlist plays its items in order, each from its segment, and a "segment"
+playlist moves on at each segment's end. Imported only when the first preview is asked for
+(QtMultimedia loads FFmpeg)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Item:
     start: float  # seconds: the analysed segment's start
     title: str = ""
     video_id: int | None = None
+    stop: float | None = None  # seconds: move on to the next item here (None: at the end)
 
 
 class PreviewPlayer(QWidget):
@@ -53,6 +55,7 @@ class PreviewPlayer(QWidget):
         self._layout()
         self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, ms))
         self.player.positionChanged.connect(self._position)
+        self.player.seekableChanged.connect(lambda _seekable: self._apply_start())
         self.player.mediaStatusChanged.connect(self._status)
         self.player.playbackStateChanged.connect(self._state)
 
@@ -109,18 +112,32 @@ class PreviewPlayer(QWidget):
     # -- player events -----------------------------------------------------------------
 
     def _status(self, status: Status) -> None:
-        if status in (Status.LoadedMedia, Status.BufferedMedia) \
-                and self.requested_start_ms is not None:
-            start, self.requested_start_ms = self.requested_start_ms, None
-            if start > 0 and self.player.isSeekable():
-                self.player.setPosition(start)
+        if status in (Status.LoadedMedia, Status.BufferedMedia):
+            self._apply_start()
         elif status == Status.EndOfMedia:
             self.play_next()
         elif status == Status.InvalidMedia:
             self.title.setText(f"Cannot play: {self.player.errorString()}")
             self.play_next()
 
+    def _apply_start(self) -> None:
+        """Seek to the item's start once the media can seek: loading, buffering and the
+        seekable flag arrive in different orders for the first item and for later ones
+        (a later item started at 0:00 when only the load status was waited for)."""
+        if self.requested_start_ms is None or not self.player.isSeekable():
+            return
+        start, self.requested_start_ms = self.requested_start_ms, None
+        if start > 0:
+            self.player.setPosition(start)
+
     def _position(self, ms: int) -> None:
+        if self.requested_start_ms is not None:
+            self._apply_start()
+        elif 0 <= self.current < len(self.queue):
+            stop = self.queue[self.current].stop
+            if stop is not None and ms >= stop * 1000:
+                self.play_next()  # a segment playlist: this item's segment is over
+                return
         if not self.slider.isSliderDown():
             self.slider.setValue(ms)
         self.clock.setText(f"{style.clock(ms / 1000)} / "

@@ -245,6 +245,15 @@ class PlaylistActions(QObject):
         self.window.reload_playlists(Place("playlist",
                                            PlaylistInfo(playlist_id, "", "", None)))
 
+    def set_segments_only(self, on: bool) -> None:
+        """The shown playlist plays each video's segment (on) or whole files (off)."""
+        session, playlist = self.window.session, self.current()
+        if session is None or playlist is None:
+            return
+        play = "segment" if on else "file"
+        self._write(lambda: session.library.update_playlist(playlist.id, play=play),
+                    lambda _r: self.window.reload_playlists(Place("playlist", playlist)))
+
     # -- rename, delete, export ----------------------------------------------------------
 
     def rename(self) -> None:
