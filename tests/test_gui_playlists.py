@@ -144,6 +144,11 @@ def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> N
     assert paths.DEFAULT_MODEL in card
     about = AboutDialog(bundled_model, window.data_dir, window)
     qtbot.addWidget(about)
+    first = about.text.toPlainText()  # for people: no model versions, no statistics
+    for jargon in ("F1", "Spearman", "ECE", "do not edit", paths.DEFAULT_MODEL):
+        assert jargon not in first, jargon
+    assert "in 10" in first and "What it cannot do" in first and "mostly speech" in first
+    about.details.click()  # the model card, one click away
     assert paths.DEFAULT_MODEL in about.text.toPlainText()
 
 

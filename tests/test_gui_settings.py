@@ -77,6 +77,8 @@ def test_the_dialog_lists_each_bundled_model_with_its_speed(qtbot, window: MainW
     assert heard is not None and f"{round(heard * 10)} in 10 songs by artists" in text
     assert "accurate" in text and "minutes for 1,000 songs on a 2-core laptop" in text
     assert "F1" not in text  # plain words
+    labels = [dialog.model.itemText(i) for i in range(dialog.model.count())]
+    assert not any("@" in label for label in labels)  # what each is for, not its version
     assert not dialog.reanalyse.isEnabled()  # nothing to re-analyse with the same model
     assert "does not re-tag" in dialog.model_note.text()
     dialog.model.setCurrentIndex(dialog.model.findData(SECOND))

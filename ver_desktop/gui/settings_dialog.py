@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,12 @@ MODEL_NOTE = ("Changing the model does not re-tag the videos already analysed: e
               "keeps its own tags, and a video the chosen model has not analysed yet shows "
               "no tag until it is re-analysed (File > Rescan, or tick the box below). "
               "Your own corrections are kept apart and always win.")
+
+
+def plain_label(summary: ModelSummary) -> str:
+    """A model's name in the list: what it is for, not its file name and version."""
+    role = summary.role or summary.name
+    return role[:1].upper() + role[1:]
 
 
 class SettingsDialog(QDialog):
@@ -75,7 +82,9 @@ class SettingsDialog(QDialog):
         self.current_model = current
         self.model = QComboBox()
         for summary in models:
-            self.model.addItem(summary.tag, summary.name)
+            self.model.addItem(plain_label(summary), summary.name)
+            self.model.setItemData(self.model.count() - 1, summary.tag,
+                                   Qt.ItemDataRole.ToolTipRole)  # the version, for the curious
         if current in self.models:
             self.model.setCurrentIndex(list(self.models).index(current))
         elif self.main.session is not None:  # a bundle given with --model
