@@ -14,6 +14,7 @@ from gui_helpers import (
     settle,
     visible_rows,
 )
+from PySide6.QtCore import Qt
 
 from ver_desktop.core import paths
 from ver_desktop.core.playlists import read_m3u8, read_xspf
@@ -105,11 +106,26 @@ def test_mood_path_is_drawn_played_in_order_and_exported(qtbot, window: MainWind
     assert "videos/" in (tmp_path / "lift.m3u8").read_text()
 
 
+def test_the_scan_summary_stays_until_the_user_moves_on(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    summary = window.scan_summary
+    assert summary.isVisibleTo(window)
+    assert "Done: 5 tagged, 1 failed" in summary.text() and "see Failed files" in summary.text()
+    qtbot.wait(50)  # a status message's timeout would not hide it
+    summary.linkActivated.emit("failed")  # the link opens the failed files
+    settle(qtbot, window, lambda: window.sidebar.place().kind == "failed")
+    assert not summary.isVisibleTo(window)
+
+
 def test_failed_files_view_lists_reasons_and_retries(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.sidebar.select(Place("failed"))
     settle(qtbot, window, lambda: window.model.rowCount() == 1 and all(visible_rows(window)))
     row = visible_rows(window)[0]
     assert row.name == "shopping list.mp4" and row.error_reason  # type: ignore[attr-defined]
+    name_cell = window.model.index(0, 1)
+    shown = str(name_cell.data(Qt.ItemDataRole.DisplayRole))
+    assert shown.startswith("shopping list.mp4 — ") and row.error_reason in shown  # type: ignore[attr-defined]
+    assert name_cell.data(Qt.ItemDataRole.DecorationRole) is not None  # a warning icon
+    assert row.error_reason in str(name_cell.data(Qt.ItemDataRole.ToolTipRole))  # type: ignore[attr-defined]
     assert window.retry_button.isVisibleTo(window)
     with qtbot.waitSignal(window.scans.finished, timeout=60_000) as finished:
         window.retry_button.click()

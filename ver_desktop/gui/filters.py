@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.gui import style
 
 if TYPE_CHECKING:
@@ -42,14 +42,20 @@ class FilterState:
                            statuses=self.statuses)
 
 
-def _toggle(text: str, tip: str, colour: str | None = None) -> QToolButton:
+def _toggle(text: str, tip: str, colour: str) -> QToolButton:
+    """A filter button that looks plainly on when on: its quadrant's colour, bold."""
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tip)
     button.setCheckable(True)
-    if colour:
-        button.setStyleSheet(f"QToolButton:checked {{ background: {colour}; color: black; }}")
+    button.setStyleSheet(f"QToolButton:checked {{ background: {colour}; color: black; "
+                         f"font-weight: bold; border: 2px solid black; }}")
     return button
+
+
+def quadrant_button_text(quadrant: str) -> str:
+    """The first of the quadrant's plain words: Happy, Tense, Sad, Calm."""
+    return style.QUADRANT_NAMES[quadrant].split(",")[0].capitalize()
 
 
 class FilterBar(QWidget):
@@ -60,13 +66,17 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.quadrant_buttons = {q: _toggle(q, style.QUADRANT_NAMES[q],
-                                            style.QUADRANT_COLOURS[q]) for q in QUADRANTS}
-        self.octant_buttons = {o: _toggle(o, f"only {o}") for o in OCTANTS}
+        self.quadrant_buttons = {
+            q: _toggle(quadrant_button_text(q), f"Only {style.QUADRANT_NAMES[q]} videos ({q})",
+                       style.QUADRANT_COLOURS[q]) for q in QUADRANTS}
+        self.octant_buttons = {
+            o: _toggle(o, f"Only {o} videos", style.QUADRANT_COLOURS[OCTANT_QUADRANT[o]])
+            for o in OCTANTS}
         self.confidence = QSlider(Qt.Orientation.Horizontal)
         self.confidence.setRange(0, 100)
         self.confidence.setMaximumWidth(120)
-        self.confidence.setToolTip("Only videos the model is at least this sure about")
+        self.confidence.setToolTip("Only videos the model is at least this sure about "
+                                   "(your own tags count as certain)")
         self.confidence_label = QLabel("confidence ≥ 0%")
         self.map_label = QLabel()
         self.clear_map = QPushButton("Clear map selection")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -49,6 +50,22 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoRow
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.player import Item, PreviewPlayer
+
+
+def scan_summary_text(summary: Any) -> str:
+    """A scan's outcome in words, with links to the failed files and to dismiss it."""
+    failed = len(summary.failed)
+    parts = [f"{summary.analysed} tagged"]
+    if failed:
+        parts.append(f"{failed} failed (<a href=\"failed\">see Failed files</a>)")
+    if summary.missing:
+        parts.append(f"{summary.missing} missing")
+    if summary.held_elsewhere:
+        parts.append(f"{summary.held_elsewhere} being analysed by another scan")
+    if not summary.analysed and not failed:
+        parts = [f"nothing new ({summary.unchanged} unchanged)"]
+    verb = "Stopped" if summary.cancelled else "Done"
+    return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +139,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.progress = ScanProgressWidget()
         self.statusBar().addPermanentWidget(self.progress)
+        # The last scan's outcome stays in view until the next scan or until dismissed.
+        self.scan_summary = QLabel()
+        self.scan_summary.setTextFormat(Qt.TextFormat.RichText)
+        self.scan_summary.linkActivated.connect(self._summary_link)
+        self.scan_summary.hide()
+        self.statusBar().addPermanentWidget(self.scan_summary)
         # During scans, committed rows and map points are re-read in batches: each read
         # competes with the window for Python's lock, and each repaint costs the window.
         self._map_timer = QTimer(self, singleShot=True, interval=1500)
@@ -493,6 +516,7 @@ class MainWindow(QMainWindow):
         self.scans.cancel()
 
     def _scan_started(self) -> None:
+        self.scan_summary.hide()
         self.progress.started()
         self._update_page()
 
@@ -521,14 +545,18 @@ class MainWindow(QMainWindow):
         if error is not None:
             self.show_message(f"The scan stopped: {in_words(error)}")
         elif summary is not None:
-            failed = len(summary.failed)
-            verb = "Stopped" if summary.cancelled else "Done"
-            elsewhere = (f", {summary.held_elsewhere} being analysed by another scan"
-                         if summary.held_elsewhere else "")
-            self.show_message(f"{verb}: {summary.analysed} analysed, {failed} failed, "
-                              f"{summary.unchanged} unchanged, {summary.missing} missing"
-                              f"{elsewhere}", 10000)
+            self.show_scan_summary(summary)
         self.reload()
+
+    def show_scan_summary(self, summary: Any) -> None:
+        """"Done: 41 tagged, 4 failed (see Failed files)", kept until the user moves on."""
+        self.scan_summary.setText(scan_summary_text(summary))
+        self.scan_summary.show()
+
+    def _summary_link(self, link: str) -> None:
+        if link == "failed":
+            self.sidebar.select(Place("failed"))
+        self.scan_summary.hide()
 
     def _select_dropped_file(self) -> None:
         """A single dropped file is selected as soon as it is in the library."""

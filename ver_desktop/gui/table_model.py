@@ -17,7 +17,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle
 
 from ver_desktop.gui import style
 from ver_desktop.gui.tasks import TaskRunner
@@ -45,6 +46,10 @@ def unreliable(row: VideoRow) -> bool:
     """The sound is mostly speech, so the music-trained model's tag says little (unless a
     person corrected it)."""
     return bool(row.mostly_speech) and not row.corrected
+
+
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class LibraryTableModel(QAbstractTableModel):
@@ -192,6 +197,9 @@ class LibraryTableModel(QAbstractTableModel):
             return self._display(row, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "thumbnail":
             return self.thumbnails.icon(row) if self.thumbnails is not None else None
+        if role == Qt.ItemDataRole.DecorationRole and key == "name" and row.status in (
+                "failed", "missing"):
+            return _warning_icon()
         if key in TAG_KEYS and role in (Qt.ItemDataRole.ForegroundRole,
                                         Qt.ItemDataRole.FontRole):
             return self._tag_style(row, key, role)
@@ -220,11 +228,17 @@ class LibraryTableModel(QAbstractTableModel):
     def _tooltip(self, row: VideoRow, key: str) -> str | None:
         if unreliable(row) and key in (*TAG_KEYS, "status"):
             return style.speech_warning(row.speech_likeness)
+        if key in ("status", "name") and row.status == "failed" and row.error_reason:
+            return f"{row.name}\n{row.error_reason}"  # the whole reason, however long
         return row.error_reason if key == "status" else row.name
 
     def _display(self, row: VideoRow, key: str) -> str:
         if key == "status":
             return self._status(row)
+        if key == "name" and row.status == "failed":
+            return f"{row.name} — {row.error_reason or 'failed'}"  # where the eye is
+        if key == "name" and row.status == "missing":
+            return f"{row.name} — the file is no longer there"
         value = getattr(row, key, None)
         if value is None or key == "thumbnail":
             return ""
