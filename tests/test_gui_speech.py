@@ -76,3 +76,23 @@ def test_a_correction_is_not_greyed(qtbot, window: MainWindow) -> None:  # type:
     font = cell(window, "vlog.mp4", QUADRANT, Qt.ItemDataRole.FontRole)
     assert isinstance(font, QFont) and font.bold() and not font.italic()
     assert cell(window, "vlog.mp4", STATUS, Qt.ItemDataRole.DisplayRole) == "ok"
+
+
+def test_the_grid_and_the_map_treat_speech_as_the_table_does(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    grid = window.library_view.grid
+    texts = {}
+    for name in ("vlog.mp4", "song.mp4"):
+        row = next(r for r in visible_rows(window) if r.name == name)  # type: ignore[attr-defined]
+        position = window.model.row_of(row.id)
+        assert position is not None
+        option = QStyleOptionViewItem()
+        grid.itemDelegate().initStyleOption(option, window.model.index(position, 0))
+        texts[name] = option.text
+    assert texts["vlog.mp4"].splitlines() == ["vlog.mp4", "mostly speech"]
+    song = texts["song.mp4"].splitlines()
+    assert song[0] == "song.mp4" and "%" in song[1]  # its emotion and how sure
+    settle(qtbot, window, lambda: len(window.map.points) == 2)
+    speech = {p.name: p.mostly_speech for p in window.map.points}
+    assert speech == {"vlog.mp4": True, "song.mp4": False}  # drawn grey, not in a colour

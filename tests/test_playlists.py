@@ -432,3 +432,29 @@ def test_a_malformed_stored_rule_is_refused_in_words(changes: dict[str, object])
     stored = {**rule_to_json(VideoFilter(quadrants=frozenset({"PV-PA"}))), **changes}
     with pytest.raises(PlaylistError):
         rule_from_json(stored)
+
+
+def test_mostly_speech_has_no_emotion_to_filter_or_plan_by(tmp_path: Path) -> None:
+    """A video whose sound is mostly speech never counts as a confident emotion: emotion
+    filters, smart rules, the map's colours and mood paths leave it out, until a person
+    tags it."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    entries = []
+    for i, (v, a) in enumerate([(-1.0, -1.0), (-1.1, -0.9), (1.0, 1.0), (1.1, 0.9)]):
+        tag = {**analysis(v, a, 0.9), "speech_likeness": 0.9 if i == 0 else 0.1}
+        entries.append(BulkVideo(path=os.fspath(tmp_path / f"v{i}.mp4"), duration=100.0,
+                                 status="ok", analysis=tag))
+    library.bulk_add(entries, MODEL)
+    vlog = library.video_id(os.fspath(tmp_path / "v0.mp4"))
+    sad = VideoFilter(quadrants=frozenset({"NV-NA"}))
+    assert vlog not in library.video_ids(MODEL, sad)
+    assert vlog in library.video_ids(MODEL)  # still listed, just not as an emotion
+    rows = library.rows(MODEL, library.video_ids(MODEL))
+    assert {i for i, r in rows.items() if sad.matches(r)} == set(library.video_ids(MODEL, sad))
+    points = {p.id: p for p in library.map_points(MODEL)}
+    assert points[vlog].mostly_speech and not any(
+        p.mostly_speech for i, p in points.items() if i != vlog)
+    path = plan_mood_path(library.map_points(MODEL), (-1.0, -1.0), (1.0, 1.0), count=4)
+    assert vlog not in path.video_ids
+    library.set_user_label(vlog, quadrant="NV-NA")  # a person's tag makes it count
+    assert vlog in library.video_ids(MODEL, sad)

@@ -210,7 +210,9 @@ class EmotionMap(QWidget):
         by_quadrant: dict[str | None, list[QPointF]] = defaultdict(list)
         scale, cx, cy = self._scale(), self.width() / 2, self.height() / 2
         for point, (v, a) in zip(self.points, self._xy, strict=True):  # to_widget, inlined
-            by_quadrant[point.quadrant].append(QPointF(cx + v * scale, cy - a * scale))
+            # Mostly speech: grey, like an unknown tag, never a confident colour.
+            colour_key = None if point.mostly_speech else point.quadrant
+            by_quadrant[colour_key].append(QPointF(cx + v * scale, cy - a * scale))
         many = len(self.points) >= 20000
         size = 5.0 if len(self.points) < 2000 else 2.0 if many else 3.0
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not many)  # 10x faster

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.gui.filters import FilterBar
-from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel
+from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel, emotion_words
 
 WIDTHS = {"thumbnail": 56, "name": 220, "duration": 60, "quadrant": 72, "octant": 84,
           "confidence": 80, "valence": 60, "arousal": 60, "folder": 160, "status": 110}
@@ -53,7 +53,7 @@ class LibraryView(QWidget):
         self.grid.setModelColumn(0)
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setIconSize(QSize(160, 90))
-        self.grid.setGridSize(QSize(176, 120))
+        self.grid.setGridSize(QSize(176, 140))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setUniformItemSizes(True)
         self.grid.setMovement(QListView.Movement.Static)  # tiles stay in the model's order
@@ -120,7 +120,8 @@ class LibraryView(QWidget):
 
 
 class NamedTileDelegate(QStyledItemDelegate):
-    """The grid shows the thumbnail column; this puts the video's name under each picture,
+    """The grid shows the thumbnail column; this puts the video's name and its emotion in
+    words ("Happy · aroused · 72 %", "mostly speech") under each picture,
     and gives every tile the same size whether its picture has arrived or not (the view's
     uniform size is taken from whichever tile it measures first)."""
 
@@ -128,11 +129,15 @@ class NamedTileDelegate(QStyledItemDelegate):
                  index: QModelIndex | QPersistentModelIndex) -> QSize:
         view = self.parent()
         icon = view.iconSize() if isinstance(view, QListView) else QSize(160, 90)
-        return QSize(icon.width() + 8, icon.height() + option.fontMetrics.height() + 10)
+        return QSize(icon.width() + 8, icon.height() + 2 * option.fontMetrics.height() + 12)
 
     def initStyleOption(self, option: QStyleOptionViewItem,
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        name = index.model().index(index.row(), 1).data(Qt.ItemDataRole.DisplayRole)
-        option.text = str(name or "")
+        model = index.model()
+        name = model.index(index.row(), 1).data(Qt.ItemDataRole.DisplayRole)
+        row = model.video(index.data(Qt.ItemDataRole.UserRole)) \
+            if isinstance(model, LibraryTableModel) else None
+        emotion = emotion_words(row) if row is not None else ""
+        option.text = f"{name or ''}\n{emotion}" if emotion else str(name or "")
         option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay

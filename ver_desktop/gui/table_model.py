@@ -42,6 +42,23 @@ TAG_KEYS = ("quadrant", "octant", "confidence", "valence", "arousal")  # the mod
 ROWS_MIME = "application/x-ver-desktop-video-ids"  # rows dragged inside a manual playlist
 
 
+def emotion_words(row: VideoRow) -> str:
+    """One short line on a video's emotion, as a grid tile shows it."""
+    if row.status == "failed":
+        return "failed"
+    if row.status == "missing":
+        return "missing"
+    if unreliable(row):
+        return "mostly speech"
+    if row.quadrant is None:
+        return "not tagged yet"
+    words = style.QUADRANT_NAMES[row.quadrant].split(",")[0]
+    if row.corrected:
+        return f"{words} · {row.octant or 'your tag'} ✎"
+    sure = f" · {row.confidence:.0%}" if row.confidence is not None else ""
+    return f"{words} · {row.octant or ''}{sure}"
+
+
 def unreliable(row: VideoRow) -> bool:
     """The sound is mostly speech, so the music-trained model's tag says little (unless a
     person corrected it)."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
 
+from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video
 
@@ -43,7 +44,9 @@ class VideoFilter:
     def matches(self, row: Any) -> bool:
         """The same test in Python, for one `VideoRow` (used to check the SQL, and to decide
         whether a changed row still belongs to a smart playlist)."""
+        emotional = bool(self.quadrants or self.octants or self.min_confidence or self.region)
         checks = (
+            not emotional or row.corrected or not row.mostly_speech,
             not self.quadrants or row.quadrant in self.quadrants,
             not self.octants or row.octant in self.octants,
             self.min_confidence is None or (row.confidence or 0.0) >= self.min_confidence,
@@ -71,6 +74,7 @@ class MapPoint:
     corrected: bool
     duration: float | None = None  # the whole file
     segment_seconds: float | None = None  # the analysed segment
+    mostly_speech: bool = False  # no emotion to trust (unless a person tagged it)
 
 
 @dataclass
@@ -148,6 +152,13 @@ def corrected() -> ColumnElement[Any]:
     return or_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_not(None))
 
 
+def reliable() -> ColumnElement[bool]:
+    """A tag one may filter and plan by: a person's, or the model's on audio that is not
+    mostly speech (core/content.py)."""
+    return or_(corrected(), Analysis.speech_likeness.is_(None),
+               Analysis.speech_likeness < SPEECH_THRESHOLD)
+
+
 def effective_confidence() -> ColumnElement[Any]:
     return case((corrected(), literal(CORRECTED_CONFIDENCE)), else_=Analysis.confidence)
 
@@ -177,6 +188,8 @@ def sort_column(key: str) -> ColumnElement[Any]:
 
 def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
+    if where.quadrants or where.octants or where.min_confidence or where.region:
+        conditions.append(reliable())  # speech has no emotion to filter by
     if where.quadrants:
         conditions.append(effective_quadrant().in_(sorted(where.quadrants)))
     if where.octants:
@@ -223,7 +236,8 @@ def points_query(model: Model, where: VideoFilter) -> Select[Any]:
     query = joined(select(Video.id, Video.name, effective_valence(), effective_arousal(),
                           effective_quadrant(), effective_octant(),
                           corrected(), Video.duration,
-                          Analysis.segment_end - Analysis.segment_start), model)
+                          Analysis.segment_end - Analysis.segment_start,
+                          ~reliable()), model)
     query = query.where(Analysis.valence.is_not(None))
     return apply_filter(query, where)
 

@@ -98,7 +98,7 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
         raise ValueError("total_seconds must be positive")
     if play not in PLAY_MODES:
         raise ValueError(f"play must be one of {', '.join(PLAY_MODES)}")
-    pool = _Pool(points, play)
+    pool = _Pool([p for p in points if not p.mostly_speech], play)  # speech has no mood
     if not pool.points:
         return MoodPath(start, target, max_jump, (), ("the library has no analysed videos "
                                                       "yet: add a folder and let it scan",),
