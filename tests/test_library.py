@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.extract import Extracted
-from ver_desktop.core.library import FileStat, Library, migrations
+from ver_desktop.core.library import FileStat, Library, VideoFilter, migrations
 
 MODEL = ("test-model", "1")
 T = TypeVar("T")
@@ -68,12 +68,26 @@ def test_a_version_1_library_gains_the_speech_column(tmp_path: Path) -> None:
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")
+        db.execute("ALTER TABLE videos DROP COLUMN search_text")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     library = Library.at(database)
     assert list(tmp_path.glob("lib.sqlite3.v1-*.bak"))
     with library.engine.connect() as connection:
         columns = [row[1] for row in connection.execute(text("PRAGMA table_info(analyses)"))]
     assert "speech_likeness" in columns
+
+
+def test_a_version_4_library_gets_its_search_keys(tmp_path: Path) -> None:
+    database = tmp_path / "lib.sqlite3"
+    library = Library.at(database)
+    library.plan_scan([os.fspath(tmp_path)], [FileStat(os.fspath(tmp_path / "Café.mp4"), 1, 1)],
+                      MODEL)
+    library.close()
+    with sqlite3.connect(database) as db:  # as a version-4 library stored it
+        db.execute("ALTER TABLE videos DROP COLUMN search_text")
+        db.execute("DELETE FROM schema_migrations WHERE version > 4")
+    library = Library.at(database)
+    assert len(library.video_ids(MODEL, VideoFilter(search="cafe"))) == 1
 
 
 def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
@@ -87,10 +101,11 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     Library.at(fresh).close()
     Library.at(old).close()
-    with sqlite3.connect(old) as db:  # a library from before steps 2, 3 and 4
+    with sqlite3.connect(old) as db:  # a library from before steps 2 to 5
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")
+        db.execute("ALTER TABLE videos DROP COLUMN search_text")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     Library.at(old).close()
     assert shape(old) == shape(fresh)

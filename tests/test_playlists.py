@@ -116,6 +116,20 @@ def test_search_treats_wildcards_literally(library: Library, tmp_path: Path) -> 
         MODEL, VideoFilter(search="100%"))
 
 
+def test_search_ignores_case_and_accents_and_finds_folder_names(library: Library,
+                                                                 tmp_path: Path) -> None:
+    holiday = tmp_path / "Été à Nice"
+    library.bulk_add([BulkVideo(path=os.fspath(holiday / "Café del Mar.mp4")),
+                      BulkVideo(path=os.fspath(holiday / "beach.mkv"))], MODEL)
+    for query, count in (("cafe", 1), ("CAFÉ", 1), ("ete a nice", 2), ("nice / beach", 1),
+                         ("del mar", 1)):
+        found = library.video_ids(MODEL, VideoFilter(search=query))
+        assert len(found) == count, query
+        rows = library.rows(MODEL, library.video_ids(MODEL))
+        assert {i for i, r in rows.items() if VideoFilter(search=query).matches(r)} == set(found)
+    assert library.video_ids(MODEL, VideoFilter(search=tmp_path.parts[1])) == []  # far above
+
+
 def test_a_correction_wins_in_filters_sorting_and_the_map(library: Library) -> None:
     calm = library.video_ids(MODEL, VideoFilter(quadrants=frozenset({"PV-NA"})))
     moved = calm[0]

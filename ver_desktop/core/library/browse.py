@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, 
 from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video
+from ver_desktop.core.text import search_key, searchable
 
 Model = tuple[str, str]
 
@@ -39,7 +40,7 @@ class VideoFilter:
     max_duration: float | None = None
     folder: str | None = None  # a folder and everything below it
     statuses: frozenset[str] = frozenset()
-    search: str = ""  # part of the file name, any case
+    search: str = ""  # part of the name or its nearest folders; case and accents ignored
 
     def matches(self, row: Any) -> bool:
         """The same test in Python, for one `VideoRow` (used to check the SQL, and to decide
@@ -56,7 +57,7 @@ class VideoFilter:
                                           and row.duration <= self.max_duration),
             self.folder is None or under_folder(row.folder, self.folder),
             not self.statuses or row.status in self.statuses,
-            not self.search or self.search.casefold() in row.name.casefold(),
+            not self.search or search_key(self.search) in searchable(row.name, row.folder),
         )
         return all(checks)
 
@@ -213,7 +214,8 @@ def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
     if len(where.search) > LONGEST_NAME:  # no file name holds it (and SQLite caps patterns)
         conditions.append(false())
     elif where.search:
-        conditions.append(Video.name.ilike(f"%{_escape_like(where.search)}%", escape="\\"))
+        pattern = f"%{_escape_like(search_key(where.search))}%"
+        conditions.append(Video.search_text.like(pattern, escape="\\"))
     return query.where(*conditions) if conditions else query
 
 

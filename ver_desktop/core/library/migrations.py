@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, text
 
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library.schema import Base
+from ver_desktop.core.text import searchable
 
 Step = Callable[[Connection], None]
 
@@ -43,12 +44,22 @@ def _playlist_play(connection: Connection) -> None:
         "ALTER TABLE playlists ADD COLUMN play VARCHAR(8) NOT NULL DEFAULT 'segment'"))
 
 
+def _search_text(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE videos ADD COLUMN search_text TEXT NOT NULL DEFAULT ''"))
+    rows = connection.execute(text("SELECT id, name, folder FROM videos")).all()
+    if rows:
+        connection.execute(text("UPDATE videos SET search_text = :key WHERE id = :id"),
+                           [{"key": searchable(name, folder), "id": video_id}
+                            for video_id, name, folder in rows])
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
     (2, "analyses.speech_likeness: the 'mostly speech' check", _speech_likeness),
     (3, "claims: files a running scan has in hand", _claims),
     (4, "playlists.play: segment only or whole files", _playlist_play),
+    (5, "videos.search_text: search without case or accents, folders included", _search_text),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -71,6 +71,8 @@ class Video(Base):
     path: Mapped[str] = mapped_column(FsPath, unique=True)
     name: Mapped[str] = mapped_column(Text, index=True)
     folder: Mapped[str] = mapped_column(Text, index=True)
+    # What search compares: name and nearest folders, without case or accents (text.searchable)
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     size: Mapped[int] = mapped_column(BigInteger)
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
     duration: Mapped[float | None] = mapped_column(Float)

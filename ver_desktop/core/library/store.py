@@ -48,6 +48,7 @@ from ver_desktop.core.library.schema import (
     display_text,
     utcnow,
 )
+from ver_desktop.core.text import searchable
 
 
 @dataclass(frozen=True)
@@ -505,16 +506,18 @@ def _write_items(s: Session, playlist_id: int, video_ids: Sequence[int]) -> None
 
 def _bulk_video(entry: BulkVideo) -> dict[str, Any]:
     path = Path(entry.path)
-    return {"path": entry.path, "name": display_text(path.name),
-            "folder": display_text(os.fspath(path.parent)), "size": entry.size,
+    name, folder = display_text(path.name), display_text(os.fspath(path.parent))
+    return {"path": entry.path, "name": name, "folder": folder,
+            "search_text": searchable(name, folder), "size": entry.size,
             "mtime_ns": entry.mtime_ns, "duration": entry.duration, "status": entry.status,
             "error_kind": entry.error_kind, "error_reason": entry.error_reason}
 
 
 def _new_video(stat: FileStat) -> Video:
     path = Path(stat.path)
-    return Video(path=stat.path, name=display_text(path.name),
-                 folder=display_text(os.fspath(path.parent)), size=stat.size,
+    name, folder = display_text(path.name), display_text(os.fspath(path.parent))
+    return Video(path=stat.path, name=name, folder=folder,
+                 search_text=searchable(name, folder), size=stat.size,
                  mtime_ns=stat.mtime_ns, status=VideoStatus.PENDING)
 
 
