@@ -256,3 +256,35 @@ def test_playlist_actions_are_enabled_only_where_they_apply(qtbot, window: MainW
     window.playlists.create_manual("Mine", window.model.ids()[:2])
     open_playlist(qtbot, window, "Mine")
     assert actions["remove_from_playlist"].isEnabled() and actions["move_up"].isEnabled()
+
+
+def test_a_background_failure_reaches_the_status_bar(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Callbacks that have nothing to say about an error, and tasks without a callback,
+    report through the runner: logged and shown, never swallowed or raised in a slot."""
+    def broken() -> list[str]:
+        raise OSError(5, "Input/output error")
+
+    with qtbot.waitSignal(window.runner.failed, timeout=10_000):
+        window.runner.run(broken, window.runner.reporting("read the library's folders",
+                                                          window.watcher.watch))
+    assert "Could not read the library's folders" in window.statusBar().currentMessage()
+    assert "Input/output error" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.runner.failed, timeout=10_000) as failed:
+        window.runner.run(broken)  # no callback at all
+    assert failed.args[0] == "finish a background task"
+    window.model.session = None  # a read of rows that fails is reported, not raised
+    session = window.session
+    assert session is not None
+
+    def failing_rows(*_args: object) -> None:
+        raise OSError(5, "disk gone")
+
+    original = session.library.rows
+    session.library.rows = failing_rows  # type: ignore[method-assign]
+    try:
+        window.model.session = session
+        with qtbot.waitSignal(window.runner.failed, timeout=10_000) as failed:
+            window.model._fetch(window.model.ids()[:2])
+        assert failed.args[0] == "read the library's rows"
+    finally:
+        session.library.rows = original  # type: ignore[method-assign]

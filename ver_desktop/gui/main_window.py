@@ -87,6 +87,8 @@ class MainWindow(QMainWindow):
         self._select_after_scan: str | None = None  # a single dropped file
         self._pending_select: int | None = None
         self.runner = TaskRunner(self)
+        self.runner.failed.connect(lambda what, error: self.show_message(
+            f"Could not {what}: {in_words(error)}", 15000))  # no background failure is silent
         self.scans = ScanController(self.runner, self.workers, self)
         self.model = LibraryTableModel(self.runner, self)
         self.thumbnails = ThumbnailCache(self.runner, data_dir, self)
@@ -193,7 +195,8 @@ class MainWindow(QMainWindow):
         self.reload_map()
         self.reload_playlists()
         self.folders_changed()
-        self.runner.run(lambda: _warm_up(session), lambda _r, _e: _freeze_heap())
+        self.runner.run(lambda: _warm_up(session),
+                        self.runner.reporting("prepare the library", lambda _r: _freeze_heap()))
         self.watcher.check = lambda roots: _changed_roots(session, roots)
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
@@ -275,7 +278,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is not None:
             self.runner.run(session.library.playlists,
-                            lambda found, _e: self._playlists_loaded(found or [], select))
+                            self.runner.reporting(
+                                "read the playlists",
+                                lambda found: self._playlists_loaded(found, select)))
 
     def _playlists_loaded(self, found: list[PlaylistInfo], select: Place | None) -> None:
         self.sidebar.set_playlists(found, select)
@@ -293,7 +298,7 @@ class MainWindow(QMainWindow):
             rows = session.library.rows(session.model, ids)
             return [r.path for r in rows.values() if r.status == "failed"]
 
-        self.runner.run(paths, lambda found, _e: self.retry(found or []))
+        self.runner.run(paths, self.runner.reporting("list the failed files", self.retry))
 
     def open_settings(self) -> None:
         session = self.session
@@ -373,7 +378,8 @@ class MainWindow(QMainWindow):
         if row is not None and self.session is not None:
             session = self.session
             self.runner.run(lambda: session.library.probabilities(session.model, row.id),
-                            lambda probs, _e: self._probabilities(row.id, probs))
+                            self.runner.reporting("read the model's probabilities",
+                                                lambda probs: self._probabilities(row.id, probs)))
         self.details.set_thumbnail(self.thumbnails.pixmap(row) if row is not None else None)
 
     def _thumbnail_ready(self, video_id: int) -> None:
@@ -415,7 +421,8 @@ class MainWindow(QMainWindow):
         playlist = self.sidebar.place().playlist
         segments = playlist is not None and playlist.play == "segment"
         self.runner.run(lambda: session.library.rows(session.model, ids),
-                        lambda rows, _e: self._play_rows(ids, rows or {}, segments))
+                        self.runner.reporting("read the playlist's videos",
+                                            lambda rows: self._play_rows(ids, rows, segments)))
 
     def _play_rows(self, ids: list[int], rows: dict[int, VideoRow], segments: bool) -> None:
         """Each item from its segment's start; in a segment playlist, to its end only."""
@@ -464,7 +471,8 @@ class MainWindow(QMainWindow):
                 for folder in folders:
                     session.library.add_folder(folder)
 
-            self.runner.write(add, lambda _r, _e: self.folders_changed())
+            self.runner.write(add, self.runner.reporting("add the folders",
+                                                         lambda _r: self.folders_changed()))
         if paths:
             self.scans.request(paths)
 
@@ -473,13 +481,14 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is not None:
             self.runner.run(session.library.folders,
-                            lambda folders, _e: self.watcher.watch(folders or []))
+                            self.runner.reporting("read the library's folders", self.watcher.watch))
 
     def remove_folder(self) -> None:
         session = self.session
         if session is not None:
             self.runner.run(session.library.folders,
-                            lambda folders, _e: self._choose_removal(folders or []))
+                            self.runner.reporting("read the library's folders",
+                                                  self._choose_removal))
 
     def _choose_removal(self, folders: list[str]) -> None:
         if not folders:
@@ -495,7 +504,8 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is not None:
             self.runner.write(lambda: session.library.forget_folder(folder),
-                              lambda _n, _e: self._folder_forgotten())
+                              self.runner.reporting("forget the folder",
+                                                    lambda _n: self._folder_forgotten()))
 
     def _folder_forgotten(self) -> None:
         self.folders_changed()
@@ -505,8 +515,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
-        self.runner.run(session.library.folders, lambda folders, _e: self.scans.request(
-            folders or [], retry_failed=retry_failed))
+        self.runner.run(session.library.folders, self.runner.reporting(
+            "read the library's folders", lambda folders: self.scans.request(
+                folders, retry_failed=retry_failed)))
 
     def retry(self, paths: Sequence[str]) -> None:
         self.scans.request(paths, retry_failed=True)

@@ -157,7 +157,8 @@ class LibraryTableModel(QAbstractTableModel):
         if request != self._request:
             return  # a newer filter or sort was asked for meanwhile
         if error is not None or ids is None:
-            raise error or RuntimeError("no ids")
+            self.runner.report("read the library", error or RuntimeError("no list came back"))
+            return
         self.beginResetModel()
         self._generation += 1
         self._ids = ids
@@ -342,7 +343,8 @@ class LibraryTableModel(QAbstractTableModel):
 
         def done(rows: dict[int, VideoRow] | None, error: BaseException | None) -> None:
             if error is not None:
-                raise error
+                self.runner.report("read the library's rows", error)
+                return
             if generation == self._generation and rows is not None:
                 self._store(rows, ids)
 

@@ -4,17 +4,24 @@
 main thread. `write(fn, callback)` does the same on a single writer thread, so database
 writes happen one at a time and in order. A callback must re-check state when it runs
 (the window may have moved on since the task started).
+
+No failure is silent: a callback that has nothing to say about an error is wrapped with
+`reporting(what, then)`, and a task without a callback reports its own; either way the
+runner logs the error and emits `failed` with what was being done, in words, which the
+window shows in its status bar.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 T = TypeVar("T")
+log = logging.getLogger("ver_desktop")
 Callback = Callable[[Any, BaseException | None], None]
 
 
@@ -35,6 +42,7 @@ class _Job(QRunnable):
 
 class TaskRunner(QObject):
     _finished = Signal(object, object, object)  # callback, result, error
+    failed = Signal(str, object)  # what was being done ("read the playlists"), the error
 
     def __init__(self, parent: QObject | None = None, *, threads: int = 2) -> None:
         super().__init__(parent)
@@ -81,13 +89,27 @@ class TaskRunner(QObject):
             self._finished.emit(callback, result, error)
         return finished
 
+    def reporting(self, what: str, then: Callable[[Any], None]) -> Callback:
+        """A callback that runs `then(result)` on success and reports a failure (logged,
+        and `failed(what, error)` for the status bar) instead of passing it on."""
+        def callback(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.report(what, error)
+            else:
+                then(result)
+        return callback
+
+    def report(self, what: str, error: BaseException) -> None:
+        log.error("could not %s", what, exc_info=error)
+        self.failed.emit(what, error)
+
     def _deliver(self, callback: Callback | None, result: Any,
                  error: BaseException | None) -> None:
         self.pending -= 1
         if callback is not None:
             callback(result, error)
         elif error is not None:
-            raise error
+            self.report("finish a background task", error)
 
 
 def in_words(error: BaseException | None) -> str:

@@ -60,10 +60,14 @@ class FolderWatcher(QObject):
 
     def _checked(self, stale: list[str] | None, error: BaseException | None) -> None:
         self._checking = False
-        if stale:
+        if error is not None:
+            self.runner.report("check the watched folders for changes", error)
+        elif stale:
             self.scan(stale)
 
     def _set_folders(self, folders: list[str] | None, error: BaseException | None) -> None:
+        if error is not None:
+            self.runner.report("list the library's folders to watch", error)
         watched = self.watcher.directories()
         if watched:
             self.watcher.removePaths(watched)
