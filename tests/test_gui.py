@@ -192,3 +192,31 @@ def test_window_state_and_column_layout_are_remembered(qtbot, tmp_path: Path,  #
     assert header.sectionSize(1) == 333
     assert header.visualIndex(9) == 2
     second.close()
+
+
+def test_the_keyboard_reaches_preview_and_keeps_one_video_in_hand(qtbot, browsing: MainWindow  # type: ignore[no-untyped-def]
+                                                                  ) -> None:
+    """Return previews; Tab leaves the table; Ctrl+End selects the row it moves to, so the
+    details pane and a tag shortcut act on the highlighted video."""
+    window = browsing
+    table = window.library_view.table
+    table.setFocus()
+    assert window.library_view.select_id(window.model.ids()[0])
+    settle(qtbot, window, lambda: window.details.row is not None)
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    last = window.model.ids()[-1]
+    settle(qtbot, window, lambda: window.details.row is not None
+           and window.details.row.id == last)
+    assert window.library_view.selected_ids() == [last]  # what Alt+1 would tag
+    with qtbot.waitSignal(window.details.preview_requested, timeout=5_000) as asked:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert asked.args[0] == window.details.row.path  # type: ignore[union-attr]
+    if window.player is not None:
+        window.player.close_player()
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus()
+    # The Preview button sits right under the title, above the tag and the bars.
+    details = window.details
+    assert details.preview.mapTo(details, QPoint(0, 0)).y() < \
+        details.quadrants.mapTo(details, QPoint(0, 0)).y()

@@ -69,6 +69,7 @@ class ProbabilityBars(QWidget):
 
 class DetailsPane(QWidget):
     preview_requested = Signal(str, float)  # path, start (seconds)
+    message = Signal(str)  # something the user should read in the status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,7 +95,7 @@ class DetailsPane(QWidget):
         self.preview = QPushButton("Preview")
         self.open_button = QPushButton("Open in player")
         self.folder_button = QPushButton("Show in folder")
-        self.preview.clicked.connect(self._preview)
+        self.preview.clicked.connect(self.request_preview)
         self.open_button.clicked.connect(self.open_in_system_player)
         self.folder_button.clicked.connect(self.show_in_folder)
         self._layout()
@@ -112,12 +113,12 @@ class DetailsPane(QWidget):
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(buttons)  # first, so Preview never needs scrolling to
         body.addLayout(form)
         body.addWidget(QLabel("Quadrant probabilities"))
         body.addWidget(self.quadrants)
         body.addWidget(QLabel("Octant probabilities"))
         body.addWidget(self.octants)
-        body.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.thumbnail, alignment=Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.title)
@@ -140,10 +141,13 @@ class DetailsPane(QWidget):
             self.set_thumbnail(None)
             return
         self.title.setText(f"<b>{row.name}</b>")
-        mark = " (your correction)" if row.corrected else ""
-        tag = f"{row.quadrant or '–'} / {row.octant or '–'}{mark}"
-        if row.confidence is not None:
-            tag += f" · confidence {row.confidence:.0%}"
+        words = style.QUADRANT_NAMES.get(row.quadrant or "", "")
+        tag = f"{words} ({row.quadrant})" if words else "–"
+        tag += f" / {row.octant or 'any'}"
+        if row.corrected:
+            tag += " · your tag"  # certain: its point sits in the sector chosen
+        elif row.confidence is not None:
+            tag += f" · {row.confidence:.0%} sure"
         if row.valence is not None and row.arousal is not None:
             tag += f" · valence {row.valence:+.2f}, arousal {row.arousal:+.2f}"
         self.fields["tag"].setText(tag)
@@ -194,17 +198,21 @@ class DetailsPane(QWidget):
                 self.thumbnail.size(), Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
 
-    def _preview(self) -> None:
+    def request_preview(self) -> None:
         if self.row is not None:
             self.preview_requested.emit(self.row.path, self.row.segment[0]
                                         if self.row.segment else 0.0)
 
     def open_in_system_player(self) -> None:
-        if self.row is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(self.row.path))
+        if self.row is not None and not QDesktopServices.openUrl(
+                QUrl.fromLocalFile(self.row.path)):
+            self.message.emit("No program to play it was found on this computer; use "
+                              "Preview, or open the file from its folder")
 
     def show_in_folder(self) -> None:
-        if self.row is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(os.path.dirname(self.row.path)))
+        if self.row is not None and not QDesktopServices.openUrl(
+                QUrl.fromLocalFile(os.path.dirname(self.row.path))):
+            self.message.emit("No file manager was found to show the folder: "
+                              f"{os.path.dirname(self.row.path)}")
 
 

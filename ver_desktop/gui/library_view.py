@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,6 +32,34 @@ WIDTHS = {"thumbnail": 56, "name": 220, "duration": 60, "quadrant": 72, "octant"
           "confidence": 80, "valence": 60, "arousal": 60, "folder": 160, "status": 110}
 
 
+class LibraryTable(QTableView):
+    """The library table, for the keyboard: Return previews the current video, Tab moves
+    on to the next widget (not the next cell), and Ctrl+Home/End/PageUp/PageDown select
+    the row they move to, so the highlighted row, the details pane and what Alt+1 tags
+    are always the same video."""
+
+    preview_requested = Signal()
+    _JUMPS = (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTabKeyNavigation(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                self.currentIndex().isValid():
+            self.preview_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def selectionCommand(self, index: QModelIndex | QPersistentModelIndex,
+                         event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        if isinstance(event, QKeyEvent) and event.key() in self._JUMPS:
+            return (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        return super().selectionCommand(index, event)
+
+
 class LibraryView(QWidget):
     current_changed = Signal(object)  # video id or None
 
@@ -29,7 +67,7 @@ class LibraryView(QWidget):
         super().__init__(parent)
         self.model = model
         self.filters = FilterBar()
-        self.table = QTableView()
+        self.table = LibraryTable()
         self.table.setModel(model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)

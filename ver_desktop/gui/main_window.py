@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.model.row_loaded.connect(self._row_loaded)
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.details.preview_requested.connect(self.preview)
+        self.details.message.connect(lambda text: self.show_message(text, 10000))
+        self.library_view.table.preview_requested.connect(self.details.request_preview)
         self.map.region_selected.connect(self.library_view.filters.set_map_ids)
         self.map.point_clicked.connect(self.select_video)
         self.map.point_moved.connect(self._point_moved)
