@@ -220,3 +220,44 @@ def test_the_keyboard_reaches_preview_and_keeps_one_video_in_hand(qtbot, browsin
     details = window.details
     assert details.preview.mapTo(details, QPoint(0, 0)).y() < \
         details.quadrants.mapTo(details, QPoint(0, 0)).y()
+
+
+def test_the_map_follows_the_filters_rings_a_chosen_region_and_empty_results_say_so(  # type: ignore[no-untyped-def]
+        qtbot, browsing: MainWindow) -> None:
+    window = browsing
+    rows = [r for r in visible_rows(window) if r.status == "ok"]  # type: ignore[attr-defined]
+    assert len(window.map.points) == 2
+    window.library_view.filters.search.setText("loud")
+    settle(qtbot, window, lambda: len(window.map.points) == 1)  # filtered out: not drawn
+    assert window.map.points[0].name == "loud song.mkv"
+    window.library_view.filters.search.setText("no such video")
+    settle(qtbot, window, lambda: window.model.rowCount() == 0)
+    assert window.no_match.isVisibleTo(window) and "No videos match" in window.no_match.text()
+    window.library_view.filters.search.clear()
+    settle(qtbot, window, lambda: window.model.rowCount() == 3 and len(window.map.points) == 2)
+    assert not window.no_match.isVisibleTo(window)
+    chosen = frozenset({rows[0].id})  # type: ignore[attr-defined]
+    window.map.region_selected.emit(chosen)
+    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    assert window.map.chosen == chosen  # ringed until cleared
+    window.library_view.filters.clear_map.click()
+    settle(qtbot, window, lambda: window.model.rowCount() == 3)
+    assert window.map.chosen == frozenset()
+
+
+def test_a_missing_file_can_be_forgotten_from_the_failed_view(qtbot, browsing: MainWindow,  # type: ignore[no-untyped-def]
+                                                              collection: Path) -> None:
+    from ver_desktop.gui.sidebar import Place
+
+    window = browsing
+    (collection / "calm song.mp4").unlink()
+    scan_and_wait(qtbot, window, [os.fspath(collection)])
+    window.sidebar.select(Place("failed"))
+    settle(qtbot, window, lambda: window.model.rowCount() == 2 and all(visible_rows(window)))
+    missing = next(r for r in visible_rows(window) if r.status == "missing")  # type: ignore[attr-defined]
+    assert window.forget_button.isVisibleTo(window)
+    assert window.library_view.select_id(missing.id)  # type: ignore[attr-defined]
+    window.forget_button.click()
+    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    assert window.session is not None
+    assert window.session.library.video_id(missing.path) is None  # type: ignore[attr-defined]

@@ -87,6 +87,7 @@ class EmotionMap(QWidget):
         self._dragged: int | None = None
         self._lasso: list[QPointF] = []
         self._shape: str = "rect"
+        self.chosen: frozenset[int] = frozenset()  # the region chosen, ringed until cleared
 
     # -- data --------------------------------------------------------------------------
 
@@ -97,6 +98,11 @@ class EmotionMap(QWidget):
         self._xy, self._cells = index or index_points(self.points)
         self._by_id = {p.id: i for i, p in enumerate(self.points)}
         self._cache = None
+        self.update()
+
+    def set_chosen(self, ids: frozenset[int] | None) -> None:
+        """Ring the points of the region chosen on the map (none: no rings)."""
+        self.chosen = ids or frozenset()
         self.update()
 
     def set_highlight(self, video_id: int | None) -> None:
@@ -168,6 +174,7 @@ class EmotionMap(QWidget):
         painter.drawPixmap(0, 0, self._cache)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_path(painter)
+        self._paint_chosen(painter)
         self._paint_highlight(painter)
         self._paint_selection(painter)
         painter.end()
@@ -239,6 +246,16 @@ class EmotionMap(QWidget):
                 painter.setPen(QPen(QColor(colour), 3))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(self.to_widget(v, a), 9, 9)
+
+    def _paint_chosen(self, painter: QPainter) -> None:
+        if not self.chosen:
+            return
+        painter.setPen(QPen(self.palette().highlight().color(), 1.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for video_id in self.chosen:
+            index = self._by_id.get(video_id)
+            if index is not None:
+                painter.drawEllipse(self.to_widget(*self._xy[index]), 5.5, 5.5)
 
     def _paint_highlight(self, painter: QPainter) -> None:
         index = self._by_id.get(self.highlight) if self.highlight is not None else None

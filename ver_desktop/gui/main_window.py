@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -47,7 +48,7 @@ from ver_desktop.gui.thumbnails import ThumbnailCache
 from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoRow
+    from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoFilter, VideoRow
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.player import Item, PreviewPlayer
 
@@ -122,12 +123,27 @@ class MainWindow(QMainWindow):
         self.retry_button = QPushButton("Retry failed files")
         self.retry_button.setToolTip("Analyse the selected failed files again (all when "
                                      "none is selected)")
-        self.retry_button.hide()
+        self.forget_button = QPushButton("Forget selected files")
+        self.forget_button.setToolTip("Remove the selected files from the library (missing "
+                                      "ones, or files you do not want); nothing is deleted "
+                                      "from the disk")
+        self.failed_buttons = QWidget()
+        row = QHBoxLayout(self.failed_buttons)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.retry_button)
+        row.addWidget(self.forget_button)
+        self.failed_buttons.hide()
+        self.no_match = QLabel("No videos match these filters. Clear the search or the "
+                               "emotion buttons to see more.")
+        self.no_match.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_match.setWordWrap(True)
+        self.no_match.hide()
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.addWidget(self.library_view, 1)
-        centre_layout.addWidget(self.retry_button)
+        centre_layout.addWidget(self.no_match)
+        centre_layout.addWidget(self.failed_buttons)
         self.browse = QSplitter(Qt.Orientation.Horizontal)
         self.browse.addWidget(self.sidebar)
         self.browse.addWidget(centre)
@@ -164,6 +180,7 @@ class MainWindow(QMainWindow):
         self.details.message.connect(lambda text: self.show_message(text, 10000))
         self.library_view.table.preview_requested.connect(self.details.request_preview)
         self.map.region_selected.connect(self.library_view.filters.set_map_ids)
+        self.map.region_selected.connect(self.map.set_chosen)
         self.map.point_clicked.connect(self.select_video)
         self.map.point_moved.connect(self._point_moved)
         self.scans.started.connect(self._scan_started)
@@ -176,6 +193,8 @@ class MainWindow(QMainWindow):
         self._rows_timer.timeout.connect(self._reload_recorded)
         self.sidebar.place_changed.connect(self.show_place)
         self.retry_button.clicked.connect(self.retry_failed)
+        self.forget_button.clicked.connect(self.forget_selected)
+        self.model.modelReset.connect(self._show_no_match)
 
     def workers(self) -> int:
         configured = self._workers or int(str(self.settings.value("workers", 0) or 0))
@@ -215,8 +234,10 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
+        where = self._map_filter()
+
         def read() -> tuple[list[MapPoint], Any, int]:
-            points = session.library.map_points(session.model)
+            points = session.library.map_points(session.model, where)
             return points, index_points(points), session.library.count()
 
         self.runner.run(read, self._map_loaded)
@@ -240,14 +261,22 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         state = self.library_view.filters.state()
         if self.sidebar.place().kind == "failed":
-            state = replace(state, statuses=frozenset({"failed"}))
+            state = replace(state, statuses=frozenset({"failed", "missing"}))
         self.model.set_filter(state.video_filter(), state.map_ids)
+        if state.map_ids is None:
+            self.map.set_chosen(None)
+        self._map_timer.start(0 if not self.scans.busy else 1500)  # the map shows the same
+
+    def _map_filter(self) -> VideoFilter:
+        """The table's filters, for the map (a region chosen on the map is ringed on it,
+        not cut out of it, so it can be widened)."""
+        return self.library_view.filters.state().video_filter()
 
     # -- places: the library, failed files, playlists ---------------------------------
 
     def show_place(self, place: Place) -> None:
         menus.update_playlist_actions(self)
-        self.retry_button.setVisible(place.kind == "failed")
+        self.failed_buttons.setVisible(place.kind == "failed")
         self.map.set_path([], None)
         if place.kind != "playlist" or place.playlist is None:
             self.model.show_ids(None)
@@ -287,6 +316,28 @@ class MainWindow(QMainWindow):
     def _playlists_loaded(self, found: list[PlaylistInfo], select: Place | None) -> None:
         self.sidebar.set_playlists(found, select)
         self.show_place(self.sidebar.place())
+
+    def _show_no_match(self) -> None:
+        """An empty result says why, instead of a blank table."""
+        place = self.sidebar.place().kind
+        empty = self.model.rowCount() == 0 and self.total > 0
+        self.no_match.setText("No failed or missing files." if place == "failed" else
+                              "This playlist is empty." if place == "playlist" else
+                              "No videos match these filters. Clear the search or the "
+                              "emotion buttons to see more.")
+        self.no_match.setVisible(empty)
+
+    def forget_selected(self) -> None:
+        session, ids = self.session, self.library_view.selected_ids()
+        if session is None or not ids:
+            self.show_message("Select the files to forget first", 4000)
+            return
+        self.runner.write(lambda: session.library.forget_videos(ids),
+                          self.runner.reporting("forget the files", self._forgotten))
+
+    def _forgotten(self, count: int) -> None:
+        self.show_message(f"Forgot {count} file{'s' if count != 1 else ''}", 5000)
+        self.reload()
 
     def retry_failed(self) -> None:
         session = self.session
@@ -624,7 +675,7 @@ class MainWindow(QMainWindow):
             return
         self.model.reload_rows(ids)
         self.reload_map()
-        self.show_message(f"Corrected {len(ids)} video(s)", 3000)
+        self.show_message(f"Corrected {len(ids)} video{'s' if len(ids) != 1 else ''}", 3000)
 
     def _point_moved(self, video_id: int, valence: float, arousal: float) -> None:
         self.correct(octant=octant_of(valence, arousal), ids=[video_id])

@@ -26,6 +26,7 @@ class Sidebar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget()
+        self.list.setWordWrap(True)  # long playlist names wrap instead of being cut
         self.list.setMinimumWidth(170)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -53,6 +54,7 @@ class Sidebar(QWidget):
 
     def _add(self, text: str, place: Place) -> None:
         item = QListWidgetItem(text)
+        item.setToolTip(text.strip())  # a long playlist name, whole
         item.setData(Qt.ItemDataRole.UserRole, place)
         self.list.addItem(item)
 

@@ -413,6 +413,15 @@ class Library:
                 s.execute(delete(Video).where(Video.id.in_(part)))
         return len(doomed)
 
+    def forget_videos(self, video_ids: Sequence[int]) -> int:
+        """Remove these videos from the library (a missing file, a file not wanted); their
+        tags, corrections and playlist entries go with them. Files on disk are never
+        touched, and a rescan of a folder that still holds one adds it again."""
+        with self.session() as s, s.begin():
+            for part in browse.chunks(list(video_ids)):
+                s.execute(delete(Video).where(Video.id.in_(part)))
+        return len(video_ids)
+
     # -- playlists -------------------------------------------------------------------------
 
     def create_playlist(self, name: str, kind: str, rule: dict[str, Any] | None = None,
