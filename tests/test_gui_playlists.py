@@ -107,7 +107,7 @@ def test_mood_path_is_drawn_played_in_order_and_exported(qtbot, window: MainWind
 
 
 def test_the_scan_summary_stays_until_the_user_moves_on(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
-    summary = window.scan_summary
+    summary = window.notice
     assert summary.isVisibleTo(window)
     assert "Done: 5 tagged, 1 failed" in summary.text() and "see Failed files" in summary.text()
     qtbot.wait(50)  # a status message's timeout would not hide it
@@ -288,3 +288,29 @@ def test_a_background_failure_reaches_the_status_bar(qtbot, window: MainWindow) 
         assert failed.args[0] == "read the library's rows"
     finally:
         session.library.rows = original  # type: ignore[method-assign]
+
+
+def test_the_mood_path_dialog_speaks_in_emotions(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    from ver_desktop.gui.playlists import MoodPathDialog
+
+    dialog = MoodPathDialog(window)
+    qtbot.addWidget(dialog)
+    names = [dialog.start.itemText(i).strip() for i in range(dialog.start.count())]
+    assert "Sad, tired" in names and "Calm, content" in names and "sleepy" in names
+    assert not any("-" in name and "V" in name for name in names)  # no PV-PA codes
+    assert not dialog.exact.isChecked()  # numbers are the advanced option
+    dialog.start.setCurrentIndex(dialog.start.findData("NV-NA"))
+    dialog.target.setCurrentIndex(dialog.target.findData("sleepy"))
+    dialog.by_minutes.setChecked(True)
+    dialog.minutes.setValue(2)
+    request = dialog.request()
+    assert request["start"] == (-1.0, -1.0) and request["target"][0] > 0 > request["target"][1]
+    assert request["count"] is None and request["total_seconds"] == 120
+    assert request["play"] == "segment" and request["max_jump"] is None
+    dialog.set_points(-0.5, 0.2, 0.7, -0.4)  # picked on the map
+    assert dialog.exact.isChecked() and dialog.request()["start"] == (-0.5, 0.2)
+    window.playlists.build_mood_path("Two minutes", request)
+    settle(qtbot, window, lambda: window.sidebar.place().kind == "playlist")
+    playlist = window.sidebar.place().playlist
+    assert playlist is not None and playlist.play == "segment"
+    assert "Mood path" in window.notice.text() and window.notice.isVisibleTo(window)

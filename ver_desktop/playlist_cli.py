@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
 from ver_desktop.core.text import terminal_text
 
 if TYPE_CHECKING:
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
 Model = tuple[str, str]
 KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path"}
-# A named quadrant stands for this point on the model's scale (the middle of its sector).
-QUADRANT_POINTS = {"PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0),
-                   "PV-NA": (1.0, -1.0)}
 
 
 class PlaylistUsageError(Exception):
@@ -186,19 +182,12 @@ def _smart(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-WORDS = {"sad": "NV-NA", "calm": "PV-NA", "angry": "NV-PA", "tense": "NV-PA",
-         "excited": "PV-PA", "content": "PV-NA"}
-
-
 def parse_point(text: str) -> tuple[float, float]:
     """A quadrant (its sector's middle), an emotion (an octant's middle, or a plain word
     such as sad or calm) or "valence,arousal"."""
-    word = text.strip().lower()
-    if text.upper() in QUADRANT_POINTS or word in WORDS:
-        return QUADRANT_POINTS[WORDS.get(word, text.upper())]
-    if word in OCTANTS:
-        angle = math.radians(OCTANTS.index(word) * 45 + 22.5)
-        return round(1.4 * math.cos(angle), 3), round(1.4 * math.sin(angle), 3)
+    named = named_point(text)
+    if named is not None:
+        return named
     try:
         valence, arousal = (float(part) for part in text.split(","))
     except ValueError:

@@ -73,3 +73,26 @@ def corrected_point(valence: float, arousal: float, quadrant: str | None,
             small *= TIE_SHRINK
         size_v, size_a = (small, big) if octant in AROUSAL_OCTANTS else (big, small)
     return sign_v * size_v, sign_a * size_a
+
+
+# -- places on the map by name (mood paths' start and target) --------------------------------
+
+QUADRANT_POINTS: dict[str, tuple[float, float]] = {
+    "PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0), "PV-NA": (1.0, -1.0)}
+PLAIN_WORDS = {"happy": "PV-PA", "excited": "PV-PA", "tense": "NV-PA", "angry": "NV-PA",
+               "sad": "NV-NA", "calm": "PV-NA", "content": "PV-NA"}
+OCTANT_RADIUS = 1.4  # an octant stands for the middle of its sector, this far out
+
+
+def named_point(name: str) -> tuple[float, float] | None:
+    """The point a quadrant (PV-PA), a plain word (sad, calm) or an octant (sleepy) stands
+    for: the middle of its sector; None for anything else."""
+    word = name.strip()
+    if word.upper() in QUADRANT_POINTS:
+        return QUADRANT_POINTS[word.upper()]
+    if word.lower() in OCTANTS:
+        angle = math.radians(OCTANTS.index(word.lower()) * 45 + 22.5)
+        return (round(OCTANT_RADIUS * math.cos(angle), 3),
+                round(OCTANT_RADIUS * math.sin(angle), 3))
+    quadrant = PLAIN_WORDS.get(word.lower())
+    return QUADRANT_POINTS[quadrant] if quadrant else None

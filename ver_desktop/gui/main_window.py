@@ -157,12 +157,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.progress = ScanProgressWidget()
         self.statusBar().addPermanentWidget(self.progress)
-        # The last scan's outcome stays in view until the next scan or until dismissed.
-        self.scan_summary = QLabel()
-        self.scan_summary.setTextFormat(Qt.TextFormat.RichText)
-        self.scan_summary.linkActivated.connect(self._summary_link)
-        self.scan_summary.hide()
-        self.statusBar().addPermanentWidget(self.scan_summary)
+        # A scan's or a mood path's outcome stays in view until the next one or until
+        # dismissed (a status message is gone in seconds, or overwritten sooner).
+        self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._summary_link)
+        self.notice.hide()
+        self.statusBar().addPermanentWidget(self.notice)
         # During scans, committed rows and map points are re-read in batches: each read
         # competes with the window for Python's lock, and each repaint costs the window.
         self._map_timer = QTimer(self, singleShot=True, interval=1500)
@@ -580,7 +581,7 @@ class MainWindow(QMainWindow):
         self.scans.cancel()
 
     def _scan_started(self) -> None:
-        self.scan_summary.hide()
+        self.notice.hide()
         self.progress.started()
         self._update_page()
 
@@ -614,13 +615,19 @@ class MainWindow(QMainWindow):
 
     def show_scan_summary(self, summary: Any) -> None:
         """"Done: 41 tagged, 4 failed (see Failed files)", kept until the user moves on."""
-        self.scan_summary.setText(scan_summary_text(summary))
-        self.scan_summary.show()
+        self.show_notice(scan_summary_text(summary))
+
+    def show_notice(self, html: str) -> None:
+        """Rich text kept in the status bar until the next notice, a scan, or ✕."""
+        if "dismiss" not in html:
+            html += ' &nbsp; <a href="dismiss">✕</a>'
+        self.notice.setText(html)
+        self.notice.show()
 
     def _summary_link(self, link: str) -> None:
         if link == "failed":
             self.sidebar.select(Place("failed"))
-        self.scan_summary.hide()
+        self.notice.hide()
 
     def _select_dropped_file(self) -> None:
         """A single dropped file is selected as soon as it is in the library."""

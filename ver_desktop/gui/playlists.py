@@ -4,17 +4,21 @@ filters, mood paths drawn on the map, export to M3U8/XSPF. Building is done by
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
 from ver_desktop.gui.sidebar import Place
 from ver_desktop.gui.tasks import in_words
 
@@ -42,15 +47,22 @@ def _spin(low: float, high: float, value: float, step: float = 0.1) -> QDoubleSp
     return box
 
 
+def emotion_choices() -> list[tuple[str, str]]:
+    """(what a person reads, the name `labels.named_point` takes): the four quadrants in
+    words, then the eight emotions."""
+    quadrants = [(f"{QUADRANT_NAMES[q].capitalize()}", q) for q in QUADRANTS]
+    return [*quadrants, *((f"  {o}", o) for o in OCTANTS)]
+
+
 class MoodPathDialog(QDialog):
-    """Where the listener is, where they want to go, and how long the journey is."""
+    """Where the listener is, where they want to go, and how long the journey is: emotions
+    to pick (or points picked on the map); exact numbers only under "Exact points"."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New mood path")
         self.name = QLineEdit("Mood path")
-        self.start_v, self.start_a = _spin(-2.5, 2.5, -1.2), _spin(-2.5, 2.5, 1.2)
-        self.target_v, self.target_a = _spin(-2.5, 2.5, 1.0), _spin(-2.5, 2.5, -1.0)
+        self.start, self.target = self._emotion_box("NV-NA"), self._emotion_box("PV-PA")
         self.by_count = QRadioButton("Number of videos")
         self.by_count.setChecked(True)
         self.count = QSpinBox()
@@ -58,35 +70,75 @@ class MoodPathDialog(QDialog):
         self.count.setValue(10)
         self.by_minutes = QRadioButton("Total minutes")
         self.minutes = _spin(1, 600, 30, 5)
-        self.max_jump = _spin(0, 5, 0, 0.05)
-        self.max_jump.setSpecialValueText("automatic")
+        self.segments = QCheckBox("Play each video's analysed 30 seconds only")
+        self.segments.setChecked(True)
         self.pick = QPushButton("Pick start and target on the map")
+        self.exact = QGroupBox("Exact points (valence and arousal, about -2 to 2)")
+        self.exact.setCheckable(True)
+        self.exact.setChecked(False)
+        self.start_v, self.start_a = _spin(-2.5, 2.5, -1.0), _spin(-2.5, 2.5, -1.0)
+        self.target_v, self.target_a = _spin(-2.5, 2.5, 1.0), _spin(-2.5, 2.5, 1.0)
+        self.max_jump = _spin(0, 5, 0, 0.05)
+        self.max_jump.setSpecialValueText("no limit")
+        numbers = QFormLayout(self.exact)
+        numbers.addRow("Start", _row(self.start_v, self.start_a))
+        numbers.addRow("Target", _row(self.target_v, self.target_a))
+        numbers.addRow("Largest step", self.max_jump)
+        self.start.currentIndexChanged.connect(lambda _i: self._sync_numbers())
+        self.target.currentIndexChanged.connect(lambda _i: self._sync_numbers())
+        self._sync_numbers()
         form = QFormLayout(self)
         form.addRow("Name", self.name)
-        form.addRow("Start (valence, arousal)", _row(self.start_v, self.start_a))
-        form.addRow("Target (valence, arousal)", _row(self.target_v, self.target_a))
+        form.addRow("From (how the listener feels now)", self.start)
+        form.addRow("To (where to arrive)", self.target)
         form.addRow(self.pick)
         form.addRow(self.by_count, self.count)
         form.addRow(self.by_minutes, self.minutes)
-        form.addRow("Largest step", self.max_jump)
+        form.addRow(self.segments)
+        form.addRow(self.exact)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    @staticmethod
+    def _emotion_box(chosen: str) -> QComboBox:
+        box = QComboBox()
+        for text, name in emotion_choices():
+            box.addItem(text, name)
+        box.setCurrentIndex(box.findData(chosen))
+        return box
+
+    def _sync_numbers(self) -> None:
+        """The exact points follow the emotions chosen (until edited by hand)."""
+        for box, v, a in ((self.start, self.start_v, self.start_a),
+                          (self.target, self.target_v, self.target_a)):
+            point = named_point(str(box.currentData()))
+            if point is not None:
+                v.setValue(point[0])
+                a.setValue(point[1])
+
     def set_points(self, sv: float, sa: float, tv: float, ta: float) -> None:
+        """Points picked on the map: shown as exact points."""
         for box, value in ((self.start_v, sv), (self.start_a, sa), (self.target_v, tv),
                            (self.target_a, ta)):
             box.setValue(value)
+        self.exact.setChecked(True)
 
     def request(self) -> dict[str, Any]:
+        if self.exact.isChecked():
+            start = (self.start_v.value(), self.start_a.value())
+            target = (self.target_v.value(), self.target_a.value())
+        else:
+            start = named_point(str(self.start.currentData())) or (0.0, 0.0)
+            target = named_point(str(self.target.currentData())) or (0.0, 0.0)
         return {
-            "start": (self.start_v.value(), self.start_a.value()),
-            "target": (self.target_v.value(), self.target_a.value()),
+            "start": start, "target": target,
             "count": self.count.value() if self.by_count.isChecked() else None,
             "total_seconds": None if self.by_count.isChecked() else self.minutes.value() * 60,
-            "max_jump": self.max_jump.value() or None,
+            "max_jump": (self.max_jump.value() or None) if self.exact.isChecked() else None,
+            "play": "segment" if self.segments.isChecked() else "file",
         }
 
 
@@ -226,16 +278,21 @@ class PlaylistActions(QObject):
         def build() -> tuple[MoodPath, int]:
             path = plan_mood_path(session.library.map_points(session.model), **request)
             playlist = session.library.create_playlist(name, "mood_path", rule=path.to_json(),
-                                                       video_ids=path.video_ids)
+                                                       video_ids=path.video_ids,
+                                                       play=path.play)
             return path, playlist
 
         self._write(build, self._mood_path_built)
 
     def _mood_path_built(self, result: tuple[MoodPath, int]) -> None:
+        """What was made, and what the library could not give, kept in view."""
         path, playlist_id = result
-        note = "" if path.complete else " · " + "; ".join(path.problems)
-        self.window.show_message(f"Mood path: {len(path.steps)} videos, "
-                                 f"{round(path.seconds / 60)} min{note}", 20000)
+        minutes = round(path.seconds / 60)
+        text = (f"Mood path: {len(path.steps)} video{'s' if len(path.steps) != 1 else ''}, "
+                f"about {minutes} min")
+        if path.problems:
+            text += " · " + "; ".join(html.escape(p) for p in path.problems)
+        self.window.show_notice(text)
         self._open(playlist_id)
 
     def _open(self, playlist_id: int) -> None:
