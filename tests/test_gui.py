@@ -261,3 +261,12 @@ def test_a_missing_file_can_be_forgotten_from_the_failed_view(qtbot, browsing: M
     settle(qtbot, window, lambda: window.model.rowCount() == 1)
     assert window.session is not None
     assert window.session.library.video_id(missing.path) is None  # type: ignore[attr-defined]
+
+
+def test_filter_buttons_speak_plainly_and_look_on_when_on(browsing: MainWindow) -> None:
+    filters = browsing.library_view.filters
+    assert [b.text() for b in filters.quadrant_buttons.values()] == ["Happy", "Tense", "Sad",
+                                                                     "Calm"]
+    assert "PV-PA" in filters.quadrant_buttons["PV-PA"].toolTip()
+    sleepy = filters.octant_buttons["sleepy"].styleSheet()
+    assert "checked" in sleepy and "#009E73" in sleepy and "bold" in sleepy  # calm's colour

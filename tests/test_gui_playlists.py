@@ -314,3 +314,27 @@ def test_the_mood_path_dialog_speaks_in_emotions(qtbot, window: MainWindow) -> N
     playlist = window.sidebar.place().playlist
     assert playlist is not None and playlist.play == "segment"
     assert "Mood path" in window.notice.text() and window.notice.isVisibleTo(window)
+
+
+def test_the_export_dialog_opens_where_the_last_export_went(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window.playlists.create_manual("Evening", window.model.ids()[:2])
+    open_playlist(qtbot, window, "Evening")
+    folder = tmp_path / "session lists"
+    folder.mkdir()
+    offered: list[str] = []
+
+    def save_as(_parent: object, _title: str, proposed: str, _filter: str) -> tuple[str, str]:
+        offered.append(proposed)
+        return os.fspath(folder / "evening.m3u8"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)  # a modal dialog
+    window.actions_by_name["export_m3u8"].trigger()
+    settle(qtbot, window, lambda: (folder / "evening.m3u8").is_file())
+    window.actions_by_name["export_xspf"].trigger()
+    assert os.path.dirname(offered[-1]) == os.fspath(folder)
+    assert offered[-1].endswith("Evening.xspf")

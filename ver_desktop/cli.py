@@ -306,17 +306,25 @@ def _short(path: str) -> str:
     return name if len(name) <= 50 else name[:47] + "..."
 
 
+def _files(count: int) -> str:
+    return f"{count} file{'s' if count != 1 else ''}"
+
+
+def _were(count: int) -> str:
+    return "were" if count != 1 else "was"
+
+
 def _print_summary(summary: ScanSummary, data: Path) -> None:
     print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
           f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
           f"{summary.missing} missing")
     if summary.skipped_failed:
-        print(f"  {summary.skipped_failed} file(s) failed in an earlier scan and were skipped "
-              "(--retry-failed tries them again)")
+        print(f"  {_files(summary.skipped_failed)} failed in an earlier scan and "
+              f"{_were(summary.skipped_failed)} skipped (--retry-failed tries them again)")
     if summary.held_elsewhere:
-        print(f"  {summary.held_elsewhere} file(s) were being analysed by another scan of "
-              "this library and were left to it")
+        print(f"  {_files(summary.held_elsewhere)} {_were(summary.held_elsewhere)} being "
+              "analysed by another scan of this library and left to it")
     for path, kind, reason in summary.failed:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:

@@ -5,6 +5,7 @@ filters, mood paths drawn on the map, export to M3U8/XSPF. Building is done by
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import PlaylistInfo
     from ver_desktop.core.playlists import MoodPath
     from ver_desktop.gui.main_window import MainWindow
+
+
+EXPORT_FOLDER_KEY = "export_folder"
 
 
 def _spin(low: float, high: float, value: float, step: float = 0.1) -> QDoubleSpinBox:
@@ -332,10 +336,17 @@ class PlaylistActions(QObject):
             self.window.show_message("Choose a playlist in the sidebar first", 5000)
             return
         target, _ = QFileDialog.getSaveFileName(
-            self.window, "Export playlist", f"{playlist.name}.{fmt}",
+            self.window, "Export playlist", os.path.join(self.export_folder(),
+                                                         f"{playlist.name}.{fmt}"),
             "M3U8 playlist (*.m3u8)" if fmt == "m3u8" else "XSPF playlist (*.xspf)")
         if target:
+            self.window.settings.setValue(EXPORT_FOLDER_KEY, os.path.dirname(target))
             self.export_to(playlist, Path(target), fmt)
+
+    def export_folder(self) -> str:
+        """Where the last export went (the export dialog opens there), else home."""
+        folder = str(self.window.settings.value(EXPORT_FOLDER_KEY, "") or "")
+        return folder if folder and os.path.isdir(folder) else os.path.expanduser("~")
 
     def export_to(self, playlist: PlaylistInfo, target: Path, fmt: str) -> None:
         from ver_desktop.core import playlists as core
