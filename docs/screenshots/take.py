@@ -3,9 +3,11 @@ capture the screen (ImageMagick's `import`) in each main state.
 
     xvfb-run -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/take.py
 
-Needs Debian's xvfb and imagemagick. Writes empty.png, scanning.png, browsing.png,
-grid.png, mood-path.png and dark.png (the dark palette, a mostly-speech video selected)
-next to this file.
+Needs Debian's xvfb and imagemagick. Writes empty.png, scanning.png, browsing.png (with
+the scan's outcome kept in the status bar), grid.png, failed.png (reasons beside the
+names), mood-path-dialog.png (emotions to pick), mood-path.png (a 5-minute path of
+segments, drawn on the map), about.png and dark.png (the dark palette, a mostly-speech
+video selected) next to this file.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ import numpy as np  # noqa: E402
 
 from ver_desktop.core import paths  # noqa: E402
 from ver_desktop.gui import style  # noqa: E402
+from ver_desktop.gui.about import AboutDialog  # noqa: E402
 from ver_desktop.gui.app import make_app  # noqa: E402
 from ver_desktop.gui.main_window import MainWindow  # noqa: E402
+from ver_desktop.gui.playlists import MoodPathDialog  # noqa: E402
 
 NAMES = ["Beach day", "Birthday party", "Rainy window", "Night drive", "Wedding dance",
          "Storm over the hills", "Sunday breakfast", "Train to Lyon", "Grandma's garden",
@@ -81,6 +85,17 @@ def generate(folder: Path) -> None:
     (folder / "notes.mp4").write_text("not a video")
 
 
+def shoot_failed(app: QApplication, window: MainWindow) -> None:
+    """The Failed files view: each file's reason beside its name."""
+    for row in range(window.sidebar.list.count()):
+        if window.sidebar.list.item(row).text() == "Failed files":
+            window.sidebar.list.setCurrentRow(row)
+    spin(app, 1.5)
+    shoot(app, "failed")
+    window.sidebar.list.setCurrentRow(0)
+    spin(app, 1.0)
+
+
 def shoot_dark(app: QApplication, window: MainWindow) -> None:
     """The dark palette, with the speech-like video selected (its tag shown unreliable)."""
     window.sidebar.list.setCurrentRow(0)  # back to the whole library
@@ -122,17 +137,29 @@ def main() -> int:
         spin(app, 2.0)
         shoot(app, "grid")
         window.actions_by_name["grid"].setChecked(False)
-        points = window.map.points
-        start = min(points, key=lambda p: p.valence - p.arousal)
-        target = max(points, key=lambda p: p.valence - p.arousal)
-        window.playlists.build_mood_path("From tense to calm", {
-            "start": (start.valence, start.arousal), "target": (target.valence, target.arousal),
-            "count": 8, "total_seconds": None, "max_jump": None})
+        shoot_failed(app, window)
+        dialog = MoodPathDialog(window)
+        dialog.name.setText("From tense to calm")
+        dialog.start.setCurrentIndex(dialog.start.findData("NV-PA"))
+        dialog.target.setCurrentIndex(dialog.target.findData("PV-NA"))
+        dialog.by_minutes.setChecked(True)
+        dialog.minutes.setValue(5)
+        dialog.move(380, 160)
+        dialog.show()
+        shoot(app, "mood-path-dialog")
+        request = dialog.request()
+        dialog.close()
+        window.playlists.build_mood_path("From tense to calm", request)
         deadline = time.perf_counter() + 30
         while (not window.map.path or not window.runner.idle) and \
                 time.perf_counter() < deadline:
             spin(app, 0.1)
         shoot(app, "mood-path")
+        about = AboutDialog(paths.bundled_model_dir(), root / "data", window)
+        about.move(330, 120)
+        about.show()
+        shoot(app, "about")
+        about.close()
         shoot_dark(app, window)
         window.close()
     return 0

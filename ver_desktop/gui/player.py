@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QGenericArgumentHolder, QMetaObject, Qt, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
@@ -83,15 +83,15 @@ class PreviewPlayer(QWidget):
 
     def play_next(self) -> None:
         if self.current + 1 >= len(self.queue):
-            self.player.stop()
+            self._later("stop")
             return
         self.current += 1
         item = self.queue[self.current]
         self.requested_start_ms = round(item.start * 1000)
         self.title.setText(item.title if len(self.queue) == 1
                            else f"{self.current + 1}/{len(self.queue)} · {item.title}")
-        self.player.setSource(QUrl.fromLocalFile(item.path))
-        self.player.play()
+        self._later("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(item.path)))
+        self._later("play")
         self.item_started.emit(item)
 
     def toggle(self) -> None:
@@ -101,8 +101,17 @@ class PreviewPlayer(QWidget):
             self.player.play()
 
     def stop(self) -> None:
-        self.player.stop()
+        self._later("stop")
         self.queue, self.current = [], -1
+
+    def _later(self, slot: str, *args: QGenericArgumentHolder) -> None:
+        """Call a player slot from the event loop rather than from Python. Changing or
+        stopping the media tears down QtMultimedia's audio thread, which needs Python's lock
+        to finish (PySide checks our QAudioOutput for Python overrides as its connections
+        go); called from Python, the window waits for that thread while holding the lock,
+        and both wait for ever. Queued, the call runs with the lock released."""
+        QMetaObject.invokeMethod(self.player, slot, Qt.ConnectionType.QueuedConnection,
+                                 *args)
 
     def close_player(self) -> None:
         self.stop()
