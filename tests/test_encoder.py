@@ -127,6 +127,7 @@ def test_kept_patches_are_spread_and_equal_to_those_of_the_full_embedding(
     return is the full embedding's row of the same patch."""
     assert encoder.spread(10, 3).tolist() == [0, 4, 9]
     assert encoder.spread(10, 5).tolist() == [0, 2, 4, 7, 9]
+    assert encoder.spread(10, 2).tolist() == [0, 9]  # musicnn-msd-5: the first and the last
     assert encoder.spread(2, 3).tolist() == [0, 1]  # a 6-s clip keeps both its patches
     signal = music(30.0, seed=5)
     full = model.embed(signal=signal, rate=RATE)

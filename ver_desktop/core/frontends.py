@@ -9,8 +9,9 @@ A model bundle names the front end it was trained on; workers compute exactly th
   recording and a loud master of the same music give the same embedding (musicnn's
   log-mel input depends on the absolute level; home videos and old recordings sit far
   below mastered music).
-- `musicnn-msd-3` and `musicnn-msd-4`: as `musicnn-msd-1` on 5 and 3 of the segment's 3-s
-  patches, spread evenly over it (the graph is almost all of the cost, per patch).
+- `musicnn-msd-3`, `musicnn-msd-4` and `musicnn-msd-5`: as `musicnn-msd-1` on 5, 3 and 2 of
+  the segment's 3-s patches, spread evenly over it (the graph is almost all of the cost, per
+  patch).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 MIR = FEATURE_VERSION
 MUSICNN = "musicnn-msd-1"
 MUSICNN_LEVELLED = "musicnn-msd-2"
-MUSICNN_KEPT = {"musicnn-msd-3": 5, "musicnn-msd-4": 3}  # front end: patches it keeps
+MUSICNN_KEPT = {"musicnn-msd-3": 5, "musicnn-msd-4": 3, "musicnn-msd-5": 2}  # patches kept
 FRONT_ENDS = (MIR, MUSICNN, MUSICNN_LEVELLED, *MUSICNN_KEPT)
 MUSICNN_OUTPUTS = ("penultimate", "tags")
 LEVEL_DBFS = -18.0  # typical RMS of mastered music (the 4Q clips' median: -17.7 dBFS)

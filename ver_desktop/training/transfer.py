@@ -168,8 +168,8 @@ POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
     PointCandidate("ensemble-musicnn-sides-levelled", "mean point of the two above",
                    MUSICNN_LEVELLED, members=("linear-musicnn-sides-levelled",
                                               "lstm-musicnn-sides-crops-levelled")),
-    # Issue 12 (speed): the shipped design on 5 and on 3 of the 10 patches, spread evenly;
-    # the graph costs the same per patch, so these front ends cost about 1/2 and 3/10.
+    # Issue 12 (speed): the shipped design on 5, 3 and 2 of the 10 patches, spread evenly;
+    # the graph costs the same per patch, so these front ends cost about 1/2, 3/10 and 1/5.
     *(candidate for front_end, kept in MUSICNN_KEPT.items() for candidate in (
         PointCandidate(f"linear-musicnn-sides-{kept}p", f"per-axis logistic readout on {kept} "
                        "patches spread over the clip", front_end,
