@@ -117,7 +117,8 @@ class FeatureCache:
 
     def put(self, path: Path, features: np.ndarray) -> None:
         file = self._file(path)
-        tmp = file.with_suffix(".tmp.npy")
+        # Per process: candidates trained in parallel may compute the same file at once.
+        tmp = file.with_suffix(f".{os.getpid()}.tmp.npy")
         np.save(tmp, features, allow_pickle=False)
         os.replace(tmp, file)
 

@@ -121,7 +121,7 @@ def _run_and_store(config: FoldJob, fold: int, data: DataSpec, out: str) -> dict
 def _store(target: Path, result: dict[str, Any]) -> None:
     """Write a result whole or not at all, so an interrupted run resumes cleanly."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")  # per process, as FeatureCache.put
     tmp.write_text(json.dumps(result))
     os.replace(tmp, target)
 
