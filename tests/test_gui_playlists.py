@@ -125,6 +125,8 @@ def test_failed_files_view_lists_reasons_and_retries(qtbot, window: MainWindow) 
     shown = str(name_cell.data(Qt.ItemDataRole.DisplayRole))
     assert shown.startswith("shopping list.mp4 — ") and row.error_reason in shown  # type: ignore[attr-defined]
     assert name_cell.data(Qt.ItemDataRole.DecorationRole) is not None  # a warning icon
+    table = window.library_view.table
+    assert table.isColumnHidden(3) and table.columnWidth(1) >= 560  # room for the reason
     assert row.error_reason in str(name_cell.data(Qt.ItemDataRole.ToolTipRole))  # type: ignore[attr-defined]
     assert window.retry_button.isVisibleTo(window)
     with qtbot.waitSignal(window.scans.finished, timeout=60_000) as finished:

@@ -107,6 +107,7 @@ class LibraryView(QWidget):
         layout.addWidget(self.stack, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_row)
         self._kept: int | None = None
+        self._failures_width: int | None = None  # the name column's width before
         model.modelAboutToBeReset.connect(self._remember_current)
         model.modelReset.connect(self._restore_current)
 
@@ -118,6 +119,23 @@ class LibraryView(QWidget):
         kept, self._kept = self._kept, None
         if kept is None or not self.select_id(kept):
             self.current_changed.emit(None)
+
+    def show_failures(self, on: bool) -> None:
+        """In the Failed files view the emotion columns are empty: hide them and give the
+        name column (where each file's reason is) their room; restore them after."""
+        header = self.table.horizontalHeader()
+        name = [key for key, _ in COLUMNS].index("name")
+        if on == (self._failures_width is not None):  # already so
+            return
+        for column, (key, _title) in enumerate(COLUMNS):
+            if key in ("duration", "quadrant", "octant", "confidence", "valence", "arousal"):
+                self.table.setColumnHidden(column, on)
+        if on:
+            self._failures_width = header.sectionSize(name)
+            header.resizeSection(name, max(self._failures_width, 560))
+        else:
+            header.resizeSection(name, self._failures_width or WIDTHS["name"])
+            self._failures_width = None
 
     def show_grid(self, grid: bool) -> None:
         self.stack.setCurrentWidget(self.grid if grid else self.table)
@@ -149,6 +167,7 @@ class LibraryView(QWidget):
         return True
 
     def save_state(self) -> QByteArray:
+        self.show_failures(False)  # remember the library's columns, not the failed view's
         return self.table.horizontalHeader().saveState()
 
     def restore_state(self, state: object) -> None:

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
     def show_place(self, place: Place) -> None:
         menus.update_playlist_actions(self)
         self.failed_buttons.setVisible(place.kind == "failed")
+        self.library_view.show_failures(place.kind == "failed")
         self.map.set_path([], None)
         if place.kind != "playlist" or place.playlist is None:
             self.model.show_ids(None)

@@ -184,7 +184,9 @@ def _thin_stretches(steps: Sequence[MoodPathStep]) -> list[str]:
             words = QUADRANT_NAMES[quadrant_of(*step.waypoint)]
             if words not in missing:
                 missing.append(words)
-    return [f"few videos near part of the path: add more {words} music" for words in missing]
+    if not missing:
+        return []
+    return [f"few videos near part of the path: add more {' and '.join(missing)} music"]
 
 
 def _big_steps(steps: Sequence[MoodPathStep], max_jump: float | None) -> list[str]:
