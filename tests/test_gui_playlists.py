@@ -340,3 +340,32 @@ def test_the_export_dialog_opens_where_the_last_export_went(qtbot, window: MainW
     window.actions_by_name["export_xspf"].trigger()
     assert os.path.dirname(offered[-1]) == os.fspath(folder)
     assert offered[-1].endswith("Evening.xspf")
+
+
+def test_small_things_a_user_noticed(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from PySide6.QtGui import QDesktopServices
+
+    file_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    keys = [m.group(1).lower() for a in file_menu.actions()
+            if (m := re.search(r"&(\w)", a.text()))]
+    assert len(keys) == len(set(keys)), keys  # each mnemonic once
+    long_name = "Tuesday group, week 3: from restless to settled (slow start, long ending)"
+    window.playlists.create_manual(long_name, window.model.ids()[:1])
+    open_playlist(qtbot, window, long_name)
+    item = window.sidebar.list.currentItem()
+    assert item.toolTip() == f"{item.text().strip()}" and long_name in item.toolTip()
+    assert window.sidebar.list.wordWrap()
+    window.sidebar.select(Place("library"))
+    settle(qtbot, window, lambda: window.model.rowCount() == 6 and all(visible_rows(window)))
+    song = next(r for r in visible_rows(window) if r.status == "ok")  # type: ignore[attr-defined]
+    window.select_video(song.id)  # type: ignore[attr-defined]
+    settle(qtbot, window, lambda: window.details.row is not None)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)  # no launcher
+    window.details.open_button.click()
+    assert "No program to play it" in window.statusBar().currentMessage()
+    window.correct(quadrant="PV-NA", ids=[song.id])  # type: ignore[attr-defined]
+    settle(qtbot, window, lambda: "Corrected" in window.statusBar().currentMessage())
+    assert window.statusBar().currentMessage() == "Corrected 1 video"
