@@ -472,3 +472,24 @@ def test_mostly_speech_has_no_emotion_to_filter_or_plan_by(tmp_path: Path) -> No
     assert vlog not in path.video_ids
     library.set_user_label(vlog, quadrant="NV-NA")  # a person's tag makes it count
     assert vlog in library.video_ids(MODEL, sad)
+
+
+def test_a_long_mood_path_ends_nearest_its_target_not_on_an_outlier() -> None:
+    """A user test: sad to pleased over nearly the whole library ended on an energetic
+    disco track (far along the line's direction, far from the target)."""
+    rng = np.random.default_rng(3)
+    groups = [((-0.6, -0.6), 17), ((0.3, -0.8), 10), ((0.8, 0.7), 3)]
+    songs: list[MapPoint] = []
+    for (v, a), count in groups:
+        for _ in range(count):
+            pv, pa = v + rng.normal(0, 0.15), a + rng.normal(0, 0.15)
+            songs.append(MapPoint(len(songs), "", float(pv), float(pa), quadrant_of(pv, pa),
+                                  None, False, 60.0, 30.0))
+    target = (1.294, -0.536)  # "pleased"
+    path = plan_mood_path(songs, (-1.0, -1.0), target, count=29)
+    last = path.steps[-1]
+    assert quadrant_of(last.valence, last.arousal) == "PV-NA"
+    nearest = min(path.steps, key=lambda s: math.dist((s.valence, s.arousal), target))
+    assert last.video_id == nearest.video_id
+    first = path.steps[0]
+    assert quadrant_of(first.valence, first.arousal) == "NV-NA"

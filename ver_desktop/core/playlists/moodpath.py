@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
 from ver_desktop.core.library import MapPoint
@@ -123,9 +124,11 @@ class _Pool:
 
 
 def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep]:
-    """Each waypoint's nearest unused video, then the chosen videos in order of how far
-    along the line they lie (greedy picks can leave a later waypoint a video from further
-    back; sorting keeps the path moving forward and ends on the most target-like one)."""
+    """Each waypoint's nearest unused video; then, of those, the one nearest the start
+    opens the path, the one nearest the target closes it, and the rest are matched to the
+    waypoints between so that their total squared distance is least. (Greedy picks alone
+    can leave the last waypoint a video from elsewhere: a sad-to-calm path over nearly a
+    whole library once ended on an energetic track.)"""
     used = np.zeros(len(pool.points), dtype=bool)
     waypoints = _waypoints(start, target, min(n, len(pool.points)))
     chosen: list[int] = []
@@ -133,12 +136,23 @@ def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep
         distance = np.where(used, np.inf, np.hypot(*(pool.xy - np.array(waypoint)).T))
         chosen.append(int(np.argmin(distance)))
         used[chosen[-1]] = True
-    direction = np.subtract(target, start)
-    along = pool.xy[chosen] @ direction if direction.any() else np.zeros(len(chosen))
-    order = [chosen[i] for i in np.argsort(along, kind="stable")]
+    order = _ordered(pool.xy, chosen, waypoints)
     return [MoodPathStep(pool.points[i].id, pool.points[i].valence, pool.points[i].arousal,
                          waypoint, float(pool.seconds[i]))
             for i, waypoint in zip(order, waypoints, strict=True)]
+
+
+def _ordered(xy: np.ndarray, chosen: list[int], waypoints: list[Point]) -> list[int]:
+    if len(chosen) < 3:
+        return sorted(chosen, key=lambda i: math.dist(xy[i], waypoints[0]))
+    first = min(chosen, key=lambda i: math.dist(xy[i], waypoints[0]))
+    last = min((i for i in chosen if i != first), key=lambda i: math.dist(xy[i], waypoints[-1]))
+    middle = [i for i in chosen if i not in (first, last)]
+    inner = np.array(waypoints[1:-1])
+    costs = ((xy[middle][:, None, :] - inner[None, :, :]) ** 2).sum(axis=2)
+    videos, places = linear_sum_assignment(costs)
+    by_place = sorted(zip(places, videos, strict=True))
+    return [first, *(middle[v] for _, v in by_place), last]
 
 
 def _walk_for_duration(pool: _Pool, start: Point, target: Point,
