@@ -155,3 +155,18 @@ def test_a_segment_playlist_gives_each_item_its_stop(qtbot, browsing: MainWindow
     qtbot.waitUntil(lambda: browsing.player is not None and len(browsing.player.queue) == 2
                     and browsing.player.queue[0].stop is None, timeout=10_000)
     assert all(item.start == 0.0 for item in browsing.player.queue)
+
+
+def test_selecting_another_video_closes_its_preview(qtbot, browsing: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """A user test: the preview went on showing the old file above the new one's details,
+    and its Play button played the wrong file."""
+    select(qtbot, browsing, "calm song.mp4")
+    row = browsing.details.row
+    assert row is not None
+    browsing.preview(row.path, 0.0)
+    player = browsing.player
+    assert player is not None and player.isVisibleTo(browsing)
+    select(qtbot, browsing, "loud song.mkv")
+    assert not player.isVisibleTo(browsing)
+    assert browsing.details.thumbnail.isVisibleTo(browsing)
+    assert "of" in browsing.count.text() or "videos" in browsing.count.text()

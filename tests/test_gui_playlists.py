@@ -168,6 +168,8 @@ def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> N
     assert "in 10" in first and "What it cannot do" in first and "mostly speech" in first
     about.details.click()  # the model card, one click away
     assert paths.DEFAULT_MODEL in about.text.toPlainText()
+    about.details.click()  # and back
+    assert about.text.toPlainText() == first
 
 
 def test_dragging_rows_reorders_a_manual_playlist(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

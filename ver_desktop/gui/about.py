@@ -73,10 +73,11 @@ class AboutDialog(QDialog):
         self.bundle_dir = bundle_dir
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(True)
-        self.text.setMarkdown(about_text(bundle_dir, data_dir))
+        self.about = about_text(bundle_dir, data_dir)
+        self.text.setMarkdown(self.about)
         self.details = QPushButton("Model details…")
         self.details.setToolTip("The model card: how the model was trained and measured")
-        self.details.clicked.connect(self.show_model_card)
+        self.details.clicked.connect(self.toggle_model_card)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.details, QDialogButtonBox.ButtonRole.HelpRole)
         buttons.rejected.connect(self.reject)
@@ -84,9 +85,14 @@ class AboutDialog(QDialog):
         layout.addWidget(self.text)
         layout.addWidget(buttons)
 
-    def show_model_card(self) -> None:
-        self.text.setMarkdown(f"# Model details\n\n{model_card(self.bundle_dir)}")
-        self.details.setEnabled(False)
+    def toggle_model_card(self) -> None:
+        """The model card, written for the curious (and for developers); and back."""
+        if self.details.text().startswith("Model"):
+            self.text.setMarkdown(model_card(self.bundle_dir))
+            self.details.setText("Back to About")
+        else:
+            self.text.setMarkdown(self.about)
+            self.details.setText("Model details…")
 
 
 def about_text(bundle_dir: Path, data_dir: Path) -> str:

@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.browse)
         self.setCentralWidget(self.pages)
+        self.count = QLabel()  # "12 of 43 videos"; a passing message covers it for a while
+        self.statusBar().addWidget(self.count)
         self.progress = ScanProgressWidget()
         self.statusBar().addPermanentWidget(self.progress)
         # A scan's or a mood path's outcome stays in view until the next one or until
@@ -270,8 +272,11 @@ class MainWindow(QMainWindow):
 
     def _map_filter(self) -> VideoFilter:
         """The table's filters, for the map (a region chosen on the map is ringed on it,
-        not cut out of it, so it can be widened)."""
-        return self.library_view.filters.state().video_filter()
+        not cut out of it, so it can be widened); failed files have no point to show."""
+        where = self.library_view.filters.state().video_filter()
+        if self.sidebar.place().kind == "failed":
+            where = replace(where, statuses=frozenset({"failed", "missing"}))
+        return where
 
     # -- places: the library, failed files, playlists ---------------------------------
 
@@ -414,8 +419,9 @@ class MainWindow(QMainWindow):
 
     def _ids_loaded(self) -> None:
         shown = self.model.rowCount()
-        counted = f"{shown} of {self.total} videos" if self.total > shown else f"{shown} videos"
-        self.statusBar().showMessage(counted, 4000)
+        noun = "video" if self.total == 1 else "videos"
+        self.count.setText(f"{shown} of {self.total} {noun}" if self.total > shown
+                           else f"{shown} {noun}")
         if self._pending_select is not None:
             self._select_pending()
 
@@ -425,6 +431,10 @@ class MainWindow(QMainWindow):
 
     def show_details(self, video_id: int | None) -> None:
         self.map.set_highlight(video_id)
+        player = self.player
+        if player is not None and player.isVisible() and len(player.queue) <= 1 and (
+                not player.queue or player.queue[0].video_id != video_id):
+            player.close_player()  # a preview belongs to the video it was started for
         row = self.model.video(video_id) if video_id is not None else None
         if video_id is not None and row is None:
             self.model.reload_rows([video_id])  # `_row_loaded` shows it
@@ -583,6 +593,7 @@ class MainWindow(QMainWindow):
 
     def _scan_started(self) -> None:
         self.notice.hide()
+        self.actions_by_name["cancel_scan"].setEnabled(True)
         self.progress.started()
         self._update_page()
 
@@ -604,6 +615,7 @@ class MainWindow(QMainWindow):
         self.model.reload_rows(ids)
 
     def _scan_finished(self, summary: Any, error: BaseException | None) -> None:
+        self.actions_by_name["cancel_scan"].setEnabled(False)  # nothing left to stop
         self.model.working.clear()
         self._recorded.clear()  # `reload` below re-reads everything
         self._rows_timer.stop()

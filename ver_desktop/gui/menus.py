@@ -42,6 +42,7 @@ def install(window: MainWindow) -> None:
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
         file_menu.addAction(action)
         actions[name] = action
+    actions["cancel_scan"].setEnabled(False)  # until a scan runs
     file_menu.addSeparator()
     settings = _action(window, "&Settings…", QKeySequence.StandardKey.Preferences)
     settings.triggered.connect(window.open_settings)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Q_ARG, QGenericArgumentHolder, QMetaObject, Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
@@ -88,8 +88,10 @@ class PreviewPlayer(QWidget):
         self.current += 1
         item = self.queue[self.current]
         self.requested_start_ms = round(item.start * 1000)
-        self.title.setText(item.title if len(self.queue) == 1
-                           else f"{self.current + 1}/{len(self.queue)} · {item.title}")
+        self.title.setText((item.title if len(self.queue) == 1
+                            else f"{self.current + 1}/{len(self.queue)} · {item.title}")
+                           + ("" if QMediaDevices.audioOutputs() else
+                              " · no sound device found: playing without sound"))
         self._later("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(item.path)))
         self._later("play")
         self.item_started.emit(item)

@@ -263,7 +263,7 @@ class LibraryTableModel(QAbstractTableModel):
         if key == "duration":
             return style.clock(value)
         if key == "confidence":
-            return f"{value:.0%}"
+            return "your tag" if row.corrected else f"{value:.0%}"
         if key in ("valence", "arousal"):
             return f"{value:+.2f}"
         if key in ("quadrant", "octant") and row.corrected:
