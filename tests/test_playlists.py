@@ -493,3 +493,11 @@ def test_a_long_mood_path_ends_nearest_its_target_not_on_an_outlier() -> None:
     assert last.video_id == nearest.video_id
     first = path.steps[0]
     assert quadrant_of(first.valence, first.arousal) == "NV-NA"
+
+
+def test_a_path_that_uses_up_the_library_says_so() -> None:
+    songs = _songs(12, 5)
+    path = plan_mood_path(songs, (-1.0, -1.0), (1.3, -0.5), count=11)
+    said = " ".join(path.problems)
+    assert "it uses 11 of the library's 12 videos" in said or path.complete
+    assert "add more sad" not in said  # not the advice for a thin stretch

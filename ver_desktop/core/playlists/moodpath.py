@@ -33,6 +33,7 @@ from ver_desktop.core.library import MapPoint
 MAX_STEPS = 500
 DURATION_TOLERANCE = 0.15  # a path by minutes lasts within 15 % of what was asked
 STRAY = 0.6  # a video farther than this from its waypoint means the library is thin there
+USES_MOST = 0.8  # a path using this share of the library strays because it is using it up
 PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
 
 Point = tuple[float, float]
@@ -109,7 +110,12 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
         notes = _shortage(len(pool.points), count)
     else:
         steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0))
-    problems = [*notes, *_thin_stretches(steps), *_big_steps(steps, max_jump)]
+    thin = _thin_stretches(steps)
+    if thin and len(steps) >= USES_MOST * len(pool.points):
+        thin = [f"it uses {len(steps)} of the library's {len(pool.points)} videos, so some "
+                "sit far from the way between start and target: ask for less time, or add "
+                "more music"]
+    problems = [*notes, *thin, *_big_steps(steps, max_jump)]
     return MoodPath(start, target, max_jump, tuple(steps), tuple(problems), play)
 
 
