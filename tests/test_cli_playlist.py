@@ -15,7 +15,7 @@ from ver_desktop.core import paths
 from ver_desktop.core.bundle import read_bundle_info
 from ver_desktop.core.labels import quadrant_of
 from ver_desktop.core.library import Library
-from ver_desktop.core.playlists import read_m3u8, read_xspf
+from ver_desktop.core.playlists import read_m3u8, read_mpv_edl, read_xspf
 
 
 @pytest.fixture
@@ -51,11 +51,12 @@ def test_moodpath_by_minutes_then_show_and_export(filled: tuple[Library, tuple[s
     shown = [json.loads(line) for line in lines(capsys)]
     assert [row["id"] for row in shown] == made["videos"]
     assert all(row["stop"] - row["start"] == pytest.approx(30.0) for row in shown)
-    for name in ("lift.m3u8", "lift.xspf"):
+    for name in ("lift.m3u8", "lift.xspf", "lift.edl"):
         assert main(["playlist", "export", "Lift", os.fspath(tmp_path / name)]) == EXIT_OK
     expected = [row["path"] for row in shown]
     assert read_m3u8(tmp_path / "lift.m3u8") == expected
     assert read_xspf(tmp_path / "lift.xspf") == expected
+    assert read_mpv_edl(tmp_path / "lift.edl") == expected
     assert (tmp_path / "lift.m3u8").read_text().count("#EXTVLCOPT:stop-time=") == len(shown)
 
 

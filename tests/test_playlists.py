@@ -409,6 +409,17 @@ def test_segment_playlists_export_each_items_start_and_stop(library: Library,
     whole = entries_for([rows[i] for i in ids], "file")
     assert all(e.start is None and e.stop is None for e in whole)
     assert "#EXTVLCOPT" not in export_m3u8(whole, tmp_path / "whole.m3u8").read_text()
+    # mpv reads neither of those; its EDL plays each segment, then the next
+    from ver_desktop.core.playlists import export_mpv_edl, read_mpv_edl
+
+    odd = Entry(os.fspath(tmp_path / "a, b %3% c.mp4"), "odd", 30.0, 61.5, 91.5)
+    edl = export_mpv_edl([*segment, odd], tmp_path / "seg.edl")
+    lines = edl.read_bytes().splitlines()
+    assert lines[0] == b"# mpv EDL v0" and lines[1].endswith(b",0.000,30.000")
+    assert lines[-1] == b"%14%a, b %3% c.mp4,61.500,30.000"  # 14 bytes
+    assert read_mpv_edl(edl) == [*(rows[i].path for i in ids), odd.path]
+    assert b"," not in export_mpv_edl(whole, tmp_path / "whole.edl").read_bytes().split(
+        b"\n")[1].split(b"%")[-1]  # a whole file: no start or length
 
 
 def test_control_characters_in_names_neither_inject_entries_nor_break_xml(

@@ -84,9 +84,10 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     mood.add_argument("--max-step", type=float, help="largest step between two videos")
     _add_play_option(mood)
     mood.add_argument("--json", action="store_true")
-    export = actions.add_parser("export", parents=parents, help="write an M3U8 or XSPF file")
+    export = actions.add_parser("export", parents=parents,
+                                help="write an M3U8 or XSPF file (VLC), or an EDL (mpv)")
     export.add_argument("name")
-    export.add_argument("file", type=Path, metavar="FILE.m3u8|FILE.xspf")
+    export.add_argument("file", type=Path, metavar="FILE.m3u8|FILE.xspf|FILE.edl")
     delete = actions.add_parser("delete", parents=parents, help="delete a playlist")
     delete.add_argument("name")
 
@@ -230,8 +231,9 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
 
     playlist = _find(library, args.name)
     suffix = args.file.suffix.lower()
-    if suffix not in (".m3u8", ".m3u", ".xspf"):
-        raise PlaylistUsageError(f"{args.file} must end in .m3u8 or .xspf")
+    if suffix not in (".m3u8", ".m3u", ".xspf", ".edl"):
+        raise PlaylistUsageError(f"{args.file} must end in .m3u8 or .xspf (VLC and most "
+                                 "players) or .edl (mpv)")
     if not args.file.parent.is_dir():
         raise PlaylistUsageError(f"the folder {args.file.parent} does not exist")
     ids = core.playlist_video_ids(library, model, playlist)
@@ -239,6 +241,8 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
     entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
     if suffix == ".xspf":
         core.export_xspf(entries, args.file, title=playlist.name)
+    elif suffix == ".edl":
+        core.export_mpv_edl(entries, args.file)
     else:
         core.export_m3u8(entries, args.file)
     print(f"Wrote {args.file}: {_videos(len(entries))}", file=sys.stderr)

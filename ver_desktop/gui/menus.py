@@ -101,6 +101,7 @@ def _playlist_menu(window: MainWindow, actions: dict[str, QAction]) -> None:
         ("delete_playlist", "&Delete playlist", None, lists.delete),
         ("export_m3u8", "Export as M3U&8…", None, lambda: lists.export("m3u8")),
         ("export_xspf", "Export as &XSPF…", None, lambda: lists.export("xspf")),
+        ("export_edl", "Export for mp&v (EDL)…", None, lambda: lists.export("edl")),
     ):
         action = _action(window, text, key)
         action.triggered.connect(lambda _checked=False, slot=slot: slot())
@@ -136,7 +137,7 @@ def update_playlist_actions(window: MainWindow) -> None:
     playlist = window.sidebar.place().playlist
     kind = playlist.kind if playlist is not None else None
     for name in ("play_playlist", "rename_playlist", "delete_playlist", "export_m3u8",
-                 "export_xspf", "segments_only"):
+                 "export_xspf", "export_edl", "segments_only"):
         actions[name].setEnabled(playlist is not None)
     actions["remove_from_playlist"].setEnabled(kind in ("manual", "mood_path"))
     for name in ("move_up", "move_down"):

@@ -338,7 +338,8 @@ class PlaylistActions(QObject):
         target, _ = QFileDialog.getSaveFileName(
             self.window, "Export playlist", os.path.join(self.export_folder(),
                                                          f"{playlist.name}.{fmt}"),
-            "M3U8 playlist (*.m3u8)" if fmt == "m3u8" else "XSPF playlist (*.xspf)")
+            {"m3u8": "M3U8 playlist (*.m3u8)", "xspf": "XSPF playlist (*.xspf)",
+             "edl": "mpv playlist (*.edl)"}[fmt])
         if target:
             self.window.settings.setValue(EXPORT_FOLDER_KEY, os.path.dirname(target))
             self.export_to(playlist, Path(target), fmt)
@@ -361,6 +362,8 @@ class PlaylistActions(QObject):
             entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
             if fmt == "m3u8":
                 return core.export_m3u8(entries, target, relative=relative)
+            if fmt == "edl":
+                return core.export_mpv_edl(entries, target, relative=relative)
             return core.export_xspf(entries, target, title=playlist.name, relative=relative)
 
         self.window.runner.run(write, lambda path, error: self.window.show_message(

@@ -1,4 +1,5 @@
-"""Playlists: manual, smart (a rule kept up to date) and mood paths; export to M3U8/XSPF.
+"""Playlists: manual, smart (a rule kept up to date) and mood paths; export to M3U8/XSPF
+(VLC) and mpv EDL.
 
 Pure Python over the library; no Qt.
 """
@@ -7,8 +8,10 @@ from ver_desktop.core.playlists.export import (
     Entry,
     entries_for,
     export_m3u8,
+    export_mpv_edl,
     export_xspf,
     read_m3u8,
+    read_mpv_edl,
     read_xspf,
 )
 from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, plan_mood_path
@@ -26,10 +29,12 @@ __all__ = [
     "PlaylistError",
     "entries_for",
     "export_m3u8",
+    "export_mpv_edl",
     "export_xspf",
     "plan_mood_path",
     "playlist_video_ids",
     "read_m3u8",
+    "read_mpv_edl",
     "read_xspf",
     "rule_from_json",
     "rule_to_json",

@@ -117,6 +117,33 @@ def _uri(location: str) -> str:
     return quote_from_bytes(os.fsencode(location.replace(os.sep, "/")), safe="/")
 
 
+def export_mpv_edl(entries: Sequence[Entry], target: Path, *,
+                   relative: bool = True) -> Path:
+    """mpv's EDL: the items played one after another, each from its start for its length
+    (mpv reads neither VLC's #EXTVLCOPT lines nor XSPF). A path is written with its byte
+    length (`%N%path`), so commas and odd bytes in names are safe."""
+    lines = [b"# mpv EDL v0"]
+    for entry in entries:
+        location = os.fsencode(_location(entry.path, target, relative))
+        line = b"%" + str(len(location)).encode() + b"%" + location
+        if entry.stop is not None:
+            start = entry.start or 0.0
+            line += f",{start:.3f},{entry.stop - start:.3f}".encode()
+        lines.append(line)
+    target.write_bytes(b"\n".join(lines) + b"\n")
+    return target
+
+
+def read_mpv_edl(source: Path) -> list[str]:
+    """The paths an EDL written by `export_mpv_edl` names, resolved against its folder."""
+    paths = []
+    for raw in source.read_bytes().splitlines()[1:]:
+        length, _, rest = raw[1:].partition(b"%")
+        path = os.fsdecode(rest[:int(length)])
+        paths.append(os.path.normpath(os.path.join(source.resolve().parent, path)))
+    return paths
+
+
 def read_xspf(source: Path) -> list[str]:
     """The paths an XSPF file names, resolved against its folder."""
     root = ET.parse(source).getroot()
