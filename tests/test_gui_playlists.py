@@ -154,6 +154,8 @@ def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> N
     dialog = SettingsDialog(window, window.session.library.folders())
     qtbot.addWidget(dialog)
     assert dialog.folders.count() == 1
+    assert dialog.model.count() == 1  # nothing to switch to: no note on switching
+    assert not dialog.model_note.isVisibleTo(dialog) and not dialog.reanalyse.isVisibleTo(dialog)
     dialog.workers.setValue(1)
     dialog.accept()
     assert window.settings.value("workers") in (1, "1")

@@ -102,6 +102,9 @@ class SettingsDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         for widget in (self.model, self.model_summary, self.model_note, self.reanalyse):
             column.addWidget(widget)
+        # With nothing to switch to, how switching works is noise.
+        self.model_note.setVisible(self.model.count() > 1)
+        self.reanalyse.setVisible(self.model.count() > 1)
         return box
 
     def chosen_model(self) -> str:
