@@ -39,3 +39,21 @@ def test_progress_is_shown_at_most_a_few_times_a_second(qtbot) -> None:  # type:
     qtbot.waitUntil(lambda: len(texts) == 2, timeout=2_000)
     assert texts[-1].startswith("100 / 100") and "clip 100.mp4" in texts[-1]  # then the latest
     assert widget.bar.value() == 100
+
+
+def test_a_task_that_outlives_its_window_ends_quietly(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A CI run failed the next test's setup with 'Signal source has been deleted': a
+    window closed while one of its background reads was still running."""
+    import threading
+
+    import shiboken6
+
+    from ver_desktop.gui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    gate = threading.Event()
+    runner.run(lambda: gate.wait(10))
+    threading.Timer(0.3, gate.set).start()
+    shiboken6.delete(runner)  # waits for the task, which then has nobody to tell
+    assert gate.is_set()
+    qtbot.wait(50)

@@ -86,7 +86,12 @@ class TaskRunner(QObject):
     def _emitter(self, callback: Callback | None) -> Callable[[Any, BaseException | None],
                                                              None]:
         def finished(result: Any, error: BaseException | None) -> None:
-            self._finished.emit(callback, result, error)
+            try:
+                self._finished.emit(callback, result, error)
+            except RuntimeError:
+                # The window (and this runner) closed while the task ran: there is nobody
+                # left to tell, and raising here would surface in whatever Qt runs next.
+                log.debug("a task finished after its window closed")
         return finished
 
     def reporting(self, what: str, then: Callable[[Any], None]) -> Callback:
