@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import Executor
 from pathlib import Path
 
 import crashy
@@ -255,3 +256,26 @@ def test_non_finite_features_give_a_failure_with_its_reason_not_a_tag(
     outcome = extract_module.extract(os.fspath(media_files["music.mp4"]))
     assert not isinstance(outcome, extract_module.Extracted)
     assert outcome.kind == "internal" and "not finite" in outcome.reason
+
+
+def test_workers_start_only_for_files_to_analyse(collection: Path, data_dir: Path,
+                                                 classifier: Classifier) -> None:
+    """Issue 14: every scan started a worker per CPU, even an unchanged rescan (the
+    watcher's, every minute); never more workers than files now, and none for nothing."""
+    started: list[int] = []
+
+    def counted(workers: int) -> Executor:
+        started.append(workers)
+        return run_inline(workers)
+
+    library = Library.at(data_dir / "lib.sqlite3")
+    scanner = Scanner(library, classifier, workers=6, factory=counted)
+    first = scanner.scan([os.fspath(collection)])
+    assert started == [min(6, first.new)]
+    started.clear()
+    again = scanner.scan([os.fspath(collection)])
+    assert again.analysed == 0 and started == []  # an unchanged rescan starts nothing
+    extra = collection / "late arrival.mp4"
+    shutil.copyfile(collection / "music.mp4", extra)
+    scanner.scan([os.fspath(collection)])
+    assert started == [1]  # one new file, one worker

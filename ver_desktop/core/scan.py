@@ -12,7 +12,6 @@ import os
 import stat as statmod
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,7 +129,6 @@ class Scanner:
              cancelled: Callable[[], bool] = lambda: False,
              retry_failed: bool = False) -> ScanSummary:
         started = time.perf_counter()
-        factory = _prestarted(self.factory, self.workers)  # workers boot during discovery
         roots = [os.path.abspath(r) for r in roots]
         found, unreadable = discover(roots)
         plan = self.library.plan_scan(roots, found, self.model, retry_failed=retry_failed)
@@ -145,8 +143,11 @@ class Scanner:
             summary.held_elsewhere = len(plan.to_analyse) - len(mine)
             ids = {path: video_id for video_id, path in plan.to_analyse if video_id in mine}
             writer = _BatchWriter(self, ids, summary, token)
-            outcomes = extract_all(list(ids), workers=self.workers, cancelled=cancelled,
-                                   factory=factory, task=self.task)
+            # Workers only for files to analyse, never more than there are files: an
+            # unchanged rescan (the watcher's, every minute) starts no process at all.
+            outcomes = extract_all(list(ids), workers=min(self.workers, len(ids)),
+                                   cancelled=cancelled, factory=self.factory,
+                                   task=self.task) if ids else iter(())
             for done, outcome in enumerate(outcomes, start=1):
                 writer.add(outcome)
                 if progress:
@@ -159,17 +160,6 @@ class Scanner:
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary
-
-
-def _prestarted(factory: ExecutorFactory, workers: int) -> ExecutorFactory:
-    """A factory whose first executor already exists; later calls (after a crash) make new
-    ones."""
-    ready = [factory(workers)]
-
-    def make(count: int) -> Executor:
-        return ready.pop() if ready else factory(count)
-
-    return make
 
 
 class _BatchWriter:
