@@ -333,3 +333,24 @@ def test_scans_planning_the_same_new_files_at_once_never_collide(tmp_path: Path)
     assert sum(p.new for p in plans) == 300
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM videos").fetchone() == (300,)
+
+
+def test_folders_are_matched_by_their_exact_path_bytes(tmp_path: Path) -> None:
+    """Issue 14: forgetting a folder named with bytes that are not UTF-8 removed nothing
+    (its stored display name was compared); and a sibling whose name extends the folder's
+    ('clips' and 'clips2') is not under it."""
+    library = Library.at(tmp_path / "lib.sqlite3")
+    odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9 videos"))
+    sibling = os.fspath(tmp_path / "caf\udce9 videos2")  # the same bytes, then more
+    files = [FileStat(os.path.join(odd, "a.mp4"), 1, 1),
+             FileStat(os.path.join(odd, "deep", "b.mp4"), 1, 1),
+             FileStat(os.path.join(sibling, "c.mp4"), 1, 1)]
+    for root in (odd, sibling):
+        library.add_folder(root)
+    library.plan_scan([odd, sibling], files, MODEL)
+    assert set(library.known_files([odd])) == {files[0].path, files[1].path}
+    assert set(library.known_files(["/"])) == {f.path for f in files}  # the root of all
+    assert library.forget_folder(odd) == 2
+    assert [r.path for r in library.videos(MODEL)] == [files[2].path]
+    plan = library.plan_scan([files[2].path], [files[2]], MODEL)  # one dropped file
+    assert plan.missing == 0 and [p for _, p in plan.to_analyse] == [files[2].path]

@@ -15,7 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    create_engine,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -224,9 +237,13 @@ class Library:
               model: tuple[str, str], retry_failed: bool) -> ScanPlan:
         plan = ScanPlan()
         with self.session() as s, s.begin():
-            known = {v.path: v for v in s.scalars(select(Video))}
-            current = set(s.scalars(select(Analysis.video_id).where(
-                Analysis.model_name == model[0], Analysis.model_version == model[1])))
+            # Only the rows under the scanned roots: a path-prefix range on the exact path
+            # bytes, so planning one dropped file does not read a 100,000-row table.
+            known = {v.path: v for v in s.scalars(select(Video).where(under_roots(roots)))}
+            current = set(s.scalars(select(Analysis.video_id).join(
+                Video, Video.id == Analysis.video_id).where(
+                Analysis.model_name == model[0], Analysis.model_version == model[1],
+                under_roots(roots))))
             for stat in found_by_path.values():
                 video = known.get(stat.path)
                 if video is None:
@@ -253,19 +270,17 @@ class Library:
             s.flush()
             plan.to_analyse = [
                 (v.id, v.path) for v in s.scalars(select(Video).where(
-                    Video.status == VideoStatus.PENDING))
+                    Video.status == VideoStatus.PENDING, under_roots(roots)))
                 if v.path in found_by_path
             ]
         return plan
 
     def known_files(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
         """(size, mtime_ns) of the videos under `roots` that were present at the last scan."""
-        prefixes = tuple(os.path.join(r, "") for r in roots)
         query = select(Video.path, Video.size, Video.mtime_ns).where(
-            Video.status != VideoStatus.MISSING)
+            Video.status != VideoStatus.MISSING, under_roots(roots))
         with self.session() as s:
-            return {path: (size, mtime) for path, size, mtime in s.execute(query)
-                    if path in roots or path.startswith(prefixes)}
+            return {path: (size, mtime) for path, size, mtime in s.execute(query)}
 
     def record(self, results: Sequence[tuple[int, Extracted, Prediction]],
                failures: Sequence[tuple[int, str, str]], model: tuple[str, str],
@@ -406,9 +421,8 @@ class Library:
         self.remove_folder(path)
         others = self.folders()  # nested ones included: they stay, and so do their videos
         with self.session() as s, s.begin():
-            doomed = [vid for vid, folder in s.execute(select(Video.id, Video.folder))
-                      if browse.under_folder(folder, path)
-                      and not any(browse.under_folder(folder, o) for o in others)]
+            doomed = list(s.scalars(select(Video.id).where(
+                under_roots([path]), ~under_roots(others))))
             for part in browse.chunks(doomed):
                 s.execute(delete(Video).where(Video.id.in_(part)))
         return len(doomed)
@@ -490,6 +504,20 @@ class Library:
         gone = set(video_ids)
         self.set_playlist_items(playlist_id, [v for v in self.playlist_video_ids(playlist_id)
                                               if v not in gone])
+
+
+_AFTER_SEPARATOR = chr(ord(os.sep) + 1)  # the character after the separator ('/' -> '0')
+
+
+def under_roots(roots: Sequence[str]) -> ColumnElement[bool]:
+    """Videos at or below any of `roots`: for each, the path itself or a range of the exact
+    path bytes (root/ <= path < root0), which the unique index on `path` answers."""
+    conditions: list[ColumnElement[bool]] = []
+    for root in roots:
+        base = root.rstrip(os.sep)
+        conditions += [Video.path == root,
+                       and_(Video.path >= base + os.sep, Video.path < base + _AFTER_SEPARATOR)]
+    return or_(*conditions) if conditions else false()
 
 
 def _check_play(play: str) -> None:
