@@ -354,3 +354,9 @@ def test_folders_are_matched_by_their_exact_path_bytes(tmp_path: Path) -> None:
     assert [r.path for r in library.videos(MODEL)] == [files[2].path]
     plan = library.plan_scan([files[2].path], [files[2]], MODEL)  # one dropped file
     assert plan.missing == 0 and [p for _, p in plan.to_analyse] == [files[2].path]
+
+
+def test_an_empty_bulk_add_adds_nothing(tmp_path: Path) -> None:
+    library = Library.at(tmp_path / "lib.sqlite3")
+    assert library.bulk_add([], MODEL) == 0  # it used to insert a row of defaults and fail
+    assert library.count() == 0

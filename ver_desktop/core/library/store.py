@@ -401,6 +401,8 @@ class Library:
 
     def bulk_add(self, entries: Sequence[BulkVideo], model: tuple[str, str]) -> int:
         """Insert many videos (and their tags) in one transaction; returns how many."""
+        if not entries:
+            return 0  # an empty insert would be one row of defaults
         with self.session() as s, s.begin():
             s.execute(insert(Video), [_bulk_video(e) for e in entries])
             tagged = [e.path for e in entries if e.analysis]
