@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
-from ver_desktop.core.text import terminal_text
+from ver_desktop.core.text import count_of, terminal_text
 from ver_desktop.playlist_cli import add_filter_options
 
 if TYPE_CHECKING:  # heavy modules load only when a command needs them
@@ -306,10 +306,6 @@ def _short(path: str) -> str:
     return name if len(name) <= 50 else name[:47] + "..."
 
 
-def _files(count: int) -> str:
-    return f"{count} file{'s' if count != 1 else ''}"
-
-
 def _were(count: int) -> str:
     return "were" if count != 1 else "was"
 
@@ -320,10 +316,10 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
           f"{summary.missing} missing")
     if summary.skipped_failed:
-        print(f"  {_files(summary.skipped_failed)} failed in an earlier scan and "
+        print(f"  {count_of(summary.skipped_failed, 'file')} failed in an earlier scan and "
               f"{_were(summary.skipped_failed)} skipped (--retry-failed tries them again)")
     if summary.held_elsewhere:
-        print(f"  {_files(summary.held_elsewhere)} {_were(summary.held_elsewhere)} being "
+        print(f"  {count_of(summary.held_elsewhere, 'file')} {_were(summary.held_elsewhere)} being "
               "analysed by another scan of this library and left to it")
     for path, kind, reason in summary.failed:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
@@ -422,7 +418,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             print(_list_line(row))
     if not args.json:
-        print(f"{len(rows)} video{'s' if len(rows) != 1 else ''}", file=sys.stderr)
+        print(count_of(len(rows), "video"), file=sys.stderr)
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
-from ver_desktop.core.text import terminal_text
+from ver_desktop.core.text import count_of, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
@@ -131,7 +131,7 @@ def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
                               "play": playlist.play, "videos": count}))
         else:
             print(f"{terminal_text(playlist.name)}  ({KIND_WORDS[playlist.kind]}, "
-                  f"{_videos(count)}, plays {_play_words(playlist.play)})")
+                  f"{count_of(count, 'video')}, plays {_play_words(playlist.play)})")
     return 0
 
 
@@ -153,7 +153,7 @@ def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
             print(f"{row.quadrant or '-':<6} {row.octant or '-':<11}{span}"
                   f"{terminal_text(row.name)}  [{words}{mark}]")
     if not args.json:
-        print(f"{_videos(len(ordered))}, {KIND_WORDS[playlist.kind]} playlist, plays "
+        print(f"{count_of(len(ordered), 'video')}, {KIND_WORDS[playlist.kind]} playlist, plays "
               f"{_play_words(playlist.play)}", file=sys.stderr)
     return 0
 
@@ -167,7 +167,7 @@ def _new(args: argparse.Namespace, library: Library, model: Model) -> int:
             raise PlaylistUsageError(f"{given} is not in the library; scan its folder first")
         ids.append(video_id)
     library.create_playlist(name, "manual", video_ids=ids, play=args.play)
-    print(f"Made {name!r}: {_videos(len(ids))}", file=sys.stderr)
+    print(f"Made {name!r}: {count_of(len(ids), 'video')}", file=sys.stderr)
     return 0
 
 
@@ -179,7 +179,7 @@ def _smart(args: argparse.Namespace, library: Library, model: Model) -> int:
                                           play=args.play)
     playlist = library.playlist(playlist_id)
     count = len(playlist_video_ids(library, model, playlist)) if playlist else 0
-    print(f"Made smart playlist {name!r}: {_videos(count)} match now", file=sys.stderr)
+    print(f"Made smart playlist {name!r}: {count_of(count, 'video')} match now", file=sys.stderr)
     return 0
 
 
@@ -219,7 +219,7 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
         print(json.dumps({"name": name, "videos": path.video_ids,
                           "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
     else:
-        print(f"Made mood path {name!r}: {_videos(len(path.steps))}, "
+        print(f"Made mood path {name!r}: {count_of(len(path.steps), 'video')}, "
               f"{path.seconds / 60:.0f} min", file=sys.stderr)
         for problem in path.problems:
             print(f"  note: {problem}", file=sys.stderr)
@@ -245,17 +245,13 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
         core.export_mpv_edl(entries, args.file)
     else:
         core.export_m3u8(entries, args.file)
-    print(f"Wrote {args.file}: {_videos(len(entries))}", file=sys.stderr)
+    print(f"Wrote {args.file}: {count_of(len(entries), 'video')}", file=sys.stderr)
     return 0
 
 
 def _delete(args: argparse.Namespace, library: Library, model: Model) -> int:
     library.delete_playlist(_find(library, args.name).id)
     return 0
-
-
-def _videos(count: int) -> str:
-    return f"{count} video{'s' if count != 1 else ''}"
 
 
 def _play_words(play: str) -> str:

@@ -49,7 +49,9 @@ def octant_of(valence: float, arousal: float) -> str:
 # point moved into the tagged sector by mirroring, so it keeps its distance from the middle.
 
 CORRECTED_CONFIDENCE = 1.0
-_QUADRANT_SIGNS: dict[str, tuple[float, float]] = {
+# Each quadrant's signs of valence and arousal; also the point its name stands for on a
+# mood path (the middle of its sector).
+QUADRANT_POINTS: dict[str, tuple[float, float]] = {
     "PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0), "PV-NA": (1.0, -1.0)}
 # Octants where the arousal side is the larger one (45-90, 90-135, 225-270, 270-315 degrees).
 AROUSAL_OCTANTS = frozenset({"aroused", "tensed", "tired", "sleepy"})
@@ -65,7 +67,7 @@ def corrected_point(valence: float, arousal: float, quadrant: str | None,
         quadrant = OCTANT_QUADRANT[octant]
     if quadrant is None:
         return valence, arousal
-    sign_v, sign_a = _QUADRANT_SIGNS[quadrant]
+    sign_v, sign_a = QUADRANT_POINTS[quadrant]
     size_v, size_a = abs(valence), abs(arousal)
     if octant is not None:
         big, small = max(size_v, size_a), min(size_v, size_a)
@@ -77,8 +79,6 @@ def corrected_point(valence: float, arousal: float, quadrant: str | None,
 
 # -- places on the map by name (mood paths' start and target) --------------------------------
 
-QUADRANT_POINTS: dict[str, tuple[float, float]] = {
-    "PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0), "PV-NA": (1.0, -1.0)}
 PLAIN_WORDS = {"happy": "PV-PA", "excited": "PV-PA", "tense": "NV-PA", "angry": "NV-PA",
                "sad": "NV-NA", "calm": "PV-NA", "content": "PV-NA"}
 OCTANT_RADIUS = 1.4  # an octant stands for the middle of its sector, this far out

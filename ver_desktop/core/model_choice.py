@@ -10,6 +10,7 @@ from typing import Any
 from ver_desktop.core import paths
 from ver_desktop.core.bundle import read_bundle_info
 from ver_desktop.core.errors import BundleError
+from ver_desktop.core.text import count_of
 
 # How a scan's time per file relates to the model's front end, from benchmarks/bench_scan.py
 # on 2026-12-02 (2 cores, 2 workers, 60-s files, ver-musicnn 0.3.0; benchmarks/README.md):
@@ -44,7 +45,7 @@ class ModelSummary:
         if minutes is None:
             return ""
         whole = round(minutes)  # at least 1: decoding alone takes over a minute
-        return f"about {whole} minute{'s' if whole != 1 else ''} for 1,000 songs on a " \
+        return f"about {count_of(whole, 'minute')} for 1,000 songs on a " \
                f"{CORES}-core laptop"
 
     def describe(self) -> str:

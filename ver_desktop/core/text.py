@@ -31,3 +31,8 @@ def searchable(name: str, folder: str) -> str:
     folder name finds its files; the home folder above everything does not)."""
     parts = [part for part in folder.replace("\\", "/").split("/") if part][-2:]
     return search_key(" / ".join([*parts, name]))
+
+
+def count_of(count: int, noun: str) -> str:
+    """"1 video", "3 videos": a count with its noun, never "video(s)"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import octant_of
+from ver_desktop.core.text import count_of
 from ver_desktop.gui import menus
 from ver_desktop.gui.about import AboutDialog
 from ver_desktop.gui.details import DetailsPane
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoFilter, VideoRow
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.player import Item, PreviewPlayer
+
+
+FAILED_VIEW = frozenset({"failed", "missing"})  # what the Failed files view lists
 
 
 def scan_summary_text(summary: Any) -> str:
@@ -264,7 +268,7 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         state = self.library_view.filters.state()
         if self.sidebar.place().kind == "failed":
-            state = replace(state, statuses=frozenset({"failed", "missing"}))
+            state = replace(state, statuses=FAILED_VIEW)
         self.model.set_filter(state.video_filter(), state.map_ids)
         if state.map_ids is None:
             self.map.set_chosen(None)
@@ -275,7 +279,7 @@ class MainWindow(QMainWindow):
         not cut out of it, so it can be widened); failed files have no point to show."""
         where = self.library_view.filters.state().video_filter()
         if self.sidebar.place().kind == "failed":
-            where = replace(where, statuses=frozenset({"failed", "missing"}))
+            where = replace(where, statuses=FAILED_VIEW)
         return where
 
     # -- places: the library, failed files, playlists ---------------------------------
@@ -343,7 +347,7 @@ class MainWindow(QMainWindow):
                           self.runner.reporting("forget the files", self._forgotten))
 
     def _forgotten(self, count: int) -> None:
-        self.show_message(f"Forgot {count} file{'s' if count != 1 else ''}", 5000)
+        self.show_message(f"Forgot {count_of(count, 'file')}", 5000)
         self.reload()
 
     def retry_failed(self) -> None:
@@ -695,7 +699,7 @@ class MainWindow(QMainWindow):
             return
         self.model.reload_rows(ids)
         self.reload_map()
-        self.show_message(f"Corrected {len(ids)} video{'s' if len(ids) != 1 else ''}", 3000)
+        self.show_message(f"Corrected {count_of(len(ids), 'video')}", 3000)
 
     def _point_moved(self, video_id: int, valence: float, arousal: float) -> None:
         self.correct(octant=octant_of(valence, arousal), ids=[video_id])

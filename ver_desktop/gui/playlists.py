@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
+from ver_desktop.core.text import count_of
 from ver_desktop.gui.sidebar import Place
 from ver_desktop.gui.tasks import in_words
 
@@ -292,7 +293,7 @@ class PlaylistActions(QObject):
         """What was made, and what the library could not give, kept in view."""
         path, playlist_id = result
         minutes = round(path.seconds / 60)
-        text = (f"Mood path: {len(path.steps)} video{'s' if len(path.steps) != 1 else ''}, "
+        text = (f"Mood path: {count_of(len(path.steps), 'video')}, "
                 f"about {minutes} min")
         if path.problems:
             text += " · " + "; ".join(html.escape(p) for p in path.problems)

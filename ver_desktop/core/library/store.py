@@ -266,7 +266,7 @@ class Library:
                     plan.unchanged += 1
                 else:  # pending, a failure to retry, or tagged by another model
                     _reset(video)
-            plan.missing = _mark_missing(known.values(), found_by_path, roots)
+            plan.missing = _mark_missing(known.values(), found_by_path)
             s.flush()
             plan.to_analyse = [
                 (v.id, v.path) for v in s.scalars(select(Video).where(
@@ -444,7 +444,7 @@ class Library:
                         video_ids: Sequence[int] = (), play: str = "segment") -> int:
         if kind not in ("manual", "rule", "mood_path"):
             raise ValueError(f"unknown playlist kind {kind!r}")
-        _check_play(play)
+        check_play(play)
         with self.session() as s, s.begin():
             playlist = Playlist(name=_storable(name), kind=kind, rule=rule, play=play)
             s.add(playlist)
@@ -466,7 +466,7 @@ class Library:
     def update_playlist(self, playlist_id: int, *, name: str | None = None,
                         rule: dict[str, Any] | None = None, play: str | None = None) -> None:
         if play is not None:
-            _check_play(play)
+            check_play(play)
         with self.session() as s, s.begin():
             playlist = s.get(Playlist, playlist_id)
             if playlist is None:
@@ -508,6 +508,7 @@ class Library:
                                               if v not in gone])
 
 
+PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
 _AFTER_SEPARATOR = chr(ord(os.sep) + 1)  # the character after the separator ('/' -> '0')
 
 
@@ -522,9 +523,9 @@ def under_roots(roots: Sequence[str]) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
-def _check_play(play: str) -> None:
-    if play not in ("segment", "file"):
-        raise ValueError(f"a playlist plays 'segment' or 'file', not {play!r}")
+def check_play(play: str) -> None:
+    if play not in PLAY_MODES:
+        raise ValueError(f"a playlist plays one of {', '.join(PLAY_MODES)}, not {play!r}")
 
 
 def _storable(text: str) -> str:
@@ -565,15 +566,12 @@ def _reset(video: Video) -> None:
     video.error_kind = video.error_reason = None
 
 
-def _mark_missing(videos: Iterable[Video], found: dict[str, FileStat],
-                  roots: Sequence[str]) -> int:
-    """Videos under a scanned root that discovery did not see: missing, not deleted."""
-    prefixes = [os.path.join(r, "") for r in roots]
+def _mark_missing(videos: Iterable[Video], found: dict[str, FileStat]) -> int:
+    """Videos under the scanned roots (all of `videos`, as `under_roots` selected them) that
+    discovery did not see: missing, not deleted."""
     count = 0
     for video in videos:
-        if video.path in found or video.status == VideoStatus.MISSING:
-            continue
-        if video.path in roots or any(video.path.startswith(p) for p in prefixes):
+        if video.path not in found and video.status != VideoStatus.MISSING:
             video.status = VideoStatus.MISSING
             count += 1
     return count

@@ -103,9 +103,10 @@ def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
         if entry.duration is not None:  # XSPF durations are milliseconds
             ET.SubElement(track, f"{{{XSPF_NS}}}duration").text = str(round(entry.duration
                                                                              * 1000))
-        if _vlc_options(entry):
+        options = _vlc_options(entry)
+        if options:
             extension = ET.SubElement(track, f"{{{XSPF_NS}}}extension", application=VLC_XSPF)
-            for option in _vlc_options(entry):
+            for option in options:
                 ET.SubElement(extension, f"{{{VLC_NS}}}option").text = option
     ET.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)
     return target

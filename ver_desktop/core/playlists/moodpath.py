@@ -2,10 +2,12 @@
 valence-arousal plane and move, step by step, towards where they want to be.
 
 The algorithm lays `n` evenly spaced waypoints on the straight line from `start` to
-`target` and takes for each, in order, the unused video nearest to it. Every path therefore
-begins near the start and ends near the target whenever the library has videos there, and
-moves forward along the line. Points are the library's effective points: a video a person
-re-tagged sits in the sector they chose (`labels.corrected_point`).
+`target` and takes for each, in order, the unused video nearest to it; of those, the one
+nearest the start opens the path, the one nearest the target closes it, and the rest are
+matched to the waypoints between (least total squared distance). Every path therefore
+begins near the start and ends near the target whenever the library has videos there.
+Points are the library's effective points: a video a person re-tagged sits in the sector
+they chose (`labels.corrected_point`).
 
 By duration, `n` is the number of steps whose videos' play time (the analysed segment, or
 the whole file, as the playlist plays them) comes closest to the time asked for; the aim
@@ -28,13 +30,13 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
-from ver_desktop.core.library import MapPoint
+from ver_desktop.core.library import MapPoint, check_play
+from ver_desktop.core.text import count_of
 
 MAX_STEPS = 500
 DURATION_TOLERANCE = 0.15  # a path by minutes lasts within 15 % of what was asked
 STRAY = 0.6  # a video farther than this from its waypoint means the library is thin there
 USES_MOST = 0.8  # a path using this share of the library strays because it is using it up
-PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
 
 Point = tuple[float, float]
 
@@ -98,8 +100,7 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
         raise ValueError(f"count must be between 1 and {MAX_STEPS}")
     if total_seconds is not None and total_seconds <= 0:
         raise ValueError("total_seconds must be positive")
-    if play not in PLAY_MODES:
-        raise ValueError(f"play must be one of {', '.join(PLAY_MODES)}")
+    check_play(play)
     pool = _Pool([p for p in points if not p.mostly_speech], play)  # speech has no mood
     if not pool.points:
         return MoodPath(start, target, max_jump, (), ("the library has no analysed videos "
@@ -168,7 +169,6 @@ def _walk_for_duration(pool: _Pool, start: Point, target: Point,
     if not known.size:
         return [], ["no video in the library has a known length yet: let the scan finish"]
     limit = min(len(pool.points), MAX_STEPS)
-    best: list[MoodPathStep] = []
     n = max(1, min(limit, round(total / float(np.median(known)))))
     tried: dict[int, list[MoodPathStep]] = {}
     while n not in tried and 1 <= n <= limit:  # move towards the total, one step at a time
@@ -192,7 +192,7 @@ def _walk_for_duration(pool: _Pool, start: Point, target: Point,
 def _shortage(available: int, asked: int) -> list[str]:
     if available >= asked:
         return []
-    return [f"only {available} video{'s' if available != 1 else ''} in the library, "
+    return [f"only {count_of(available, 'video')} in the library, "
             f"{asked} asked for"]
 
 
