@@ -29,7 +29,7 @@ import numpy as np
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, FileStat, Library
-from ver_desktop.core.playlists import plan_mood_path
+from ver_desktop.core.playlists import mood_path
 
 MODEL = ("bench-model", "1")
 FOLDERS = 300
@@ -79,14 +79,14 @@ def operations(library: Library, count: int) -> dict[str, Callable[[], object]]:
     roots = [f"/media/videos/folder {f:03d}" for f in range(30)]
     known = [FileStat(path_of(i), i, i) for i in range(count) if i % FOLDERS < 30]
 
-    def mood_path() -> object:
-        return plan_mood_path(library.map_points(MODEL), (-1.0, -1.0), (1.0, 1.0), count=20)
+    def plan_path() -> object:
+        return mood_path(library, MODEL, (-1.0, -1.0), (1.0, 1.0), count=20)
 
     return {
         "plan_drop": lambda: library.plan_scan([drop.path], [drop], MODEL),
         "watcher": lambda: [library.known_files([root]) for root in watched],
         "unchanged": lambda: library.plan_scan(roots, known, MODEL),
-        "mood_path": mood_path,
+        "mood_path": plan_path,
     }
 
 

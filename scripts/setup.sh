@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON="${PYTHON:-python3.11}"
 VENV=.venv
-EXTRAS="${EXTRAS:-dev,train,package}"
+EXTRAS="${EXTRAS:-dev,train,package,server}"
 # Qt's offscreen platform and QtMultimedia need these shared libraries; PyInstaller
 # (packaging/build.sh) needs binutils; tests/test_packaging.py validates the desktop entry
 # and AppStream file with desktop-file-utils and appstream.

@@ -350,6 +350,12 @@ def test_folders_are_matched_by_their_exact_path_bytes(tmp_path: Path) -> None:
     library.plan_scan([odd, sibling], files, MODEL)
     assert set(library.known_files([odd])) == {files[0].path, files[1].path}
     assert set(library.known_files(["/"])) == {f.path for f in files}  # the root of all
+    # a folder filter (a smart playlist's) raised UnicodeEncodeError on such a folder
+    rows = library.rows(MODEL, library.video_ids(MODEL, VideoFilter(folder=odd)))
+    assert {r.path for r in rows.values()} == {files[0].path, files[1].path}
+    assert [VideoFilter(folder=odd).matches(r) for r in rows.values()] == [True, True]
+    assert not VideoFilter(folder=odd).matches(library.videos(MODEL)[-1])  # the sibling
+    assert library.count(VideoFilter(folder=sibling)) == 1
     assert library.forget_folder(odd) == 2
     assert [r.path for r in library.videos(MODEL)] == [files[2].path]
     plan = library.plan_scan([files[2].path], [files[2]], MODEL)  # one dropped file

@@ -20,6 +20,7 @@ from ver_desktop.core.playlists import (
     entries_for,
     export_m3u8,
     export_xspf,
+    mood_path,
     plan_mood_path,
     playlist_video_ids,
     read_m3u8,
@@ -350,11 +351,40 @@ def test_a_corrected_video_sits_where_the_person_put_it_on_a_mood_path(
     happy = library.video_ids(MODEL, VideoFilter(quadrants=frozenset({"PV-PA"})))
     library.set_user_label(happy[0], octant="miserable")
     moved = library.rows(MODEL, [happy[0]])[happy[0]]
-    path = plan_mood_path(library.map_points(MODEL), (moved.valence, moved.arousal),
-                          (1.0, 1.0), count=8)
+    path = mood_path(library, MODEL, (moved.valence, moved.arousal), (1.0, 1.0), count=8)
     first = path.steps[0]
     assert first.video_id == happy[0]
     assert quadrant_of(first.valence, first.arousal) == "NV-NA"
+
+
+ASKS = [dict(count=1), dict(count=12), dict(count=60), dict(count=400),
+        dict(total_seconds=600.0), dict(total_seconds=3000.0, play="file"),
+        dict(count=10, max_jump=0.3)]
+
+
+@pytest.mark.parametrize(("start", "target"), [((-1.5, -1.5), (1.5, 1.5)),
+                                                ((0.5, -1.9), (0.5, -1.9)),
+                                                ((-1.9, 1.9), (-0.2, 1.7)),
+                                                ((6.0, 6.0), (7.0, 7.0))])
+def test_a_mood_path_read_from_the_library_near_its_way_is_the_whole_librarys_path(
+        library: Library, start: tuple[float, float], target: tuple[float, float]) -> None:
+    """Issue 14: `mood_path` reads only a corridor around the way (widened until no
+    video outside could have been nearer), and must choose exactly what planning over
+    every point chooses: by count, by minutes, far off the map, past the library's size,
+    with corrections (moved into another sector) among the points."""
+    ids = library.video_ids(MODEL)
+    for video_id, octant in zip(ids[::25], itertools.cycle(OCTANTS)):
+        library.set_user_label(video_id, octant=octant)
+    everything = library.map_points(MODEL)
+    for ask in ASKS:
+        whole = plan_mood_path(everything, start, target, **ask)  # type: ignore[arg-type]
+        near = mood_path(library, MODEL, start, target, **ask)  # type: ignore[arg-type]
+        if "total_seconds" not in ask:  # by minutes the first guess comes from the corridor
+            assert near.video_ids == whole.video_ids, ask
+            assert near.problems == whole.problems, ask
+        else:
+            assert near.complete == whole.complete, ask
+            assert abs(near.seconds - whole.seconds) <= 0.15 * ask["total_seconds"], ask
 
 
 # -- export ----------------------------------------------------------------------------------

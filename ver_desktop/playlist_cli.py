@@ -200,7 +200,7 @@ def parse_point(text: str) -> tuple[float, float]:
 
 
 def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
-    from ver_desktop.core.playlists import plan_mood_path
+    from ver_desktop.core.playlists import mood_path
 
     name = _unique_name(library, args.name)
     start, target = parse_point(args.start), parse_point(args.target)
@@ -208,7 +208,7 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
         raise PlaylistUsageError("--count must be at least 1")
     if args.minutes is not None and args.minutes <= 0:
         raise PlaylistUsageError("--minutes must be more than 0")
-    path = plan_mood_path(library.map_points(model), start, target, count=args.count,
+    path = mood_path(library, model, start, target, count=args.count,
                           total_seconds=None if args.minutes is None else args.minutes * 60,
                           max_jump=args.max_step, play=args.play)
     if not path.steps:

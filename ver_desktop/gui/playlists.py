@@ -274,14 +274,14 @@ class PlaylistActions(QObject):
         self.build_mood_path(name or "Mood path", request)
 
     def build_mood_path(self, name: str, request: dict[str, Any]) -> None:
-        from ver_desktop.core.playlists import plan_mood_path
+        from ver_desktop.core.playlists import mood_path
 
         session = self.window.session
         if session is None:
             return
 
         def build() -> tuple[MoodPath, int]:
-            path = plan_mood_path(session.library.map_points(session.model), **request)
+            path = mood_path(session.library, session.model, **request)
             playlist = session.library.create_playlist(name, "mood_path", rule=path.to_json(),
                                                        video_ids=path.video_ids,
                                                        play=path.play)

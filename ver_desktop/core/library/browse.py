@@ -55,7 +55,7 @@ class VideoFilter:
             self.min_duration is None or (row.duration or 0.0) >= self.min_duration,
             self.max_duration is None or (row.duration is not None
                                           and row.duration <= self.max_duration),
-            self.folder is None or under_folder(row.folder, self.folder),
+            self.folder is None or under_folder(row.path, self.folder),
             not self.statuses or row.status in self.statuses,
             not self.search or search_key(self.search) in searchable(row.name, row.folder),
         )
@@ -100,8 +100,24 @@ def _in_region(valence: float | None, arousal: float | None,
     return v0 <= valence <= v1 and a0 <= arousal <= a1
 
 
-def under_folder(folder: str, top: str) -> bool:
-    return folder == top or folder.startswith(os.path.join(top, ""))
+def under_folder(path: str, top: str) -> bool:
+    """`path` is `top` or lies below it (exact paths, as `under_roots` compares them)."""
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
+
+
+_AFTER_SEPARATOR = chr(ord(os.sep) + 1)  # the character after the separator ('/' -> '0')
+
+
+def under_roots(roots: Sequence[str]) -> ColumnElement[bool]:
+    """Videos at or below any of `roots`: for each, the path itself or a range of the exact
+    path bytes (root/ <= path < root0), which the unique index on `path` answers. Never the
+    display text in `Video.folder`: a name that is not valid UTF-8 would not match."""
+    conditions: list[ColumnElement[bool]] = []
+    for root in roots:
+        base = root.rstrip(os.sep)
+        conditions += [Video.path == root,
+                       and_(Video.path >= base + os.sep, Video.path < base + _AFTER_SEPARATOR)]
+    return or_(*conditions) if conditions else false()
 
 
 # A person's tag wins everywhere, by one rule (`labels.corrected_point`, whose SQL twin this
@@ -206,9 +222,7 @@ def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
     if where.max_duration is not None:
         conditions.append(Video.duration <= where.max_duration)
     if where.folder is not None:
-        prefix = os.path.join(where.folder, "")
-        conditions.append(or_(Video.folder == where.folder,
-                              func.substr(Video.folder, 1, len(prefix)) == prefix))
+        conditions.append(under_roots([where.folder]))
     if where.statuses:
         conditions.append(Video.status.in_(sorted(where.statuses)))
     if len(where.search) > LONGEST_NAME:  # no file name holds it (and SQLite caps patterns)
@@ -234,14 +248,40 @@ def ids_query(model: Model, where: VideoFilter, sort: str, descending: bool) -> 
     return apply_filter(joined(select(Video.id), model), where).order_by(*order)
 
 
-def points_query(model: Model, where: VideoFilter) -> Select[Any]:
+Corridor = tuple[tuple[float, float], tuple[float, float], float]  # start, target, radius
+
+
+def points_query(model: Model, where: VideoFilter,
+                 corridor: Corridor | None = None) -> Select[Any]:
     query = joined(select(Video.id, Video.name, effective_valence(), effective_arousal(),
                           effective_quadrant(), effective_octant(),
                           corrected(), Video.duration,
                           Analysis.segment_end - Analysis.segment_start,
                           ~reliable()), model)
     query = query.where(Analysis.valence.is_not(None))
+    if corridor is not None:
+        query = query.where(reliable(), or_(
+            and_(~corrected(), near_segment(Analysis.valence, Analysis.arousal, corridor)),
+            and_(corrected(), near_segment(effective_valence(), effective_arousal(),
+                                           corridor))))
     return apply_filter(query, where)
+
+
+def near_segment(valence: Any, arousal: Any, corridor: Corridor) -> ColumnElement[bool]:
+    """Points within `radius` of the segment start-target, and a few more: the rectangle
+    around that capsule, along and across the segment. Linear in the columns, so the
+    database tests it row by row without fetching the rows (a mood path at 100,000
+    videos reads only the videos near its way)."""
+    (v0, a0), (v1, a1), radius = corridor
+    dv, da = v1 - v0, a1 - a0
+    length = (dv * dv + da * da) ** 0.5
+    if length < 1e-9:  # start and target are one place: a square around it
+        return and_(valence.between(v0 - radius, v0 + radius),
+                    arousal.between(a0 - radius, a0 + radius))
+    along = (valence - v0) * dv + (arousal - a0) * da  # projection, times the length
+    across = (arousal - a0) * dv - (valence - v0) * da
+    return and_(along.between(-radius * length, length * length + radius * length),
+                across.between(-radius * length, radius * length))
 
 
 def chunks(ids: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:

@@ -16,16 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Engine,
     and_,
     create_engine,
     delete,
     event,
-    false,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -47,7 +44,7 @@ from ver_desktop.core.labels import (
     octant_of,
 )
 from ver_desktop.core.library import browse, claims
-from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
+from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter, under_roots
 from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.migrations import migrate
 from ver_desktop.core.library.schema import (
@@ -385,12 +382,21 @@ class Library:
                 Analysis.model_version == model[1])).first()
         return None if found is None else (dict(found[0]), dict(found[1]))
 
-    def map_points(self, model: tuple[str, str],
-                   where: VideoFilter | None = None) -> list[MapPoint]:
-        """Every analysed video as a point at its valence/arousal."""
+    def map_points(self, model: tuple[str, str], where: VideoFilter | None = None, *,
+                   near: browse.Corridor | None = None) -> list[MapPoint]:
+        """Every analysed video as a point at its valence/arousal; with `near`
+        (start, target, radius), only reliable ones near that segment (see
+        `browse.near_segment`)."""
         with self.session() as s:
             return [MapPoint(*row) for row in s.execute(
-                browse.points_query(model, where or VideoFilter()))]
+                browse.points_query(model, where or VideoFilter(), near))]
+
+    def count_mood_points(self, model: tuple[str, str]) -> int:
+        """How many videos a mood path can choose from: analysed, with a reliable tag."""
+        query = browse.joined(select(func.count(Video.id)), model).where(
+            Analysis.valence.is_not(None), browse.reliable())
+        with self.session() as s:
+            return int(s.scalar(query) or 0)
 
     def count(self, where: VideoFilter | None = None, *,
               model: tuple[str, str] = ("", "")) -> int:
@@ -509,18 +515,6 @@ class Library:
 
 
 PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
-_AFTER_SEPARATOR = chr(ord(os.sep) + 1)  # the character after the separator ('/' -> '0')
-
-
-def under_roots(roots: Sequence[str]) -> ColumnElement[bool]:
-    """Videos at or below any of `roots`: for each, the path itself or a range of the exact
-    path bytes (root/ <= path < root0), which the unique index on `path` answers."""
-    conditions: list[ColumnElement[bool]] = []
-    for root in roots:
-        base = root.rstrip(os.sep)
-        conditions += [Video.path == root,
-                       and_(Video.path >= base + os.sep, Video.path < base + _AFTER_SEPARATOR)]
-    return or_(*conditions) if conditions else false()
 
 
 def check_play(play: str) -> None:

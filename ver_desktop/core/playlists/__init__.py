@@ -14,7 +14,7 @@ from ver_desktop.core.playlists.export import (
     read_mpv_edl,
     read_xspf,
 )
-from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, plan_mood_path
+from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, mood_path, plan_mood_path
 from ver_desktop.core.playlists.rules import (
     PlaylistError,
     playlist_video_ids,
@@ -31,6 +31,7 @@ __all__ = [
     "export_m3u8",
     "export_mpv_edl",
     "export_xspf",
+    "mood_path",
     "plan_mood_path",
     "playlist_video_ids",
     "read_m3u8",

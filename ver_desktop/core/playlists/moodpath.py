@@ -30,7 +30,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
-from ver_desktop.core.library import MapPoint, check_play
+from ver_desktop.core.library import Library, MapPoint, check_play
 from ver_desktop.core.text import count_of
 
 MAX_STEPS = 500
@@ -93,7 +93,39 @@ def play_seconds(point: MapPoint, play: str) -> float:
 def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
                    count: int | None = None, total_seconds: float | None = None,
                    max_jump: float | None = None, play: str = "segment") -> MoodPath:
-    """A path of `count` videos, or of videos that play for about `total_seconds`."""
+    """A path of `count` videos, or of videos that play for about `total_seconds`,
+    chosen from `points` (all of a library's, or `map_points`' result)."""
+    return _plan(points, start, target, count, total_seconds, max_jump, play)[0]
+
+
+def mood_path(library: Library, model: tuple[str, str], start: Point, target: Point, *,
+              count: int | None = None, total_seconds: float | None = None,
+              max_jump: float | None = None, play: str = "segment") -> MoodPath:
+    """`plan_mood_path` over a library, reading only the videos near the way: a corridor
+    around the line from start to target, widened until every pick lies inside it (then
+    no video outside could have been nearer) or it holds the whole library. At 100,000
+    videos this reads a few thousand rows instead of all of them."""
+    available = library.count_mood_points(model)
+    radius = FIRST_RADIUS
+    while True:
+        points = library.map_points(model, near=(start, target, radius))
+        path, pool = _plan(points, start, target, count, total_seconds, max_jump, play,
+                           available=available)
+        whole = len(points) >= available or radius > WIDEST
+        if whole or (pool.reach <= radius and not pool.exhausted):
+            return path
+        radius *= 2
+
+
+FIRST_RADIUS = 0.05  # small: a big library is dense near any way; a small one is cheap to widen
+WIDEST = 1e4  # past this every point is inside (a guard against a point that never is)
+
+
+def _plan(points: Sequence[MapPoint], start: Point, target: Point, count: int | None,
+          total_seconds: float | None, max_jump: float | None, play: str, *,
+          available: int | None = None) -> tuple[MoodPath, _Pool]:
+    """The path, and the pool it was chosen from (how far its picks reached). `available`
+    is how many videos the whole library offers when `points` is only part of it."""
     if (count is None) == (total_seconds is None):
         raise ValueError("give either count or total_seconds")
     if count is not None and not 1 <= count <= MAX_STEPS:
@@ -102,22 +134,26 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
         raise ValueError("total_seconds must be positive")
     check_play(play)
     pool = _Pool([p for p in points if not p.mostly_speech], play)  # speech has no mood
+    library_size = len(pool.points) if available is None else available
     if not pool.points:
+        if library_size:
+            pool.exhausted = True  # none near the way: look wider
         return MoodPath(start, target, max_jump, (), ("the library has no analysed videos "
                                                       "yet: add a folder and let it scan",),
-                        play)
+                        play), pool
     if count is not None:
         steps = _walk(pool, start, target, count)
-        notes = _shortage(len(pool.points), count)
+        notes = _shortage(library_size, count)
     else:
-        steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0))
+        steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0),
+                                          library_size)
     thin = _thin_stretches(steps)
-    if thin and len(steps) >= USES_MOST * len(pool.points):
-        thin = [f"it uses {len(steps)} of the library's {len(pool.points)} videos, so some "
+    if thin and len(steps) >= USES_MOST * library_size:
+        thin = [f"it uses {len(steps)} of the library's {library_size} videos, so some "
                 "sit far from the way between start and target: ask for less time, or add "
                 "more music"]
     problems = [*notes, *thin, *_big_steps(steps, max_jump)]
-    return MoodPath(start, target, max_jump, tuple(steps), tuple(problems), play)
+    return MoodPath(start, target, max_jump, tuple(steps), tuple(problems), play), pool
 
 
 class _Pool:
@@ -128,6 +164,10 @@ class _Pool:
         self.xy = np.array([(p.valence, p.arousal) for p in self.points],
                            dtype=np.float64).reshape(-1, 2)
         self.seconds = np.array([play_seconds(p, play) for p in self.points], np.float64)
+        self.reach = 0.0  # the farthest any pick lay from its waypoint
+        self.exhausted = False  # a walk wanted more videos than these
+
+
 
 
 def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep]:
@@ -137,11 +177,13 @@ def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep
     can leave the last waypoint a video from elsewhere: a sad-to-calm path over nearly a
     whole library once ended on an energetic track.)"""
     used = np.zeros(len(pool.points), dtype=bool)
+    pool.exhausted |= n >= len(pool.points)
     waypoints = _waypoints(start, target, min(n, len(pool.points)))
     chosen: list[int] = []
     for waypoint in waypoints:
         distance = np.where(used, np.inf, np.hypot(*(pool.xy - np.array(waypoint)).T))
         chosen.append(int(np.argmin(distance)))
+        pool.reach = max(pool.reach, float(distance[chosen[-1]]))
         used[chosen[-1]] = True
     order = _ordered(pool.xy, chosen, waypoints)
     return [MoodPathStep(pool.points[i].id, pool.points[i].valence, pool.points[i].arousal,
@@ -162,8 +204,8 @@ def _ordered(xy: np.ndarray, chosen: list[int], waypoints: list[Point]) -> list[
     return [first, *(middle[v] for _, v in by_place), last]
 
 
-def _walk_for_duration(pool: _Pool, start: Point, target: Point,
-                       total: float) -> tuple[list[MoodPathStep], list[str]]:
+def _walk_for_duration(pool: _Pool, start: Point, target: Point, total: float,
+                       library_size: int) -> tuple[list[MoodPathStep], list[str]]:
     """The walk whose play time comes closest to `total`, and what fell short."""
     known = pool.seconds[pool.seconds > 0]
     if not known.size:
@@ -182,7 +224,7 @@ def _walk_for_duration(pool: _Pool, start: Point, target: Point,
         what = f"{_minutes(played)} of the {_minutes(total)} asked for"
         if played < total:
             notes.append(f"the whole library plays only {what}: add more music"
-                         if len(best) == len(pool.points) else f"could fill only {what}")
+                         if len(best) == library_size else f"could fill only {what}")
         else:
             notes.append(f"the shortest path that reaches the target lasts {what}: its "
                          "videos are long (play segments only, or ask for more time)")
