@@ -8,11 +8,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import mediagen
 import numpy as np
 import pytest
+from pgserver import PostgresServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_4Q = (REPO / ".." / "shared" / "data" / "4q").resolve()
@@ -101,3 +103,26 @@ def classifier(bundled_model: Path):  # type: ignore[no-untyped-def]
     from ver_desktop.core.bundle import load_classifier
 
     return load_classifier(bundled_model)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole run (Debian's package; see pgserver)."""
+    with PostgresServer.start() as server:
+        yield server
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def library_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty library's URL on each backend: a SQLite file, or a fresh PostgreSQL
+    database on the session's server. Tests taking it run once per backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lib.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    url = server.new_database()
+    yield url
+    server.drop_database(url)

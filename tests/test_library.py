@@ -111,8 +111,8 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     assert shape(old) == shape(fresh)
 
 
-def test_paths_that_are_not_utf8_round_trip(tmp_path: Path) -> None:
-    library = Library.at(tmp_path / "lib.sqlite3")
+def test_paths_that_are_not_utf8_round_trip(library_url: str, tmp_path: Path) -> None:
+    library = Library(library_url)
     weird = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"\xff\xfe clip.mp4"))
     plan = library.plan_scan([os.fspath(tmp_path)], [FileStat(weird, 10, 1)], MODEL)
     assert [path for _, path in plan.to_analyse] == [weird]
@@ -121,8 +121,8 @@ def test_paths_that_are_not_utf8_round_trip(tmp_path: Path) -> None:
     assert row.path == weird and "\ufffd" in row.name
 
 
-def test_correction_wins_and_survives_new_analyses(tmp_path: Path) -> None:
-    library = Library.at(tmp_path / "lib.sqlite3")
+def test_correction_wins_and_survives_new_analyses(library_url: str, tmp_path: Path) -> None:
+    library = Library(library_url)
     path = os.fspath(tmp_path / "a.mp4")
     plan = library.plan_scan([os.fspath(tmp_path)], [FileStat(path, 10, 1)], MODEL)
     video_id = plan.to_analyse[0][0]
@@ -137,8 +137,9 @@ def test_correction_wins_and_survives_new_analyses(tmp_path: Path) -> None:
     assert library.videos(MODEL, quadrant="PV-PA") == []
 
 
-def test_plan_marks_changed_unchanged_missing_and_model_upgrades(tmp_path: Path) -> None:
-    library = Library.at(tmp_path / "lib.sqlite3")
+def test_plan_marks_changed_unchanged_missing_and_model_upgrades(
+        library_url: str, tmp_path: Path) -> None:
+    library = Library(library_url)
     root = os.fspath(tmp_path)
     a, b = os.path.join(root, "a.mp4"), os.path.join(root, "b.mp4")
     plan = library.plan_scan([root], [FileStat(a, 1, 1), FileStat(b, 1, 1)], MODEL)
@@ -163,9 +164,10 @@ def analyse(library: Library, root: str, files: list[FileStat], model: tuple[str
     return [path for _, path in plan.to_analyse]
 
 
-def test_forgetting_a_parent_folder_keeps_a_nested_library_folder(tmp_path: Path) -> None:
+def test_forgetting_a_parent_folder_keeps_a_nested_library_folder(
+        library_url: str, tmp_path: Path) -> None:
     """Issue 11, item 1: /nest/sub stays in the library, so its videos and corrections do."""
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     nest, sub = tmp_path / "nest", tmp_path / "nest" / "sub"
     library.add_folder(os.fspath(sub))
     library.add_folder(os.fspath(nest))
@@ -182,9 +184,9 @@ def test_forgetting_a_parent_folder_keeps_a_nested_library_folder(tmp_path: Path
 
 
 def test_a_file_replaced_under_another_model_is_not_shown_with_its_old_tag(
-        tmp_path: Path) -> None:
+        library_url: str, tmp_path: Path) -> None:
     """Issue 11, item 2: tag with A, replace the file, tag with B, scan with A again."""
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     root, path = os.fspath(tmp_path), os.fspath(tmp_path / "song.mp4")
     first, second = ("model-a", "1"), ("model-b", "1")
     assert analyse(library, root, [FileStat(path, 10, 1)], first) == [path]
@@ -212,9 +214,9 @@ def test_a_library_from_a_newer_version_is_refused_and_left_untouched(tmp_path: 
     assert database.read_bytes() == before
 
 
-def at_once(database: Path, count: int, work: Callable[[Library], T]
+def at_once(url: str, count: int, work: Callable[[Library], T]
             ) -> tuple[list[T], list[BaseException]]:
-    """Run `work` in `count` threads at once, each with its own Library on `database`:
+    """Run `work` in `count` threads at once, each with its own Library on `url`:
     (what the runs returned, what they raised)."""
     import threading
 
@@ -222,7 +224,7 @@ def at_once(database: Path, count: int, work: Callable[[Library], T]
     errors: list[BaseException] = []
 
     def run() -> None:
-        library = Library.at(database)
+        library = Library(url)
         try:
             results.append(work(library))
         except BaseException as exc:
@@ -238,14 +240,15 @@ def at_once(database: Path, count: int, work: Callable[[Library], T]
     return results, errors
 
 
-def test_two_writers_storing_the_same_tag_at_once_never_collide(tmp_path: Path) -> None:
+def test_two_writers_storing_the_same_tag_at_once_never_collide(library_url: str,
+                                                                tmp_path: Path) -> None:
     """Issue 11, item 13: a read-then-insert of the tag let concurrent writers hit the
     (video, model) key (1 IntegrityError in 300 batches, measured)."""
 
-    database = tmp_path / "lib.sqlite3"
+    database = library_url
     root = os.fspath(tmp_path)
     paths = [os.fspath(tmp_path / f"{i}.mp4") for i in range(20)]
-    plan = Library.at(database).plan_scan([root], [FileStat(p, 1, 1) for p in paths], MODEL)
+    plan = Library(database).plan_scan([root], [FileStat(p, 1, 1) for p in paths], MODEL)
     errors: list[BaseException] = []
 
     def write(library: Library) -> None:
@@ -255,25 +258,25 @@ def test_two_writers_storing_the_same_tag_at_once_never_collide(tmp_path: Path) 
 
     _, errors = at_once(database, 4, write)
     assert errors == []
-    rows = Library.at(database).videos(MODEL)
+    rows = Library(database).videos(MODEL)
     assert len(rows) == 20 and all(r.quadrant == "PV-PA" for r in rows)
 
 
 def test_a_search_longer_than_any_file_name_finds_nothing_without_an_error(
-        tmp_path: Path) -> None:
+        library_url: str, tmp_path: Path) -> None:
     """Issue 11, item 15: 50,000 characters exceeded SQLite's LIKE pattern limit."""
     from ver_desktop.core.library import VideoFilter
 
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     analyse(library, os.fspath(tmp_path), [FileStat(os.fspath(tmp_path / "aaa.mp4"), 1, 1)],
             MODEL)
     assert library.video_ids(MODEL, VideoFilter(search="a" * 50_000)) == []
     assert len(library.video_ids(MODEL, VideoFilter(search="aa"))) == 1
 
 
-def test_a_playlist_name_with_a_lone_surrogate_is_stored(tmp_path: Path) -> None:
+def test_a_playlist_name_with_a_lone_surrogate_is_stored(library_url: str, tmp_path: Path) -> None:
     """Issue 11, item 15: it raised UnicodeEncodeError."""
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     playlist = library.create_playlist("caf\udce9 mix", "manual")
     info = library.playlist(playlist)
     assert info is not None and info.name == "caf\ufffd mix"
@@ -287,9 +290,10 @@ def planned(library: Library, root: Path, count: int) -> list[int]:
                                                           MODEL).to_analyse]
 
 
-def test_a_second_scan_cannot_claim_what_a_first_has_in_hand(tmp_path: Path) -> None:
+def test_a_second_scan_cannot_claim_what_a_first_has_in_hand(
+        library_url: str, tmp_path: Path) -> None:
     """Issue 11, item 13: two scans of one library analysed every file twice."""
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     ids = planned(library, tmp_path, 10)
     assert library.claim("first", ids[:6]) == set(ids[:6])
     assert library.claim("second", ids) == set(ids[6:])  # only what nobody holds
@@ -300,46 +304,46 @@ def test_a_second_scan_cannot_claim_what_a_first_has_in_hand(tmp_path: Path) -> 
     assert library.claim("third", ids) == set(ids[1:])
 
 
-def test_a_claim_lapses_when_its_scan_is_gone(tmp_path: Path) -> None:
+def test_a_claim_lapses_when_its_scan_is_gone(library_url: str, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    database = tmp_path / "lib.sqlite3"
-    library = Library.at(database)
+    library = Library(library_url)
     ids = planned(library, tmp_path, 4)
     library.claim("killed", ids[:2])
     library.claim("remote", ids[2:])
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)
     stale = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
-    with sqlite3.connect(database) as db:
+    with library.engine.begin() as db:
         # a scan on this computer whose process has ended; one elsewhere gone quiet
-        db.execute("UPDATE claims SET pid = ? WHERE scan = 'killed'", (int(finished.stdout),))
-        db.execute("UPDATE claims SET host = 'elsewhere', renewed_at = ? WHERE scan = 'remote'",
-                   (stale.isoformat(" "),))
+        db.execute(text("UPDATE claims SET pid = :pid WHERE scan = 'killed'"),
+                   {"pid": int(finished.stdout)})
+        db.execute(text("UPDATE claims SET host = 'elsewhere', renewed_at = :at "
+                        "WHERE scan = 'remote'"), {"at": stale})
     assert library.claim("next", ids) == set(ids)
 
 
-def test_scans_planning_the_same_new_files_at_once_never_collide(tmp_path: Path) -> None:
+def test_scans_planning_the_same_new_files_at_once_never_collide(library_url: str,
+                                                                  tmp_path: Path) -> None:
     """Two scans that find the same new files both inserted them (3 threads planning 300
     new files: 10 UNIQUE constraint errors in 5 tries, measured)."""
 
-    database = tmp_path / "lib.sqlite3"
-    Library.at(database).close()
+    database = library_url
+    Library(database).close()
     files = [FileStat(os.fspath(tmp_path / f"{i}.mp4"), 1, 1) for i in range(300)]
     plans, errors = at_once(database, 3, lambda library: library.plan_scan(
         [os.fspath(tmp_path)], files, MODEL))
     assert errors == []
     assert sum(p.new for p in plans) == 300
-    with sqlite3.connect(database) as db:
-        assert db.execute("SELECT COUNT(*) FROM videos").fetchone() == (300,)
+    assert Library(database).count() == 300
 
 
-def test_folders_are_matched_by_their_exact_path_bytes(tmp_path: Path) -> None:
+def test_folders_are_matched_by_their_exact_path_bytes(library_url: str, tmp_path: Path) -> None:
     """Issue 14: forgetting a folder named with bytes that are not UTF-8 removed nothing
     (its stored display name was compared); and a sibling whose name extends the folder's
     ('clips' and 'clips2') is not under it."""
-    library = Library.at(tmp_path / "lib.sqlite3")
+    library = Library(library_url)
     odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9 videos"))
     sibling = os.fspath(tmp_path / "caf\udce9 videos2")  # the same bytes, then more
     files = [FileStat(os.path.join(odd, "a.mp4"), 1, 1),
@@ -362,7 +366,7 @@ def test_folders_are_matched_by_their_exact_path_bytes(tmp_path: Path) -> None:
     assert plan.missing == 0 and [p for _, p in plan.to_analyse] == [files[2].path]
 
 
-def test_an_empty_bulk_add_adds_nothing(tmp_path: Path) -> None:
-    library = Library.at(tmp_path / "lib.sqlite3")
+def test_an_empty_bulk_add_adds_nothing(library_url: str, tmp_path: Path) -> None:
+    library = Library(library_url)
     assert library.bulk_add([], MODEL) == 0  # it used to insert a row of defaults and fail
     assert library.count() == 0

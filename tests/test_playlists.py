@@ -8,6 +8,7 @@ import json
 import math
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -57,10 +58,12 @@ def fill(library: Library, root: Path, count: int, seed: int = 0) -> None:
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Library:
-    library = Library.at(tmp_path / "lib.sqlite3")
+def library(library_url: str, tmp_path: Path) -> Iterator[Library]:
+    """300 videos, on SQLite and on PostgreSQL (every test using it runs on both)."""
+    library = Library(library_url)
     fill(library, tmp_path / "videos", 300)
-    return library
+    yield library
+    library.close()
 
 
 FILTERS = [

@@ -11,6 +11,7 @@ import platformdirs
 
 APP_NAME = "ver_desktop"
 DATA_DIR_ENV = "VER_DESKTOP_DATA_DIR"
+LIBRARY_URL_ENV = "VER_DESKTOP_LIBRARY_URL"
 RESOURCES_ENV = "VER_DESKTOP_RESOURCES"
 DEFAULT_MODEL = "ver-musicnn"
 DEFAULT_ENCODER = "musicnn-msd"
@@ -28,6 +29,23 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
 
 def database_path(data: Path) -> Path:
     return data / "library.sqlite3"
+
+
+def library_url(data: Path, explicit: str | None = None, saved: str | None = None) -> str:
+    """Where the library lives: `--library`, else $VER_DESKTOP_LIBRARY_URL, else the one
+    saved in Settings, else the SQLite file in the data dir. A shared library is a
+    PostgreSQL URL; `postgresql://` is taken to mean the psycopg driver."""
+    chosen = explicit or os.environ.get(LIBRARY_URL_ENV) or saved
+    if not chosen:
+        return "sqlite:///" + os.fspath(database_path(data))
+    for plain in ("postgresql://", "postgres://"):
+        if chosen.startswith(plain):
+            return "postgresql+psycopg://" + chosen[len(plain):]
+    return chosen
+
+
+def is_shared(url: str) -> bool:
+    return not url.startswith("sqlite")
 
 
 def cache_dir(data: Path) -> Path:

@@ -41,7 +41,7 @@ from ver_desktop.gui.playlists import PlaylistActions
 from ver_desktop.gui.progress import ScanProgressWidget
 from ver_desktop.gui.scanning import ScanController
 from ver_desktop.gui.session import Session, open_session
-from ver_desktop.gui.settings_dialog import SettingsDialog
+from ver_desktop.gui.settings_dialog import LIBRARY_KEY, SettingsDialog
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner, in_words
@@ -73,6 +73,14 @@ def scan_summary_text(summary: Any) -> str:
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 
 
+def library_location(data_dir: Path, given: str | None, settings: QSettings) -> str:
+    """--library, else $VER_DESKTOP_LIBRARY_URL, else Settings' shared library, else the
+    file in the data folder."""
+    from ver_desktop.core import paths
+
+    return paths.library_url(data_dir, given, str(settings.value(LIBRARY_KEY, "") or ""))
+
+
 class MainWindow(QMainWindow):
     actions_by_name: dict[str, QAction]  # set by `menus.install`
     tag_menu: QMenu
@@ -81,7 +89,7 @@ class MainWindow(QMainWindow):
     model_changed = Signal()  # the session now tags with another model
 
     def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
-                 workers: int | None = None) -> None:
+                 workers: int | None = None, library: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("ver_desktop")
         self.setAcceptDrops(True)
@@ -107,7 +115,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore()
         self.show_message("Opening the library…")
-        self.runner.run(lambda: open_session(data_dir, bundle_dir), self._session_opened)
+        self.library_given = library  # --library: it outranks the one saved in Settings
+        url = self.library_url = library_location(data_dir, library, settings)
+        self.runner.run(lambda: open_session(data_dir, bundle_dir, url), self._session_opened)
 
     # -- construction ------------------------------------------------------------------
 

@@ -38,10 +38,10 @@ class Session:
         self.library.close()
 
 
-def open_session(data_dir: Path, bundle_dir: Path) -> Session:
-    from ver_desktop.core import paths
+def open_session(data_dir: Path, bundle_dir: Path, library_url: str) -> Session:
+    """The library at `library_url` (the SQLite file in `data_dir`, or a shared one)."""
     from ver_desktop.core.bundle import read_bundle_info
     from ver_desktop.core.library import Library
 
     bundle = read_bundle_info(bundle_dir)
-    return Session(data_dir, Library.at(paths.database_path(data_dir)), bundle)
+    return Session(data_dir, Library(library_url), bundle)

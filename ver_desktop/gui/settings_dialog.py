@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QSpinBox,
@@ -25,6 +26,12 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.main_window import MainWindow
+
+LIBRARY_KEY = "library/url"  # a shared library's address; empty: the file in the data folder
+LIBRARY_NOTE = ("To share one library between computers (a practice's therapists), give "
+                "the address of its PostgreSQL database, such as postgresql://me@server/"
+                "music. Leave it empty for the library file in the data folder. Takes effect "
+                "when ver_desktop next opens.")
 
 MODEL_NOTE = ("Changing the model does not re-tag the videos already analysed: each model "
               "keeps its own tags, and a video the chosen model has not analysed yet shows "
@@ -55,6 +62,7 @@ class SettingsDialog(QDialog):
         self.workers.setValue(int(str(window.settings.value("workers", 0) or 0)))
         data = QLabel(str(window.data_dir))
         data.setToolTip("Set with --data-dir or VER_DESKTOP_DATA_DIR")
+        self.library = self._library_field()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -67,6 +75,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model", self._model_chooser(models or []))
         form.addRow("Decoding processes", self.workers)
         form.addRow("Data folder", data)
+        form.addRow("Shared library", self.library)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Library folders (watched for new and changed files):"))
         layout.addWidget(self.folders)
@@ -74,6 +83,25 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.accepted.connect(self._save)
+
+    def _library_field(self) -> QWidget:
+        from ver_desktop.core import paths
+
+        self.library_url = QLineEdit(str(self.main.settings.value(LIBRARY_KEY, "") or ""))
+        self.library_url.setPlaceholderText("none: the library file in the data folder")
+        overridden = self.main.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
+        if overridden:  # this run's library was chosen outside Settings
+            self.library_url.setText(self.main.library_url)
+            self.library_url.setEnabled(False)
+            self.library_url.setToolTip("Set with --library or VER_DESKTOP_LIBRARY_URL")
+        note = QLabel(LIBRARY_NOTE)
+        note.setWordWrap(True)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.library_url)
+        column.addWidget(note)
+        return box
 
     def _model_chooser(self, models: list[ModelSummary]) -> QWidget:
         """A list of the bundled models with what each is for, its speed and accuracy."""
@@ -131,5 +159,7 @@ class SettingsDialog(QDialog):
 
     def _save(self) -> None:
         self.main.settings.setValue("workers", self.workers.value())
+        if self.library_url.isEnabled():
+            self.main.settings.setValue(LIBRARY_KEY, self.library_url.text().strip())
         if self.chosen_model() and self.chosen_model() != self.current_model:
             self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())

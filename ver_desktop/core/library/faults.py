@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ver_desktop.core.errors import LibraryError
 
@@ -25,6 +25,8 @@ def storage_problem(exc: BaseException, database: Path | None = None) -> str | N
         return None
     detail = str(exc.orig)
     text = detail.lower()
+    if type(exc.orig).__module__.startswith("psycopg"):
+        return _server_problem(exc, detail)
     where = f" ({database})" if database else ""
     if "full" in text or (database is not None and _no_room(database.parent)):
         return _FULL
@@ -37,6 +39,16 @@ def storage_problem(exc: BaseException, database: Path | None = None) -> str | N
         return ("the library is busy: another ver_desktop is writing to it. Try again when "
                 "it has finished")
     return f"the library could not be read or written: {detail}"
+
+
+def _server_problem(exc: DBAPIError, detail: str) -> str:
+    """A shared library's server said no: its first line says why (refused, unknown
+    database, wrong password); PostgreSQL has no "database is locked"."""
+    first = detail.strip().splitlines()[0] if detail.strip() else "no reason given"
+    if isinstance(exc, OperationalError):  # psycopg's class for "could not connect"
+        return (f"cannot reach the shared library ({first}). Check its address in Settings "
+                "or --library, and that its server is running")
+    return f"the shared library could not be read or written: {first}"
 
 
 _FULL = ("the disk that holds the library is full. What was saved before is kept; free some "

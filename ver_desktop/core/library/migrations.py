@@ -79,9 +79,13 @@ def _stored_version(connection: Connection) -> int:
     return int(value or 0)
 
 
-def migrate(engine: Engine, database: Path | None, *, read_only: bool = False) -> list[int]:
+def migrate(engine: Engine, database: Path | None, *, read_only: bool = False,
+            upgrade: bool = False) -> list[int]:
     """Bring the database to `LATEST`; returns the versions applied. A library on
-    read-only media is only checked: it must be at `LATEST` already."""
+    read-only media is only checked: it must be at `LATEST` already. A library on a
+    server is created at once, but updated only with `upgrade` (see `_migrate_server`)."""
+    if engine.dialect.name != "sqlite":
+        return _migrate_server(engine, upgrade)
     if read_only:
         with engine.connect() as connection:
             version = _stored_version(connection)  # nothing created: it cannot be written
@@ -90,11 +94,7 @@ def migrate(engine: Engine, database: Path | None, *, read_only: bool = False) -
         with engine.begin() as connection:
             version = current_version(connection)
             fresh = version == 0 and not _has_tables(connection)
-    if version > LATEST:
-        raise LibraryError(
-            f"this library was written by a newer version of ver_desktop (its schema is "
-            f"version {version}; this version knows up to {LATEST}). It was left untouched: "
-            "update ver_desktop, or open another library with --data-dir")
+    _refuse_newer(version)
     if version == LATEST:
         return []
     if read_only:
@@ -118,6 +118,51 @@ def migrate(engine: Engine, database: Path | None, *, read_only: bool = False) -
                 _stamp(connection, number, description)
             applied.append(number)
     return applied
+
+
+def _refuse_newer(version: int) -> None:
+    if version > LATEST:
+        raise LibraryError(
+            f"this library was written by a newer version of ver_desktop (its schema is "
+            f"version {version}; this version knows up to {LATEST}). It was left untouched: "
+            "update ver_desktop, or open another library with --data-dir")
+
+
+_SERVER_LOCK = 0x7665725F  # any fixed number: the advisory lock migrations take
+
+
+def _migrate_server(engine: Engine, upgrade: bool) -> list[int]:
+    """A shared library on PostgreSQL. Everything happens in one transaction under an
+    advisory lock: two computers opening a new library at once take turns, and a step
+    that fails leaves the library as it was (PostgreSQL's DDL is transactional). There is
+    no file to copy, and other computers may still run the older version, so an update
+    is not automatic: a person backs up with pg_dump, then runs `upgrade-library`."""
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SERVER_LOCK})
+        version = current_version(connection)
+        _refuse_newer(version)
+        if version == 0 and not _has_tables(connection):
+            Base.metadata.create_all(connection)
+            for number, description, _ in MIGRATIONS:
+                _stamp(connection, number, description)
+            return [number for number, _, _ in MIGRATIONS]
+        if version == LATEST:
+            return []
+        if not upgrade:
+            url = engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
+            raise LibraryError(
+                f"this shared library needs an update (schema version {version} to {LATEST}) "
+                "before this version of ver_desktop can use it. Make sure every computer "
+                f"has the new version, back it up with: pg_dump --format=custom "
+                f"--file=library-v{version}.dump '{url}' and then run: ver-desktop "
+                f"upgrade-library --library '{engine.url.render_as_string(hide_password=True)}'")
+        applied = []
+        for number, description, step in MIGRATIONS:
+            if number > version:
+                step(connection)
+                _stamp(connection, number, description)
+                applied.append(number)
+        return applied
 
 
 def _has_tables(connection: Connection) -> bool:

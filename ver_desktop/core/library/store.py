@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,10 @@ def _read_only_engine(database: Path) -> Engine:
 
 
 class Library:
-    def __init__(self, url: str | URL) -> None:
+    def __init__(self, url: str | URL, *, upgrade: bool = False) -> None:
+        """Open (creating if new) the library at `url`: a SQLite file or a PostgreSQL
+        database. A shared library is updated to this version's schema only with
+        `upgrade` (see migrations.py)."""
         self.url = make_url(url)
         database = None
         self.read_only = False
@@ -178,7 +181,7 @@ class Library:
             if database is not None and database.is_file() and database.stat().st_size:
                 with self.engine.connect() as connection:
                     check_integrity(connection, database)
-            migrate(self.engine, database, read_only=self.read_only)
+            migrate(self.engine, database, read_only=self.read_only, upgrade=upgrade)
         except DBAPIError as exc:
             self.engine.dispose()
             raise LibraryError(storage_problem(exc, database) or str(exc.orig)) from None
@@ -315,10 +318,13 @@ class Library:
             quadrant = OCTANT_QUADRANT[octant]
         if quadrant is not None and quadrant not in QUADRANTS:
             raise ValueError(f"unknown quadrant {quadrant!r}")
+        values = {"quadrant": quadrant, "octant": octant, "updated_at": utcnow()}
         with self.session() as s, s.begin():
-            label = s.get(UserLabel, video_id) or UserLabel(video_id=video_id)
-            label.quadrant, label.octant = quadrant, octant
-            s.add(label)
+            # One statement: two people tagging the same video at once (a shared library)
+            # cannot both insert; the last one to write wins.
+            statement = _dialect_insert(s)(UserLabel).values(video_id=video_id, **values)
+            s.execute(statement.on_conflict_do_update(index_elements=["video_id"],
+                                                      set_=values))
 
     def clear_user_label(self, video_id: int) -> None:
         with self.session() as s, s.begin():
@@ -498,20 +504,31 @@ class Library:
 
     def set_playlist_items(self, playlist_id: int, video_ids: Sequence[int]) -> None:
         """Replace a playlist's items with `video_ids`, in that order (reordering too)."""
-        with self.session() as s, s.begin():
-            s.execute(delete(PlaylistItem).where(PlaylistItem.playlist_id == playlist_id))
-            _write_items(s, playlist_id, video_ids)
+        self._edit_items(playlist_id, lambda _current: list(video_ids))
 
     def add_to_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
         """Append videos not already in the playlist."""
-        current = self.playlist_video_ids(playlist_id)
-        new = [v for v in dict.fromkeys(video_ids) if v not in set(current)]
-        self.set_playlist_items(playlist_id, current + new)
+        self._edit_items(playlist_id, lambda current: current + [
+            v for v in dict.fromkeys(video_ids) if v not in set(current)])
 
     def remove_from_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
         gone = set(video_ids)
-        self.set_playlist_items(playlist_id, [v for v in self.playlist_video_ids(playlist_id)
-                                              if v not in gone])
+        self._edit_items(playlist_id, lambda current: [v for v in current if v not in gone])
+
+    def _edit_items(self, playlist_id: int, edit: Callable[[list[int]], list[int]]) -> None:
+        """Read, change and write a playlist's items in one transaction that writes the
+        playlist's row first: two people editing one playlist of a shared library take
+        turns (PostgreSQL's row lock; SQLite's write lock, taken before any read so the
+        transaction never has to upgrade) instead of one edit's rows surviving beside the
+        other's."""
+        with self.session() as s, s.begin():
+            s.execute(update(Playlist).where(Playlist.id == playlist_id)
+                      .values(updated_at=utcnow()))
+            current = list(s.scalars(select(PlaylistItem.video_id)
+                                     .where(PlaylistItem.playlist_id == playlist_id)
+                                     .order_by(PlaylistItem.position, PlaylistItem.id)))
+            s.execute(delete(PlaylistItem).where(PlaylistItem.playlist_id == playlist_id))
+            _write_items(s, playlist_id, edit(current))
 
 
 PLAY_MODES = ("segment", "file")  # what each item of a playlist plays

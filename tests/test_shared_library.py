@@ -1,0 +1,219 @@
+"""A library shared by several computers on a real PostgreSQL server (issue 14): opening,
+updating, and several clients writing at once as separate processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pgserver import PostgresServer
+from sqlalchemy import create_engine, text
+
+from ver_desktop.core import paths
+from ver_desktop.core.errors import LibraryError
+from ver_desktop.core.library import FileStat, Library, migrations
+
+MODEL = ("test-model", "1")
+
+
+@pytest.fixture
+def shared(postgres: PostgresServer) -> Iterator[str]:
+    url = postgres.new_database("shared")
+    yield url
+    postgres.drop_database(url)
+
+
+def test_an_unreachable_server_is_said_in_one_sentence() -> None:
+    with pytest.raises(LibraryError, match="cannot reach the shared library") as caught:
+        Library("postgresql+psycopg://ver@127.0.0.1:1/nowhere")
+    assert "Traceback" not in str(caught.value) and "sqlalche.me" not in str(caught.value)
+
+
+def test_library_urls_come_from_the_option_the_environment_settings_or_the_data_dir(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(paths.LIBRARY_URL_ENV, raising=False)
+    assert paths.library_url(tmp_path) == f"sqlite:///{tmp_path / 'library.sqlite3'}"
+    assert paths.library_url(tmp_path, saved="postgresql://a@h/db") == \
+        "postgresql+psycopg://a@h/db"
+    monkeypatch.setenv(paths.LIBRARY_URL_ENV, "postgresql://b@h/db")
+    assert paths.library_url(tmp_path, saved="postgresql://a@h/db").endswith("//b@h/db")
+    assert paths.library_url(tmp_path, "postgresql+psycopg://c@h/db").endswith("//c@h/db")
+
+
+def test_a_shared_library_is_updated_only_when_asked_and_all_or_nothing(
+        shared: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file to back up on a server: the update is refused with what to run (pg_dump,
+    then upgrade-library); asked for, it runs in one transaction, so a failing step
+    leaves the library as it was."""
+    Library(shared).close()
+    latest = migrations.LATEST
+
+    def add_column(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.execute(text("ALTER TABLE videos ADD COLUMN rating INTEGER"))
+
+    def broken(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.execute(text("ALTER TABLE videos ADD COLUMN mood INTEGER"))
+        connection.execute(text("SELECT no_such_function()"))
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*migrations.MIGRATIONS,
+                                                   (latest + 1, "add rating", add_column),
+                                                   (latest + 2, "broken", broken)))
+    monkeypatch.setattr(migrations, "LATEST", latest + 2)
+    with pytest.raises(LibraryError, match=r"pg_dump .*upgrade-library"):
+        Library(shared)
+    with pytest.raises(LibraryError, match="no_such_function"):
+        Library(shared, upgrade=True)
+    assert _version_and_columns(shared) == (latest, False)  # the first step undone too
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:-1])
+    monkeypatch.setattr(migrations, "LATEST", latest + 1)
+    Library(shared, upgrade=True).close()
+    assert _version_and_columns(shared) == (latest + 1, True)
+    Library(shared).close()  # up to date: opens as usual
+
+
+def _version_and_columns(url: str) -> tuple[int, bool]:
+    """The library's schema version, and whether videos has the test's `rating` column."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        version = connection.execute(text("SELECT MAX(version) FROM schema_migrations"))
+        columns = connection.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'videos'"))
+        found = (int(version.scalar() or 0), "rating" in set(columns.scalars()))
+    engine.dispose()
+    return found
+
+
+def python(code: str, *args: str) -> subprocess.Popen[str]:
+    """Another client: a separate Python process running `code` with `args` in sys.argv."""
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(process: subprocess.Popen[str], timeout: float = 900) -> str:
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    return out
+
+
+CORRECT = """
+import sys
+from ver_desktop.core.library import Library
+library = Library(sys.argv[1])
+ids, octant = [int(i) for i in sys.argv[2].split(",")], sys.argv[3]
+for _ in range(int(sys.argv[4])):
+    for video_id in ids:
+        library.set_user_label(video_id, octant=octant)
+print("done")
+"""
+
+EDIT_PLAYLIST = """
+import sys
+from ver_desktop.core.library import Library
+library = Library(sys.argv[1])
+playlist, ids = int(sys.argv[2]), [int(i) for i in sys.argv[3].split(",")]
+for _ in range(int(sys.argv[4])):
+    library.add_to_playlist(playlist, ids)
+    library.remove_from_playlist(playlist, ids[::2])
+print("done")
+"""
+
+
+def seeded(url: str, root: Path, count: int) -> list[int]:
+    library = Library(url)
+    files = [FileStat(os.fspath(root / f"{i:03d}.mp4"), 1, 1) for i in range(count)]
+    ids = [video_id for video_id, _ in library.plan_scan([os.fspath(root)], files,
+                                                         MODEL).to_analyse]
+    library.close()
+    return ids
+
+
+def test_two_people_correcting_at_once_lose_nothing_and_the_last_writer_wins(
+        shared: str, tmp_path: Path) -> None:
+    """Three client processes: two tag the same videos differently, one tags others.
+    Every video ends with one of its writers' tags (no error, no lost row), the others
+    keep theirs, and a later correction replaces an earlier one."""
+    ids = seeded(shared, tmp_path, 30)
+    same, others = ids[:10], ids[10:]
+    clients = [python(CORRECT, shared, ",".join(map(str, same)), "tired", "20"),
+               python(CORRECT, shared, ",".join(map(str, same)), "happy", "20"),
+               python(CORRECT, shared, ",".join(map(str, others)), "tensed", "10")]
+    for client in clients:
+        assert finish(client).strip() == "done"
+    library = Library(shared)
+    rows = library.rows(MODEL, ids)
+    assert {rows[i].octant for i in same} <= {"tired", "happy"}
+    assert {rows[i].octant for i in others} == {"tensed"}
+    assert all(row.corrected for row in rows.values())
+    library.set_user_label(same[0], octant="sleepy")  # the last writer
+    assert library.rows(MODEL, [same[0]])[same[0]].octant == "sleepy"
+
+
+def test_two_people_editing_one_playlist_take_turns(shared: str, tmp_path: Path) -> None:
+    """Each edit reads and writes the playlist under its row's lock: with two processes
+    adding and removing the same videos, no video is ever listed twice."""
+    ids = seeded(shared, tmp_path, 12)
+    library = Library(shared)
+    playlist = library.create_playlist("session", "manual")
+    editors = [python(EDIT_PLAYLIST, shared, str(playlist), ",".join(map(str, ids)), "15")
+               for _ in range(2)]
+    for editor in editors:
+        finish(editor)
+    items = library.playlist_video_ids(playlist)
+    assert len(items) == len(set(items))
+    assert set(items) == set(ids[1::2])  # what the last edit left
+
+
+@pytest.mark.slow
+def test_scans_of_two_folders_and_a_person_correcting_share_one_library(
+        shared: str, tmp_path: Path, media_files: dict[str, Path]) -> None:
+    """Three clients at once, each its own process and data folder: two command-line
+    scans of different folders, and a person correcting and editing a playlist on the
+    files the first scan will find. Both scans store every file, the person's tags and
+    playlist survive the scans, and no client sees an error."""
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for folder, names in zip(folders, (["music.mp4", "music.mkv", "text.mp4"],
+                                       ["music.webm", "short.flac", "random.mkv"]), strict=True):
+        folder.mkdir()
+        for name in names:
+            shutil.copy(media_files[name], folder / name)
+    person = Library(shared)
+    mine = [FileStat(os.fspath(folders[0] / n), (folders[0] / n).stat().st_size,
+                     (folders[0] / n).stat().st_mtime_ns)
+            for n in ("music.mp4", "music.mkv")]
+    planned = person.plan_scan([os.fspath(folders[0])], mine, MODEL).to_analyse
+    ids = [video_id for video_id, _ in planned]
+    scans = [subprocess.Popen(
+        [sys.executable, "-m", "ver_desktop", "--library", shared, "--data-dir",
+         os.fspath(tmp_path / f"data{i}"), "--workers", "1", "scan", os.fspath(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for i, folder in enumerate(folders)]
+    playlist = person.create_playlist("calm start", "manual", video_ids=ids)
+    while any(scan.poll() is None for scan in scans):  # corrections while both scan
+        person.set_user_label(ids[0], octant="pleased")
+        person.add_to_playlist(playlist, ids)
+    for scan in scans:
+        _out, err = scan.communicate(timeout=900)
+        assert scan.returncode == 0, err
+        assert "Traceback" not in err and "locked" not in err
+    model = person.rows(MODEL, ids)  # the test model's rows: only the person's tag
+    assert model[ids[0]].octant == "pleased"
+    assert person.playlist_video_ids(playlist) == ids
+    statuses = {row.path: row.status for row in person.videos(("", ""))}
+    assert sorted(statuses.values()).count("ok") == 4
+    assert sorted(statuses.values()).count("failed") == 2
+    bundled = person.rows(_bundled_model(), ids)
+    assert bundled[ids[0]].octant == "pleased" and bundled[ids[0]].corrected
+    assert bundled[ids[1]].quadrant is not None  # tagged by the scan
+
+
+def _bundled_model() -> tuple[str, str]:
+    from ver_desktop.core.bundle import read_bundle_info
+
+    info = read_bundle_info(paths.bundled_model_dir())
+    return info.name, info.version
