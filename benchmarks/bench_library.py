@@ -1,11 +1,13 @@
 """Library operations at 100,000 videos against the same operations on an empty library,
-in the same run (SQLite; issue 14's PostgreSQL half is not here yet).
+in the same run, on SQLite and on PostgreSQL.
 
     .venv/bin/python benchmarks/bench_library.py [--videos 100000] [--repeats 5]
+                                                  [--backends sqlite,postgresql]
 
-Fills a fresh SQLite library through `Library.bulk_add` (timed apart; 300 folders of
-videos under /media/videos), then times, median of `--repeats`, each on the big library
-and on an empty one:
+For each backend, fills a fresh library through `Library.bulk_add` (timed apart; 300
+folders of videos under /media/videos; PostgreSQL is a throwaway server on this machine,
+tests/pgserver.py, reached over loopback TCP), then times, median of `--repeats`, each on
+the big library and on an empty one:
   plan_drop     planning a scan of ONE dropped file (a new file in a new folder);
   watcher       `known_files` for 10 library folders, the watcher's per-minute query;
   unchanged     planning an unchanged rescan of 30 folders, 10,000 known files at 100k;
@@ -102,30 +104,56 @@ def forget_ms(library: Library, count: int, repeats: int) -> float:
     return median_ms(lambda: library.forget_folder(folder), repeats, restore)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--videos", type=int, default=100_000)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        big, empty = Library.at(Path(tmp) / "big.sqlite3"), Library.at(Path(tmp) / "empty.sqlite3")
-        fill_s = fill(big, args.videos)
-        results = {}
-        for name, action in operations(big, args.videos).items():
-            baseline = operations(empty, 0)[name]
-            results[name] = (median_ms(action, args.repeats),
-                             median_ms(baseline, args.repeats))
-        results["forget"] = (forget_ms(big, args.videos, args.repeats),
-                             forget_ms(empty, 0, args.repeats))
-    print(f"\n== library benchmark: SQLite, {args.videos:,} videos in {FOLDERS} folders "
-          f"(filled in {fill_s:.1f} s), median of {args.repeats} ==")
-    print(f"{'operation':<14}{'100k ms':>10}{'empty ms':>10}{'ratio':>8}   target")
+def measure(big: Library, empty: Library, videos: int,
+            repeats: int) -> tuple[float, dict[str, tuple[float, float]]]:
+    fill_s = fill(big, videos)
+    results = {}
+    for name, action in operations(big, videos).items():
+        baseline = operations(empty, 0)[name]
+        results[name] = (median_ms(action, repeats), median_ms(baseline, repeats))
+    results["forget"] = (forget_ms(big, videos, repeats), forget_ms(empty, 0, repeats))
+    return fill_s, results
+
+
+def report(backend: str, videos: int, repeats: int, fill_s: float,
+           results: dict[str, tuple[float, float]]) -> None:
+    print(f"\n== library benchmark: {backend}, {videos:,} videos in {FOLDERS} folders "
+          f"(filled in {fill_s:.1f} s), median of {repeats} ==")
+    print(f"{'operation':<14}{'100k ms':>10}{'empty ms':>10}{'ratio':>8}   target (SQLite)")
     for name, (big_ms, empty_ms) in results.items():
         target = TARGETS_MS.get(name)
         verdict = "" if target is None else (
             f"< {target:.0f} ms: {'met' if big_ms < target else 'NOT met'}")
         print(f"{name:<14}{big_ms:>10.1f}{empty_ms:>10.1f}{big_ms / max(empty_ms, 1e-3):>8.1f}"
               f"   {verdict}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--videos", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory() as tmp:
+                big = Library.at(Path(tmp) / "big.sqlite3")
+                empty = Library.at(Path(tmp) / "empty.sqlite3")
+                outcome = measure(big, empty, args.videos, args.repeats)
+                big.close()
+                empty.close()
+        elif backend == "postgresql":
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+            from pgserver import PostgresServer  # the tests' throwaway server
+
+            with PostgresServer.start() as server:
+                big, empty = Library(server.new_database()), Library(server.new_database())
+                outcome = measure(big, empty, args.videos, args.repeats)
+                big.close()
+                empty.close()
+        else:
+            parser.error(f"unknown backend {backend!r}: sqlite or postgresql")
+        report(backend, args.videos, args.repeats, *outcome)
     return 0
 
 

@@ -9,9 +9,10 @@ VENV=.venv
 EXTRAS="${EXTRAS:-dev,train,package,server}"
 # Qt's offscreen platform and QtMultimedia need these shared libraries; PyInstaller
 # (packaging/build.sh) needs binutils; tests/test_packaging.py validates the desktop entry
-# and AppStream file with desktop-file-utils and appstream.
+# and AppStream file with desktop-file-utils and appstream; the tests start a throwaway
+# PostgreSQL server from Debian's postgresql (tests/pgserver.py) for the shared library.
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils
-              desktop-file-utils appstream)
+              desktop-file-utils appstream postgresql)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -3,6 +3,7 @@ updating, and several clients writing at once as separate processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 from pgserver import PostgresServer
 from sqlalchemy import create_engine, text
+from test_library import extracted, prediction
 
 from ver_desktop.core import paths
 from ver_desktop.core.errors import LibraryError
-from ver_desktop.core.library import FileStat, Library, migrations
+from ver_desktop.core.library import FileStat, Library, VideoFilter, migrations, shared_paths
+from ver_desktop.core.library.shared_paths import PathMap
 
 MODEL = ("test-model", "1")
 
@@ -217,3 +220,63 @@ def _bundled_model() -> tuple[str, str]:
 
     info = read_bundle_info(paths.bundled_model_dir())
     return info.name, info.version
+
+
+@pytest.fixture
+def no_path_map() -> Iterator[None]:
+    """The path map is the process's: put the default back after a test that sets one."""
+    yield
+    shared_paths.use(PathMap())
+
+
+def test_a_share_mounted_at_different_places_is_one_library(
+        shared: str, tmp_path: Path, no_path_map: None) -> None:
+    """Two computers mount one share at /Volumes/Music and /mnt/music, and both map it to
+    /shares/music: what one scanned, the other finds unchanged at its own paths, filters
+    by its own folder, and tags; the library holds the shared form only."""
+    share = tmp_path / "share"
+    (share / "calm").mkdir(parents=True)
+    mac, linux = tmp_path / "Volumes" / "Music", tmp_path / "mnt" / "music"
+    for mount in (mac, linux):
+        mount.parent.mkdir(parents=True)
+        mount.symlink_to(share)
+
+    def stats(mount: Path) -> list[FileStat]:
+        return [FileStat(os.fspath(mount / "calm" / f"{i}.mp4"), 1, 1) for i in range(3)]
+
+    first = Library(shared, path_map=PathMap.parse([f"{mac}=/shares/music"]))
+    first.add_folder(os.fspath(mac))
+    plan = first.plan_scan([os.fspath(mac)], stats(mac), MODEL)
+    first.record([(i, extracted(p), prediction()) for i, p in plan.to_analyse], [], MODEL)
+    first.close()
+
+    second = Library(shared, path_map=PathMap.parse([f"{linux}=/shares/music"]))
+    assert second.folders() == [os.fspath(linux)]
+    mine = [s.path for s in stats(linux)]
+    assert sorted(r.path for r in second.videos(MODEL)) == mine
+    assert second.known_files([os.fspath(linux)]) == {p: (1, 1) for p in mine}
+    plan = second.plan_scan([os.fspath(linux)], stats(linux), MODEL)
+    assert (plan.new, plan.unchanged, plan.to_analyse) == (0, 3, [])
+    assert second.count(VideoFilter(folder=os.fspath(linux / "calm"))) == 3
+    video_id = second.video_id(mine[0])
+    assert video_id is not None
+    second.set_user_label(video_id, octant="sleepy")
+    with second.engine.connect() as connection:
+        stored = connection.execute(text("SELECT path FROM videos ORDER BY path")).scalars()
+        assert [bytes(p) for p in stored] == [f"/shares/music/calm/{i}.mp4".encode()
+                                              for i in range(3)]
+    second.close()
+    listing = subprocess.run(
+        [sys.executable, "-m", "ver_desktop", "--library", shared, "--path-map",
+         f"{mac}=/shares/music", "--model", "ver-musicnn", "list", "--json"],
+        capture_output=True, text=True, timeout=600, check=True)
+    assert sorted(json.loads(line)["path"] for line in listing.stdout.splitlines()) == \
+        [s.path for s in stats(mac)]
+
+
+def test_a_path_map_entry_without_its_two_halves_is_refused_in_words() -> None:
+    with pytest.raises(LibraryError, match="LOCAL=SHARED"):
+        PathMap.parse(["/Volumes/Music"])
+    assert PathMap.parse(["/a=/x; /a/b=/y"]).to_shared("/a/b/c.mp4") == "/y/c.mp4"
+    assert PathMap.parse(["/a=/x"]).to_shared("/ab/c.mp4") == "/ab/c.mp4"
+    assert PathMap.parse(["/a=/x"]).to_local("/x/c.mp4") == "/a/c.mp4"

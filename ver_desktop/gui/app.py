@@ -48,20 +48,22 @@ def chosen_model(settings: QSettings) -> str | None:
 
 
 def open_window(data_dir: Path, bundle_dir: Path, settings: QSettings | None = None,
-                workers: int | None = None, library: str | None = None) -> MainWindow:
-    window = MainWindow(data_dir, bundle_dir, settings or QSettings(), workers, library)
+                workers: int | None = None, library: str | None = None,
+                path_map: Sequence[str] = ()) -> MainWindow:
+    window = MainWindow(data_dir, bundle_dir, settings or QSettings(), workers, library,
+                        path_map)
     window.show()
     return window
 
 
 def main(*, data_dir: str | None = None, model: str | None = None,
          workers: int | None = None, paths_to_add: Sequence[str] = (),
-         library: str | None = None) -> int:
+         library: str | None = None, path_map: Sequence[str] = ()) -> int:
     app = make_app()
     settings = QSettings()
     bundle = paths.model_dir(model or chosen_model(settings))
     window = open_window(paths.data_dir(data_dir), bundle, settings, workers=workers,
-                         library=library)
+                         library=library, path_map=path_map)
     window.raise_()
     if paths_to_add:  # "Open with ver_desktop" from a file manager
         window.session_ready.connect(lambda: window.add_paths(list(paths_to_add)))

@@ -41,7 +41,7 @@ from ver_desktop.gui.playlists import PlaylistActions
 from ver_desktop.gui.progress import ScanProgressWidget
 from ver_desktop.gui.scanning import ScanController
 from ver_desktop.gui.session import Session, open_session
-from ver_desktop.gui.settings_dialog import LIBRARY_KEY, SettingsDialog
+from ver_desktop.gui.settings_dialog import LIBRARY_KEY, PATH_MAP_KEY, SettingsDialog
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner, in_words
@@ -89,7 +89,8 @@ class MainWindow(QMainWindow):
     model_changed = Signal()  # the session now tags with another model
 
     def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
-                 workers: int | None = None, library: str | None = None) -> None:
+                 workers: int | None = None, library: str | None = None,
+                 path_map: Sequence[str] = ()) -> None:
         super().__init__()
         self.setWindowTitle("ver_desktop")
         self.setAcceptDrops(True)
@@ -117,7 +118,9 @@ class MainWindow(QMainWindow):
         self.show_message("Opening the library…")
         self.library_given = library  # --library: it outranks the one saved in Settings
         url = self.library_url = library_location(data_dir, library, settings)
-        self.runner.run(lambda: open_session(data_dir, bundle_dir, url), self._session_opened)
+        mounts = [*path_map, str(settings.value(PATH_MAP_KEY, "") or "")]
+        self.runner.run(lambda: open_session(data_dir, bundle_dir, url, mounts),
+                        self._session_opened)
 
     # -- construction ------------------------------------------------------------------
 

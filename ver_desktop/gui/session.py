@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,10 +39,13 @@ class Session:
         self.library.close()
 
 
-def open_session(data_dir: Path, bundle_dir: Path, library_url: str) -> Session:
-    """The library at `library_url` (the SQLite file in `data_dir`, or a shared one)."""
+def open_session(data_dir: Path, bundle_dir: Path, library_url: str,
+                 path_map: Sequence[str] = ()) -> Session:
+    """The library at `library_url` (the SQLite file in `data_dir`, or a shared one whose
+    shares this computer mounts as `path_map` says: see shared_paths)."""
     from ver_desktop.core.bundle import read_bundle_info
-    from ver_desktop.core.library import Library
+    from ver_desktop.core.library import Library, shared_paths
 
     bundle = read_bundle_info(bundle_dir)
-    return Session(data_dir, Library(library_url), bundle)
+    library = Library(library_url, path_map=shared_paths.from_environment(path_map))
+    return Session(data_dir, library, bundle)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.main_window import MainWindow
 
+PATH_MAP_KEY = "library/path_map"  # where this computer mounts the shares: LOCAL=SHARED;...
 LIBRARY_KEY = "library/url"  # a shared library's address; empty: the file in the data folder
 LIBRARY_NOTE = ("To share one library between computers (a practice's therapists), give "
                 "the address of its PostgreSQL database, such as postgresql://me@server/"
@@ -96,11 +97,17 @@ class SettingsDialog(QDialog):
             self.library_url.setToolTip("Set with --library or VER_DESKTOP_LIBRARY_URL")
         note = QLabel(LIBRARY_NOTE)
         note.setWordWrap(True)
+        self.path_map = QLineEdit(str(self.main.settings.value(PATH_MAP_KEY, "") or ""))
+        self.path_map.setPlaceholderText("where this computer mounts the shared folders, "
+                                         "such as /Volumes/Music=/shares/music")
+        self.path_map.setToolTip(
+            "Computers that mount a share at different places agree on one name for it: "
+            "give this computer's folder, '=', and that name; several pairs separated by ';'")
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.library_url)
-        column.addWidget(note)
+        for widget in (self.library_url, self.path_map, note):
+            column.addWidget(widget)
         return box
 
     def _model_chooser(self, models: list[ModelSummary]) -> QWidget:
@@ -161,5 +168,6 @@ class SettingsDialog(QDialog):
         self.main.settings.setValue("workers", self.workers.value())
         if self.library_url.isEnabled():
             self.main.settings.setValue(LIBRARY_KEY, self.library_url.text().strip())
+        self.main.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
         if self.chosen_model() and self.chosen_model() != self.current_model:
             self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())

@@ -12,10 +12,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    Select,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 
 from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
+from ver_desktop.core.library import shared_paths
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video
 from ver_desktop.core.text import search_key, searchable
 
@@ -114,10 +127,17 @@ def under_roots(roots: Sequence[str]) -> ColumnElement[bool]:
     display text in `Video.folder`: a name that is not valid UTF-8 would not match."""
     conditions: list[ColumnElement[bool]] = []
     for root in roots:
-        base = root.rstrip(os.sep)
+        # The bounds are made from the stored form of the root and bound as raw bytes: a
+        # bound such as "root0" lies under no mapped prefix (see shared_paths).
+        base = shared_paths.current().to_shared(root).rstrip(os.sep)
         conditions += [Video.path == root,
-                       and_(Video.path >= base + os.sep, Video.path < base + _AFTER_SEPARATOR)]
+                       and_(Video.path >= _raw(base + os.sep),
+                            Video.path < _raw(base + _AFTER_SEPARATOR))]
     return or_(*conditions) if conditions else false()
+
+
+def _raw(path: str) -> Any:
+    return type_coerce(os.fsencode(path), LargeBinary)
 
 
 # A person's tag wins everywhere, by one rule (`labels.corrected_point`, whose SQL twin this

@@ -23,19 +23,24 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ver_desktop.core.library import shared_paths
+
 
 class FsPath(TypeDecorator[str]):
     """A file-system path stored as its exact OS bytes, so names that are not valid UTF-8
-    (common on old disks) survive the round trip; Python sees an ordinary `str`."""
+    (common on old disks) survive the round trip; Python sees an ordinary `str`. In a
+    shared library the stored form is the one all computers agree on (shared_paths)."""
 
     impl = LargeBinary
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> bytes | None:
-        return None if value is None else os.fsencode(value)
+        return None if value is None else os.fsencode(shared_paths.current().to_shared(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else os.fsdecode(bytes(value))
+        if value is None:
+            return None
+        return shared_paths.current().to_local(os.fsdecode(bytes(value)))
 
 
 def display_text(path: str) -> str:
