@@ -73,6 +73,9 @@ def scan_summary_text(summary: Any) -> str:
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 
 
+SHARED_POLL_MS = 5000  # how soon one person sees another's changes in a shared library
+
+
 def library_location(data_dir: Path, given: str | None, settings: QSettings) -> str:
     """--library, else $VER_DESKTOP_LIBRARY_URL, else Settings' shared library, else the
     file in the data folder."""
@@ -188,6 +191,10 @@ class MainWindow(QMainWindow):
         self._map_timer = QTimer(self, singleShot=True, interval=1500)
         self._rows_timer = QTimer(self, singleShot=True, interval=300)
         self._recorded: set[int] = set()  # committed, not re-read yet
+        # A shared library changes under the window (other people scan, tag, edit
+        # playlists): a cheap stamp is compared every few seconds, off the UI thread.
+        self._others = QTimer(self, interval=SHARED_POLL_MS)
+        self._stamp: tuple[Any, ...] | None = None
 
     def _connect(self) -> None:
         self.empty.add_folder.connect(self.choose_folder)
@@ -210,6 +217,7 @@ class MainWindow(QMainWindow):
         self.scans.finished.connect(self._scan_finished)
         self.progress.cancel_requested.connect(self.cancel_scan)
         self._map_timer.timeout.connect(self.reload_map)
+        self._others.timeout.connect(self._check_others)
         self._rows_timer.timeout.connect(self._reload_recorded)
         self.sidebar.place_changed.connect(self.show_place)
         self.retry_button.clicked.connect(self.retry_failed)
@@ -239,8 +247,28 @@ class MainWindow(QMainWindow):
         self.runner.run(lambda: _warm_up(session),
                         self.runner.reporting("prepare the library", lambda _r: _freeze_heap()))
         self.watcher.check = lambda roots: _changed_roots(session, roots)
+        from ver_desktop.core import paths
+
+        if paths.is_shared(self.library_url):
+            self._others.start()
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
+
+    def _check_others(self) -> None:
+        session = self.session
+        if session is not None:
+            self.runner.run(session.library.change_stamp,
+                            self.runner.reporting("check the shared library for changes",
+                                                  self._stamp_read))
+
+    def _stamp_read(self, stamp: tuple[Any, ...]) -> None:
+        """Someone changed the shared library: show it (during this window's own scan its
+        batches are shown as they come anyway)."""
+        changed = self._stamp is not None and stamp != self._stamp
+        self._stamp = stamp
+        if changed and not self.scans.busy:
+            self.reload_playlists()  # the place shown is read again, rows included
+            self.reload_map()
 
     def reload(self) -> None:
         """The library changed in a way that may add or remove rows."""

@@ -373,6 +373,16 @@ class Library:
             rows = [r for r in rows if r.octant == octant]
         return rows
 
+    def change_stamp(self) -> tuple[Any, ...]:
+        """Something that differs whenever anyone changed the library: rows added,
+        removed or updated, tags, corrections, playlists. A window on a shared library
+        polls it to show what other people did."""
+        tables = ((Video, Video.updated_at), (Analysis, Analysis.created_at),
+                  (UserLabel, UserLabel.updated_at), (Playlist, Playlist.updated_at))
+        with self.session() as s:
+            return tuple(value for table, stamp in tables for value in s.execute(
+                select(func.count(), func.max(stamp)).select_from(table)).one())
+
     def video_id(self, path: str) -> int | None:
         with self.session() as s:
             return s.scalar(select(Video.id).where(Video.path == path))

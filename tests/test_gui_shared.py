@@ -1,0 +1,79 @@
+"""Two app windows on one shared library (PostgreSQL), as two people at two computers:
+a scan in one and corrections and a playlist in the other, each seen by the other."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gui_helpers import WAIT_MS, make_collection, settings_at, settle, visible_rows
+from pgserver import PostgresServer
+
+from ver_desktop.core import paths
+from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.settings_dialog import LIBRARY_KEY, PATH_MAP_KEY, SettingsDialog
+
+
+def shared_window(qtbot, folder: Path, url: str) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window with its own data folder and settings on the library at `url`."""
+    window = MainWindow(folder / "data", paths.bundled_model_dir(), settings_at(folder),
+                        workers=1, library=url)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    window._others.setInterval(200)  # the test need not wait 5 s for each look
+    return window
+
+
+def test_two_windows_on_one_shared_library_see_each_others_work(
+        qtbot, tmp_path: Path, postgres: PostgresServer,  # type: ignore[no-untyped-def]
+        media_files: dict[str, Path]) -> None:
+    url = postgres.new_database("windows")
+    first = shared_window(qtbot, tmp_path / "first", url)
+    second = shared_window(qtbot, tmp_path / "second", url)
+    folder = make_collection(tmp_path / "videos", media_files)
+    first.add_paths([os.fspath(folder)])
+    settle(qtbot, first)
+
+    def tagged(window: MainWindow) -> list[object]:
+        return [r for r in visible_rows(window) if r is not None and r.quadrant]
+
+    qtbot.waitUntil(lambda: len(tagged(second)) == 2, timeout=WAIT_MS)  # the scan, seen
+    row = tagged(second)[0]
+    second.correct(octant="sleepy", ids=[row.id])  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: any(r is not None and r.id == row.id  # type: ignore[attr-defined]
+                                and r.octant == "sleepy" and r.corrected
+                                for r in visible_rows(first)), timeout=WAIT_MS)
+    assert second.session is not None
+    second.session.library.create_playlist("for Monday", "manual", video_ids=[row.id])  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "for Monday" in sidebar_names(first), timeout=WAIT_MS)
+    for window in (first, second):
+        window.close()
+        window.runner.wait()
+    postgres.drop_database(url)
+
+
+def sidebar_names(window: MainWindow) -> list[str]:
+    items = (window.sidebar.list.item(r).data(256) for r in range(window.sidebar.list.count()))
+    return [item.playlist.name for item in items if getattr(item, "playlist", None)]
+
+
+def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
+        qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv(paths.LIBRARY_URL_ENV, raising=False)
+    window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings_at(tmp_path),
+                        workers=1)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    dialog = SettingsDialog(window, [])
+    assert dialog.library_url.isEnabled() and dialog.library_url.text() == ""
+    dialog.library_url.setText(" postgresql://me@server/music ")
+    dialog.path_map.setText("/Volumes/Music=/shares/music")
+    dialog.accept()
+    assert window.settings.value(LIBRARY_KEY) == "postgresql://me@server/music"
+    assert window.settings.value(PATH_MAP_KEY) == "/Volumes/Music=/shares/music"
+    monkeypatch.setenv(paths.LIBRARY_URL_ENV, "postgresql://other@elsewhere/x")
+    overridden = SettingsDialog(window, [])
+    assert not overridden.library_url.isEnabled()  # this run's library came from outside
+    window.close()
+    window.runner.wait()
