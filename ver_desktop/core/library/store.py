@@ -11,13 +11,12 @@ import re
 import sqlite3
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
     Engine,
-    and_,
     create_engine,
     delete,
     event,
@@ -352,26 +351,22 @@ class Library:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def videos(self, model: tuple[str, str], *, quadrant: str | None = None,
-               octant: str | None = None, status: str | None = None) -> list[VideoRow]:
-        """Videos with their effective tags (a correction wins), filtered and sorted by path."""
-        query = (
-            select(Video, Analysis, UserLabel)
-            .outerjoin(Analysis, and_(Analysis.video_id == Video.id,
-                                      Analysis.model_name == model[0],
-                                      Analysis.model_version == model[1]))
-            .outerjoin(UserLabel, UserLabel.video_id == Video.id)
-            .order_by(Video.folder, Video.name)
-        )
-        if status is not None:
-            query = query.where(Video.status == status)
+    def videos(self, model: tuple[str, str], where: VideoFilter | None = None, *,
+               quadrant: str | None = None, octant: str | None = None,
+               status: str | None = None) -> list[VideoRow]:
+        """Videos with their effective tags (a correction wins) that pass `where` (and the
+        shorthand `quadrant`, `octant`, `status`), by folder and name; filtered in SQL."""
+        where = where or VideoFilter()
+        if quadrant:
+            where = replace(where, quadrants=frozenset({quadrant}))
+        if octant:
+            where = replace(where, octants=frozenset({octant}))
+        if status:
+            where = replace(where, statuses=frozenset({status}))
+        query = browse.apply_filter(browse.joined(select(Video, Analysis, UserLabel), model),
+                                    where).order_by(Video.folder, Video.name, Video.id)
         with self.session() as s:
-            rows = [_row(v, a, u) for v, a, u in s.execute(query)]
-        if quadrant is not None:
-            rows = [r for r in rows if r.quadrant == quadrant]
-        if octant is not None:
-            rows = [r for r in rows if r.octant == octant]
-        return rows
+            return [_row(v, a, u) for v, a, u in s.execute(query)]
 
     def change_stamp(self) -> tuple[Any, ...]:
         """Something that differs whenever anyone changed the library: rows added,
