@@ -1,9 +1,12 @@
 """Schema versions recorded in the database; the file is backed up before a migration.
 
 A new database is created at the latest schema and stamped with every version. An older
-one gets the missing steps, in order, each in its own transaction, after a backup copy.
-To change the schema: edit `schema.py`, then append a step here that brings an old
-database to the same shape with explicit DDL.
+SQLite file gets the missing steps, in order, each in its own transaction, after a backup
+copy. A shared library on PostgreSQL gets them only when asked (`upgrade-library`), all in
+one transaction (see `_migrate_server`). To change the schema: edit `schema.py`, then
+append a step here that brings an old database to the same shape with explicit DDL that
+both SQLite and PostgreSQL accept (steps 1-5 predate shared libraries: a PostgreSQL
+library always starts at 5 or later), and test it on both.
 """
 
 from __future__ import annotations
