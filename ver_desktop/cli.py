@@ -8,12 +8,13 @@ Exit status: 0 success, 1 when some input failed (classify), 2 for usage or setu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:  # heavy modules load only when a command needs them
     from ver_desktop.core.bundle import Classifier, Prediction
     from ver_desktop.core.extract import Outcome
     from ver_desktop.core.library import Library, VideoRow
+    from ver_desktop.core.pool import WorkersFactory
     from ver_desktop.core.scan import ScanProgress, ScanSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -70,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="folders or files (default: the library's folders, else Videos)")
     scan.add_argument("--retry-failed", action="store_true",
                       help="try files that failed before again")
+    scan.add_argument("--cluster", metavar="ADDRESS",
+                      help="read the files on a Dask cluster: tcp://HOST:8786 (its workers "
+                           "must see the files at the same paths), or local:N for N worker "
+                           "processes here (needs the server extra)")
 
     classify = commands.add_parser("classify", help="classify files without a library")
     classify.add_argument("paths", nargs="+", metavar="PATH")
@@ -260,15 +266,35 @@ def cmd_scan(args: argparse.Namespace) -> int:
             raise SetupError(f"{root} does not exist")
         if os.path.isdir(root):
             library.add_folder(root)
-    scanner = Scanner(library, _classifier(args), workers=args.workers)
-    stop = _interrupt_flag()
-    bar = _ProgressBar(sys.stderr)
-    print(f"Scanning {', '.join(roots)} with {scanner.classifier.tag}", file=sys.stderr)
-    summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
-                           retry_failed=args.retry_failed)
-    bar.close()
+    classifier = _classifier(args)
+    with _scan_workers(args) as (workers, factory):
+        scanner = Scanner(library, classifier, workers=workers, factory=factory)
+        stop = _interrupt_flag()
+        bar = _ProgressBar(sys.stderr)
+        print(f"Scanning {', '.join(roots)} with {scanner.classifier.tag}", file=sys.stderr)
+        summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
+                               retry_failed=args.retry_failed)
+        bar.close()
     _print_summary(summary, paths.data_dir(args.data_dir))
     return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
+
+
+@contextlib.contextmanager
+def _scan_workers(args: argparse.Namespace) -> Iterator[tuple[int | None, WorkersFactory]]:
+    """How many files to read at once, and where: the local pool, or `--cluster`."""
+    from ver_desktop.core.pool import spawn_pool
+
+    if not args.cluster:
+        yield args.workers, spawn_pool
+        return
+    from ver_desktop.core.cluster import ClusterError, open_cluster
+
+    try:
+        cluster = open_cluster(args.cluster)
+    except ClusterError as exc:
+        raise SetupError(str(exc)) from None
+    with cluster:
+        yield args.workers or cluster.threads(), cluster.workers
 
 
 class _ProgressBar:

@@ -6,6 +6,10 @@ suspects and run again one at a time in a fresh pool: the one that breaks a pool
 own is recorded as crashed, the others complete normally. A pool in which nothing finishes
 for `stall_seconds` (a decoder stuck on a file or a dead network drive) is killed and
 handled the same way; a suspect that stalls on its own is recorded as timed out.
+
+The loop that does this (`_Run`) talks to its workers through one small interface,
+`Workers`: `LocalWorkers` wraps a local process pool, and `ver_desktop.core.cluster` has one
+for a Dask cluster.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol, cast
 
 from ver_desktop.core.errors import ErrorKind
 from ver_desktop.core.extract import Failed, Outcome, extract, quiet_worker_threads
@@ -94,12 +99,69 @@ class _InlineExecutor(Executor):
 Task = Callable[[str], Outcome]
 
 
+class Workers(Protocol):
+    """Where the tasks of one `extract_all` run. Anything process-pool or cluster specific
+    stays behind this, so the crash and stall handling is the same code everywhere."""
+
+    def submit(self, task: Task, path: str) -> Future[Outcome]:
+        """Start `task(path)` on a worker."""
+        ...
+
+    def died(self, exc: BaseException) -> bool:
+        """Whether a task failed with `exc` because its worker died (not its own error)."""
+        ...
+
+    def restart(self) -> None:
+        """After a death or a stall: drop every task in flight and get working workers."""
+        ...
+
+    def close(self, wait: bool) -> None:
+        """Release the workers; `wait` False: do not wait for the tasks in flight."""
+        ...
+
+
+WorkersFactory = Callable[[int], "Executor | Workers"]  # an Executor gets LocalWorkers
+
+
+class LocalWorkers:
+    """A local executor (normally `spawn_pool`), made again by `factory` after a death."""
+
+    def __init__(self, factory: ExecutorFactory, count: int,
+                 executor: Executor | None = None) -> None:
+        self.factory = factory
+        self.count = count
+        self.executor = executor or factory(count)
+
+    def submit(self, task: Task, path: str) -> Future[Outcome]:
+        return self.executor.submit(task, path)
+
+    def died(self, exc: BaseException) -> bool:
+        return isinstance(exc, BrokenProcessPool)
+
+    def restart(self) -> None:
+        _kill_workers(self.executor)  # a stalled pool's workers are alive but stuck
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self.factory(self.count)
+
+    def close(self, wait: bool) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=True)
+
+
+def open_workers(factory: WorkersFactory, count: int) -> Workers:
+    made = factory(count)
+    if isinstance(made, Executor):
+        return LocalWorkers(cast(ExecutorFactory, factory), count, made)
+    return made
+
+
 def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], bool],
-                factory: ExecutorFactory = spawn_pool, task: Task = extract,
+                factory: WorkersFactory = spawn_pool, task: Task = extract,
                 stall_seconds: float = STALL_SECONDS) -> Iterator[Outcome]:
     """Yield one outcome per path, in completion order, until done or cancelled.
-    `task` must be importable by name in a fresh process (spawn)."""
-    run = _Run(deque(paths), workers, factory, task, stall_seconds)
+    `task` must be importable by name in a fresh process (spawn). `factory(workers)` gives
+    an Executor (a local pool) or `Workers` (a cluster); `workers` is also how many tasks
+    run at once, and twice that many are kept queued."""
+    run = _Run(deque(paths), workers, open_workers(factory, workers), task, stall_seconds)
     try:
         while run.has_work() and not cancelled():
             run.fill()
@@ -107,22 +169,20 @@ def extract_all(paths: Iterable[str], *, workers: int, cancelled: Callable[[], b
     finally:
         # Waiting for idle workers is quick and avoids races at interpreter exit; on
         # cancel, do not wait for the files in progress.
-        finished = not run.has_work()
-        run.executor.shutdown(wait=finished, cancel_futures=True)
+        run.workers.close(wait=not run.has_work())
 
 
 class _Run:
-    def __init__(self, pending: deque[str], workers: int, factory: ExecutorFactory,
-                 task: Task, stall_seconds: float) -> None:
+    def __init__(self, pending: deque[str], count: int, workers: Workers, task: Task,
+                 stall_seconds: float) -> None:
         self.pending = pending
         self.task = task
         self.stall_seconds = stall_seconds
         self.last_progress = time.monotonic()
         self.suspects: deque[str] = deque()
         self.solo: str | None = None  # a suspect running alone
+        self.count = count
         self.workers = workers
-        self.factory = factory
-        self.executor = factory(workers)
         self.in_flight: dict[Future[Outcome], str] = {}
 
     def has_work(self) -> bool:
@@ -135,11 +195,11 @@ class _Run:
                 self.solo = self.suspects.popleft()
                 self._submit(self.solo)
             return
-        while self.pending and len(self.in_flight) < 2 * self.workers:
+        while self.pending and len(self.in_flight) < 2 * self.count:
             self._submit(self.pending.popleft())
 
     def _submit(self, path: str) -> None:
-        self.in_flight[self.executor.submit(self.task, path)] = path
+        self.in_flight[self.workers.submit(self.task, path)] = path
 
     def collect(self) -> Iterator[Outcome]:
         done, _ = wait(list(self.in_flight), timeout=0.2, return_when=FIRST_COMPLETED)
@@ -148,26 +208,26 @@ class _Run:
             path = self.in_flight.pop(future)
             try:
                 yield future.result()
-            except BrokenProcessPool:
-                broken.append(path)
-            except Exception as exc:  # the result could not come back (pickling, ...)
-                yield Failed(path, ErrorKind.INTERNAL, f"the worker failed: {exc!r}")
+            except Exception as exc:
+                if self.workers.died(exc):
+                    broken.append(path)
+                else:  # the result could not come back (pickling, ...)
+                    yield Failed(path, ErrorKind.INTERNAL, f"the worker failed: {exc!r}")
         if broken:
             yield from self._restart(broken, ErrorKind.CRASHED, CRASH_REASON)
         elif done:
             self.solo = None
             self.last_progress = time.monotonic()
         elif self.in_flight and time.monotonic() - self.last_progress > self.stall_seconds:
-            _kill_workers(self.executor)
             reason = f"reading the file took over {self.stall_seconds:.0f} s; stopped"
             yield from self._restart([], ErrorKind.TIMED_OUT, reason)
 
     def _restart(self, broken: list[str], kind: ErrorKind, reason: str) -> Iterator[Outcome]:
-        """The pool is gone: blame the file if it ran alone, else retry everyone alone."""
+        """The workers are gone or stuck: blame the file if it ran alone, else retry
+        everyone alone."""
         broken.extend(self.in_flight.values())
         self.in_flight.clear()
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        self.executor = self.factory(self.workers)
+        self.workers.restart()
         self.last_progress = time.monotonic()
         if self.solo is not None and broken == [self.solo]:
             yield Failed(self.solo, kind, reason)
@@ -178,6 +238,6 @@ class _Run:
 
 def _kill_workers(executor: Executor) -> None:
     """Kill a process pool's workers (stuck in native code, they ignore anything gentler)."""
-    for process in list(getattr(executor, "_processes", {}).values()):
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
         with contextlib.suppress(OSError, ValueError):
             process.kill()

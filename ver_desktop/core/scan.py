@@ -20,7 +20,7 @@ from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.library.claims import new_token
 from ver_desktop.core.media import MEDIA_EXTENSIONS
-from ver_desktop.core.pool import ExecutorFactory, Task, default_workers, extract_all, spawn_pool
+from ver_desktop.core.pool import Task, WorkersFactory, default_workers, extract_all, spawn_pool
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Scanner:
     """Runs scans against one library with one classifier."""
 
     def __init__(self, library: Library, classifier: Classifier, *, workers: int | None = None,
-                 factory: ExecutorFactory = spawn_pool, task: Task | None = None,
+                 factory: WorkersFactory = spawn_pool, task: Task | None = None,
                  batch_size: int = 16) -> None:
         self.library = library
         self.classifier = classifier
