@@ -57,6 +57,22 @@ def music(seconds: float, rate: int = 44_100, *, seed: int = 0, tempo: float = 1
     return (0.25 * out / (np.max(np.abs(out)) + 1e-9)).astype(np.float32)
 
 
+def pad(seconds: float, rate: int = 44_100) -> np.ndarray:
+    """A soft, slowly swelling major chord: the bundled model hears it calm and pleasant."""
+    t = np.arange(int(seconds * rate)) / rate
+    chord = sum(np.sin(2 * np.pi * f * t) for f in (220.0, 277.2, 329.6))
+    return (0.2 * chord * (0.5 + 0.5 * np.sin(2 * np.pi * 0.1 * t))).astype(np.float32)
+
+
+def drums(seconds: float, rate: int = 44_100, *, tempo: float = 180.0,
+          seed: int = 0) -> np.ndarray:
+    """Loud, fast noise hits: the bundled model hears them energetic and tense."""
+    t = np.arange(int(seconds * rate)) / rate
+    hits = np.exp(-np.mod(t, 60.0 / tempo) * 30)
+    return (0.8 * hits * np.random.default_rng(seed).standard_normal(len(t))).astype(
+        np.float32)
+
+
 def noise(seconds: float, rate: int = 44_100, *, seed: int = 0) -> np.ndarray:
     return (0.2 * np.random.default_rng(seed).standard_normal(int(seconds * rate))).astype(
         np.float32

@@ -43,6 +43,19 @@ def patches_run(version: str) -> int:
     return MUSICNN_KEPT.get(version, 10)
 
 
+def window_offsets(version: str, patches: int) -> np.ndarray:
+    """Which of a window's `patches` consecutive encoder patches the front end `version`
+    reads, as `compute` picks them from a segment (timelines build windows from these)."""
+    from ver_desktop.core.encoder import spread
+
+    if version == MUSICNN:
+        return np.arange(patches)
+    if version in MUSICNN_KEPT:
+        return spread(patches, MUSICNN_KEPT[version])
+    raise ValueError(f"timelines follow the musicnn front ends read as they are; the model "
+                     f"reads {version!r}")
+
+
 def feature_names(version: str) -> list[str]:
     """The columns of `compute(version, ...)`, as recorded in model bundles."""
     if version == MIR:

@@ -127,6 +127,27 @@ def load_segment(path: str | os.PathLike[str]) -> Segment:
     return segment
 
 
+def stream_audio(path: str | os.PathLike[str], block_samples: int) -> Iterator[np.ndarray]:
+    """All of `path`'s audio, mono float32 at `SAMPLE_RATE`, in consecutive blocks of
+    exactly `block_samples` (the last may be shorter): a 2-hour film in bounded memory, for
+    timelines. Damaged packets are skipped as `load_segment` skips them."""
+    path = Path(path)
+    _check_readable(path)
+    container = _open(path)
+    with container:
+        pending: list[np.ndarray] = []
+        have = 0
+        for _when, samples in _resampled_frames(container, _audio_stream(container), [0]):
+            pending.append(samples)
+            have += len(samples)
+            while have >= block_samples:
+                joined = np.concatenate(pending)
+                yield joined[:block_samples]
+                pending, have = [joined[block_samples:]], have - block_samples
+        if have:
+            yield np.concatenate(pending)
+
+
 def probe_duration(path: str | os.PathLike[str]) -> float | None:
     """The container's stated duration in seconds, without decoding."""
     path = Path(path)

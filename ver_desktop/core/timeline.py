@@ -1,0 +1,310 @@
+"""Emotion over time: the model's valence and arousal every 3 s over a file's whole audio,
+and the file cut into stretches of one emotion.
+
+Points. The audio is decoded once, block by block (`media.stream_audio`, bounded memory),
+and every 3-s encoder patch is embedded: that is the whole cost, about 36 ms a patch on
+one core. A point is the model's reading of one 30-s window made exactly as a scan makes
+its segment's features: the window that starts at patch j takes patches j + spread(10, k)
+(j, j+4 and j+9 for the default model, which reads 3 of a segment's 10 patches), so the
+windows hop one patch (2.99 s) without a single extra encoder run. A point's time is its
+window's middle. The stored points are the model's own; what is shown and cut into
+stretches is smoothed by a 5-point moving average (about 6 s either way).
+
+Stretches. Each smoothed point has a quadrant (the signs of valence and arousal). Runs of
+one quadrant are stretches; while a stretch is shorter than `MIN_STRETCH_SECONDS` it is
+merged into the neighbour whose mean point is nearer its own, and neighbours that end in
+the same quadrant are joined. A boundary lies halfway between the last point of one
+stretch and the first of the next; the first stretch starts at 0 and the last ends at the
+end of the file. A stretch's point is the mean of its points, and its quadrant and octant
+are read off that point, so all four agree as they do for a file's tag.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+import zlib
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from ver_desktop.core.errors import ErrorKind, MediaError
+from ver_desktop.core.extract import Failed
+from ver_desktop.core.labels import octant_of, quadrant_of
+
+WINDOW_PATCHES = 10  # a model window: 30 s, as a scan's segment
+SMOOTH_POINTS = 5
+MIN_STRETCH_SECONDS = 20.0
+_SCALE = 1000.0  # stored points are int16 thousandths
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What a worker sends back: one embedding per 3-s patch of the whole audio."""
+
+    path: str
+    patches: np.ndarray  # (patches, features) float32
+    patch_seconds: float
+    duration: float  # seconds of audio decoded
+    decode_seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stretch:
+    start: float
+    end: float
+    quadrant: str
+    octant: str
+    valence: float
+    arousal: float
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": round(self.start, 2), "end": round(self.end, 2),
+                "quadrant": self.quadrant, "octant": self.octant,
+                "valence": round(self.valence, 4), "arousal": round(self.arousal, 4)}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The model's points over one file: raw valence and arousal, `hop` seconds apart,
+    the first at `first` seconds."""
+
+    first: float
+    hop: float
+    duration: float
+    valence: np.ndarray
+    arousal: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.valence)
+
+    def times(self) -> np.ndarray:
+        return self.first + self.hop * np.arange(len(self))
+
+    def smoothed(self) -> tuple[np.ndarray, np.ndarray]:
+        return smooth(self.valence), smooth(self.arousal)
+
+    def points_json(self) -> list[dict[str, Any]]:
+        valence, arousal = self.smoothed()
+        return [{"t": round(float(t), 2), "valence": round(float(v), 4),
+                 "arousal": round(float(a), 4), "quadrant": quadrant_of(float(v), float(a))}
+                for t, v, a in zip(self.times(), valence, arousal, strict=True)]
+
+    def to_bytes(self) -> bytes:
+        """A few kilobytes per hour: int16 thousandths, compressed."""
+        pairs = np.stack([self.valence, self.arousal], axis=1) * _SCALE
+        packed = np.clip(np.round(pairs), -32767, 32767).astype("<i2").tobytes()
+        header = np.array([_FORMAT, self.first, self.hop, self.duration], "<f8").tobytes()
+        return header + zlib.compress(packed, 9)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Timeline:
+        version, first, hop, duration = np.frombuffer(data[:32], "<f8")
+        if int(version) != _FORMAT:
+            raise ValueError(f"timeline format {version} is not one this version reads")
+        pairs = np.frombuffer(zlib.decompress(data[32:]), "<i2").reshape(-1, 2)
+        values = pairs.astype(np.float32) / _SCALE
+        return cls(float(first), float(hop), float(duration), values[:, 0].copy(),
+                   values[:, 1].copy())
+
+
+def embed_whole(path: str, front_end: str) -> Embedded | Failed:
+    """The worker's task: decode all of `path` and embed every patch (see the module's
+    docstring). Failures come back as `Failed`, as a scan's do."""
+    from ver_desktop.core.encoder import HOP, MODEL_RATE, PATCH_FRAMES
+    from ver_desktop.core.frontends import MUSICNN_OUTPUTS, _encoder, window_offsets
+    from ver_desktop.core.media import SAMPLE_RATE, stream_audio
+
+    try:
+        window_offsets(front_end, WINDOW_PATCHES)  # refuses a front end it cannot follow
+        patch_seconds = PATCH_FRAMES * HOP / MODEL_RATE
+        block = round(WINDOW_PATCHES * patch_seconds * SAMPLE_RATE)  # exactly 10 patches
+        encoder, rows = _encoder(), []
+        decoding = embedding = 0.0
+        decoded = 0
+        started = time.perf_counter()
+        for samples in stream_audio(path, block):
+            read = time.perf_counter()
+            decoding += read - started
+            decoded += len(samples)
+            if len(samples) >= PATCH_FRAMES * HOP * SAMPLE_RATE / MODEL_RATE:
+                rows.append(encoder.embed(signal=samples, rate=SAMPLE_RATE,
+                                          outputs=MUSICNN_OUTPUTS))
+            started = time.perf_counter()
+            embedding += started - read
+        if not rows:
+            raise MediaError(ErrorKind.TOO_SHORT, "under 3 s of audio: too short for a "
+                             "timeline")
+        return Embedded(path, np.concatenate(rows), patch_seconds, decoded / SAMPLE_RATE,
+                        decoding, embedding)
+    except MediaError as exc:
+        return Failed(path, exc.kind, exc.reason)
+    except MemoryError:
+        return Failed(path, ErrorKind.INTERNAL, "ran out of memory while reading the file")
+    except ValueError as exc:
+        return Failed(path, ErrorKind.INTERNAL, str(exc))
+
+
+def embed_task(front_end: str) -> partial[Embedded | Failed]:
+    """The picklable worker task for a model that reads `front_end`."""
+    return partial(embed_whole, front_end=front_end)
+
+
+def windows(patches: np.ndarray, front_end: str) -> list[np.ndarray]:
+    """The model's inputs for every window: one per patch start while a whole window fits,
+    else one window over what there is (a short file, as a scan reads it)."""
+    from ver_desktop.core.frontends import window_offsets
+
+    count = len(patches)
+    if count >= WINDOW_PATCHES:
+        offsets = window_offsets(front_end, WINDOW_PATCHES)
+        return [patches[j + offsets] for j in range(count - WINDOW_PATCHES + 1)]
+    return [patches[window_offsets(front_end, count)]]
+
+
+def read_timeline(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[Stretch]]:
+    """The model's point for every window of `embedded` (`classifier` is a bundle's), and
+    the stretches cut from them (boundaries placed with each patch's own point)."""
+    predictions = classifier.predict(windows(embedded.patches, classifier.front_end))
+    span = min(len(embedded.patches), WINDOW_PATCHES) * embedded.patch_seconds
+    timeline = Timeline(first=span / 2, hop=embedded.patch_seconds,
+                        duration=max(embedded.duration, span),
+                        valence=np.array([p.valence for p in predictions], np.float32),
+                        arousal=np.array([p.arousal for p in predictions], np.float32))
+    alone = classifier.predict([patch[None] for patch in embedded.patches])
+    patch_points = np.array([(p.valence, p.arousal) for p in alone], np.float64)
+    valence, arousal = timeline.smoothed()
+    stretches = cut(timeline.times(), valence, arousal, timeline.duration,
+                    patch_points=patch_points, patch_seconds=embedded.patch_seconds)
+    return timeline, stretches
+
+
+def smooth(values: np.ndarray, points: int = SMOOTH_POINTS) -> np.ndarray:
+    """Moving average over `points` points; near the ends, over those there are."""
+    if len(values) < 2:
+        return values.astype(np.float32)
+    kernel = np.ones(points)
+    sums = np.convolve(values.astype(np.float64), kernel, mode="same")
+    counts = np.convolve(np.ones(len(values)), kernel, mode="same")
+    return (sums / counts).astype(np.float32)
+
+
+@dataclass
+class _Run:
+    first: int  # point indices, inclusive
+    last: int
+    valence: float = 0.0
+    arousal: float = 0.0
+
+
+def cut(times: np.ndarray, valence: np.ndarray, arousal: np.ndarray, duration: float,
+        min_seconds: float = MIN_STRETCH_SECONDS, *,
+        patch_points: np.ndarray | None = None, patch_seconds: float = 0.0) -> list[Stretch]:
+    """Stretches of one quadrant (see the module's docstring); with `patch_points` (the
+    model's point for each patch alone), each boundary is moved to the patch edge that
+    best splits the patches around it between the two stretches' points."""
+    if not len(times):
+        return []
+    runs = _joined([_Run(i, i) for i in range(len(times))], valence, arousal)
+    while len(runs) > 1:
+        spans = [end - start for start, end in (_bounds(r, times, duration) for r in runs)]
+        shortest = int(np.argmin(spans))
+        if spans[shortest] >= min_seconds:
+            break
+        runs = _joined(_merged(runs, shortest), valence, arousal)
+    edges = [_bounds(run, times, duration)[0] for run in runs[1:]]
+    if patch_points is not None and patch_seconds > 0:
+        edges = _refined(edges, runs, patch_points, patch_seconds)
+    return _stretches([0.0, *edges, duration], times, valence, arousal)
+
+
+def _stretches(edges: list[float], times: np.ndarray, valence: np.ndarray,
+               arousal: np.ndarray) -> list[Stretch]:
+    """A stretch between each pair of edges, its point the mean of the points inside (the
+    nearest point when none is), neighbours of one quadrant joined."""
+    found: list[Stretch] = []
+    for start, end in itertools.pairwise(edges):
+        inside = (times >= start) & (times < end)
+        if not inside.any():
+            inside = np.abs(times - (start + end) / 2) == np.min(np.abs(times - (start + end) / 2))
+        v, a = float(np.mean(valence[inside])), float(np.mean(arousal[inside]))
+        if found and found[-1].quadrant == quadrant_of(v, a):
+            start = found.pop().start
+            inside = (times >= start) & (times < end)
+            v, a = float(np.mean(valence[inside])), float(np.mean(arousal[inside]))
+        found.append(Stretch(start, end, quadrant_of(v, a), octant_of(v, a), v, a))
+    return found
+
+
+def _refined(edges: list[float], runs: list[_Run], patch_points: np.ndarray,
+             patch_seconds: float) -> list[float]:
+    """Each boundary moved, within half a window either way and never past its
+    neighbours, to the patch edge k that minimises the squared distances of the patches
+    before k to the earlier stretch's point plus those from k to the later one's."""
+    reach = WINDOW_PATCHES * patch_seconds / 2
+    moved: list[float] = []
+    for i, edge in enumerate(edges):
+        low = max(moved[-1] if moved else 0.0, edge - reach)
+        high = min(edges[i + 1] if i + 1 < len(edges) else np.inf, edge + reach)
+        first, last = int(np.ceil(low / patch_seconds)), int(np.floor(high / patch_seconds))
+        last = min(last, len(patch_points))
+        if last - first < 2:
+            moved.append(edge)
+            continue
+        points = patch_points[first:last]
+        before = np.array([runs[i].valence, runs[i].arousal])
+        after = np.array([runs[i + 1].valence, runs[i + 1].arousal])
+        to_before = np.concatenate([[0.0], np.cumsum(((points - before) ** 2).sum(axis=1))])
+        to_after = np.concatenate([np.cumsum((((points - after) ** 2).sum(axis=1))[::-1])[::-1],
+                                   [0.0]])
+        split = int(np.argmin((to_before + to_after)[1:-1])) + 1  # at least a patch a side
+        moved.append((first + split) * patch_seconds)
+    return moved
+
+
+def _measure(runs: list[_Run], valence: np.ndarray, arousal: np.ndarray) -> None:
+    for run in runs:
+        run.valence = float(np.mean(valence[run.first:run.last + 1]))
+        run.arousal = float(np.mean(arousal[run.first:run.last + 1]))
+
+
+def _joined(runs: list[_Run], valence: np.ndarray, arousal: np.ndarray) -> list[_Run]:
+    """Neighbours whose mean points lie in one quadrant become one run."""
+    _measure(runs, valence, arousal)
+    joined = [runs[0]]
+    for run in runs[1:]:
+        last = joined[-1]
+        if quadrant_of(last.valence, last.arousal) == quadrant_of(run.valence, run.arousal):
+            joined[-1] = _Run(last.first, run.last)
+            _measure(joined[-1:], valence, arousal)
+        else:
+            joined.append(run)
+    return joined
+
+
+def _merged(runs: list[_Run], index: int) -> list[_Run]:
+    """`runs` with run `index` given to the neighbour whose mean point is nearer."""
+    run = runs[index]
+    neighbours = [i for i in (index - 1, index + 1) if 0 <= i < len(runs)]
+    nearest = min(neighbours, key=lambda i: (runs[i].valence - run.valence) ** 2
+                  + (runs[i].arousal - run.arousal) ** 2)
+    low, high = sorted((index, nearest))
+    merged = _Run(runs[low].first, runs[high].last)
+    return [*runs[:low], merged, *runs[high + 1:]]
+
+
+def _bounds(run: _Run, times: np.ndarray, duration: float) -> tuple[float, float]:
+    """A run's start and end in seconds: halfway to its neighbours' points, the file's
+    ends at the ends."""
+    start = 0.0 if run.first == 0 else float(times[run.first - 1] + times[run.first]) / 2
+    end = duration if run.last == len(times) - 1 else float(
+        times[run.last] + times[run.last + 1]) / 2
+    return start, max(start, end)
