@@ -44,6 +44,13 @@ def _global_options(parser: argparse.ArgumentParser, *, here: bool) -> None:
     default: Any = None if here else argparse.SUPPRESS
     parser.add_argument("--data-dir", default=default, help="library and caches (default: "
                         f"${paths.DATA_DIR_ENV}, else the platform's user data folder)")
+    parser.add_argument("--library", default=default, metavar="URL",
+                        help="a shared library, postgresql://USER@HOST/DATABASE (default: "
+                        f"${paths.LIBRARY_URL_ENV}, else the file in the data folder)")
+    parser.add_argument("--path-map", action="append", default=default, metavar="LOCAL=SHARED",
+                        help="in a shared library, where this computer mounts a share, "
+                        "such as /Volumes/Music=/shares/music (repeatable; also "
+                        "$VER_DESKTOP_PATH_MAP, pairs separated by ';')")
     parser.add_argument("--model", default=default, help=f"a bundled model (default: "
                         f"{paths.DEFAULT_MODEL}) or a bundle folder")
     parser.add_argument("--workers", type=int, default=default,
@@ -93,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--quadrant", choices=QUADRANTS)
     group.add_argument("--octant", choices=OCTANTS)
     group.add_argument("--clear", action="store_true", help="remove your tag")
+
+    commands.add_parser("upgrade-library", help="update a shared library to this version "
+                        "(back it up with pg_dump first)")
 
     train = commands.add_parser("train", help="train a model bundle from labelled audio")
     train.add_argument("--audio", required=True, type=Path, help="folder of media files")
@@ -165,6 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "open"):
         return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
+                "upgrade-library": cmd_upgrade_library,
                 "train": cmd_train, "experiment": cmd_experiment, "playlist": cmd_playlist}
     try:
         return handlers[args.command](args)
@@ -189,6 +200,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from ver_desktop.gui.app import main as gui_main
 
     return gui_main(data_dir=args.data_dir, model=args.model, workers=args.workers,
+                    library=args.library, path_map=args.path_map or [],
                     paths_to_add=getattr(args, "paths", []))
 
 
@@ -209,11 +221,13 @@ def _classifier(args: argparse.Namespace) -> Classifier:
 def _library(args: argparse.Namespace) -> Library:
     """The library; a damaged, newer or unwritable one ends the command in one sentence
     (main's storage handler)."""
-    from ver_desktop.core.library import Library
+    from ver_desktop.core.library import Library, shared_paths
 
     data = paths.data_dir(args.data_dir)
     try:
-        return Library.at(paths.database_path(data))
+        return Library(paths.library_url(data, args.library),
+                       upgrade=args.command == "upgrade-library",
+                       path_map=shared_paths.from_environment(args.path_map or []))
     except OSError as exc:
         raise SetupError(f"cannot open the library in {data}: {exc.strerror}") from None
 
@@ -275,7 +289,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
                                retry_failed=args.retry_failed)
         bar.close()
-    _print_summary(summary, paths.data_dir(args.data_dir))
+    _print_summary(summary, _where(args))
     return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
 
 
@@ -336,7 +350,17 @@ def _were(count: int) -> str:
     return "were" if count != 1 else "was"
 
 
-def _print_summary(summary: ScanSummary, data: Path) -> None:
+def _where(args: argparse.Namespace) -> str:
+    """The library as a person recognises it: its file, or a shared library's address."""
+    url = paths.library_url(paths.data_dir(args.data_dir), args.library)
+    if paths.is_shared(url):
+        from sqlalchemy.engine import make_url
+
+        return "shared, " + make_url(url).render_as_string(hide_password=True)
+    return os.fspath(paths.database_path(paths.data_dir(args.data_dir)))
+
+
+def _print_summary(summary: ScanSummary, data: str) -> None:
     print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
           f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
@@ -351,7 +375,7 @@ def _print_summary(summary: ScanSummary, data: Path) -> None:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:
         print(f"  could not read folder: {terminal_text(_printable(folder))}")
-    print(f"Library: {paths.database_path(data)}")
+    print(f"Library: {data}")
 
 
 def _printable(path: str) -> str:
@@ -437,7 +461,7 @@ def _model_key(args: argparse.Namespace) -> tuple[str, str]:
 def cmd_list(args: argparse.Namespace) -> int:
     library = _library(args)
     where = playlist_cli.filter_from(args)
-    rows = [row for row in library.videos(_model_key(args)) if where.matches(row)]
+    rows = library.videos(_model_key(args), where)
     for row in rows:
         if args.json:
             print(json.dumps(row.to_json()))
@@ -463,6 +487,13 @@ def _list_line(row: VideoRow) -> str:
                f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
     speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
     return f"{row.status:<8} {tags}{numbers}{speech}{path}"
+
+
+def cmd_upgrade_library(args: argparse.Namespace) -> int:
+    """A shared library is never updated behind its users' backs (see migrations.py)."""
+    _library(args).close()  # opening with upgrade=True applied what was missing
+    print(f"The library is up to date: {_where(args)}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
