@@ -101,7 +101,9 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     Library.at(fresh).close()
     Library.at(old).close()
-    with sqlite3.connect(old) as db:  # a library from before steps 2 to 5
+    with sqlite3.connect(old) as db:  # a library from before steps 2 to 6
+        db.execute("DROP TABLE stretches")
+        db.execute("DROP TABLE timelines")
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")

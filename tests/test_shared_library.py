@@ -79,6 +79,26 @@ def test_a_shared_library_is_updated_only_when_asked_and_all_or_nothing(
     Library(shared).close()  # up to date: opens as usual
 
 
+def test_step_6_brings_a_version_5_shared_library_its_timeline_tables(shared: str) -> None:
+    """The first step that runs on PostgreSQL: its DDL is written for each backend."""
+    Library(shared).close()
+    engine = create_engine(shared)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE stretches"))
+        connection.execute(text("DROP TABLE timelines"))
+        connection.execute(text("DELETE FROM schema_migrations WHERE version = 6"))
+    engine.dispose()
+    with pytest.raises(LibraryError, match="upgrade-library"):
+        Library(shared)
+    Library(shared, upgrade=True).close()
+    engine = create_engine(shared)
+    with engine.connect() as connection:
+        tables = set(connection.execute(text(
+            "SELECT table_name FROM information_schema.tables")).scalars())
+    engine.dispose()
+    assert {"timelines", "stretches"} <= tables
+
+
 def _version_and_columns(url: str) -> tuple[int, bool]:
     """The library's schema version, and whether videos has the test's `rating` column."""
     engine = create_engine(url)

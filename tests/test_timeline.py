@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import mediagen
@@ -10,8 +13,15 @@ import numpy as np
 import pytest
 
 from ver_desktop.core import paths
-from ver_desktop.core.bundle import Classifier, load_classifier
+from ver_desktop.core.bundle import (
+    Classifier,
+    Prediction,
+    load_classifier,
+    prediction_at,
+    read_bundle_info,
+)
 from ver_desktop.core.extract import Extracted, Failed, extract
+from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.timeline import (
     Embedded,
     Timeline,
@@ -20,6 +30,8 @@ from ver_desktop.core.timeline import (
     read_timeline,
 )
 from ver_desktop.training.timeline_eval import matched_boundaries
+
+MODEL = ("test-model", "1")
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +107,60 @@ def test_a_short_blip_is_merged_and_no_stretch_is_shorter_than_the_minimum() -> 
 def test_boundaries_match_once_within_three_seconds() -> None:
     assert matched_boundaries([10.0, 11.0, 50.0], [10.5, 46.0]) == 1
     assert matched_boundaries([], [3.0]) == 0
+
+
+def test_the_timeline_command_prints_points_and_segments_and_keeps_them(
+        tmp_path: Path, data_dir: Path) -> None:
+    """`timeline PATH --json` computes what the library lacks, keeps it for a file in the
+    library, and prints the contract's object (times in seconds from the start)."""
+    film = np.concatenate([mediagen.pad(40), mediagen.drums(40)])
+    path = mediagen.write_media(tmp_path / "clip.mkv", film)
+    library = Library.at(paths.database_path(data_dir))
+    stat = path.stat()
+    library.plan_scan([os.fspath(tmp_path)], [FileStat(os.fspath(path), stat.st_size,
+                                                       stat.st_mtime_ns)], MODEL)
+    video_id = library.video_id(os.fspath(path))
+    assert video_id is not None
+    done = subprocess.run([sys.executable, "-m", "ver_desktop", "--data-dir",
+                           os.fspath(data_dir), "timeline", os.fspath(path), "--json"],
+                          capture_output=True, text=True, timeout=600, check=True)
+    shown = json.loads(done.stdout)
+    assert set(shown) == {"path", "model", "points", "segments"}
+    assert shown["path"] == os.fspath(path)
+    assert set(shown["points"][0]) == {"t", "valence", "arousal", "quadrant"}
+    assert [s["quadrant"] for s in shown["segments"]] == ["PV-NA", "NV-PA"]
+    assert shown["segments"][-1]["end"] == pytest.approx(80.0, abs=0.2)
+    info = read_bundle_info(paths.bundled_model_dir())
+    kept = library.timeline(video_id, (info.name, info.version))
+    assert kept is not None and [s.stretch.quadrant for s in kept[1]] == ["PV-NA", "NV-PA"]
+    assert len(kept[0]) == len(shown["points"])
+
+
+def test_the_library_keeps_timelines_per_model_and_drops_them_when_the_file_changes(
+        library_url: str, tmp_path: Path) -> None:
+    library = Library(library_url)
+    root = os.fspath(tmp_path)
+    files = [FileStat(os.path.join(root, f"{i}.mp4"), 1, 1) for i in range(3)]
+    plan = library.plan_scan([root], files, MODEL)
+    library.record([(video_id, Extracted(path, np.zeros((3, 250), np.float32), 0, 30, 90.0 + i,
+                                         0), _prediction()) for i, (video_id, path) in
+                    enumerate(plan.to_analyse)], [], MODEL)
+    first, second = plan.to_analyse[0][0], plan.to_analyse[1][0]
+    assert [v for v, _ in library.without_timeline(MODEL)] == [first, second,
+                                                               plan.to_analyse[2][0]]
+    timeline = Timeline(14.96, 2.992, 90.0, np.linspace(-1, 1, 21, dtype=np.float32),
+                        np.full(21, 0.5, np.float32))
+    stretches = cut(timeline.times(), timeline.valence, timeline.arousal, 90.0)
+    library.store_timeline(first, MODEL, timeline, stretches)
+    library.store_timeline(first, MODEL, timeline, stretches)  # replaced, not doubled
+    kept = library.timeline(first, MODEL)
+    assert kept is not None and [k.stretch for k in kept[1]] == stretches
+    assert np.allclose(kept[0].valence, timeline.valence, atol=1e-3)
+    assert library.timeline(first, ("other-model", "1")) is None
+    assert first not in [v for v, _ in library.without_timeline(MODEL)]
+    library.plan_scan([root], [FileStat(files[0].path, 2, 2), *files[1:]], MODEL)  # changed
+    assert library.timeline(first, MODEL) is None
+
+
+def _prediction() -> Prediction:
+    return prediction_at(0.5, 0.5, spread=1.0)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
-from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
 from ver_desktop.core.text import count_of, terminal_text
 from ver_desktop.playlist_cli import add_filter_options
 
@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     classify = commands.add_parser("classify", help="classify files without a library")
     classify.add_argument("paths", nargs="+", metavar="PATH")
     classify.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    timeline = commands.add_parser("timeline", help="a file's emotion over time: a point "
+                                   "every 3 s and its stretches of one emotion")
+    timeline.add_argument("path", metavar="PATH")
+    timeline.add_argument("--json", action="store_true", help="one JSON object")
 
     listing = commands.add_parser("list", help="show what the library holds")
     add_filter_options(listing)
@@ -175,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in (None, "open"):
         return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
-                "upgrade-library": cmd_upgrade_library,
+                "upgrade-library": cmd_upgrade_library, "timeline": cmd_timeline,
                 "train": cmd_train, "experiment": cmd_experiment, "playlist": cmd_playlist}
     try:
         return handlers[args.command](args)
@@ -487,6 +492,45 @@ def _list_line(row: VideoRow) -> str:
                f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
     speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
     return f"{row.status:<8} {tags}{numbers}{speech}{path}"
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    """The library's timeline of PATH, computed now (and kept, for a file in the library)
+    when it has none."""
+    from ver_desktop.core.timeline import Embedded, embed_whole, read_timeline
+
+    path = os.path.abspath(args.path)
+    if not os.path.exists(path):
+        raise SetupError(f"{args.path} does not exist")
+    library, classifier = _library(args), _classifier(args)
+    model = (classifier.info.name, classifier.info.version)
+    video_id = library.video_id(path)
+    stored = library.timeline(video_id, model) if video_id is not None else None
+    if stored is not None:
+        timeline, stretches = stored[0], [kept.stretch for kept in stored[1]]
+    else:
+        embedded = embed_whole(path, classifier.front_end)
+        if not isinstance(embedded, Embedded):
+            print(f"ver-desktop: {_printable(path)}: {embedded.reason}", file=sys.stderr)
+            return EXIT_FAILED
+        timeline, stretches = read_timeline(embedded, classifier)
+        if video_id is not None:
+            library.store_timeline(video_id, model, timeline, stretches)
+    if args.json:
+        print(json.dumps({"path": _printable(path), "model": classifier.info.tag,
+                          "points": timeline.points_json(),
+                          "segments": [s.to_json() for s in stretches]}))
+        return EXIT_OK
+    print(f"{terminal_text(_printable(path))}: {_clock(timeline.duration)}, "
+          f"{len(stretches)} stretch{'' if len(stretches) == 1 else 'es'} of one emotion")
+    for stretch in stretches:
+        words = QUADRANT_NAMES[stretch.quadrant]
+        print(f"  {_clock(stretch.start):>8} - {_clock(stretch.end):<8} {words} "
+              f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "
+              f"{stretch.arousal:+.2f})")
+    print(f"{count_of(len(timeline), 'point')}, one every {timeline.hop:.1f} s (--json lists "
+          "them)", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_upgrade_library(args: argparse.Namespace) -> int:

@@ -16,7 +16,22 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
 
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library.schema import Base
@@ -56,6 +71,33 @@ def _search_text(connection: Connection) -> None:
                             for video_id, name, folder in rows])
 
 
+def _timelines(connection: Connection) -> None:
+    """Frozen copies of the two tables as they were at this step: SQLAlchemy writes each
+    backend's DDL (SQLite's and PostgreSQL's keys and types differ)."""
+    metadata = MetaData()
+    videos = Table("videos", metadata, Column("id", Integer, primary_key=True))
+
+    def model() -> tuple[Column[str], Column[str]]:
+        return (Column("model_name", String(64), nullable=False),
+                Column("model_version", String(32), nullable=False))
+
+    Table("timelines", metadata, Column("id", Integer, primary_key=True),
+          Column("video_id", ForeignKey(videos.c.id, ondelete="CASCADE"), nullable=False),
+          *model(), Column("data", LargeBinary, nullable=False),
+          Column("created_at", DateTime, nullable=False),
+          UniqueConstraint("video_id", "model_name", "model_version"))
+    Table("stretches", metadata, Column("id", Integer, primary_key=True),
+          Column("video_id", ForeignKey(videos.c.id, ondelete="CASCADE"), nullable=False),
+          *model(),
+          *(Column(name, Float, nullable=False) for name in ("start", "end")),
+          Column("quadrant", String(8), nullable=False, index=True),
+          Column("octant", String(16), nullable=False),
+          *(Column(name, Float, nullable=False) for name in ("valence", "arousal")),
+          Index("ix_stretches_video_model", "video_id", "model_name", "model_version"))
+    metadata.create_all(connection, tables=[metadata.tables["timelines"],
+                                            metadata.tables["stretches"]])
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -63,6 +105,7 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (3, "claims: files a running scan has in hand", _claims),
     (4, "playlists.play: segment only or whole files", _playlist_play),
     (5, "videos.search_text: search without case or accents, folders included", _search_text),
+    (6, "timelines and stretches: emotion over time", _timelines),
 )
 LATEST = MIGRATIONS[-1][0]
 

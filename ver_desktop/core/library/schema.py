@@ -157,3 +157,34 @@ class PlaylistItem(Base):
     video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
 
+
+
+class TimelineRow(Base):
+    """One model's emotion over the whole of one file (`core.timeline.Timeline`, packed)."""
+
+    __tablename__ = "timelines"
+    __table_args__ = (UniqueConstraint("video_id", "model_name", "model_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
+    model_name: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StretchRow(Base):
+    """A stretch of one emotion in a file, cut from its timeline: an item of its own."""
+
+    __tablename__ = "stretches"
+    __table_args__ = (Index("ix_stretches_video_model", "video_id", "model_name",
+                            "model_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
+    model_name: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(32))
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    quadrant: Mapped[str] = mapped_column(String(8), index=True)
+    octant: Mapped[str] = mapped_column(String(16))
+    valence: Mapped[float] = mapped_column(Float)
+    arousal: Mapped[float] = mapped_column(Float)

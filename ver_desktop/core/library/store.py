@@ -43,7 +43,7 @@ from ver_desktop.core.labels import (
     corrected_point,
     octant_of,
 )
-from ver_desktop.core.library import browse, claims, shared_paths
+from ver_desktop.core.library import browse, claims, shared_paths, timelines
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter, under_roots
 from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.migrations import migrate
@@ -59,6 +59,7 @@ from ver_desktop.core.library.schema import (
     utcnow,
 )
 from ver_desktop.core.text import searchable
+from ver_desktop.core.timeline import Stretch, Timeline
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ class Library:
                     _reset(video)
                     # every model's tag described the old content: none may pass for current
                     s.execute(delete(Analysis).where(Analysis.video_id == video.id))
+                    timelines.forget_content(s, video.id)
                     current.discard(video.id)
                     plan.changed += 1
                 elif video.status == VideoStatus.FAILED and not retry_failed:
@@ -323,6 +325,24 @@ class Library:
         """End the scan `scan`'s claims (it finished, stopped or failed)."""
         with self.session() as s, s.begin():
             claims.release(s, scan)
+
+    # -- timelines -------------------------------------------------------------------------
+
+    def store_timeline(self, video_id: int, model: tuple[str, str], timeline: Timeline,
+                       stretches: Sequence[Stretch]) -> None:
+        with self.session() as s, s.begin():
+            timelines.store(s, video_id, model, timeline, stretches, _dialect_insert(s))
+
+    def timeline(self, video_id: int, model: tuple[str, str]
+                 ) -> tuple[Timeline, list[timelines.StoredStretch]] | None:
+        """The file's timeline and stretches from `model`, if computed."""
+        with self.session() as s:
+            return timelines.read(s, video_id, model)
+
+    def without_timeline(self, model: tuple[str, str], limit: int = 100) -> list[tuple[int, str]]:
+        """(id, path) of tagged files that have no timeline from `model` yet."""
+        with self.session() as s:
+            return timelines.missing(s, model, limit)
 
     # -- corrections -----------------------------------------------------------------------
 

@@ -1,0 +1,79 @@
+"""Timelines and stretches in the library: stored per file and model, replaced together,
+gone with the file's old content when it changes (see `store._plan`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.orm import Session
+
+from ver_desktop.core.library.schema import StretchRow, TimelineRow, Video, VideoStatus, utcnow
+from ver_desktop.core.timeline import Stretch, Timeline
+
+Model = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class StoredStretch:
+    """A stretch as the library holds it: with its id and its file's."""
+
+    id: int
+    video_id: int
+    stretch: Stretch
+
+
+def store(s: Session, video_id: int, model: Model, timeline: Timeline,
+          stretches: Sequence[Stretch], upsert: Any) -> None:
+    """Insert or replace the file's timeline and stretches for `model`, in one go
+    (`upsert`: the dialect's INSERT that speaks ON CONFLICT)."""
+    data = timeline.to_bytes()
+    statement = upsert(TimelineRow).values(video_id=video_id, model_name=model[0],
+                                           model_version=model[1], data=data,
+                                           created_at=utcnow())
+    s.execute(statement.on_conflict_do_update(
+        index_elements=["video_id", "model_name", "model_version"],
+        set_={"data": data, "created_at": utcnow()}))
+    s.execute(delete(StretchRow).where(*_of(video_id, model)))
+    if stretches:
+        s.execute(insert(StretchRow), [
+            {"video_id": video_id, "model_name": model[0], "model_version": model[1],
+             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
+             "valence": x.valence, "arousal": x.arousal} for x in stretches])
+
+
+def read(s: Session, video_id: int, model: Model) -> tuple[Timeline, list[StoredStretch]] | None:
+    data = s.scalar(select(TimelineRow.data).where(
+        TimelineRow.video_id == video_id, TimelineRow.model_name == model[0],
+        TimelineRow.model_version == model[1]))
+    if data is None:
+        return None
+    rows = s.scalars(select(StretchRow).where(*_of(video_id, model))
+                     .order_by(StretchRow.start))
+    return Timeline.from_bytes(bytes(data)), [
+        StoredStretch(r.id, r.video_id, Stretch(r.start, r.end, r.quadrant, r.octant,
+                                                r.valence, r.arousal)) for r in rows]
+
+
+def missing(s: Session, model: Model, limit: int) -> list[tuple[int, str]]:
+    """Tagged files without a timeline from `model`, shortest first: many files get
+    theirs before one long film holds the queue."""
+    has = select(TimelineRow.id).where(and_(
+        TimelineRow.video_id == Video.id, TimelineRow.model_name == model[0],
+        TimelineRow.model_version == model[1])).exists()
+    query = (select(Video.id, Video.path).where(Video.status == VideoStatus.OK, ~has)
+             .order_by(Video.duration, Video.id).limit(limit))
+    return [(video_id, path) for video_id, path in s.execute(query)]
+
+
+def forget_content(s: Session, video_id: int) -> None:
+    """The file changed: every model's timeline and stretches described the old one."""
+    s.execute(delete(TimelineRow).where(TimelineRow.video_id == video_id))
+    s.execute(delete(StretchRow).where(StretchRow.video_id == video_id))
+
+
+def _of(video_id: int, model: Model) -> tuple[Any, ...]:
+    return (StretchRow.video_id == video_id, StretchRow.model_name == model[0],
+            StretchRow.model_version == model[1])
