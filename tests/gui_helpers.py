@@ -12,6 +12,7 @@ import mediagen
 from PySide6.QtCore import QSettings
 
 from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.settings_dialog import TIMELINES_KEY
 from ver_desktop.gui.sidebar import Place
 
 WAIT_MS = 60_000
@@ -30,8 +31,13 @@ def extra_clip(path: Path, seed: int = 11) -> Path:
     return mediagen.write_media(path, mediagen.music(8.0, seed=seed, tempo=140))
 
 
-def settings_at(folder: Path) -> QSettings:
-    return QSettings(os.fspath(folder / "settings.ini"), QSettings.Format.IniFormat)
+def settings_at(folder: Path, *, timelines: bool = False) -> QSettings:
+    """Settings in a file of the test's own. Timelines in the background are off unless
+    asked for: they would spend every GUI test's CPU on work it does not look at
+    (tests/test_gui_timeline.py runs them as the app does)."""
+    settings = QSettings(os.fspath(folder / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue(TIMELINES_KEY, "true" if timelines else "false")
+    return settings
 
 
 def open_window(qtbot, data_dir: Path, bundle: Path, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]

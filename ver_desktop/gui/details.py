@@ -19,9 +19,14 @@ from PySide6.QtWidgets import (
 
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.gui import style
+from ver_desktop.gui.timeline_strip import TimelineStrip
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow
+    from ver_desktop.core.timeline import Stretch, Timeline
+
+TIMELINE_PENDING = ("Emotion over time: being worked out in the background (long files "
+                    "take a minute or two)")
 
 
 NOTHING_SELECTED = "Select a video to see its emotion, how sure the model is, and a preview."
@@ -90,6 +95,10 @@ class DetailsPane(QWidget):
         for label in self.fields.values():
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.timeline = TimelineStrip()
+        self.timeline.seek.connect(self._preview_from)
+        self.timeline_caption = QLabel()
+        self.timeline_caption.setWordWrap(True)
         self.quadrants = ProbabilityBars(QUADRANTS)
         self.octants = ProbabilityBars(OCTANTS)
         self.preview = QPushButton("Preview")
@@ -115,6 +124,9 @@ class DetailsPane(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(buttons)  # first, so Preview never needs scrolling to
         body.addLayout(form)
+        body.addWidget(QLabel("Over time"))
+        body.addWidget(self.timeline)
+        body.addWidget(self.timeline_caption)
         body.addWidget(QLabel("Quadrant probabilities"))
         body.addWidget(self.quadrants)
         body.addWidget(QLabel("Octant probabilities"))
@@ -140,6 +152,7 @@ class DetailsPane(QWidget):
             self.set_probabilities(None)
             self.set_thumbnail(None)
             return
+        self.set_timeline(None)
         self.title.setText(f"<b>{row.name}</b>")
         words = style.QUADRANT_NAMES.get(row.quadrant or "", "")
         tag = f"{words} ({row.quadrant})" if words else "–"
@@ -175,6 +188,27 @@ class DetailsPane(QWidget):
         row = self.row
         self.quadrants.set_values(probs[0] if probs else None, row.quadrant if row else None)
         self.octants.set_values(probs[1] if probs else None, row.octant if row else None)
+
+    def set_timeline(self, found: tuple[Timeline, list[Stretch]] | None, *,
+                     note: str = TIMELINE_PENDING) -> None:
+        """The row's timeline and stretches; None: `note` says why there is none."""
+        row = self.row
+        if found is None or row is None:
+            self.timeline.show_note(note if row is not None and row.status == "ok" else "")
+            self.timeline_caption.clear()
+            return
+        timeline, stretches = found
+        self.timeline.show_timeline(timeline, stretches, row.segment)
+        words = [style.QUADRANT_NAMES.get(s.quadrant, s.quadrant).split(",")[0]
+                 for s in stretches]
+        parts = " → ".join(words) if len(stretches) <= 6 else f"{len(stretches)} stretches"
+        self.timeline_caption.setText(
+            f"{parts}. Light line: valence; dark line: arousal; the bar below marks the "
+            "analysed 30 s. Click to preview from that moment.")
+
+    def _preview_from(self, seconds: float) -> None:
+        if self.row is not None:
+            self.preview_requested.emit(self.row.path, seconds)
 
     def set_player(self, player: QWidget) -> None:
         """Put the preview player at the top; the thumbnail gives way while it shows."""

@@ -41,11 +41,17 @@ from ver_desktop.gui.playlists import PlaylistActions
 from ver_desktop.gui.progress import ScanProgressWidget
 from ver_desktop.gui.scanning import ScanController
 from ver_desktop.gui.session import Session, open_session
-from ver_desktop.gui.settings_dialog import LIBRARY_KEY, PATH_MAP_KEY, SettingsDialog
+from ver_desktop.gui.settings_dialog import (
+    LIBRARY_KEY,
+    PATH_MAP_KEY,
+    TIMELINES_KEY,
+    SettingsDialog,
+)
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner, in_words
 from ver_desktop.gui.thumbnails import ThumbnailCache
+from ver_desktop.gui.timelines import TimelineController
 from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
@@ -113,6 +119,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None  # the last one opened
         self.model.use_thumbnails(self.thumbnails)
         self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
+        self.timelines = TimelineController(self.runner, self)
+        self.timelines.enabled = str(settings.value(TIMELINES_KEY, "true")).lower() == "true"
         self._build()
         self.playlists = PlaylistActions(self)
         menus.install(self)
@@ -211,6 +219,12 @@ class MainWindow(QMainWindow):
         self.map.point_clicked.connect(self.select_video)
         self.map.point_moved.connect(self._point_moved)
         self.scans.started.connect(self._scan_started)
+        self.scans.started.connect(self.timelines.pause)  # a scan never waits for timelines
+        self.scans.idle.connect(self.timelines.resume)
+        self.timelines.stored.connect(self._timeline_stored)
+        self.timelines.failed.connect(lambda video_id, _why: self._timeline_stored(video_id))
+        self.timelines.broken.connect(lambda why: self.show_message(
+            f"Could not work out emotion over time: {why}", 15000))
         self.scans.planned.connect(self._scan_planned)
         self.scans.progress.connect(self.progress.update_progress)
         self.scans.recorded.connect(self._scan_recorded)
@@ -247,6 +261,9 @@ class MainWindow(QMainWindow):
         self.runner.run(lambda: _warm_up(session),
                         self.runner.reporting("prepare the library", lambda _r: _freeze_heap()))
         self.watcher.check = lambda roots: _changed_roots(session, roots)
+        self.timelines.session = session
+        if not self.scans.busy:
+            self.timelines.resume()
         from ver_desktop.core import paths
 
         if paths.is_shared(self.library_url):
@@ -491,6 +508,46 @@ class MainWindow(QMainWindow):
                             self.runner.reporting("read the model's probabilities",
                                                 lambda probs: self._probabilities(row.id, probs)))
         self.details.set_thumbnail(self.thumbnails.pixmap(row) if row is not None else None)
+        if row is not None:
+            self._read_timeline(row)
+
+    def set_timelines(self, enabled: bool) -> None:
+        """Settings' switch for timelines in the background."""
+        self.settings.setValue(TIMELINES_KEY, "true" if enabled else "false")
+        self.timelines.enabled = enabled
+        if not enabled:
+            self.timelines.pause()
+        elif not self.scans.busy:
+            self.timelines.resume()
+
+    def _read_timeline(self, row: VideoRow) -> None:
+        session = self.session
+        if session is None or row.status != "ok":
+            return
+        self.runner.run(lambda: session.library.timeline(row.id, session.model),
+                        self.runner.reporting("read the emotion over time",
+                                              lambda found: self._timeline_read(row, found)))
+
+    def _timeline_read(self, row: VideoRow, found: Any) -> None:
+        shown = self.details.row
+        if shown is None or shown.id != row.id:
+            return  # the user moved on
+        if found is not None:
+            timeline, kept = found
+            self.details.set_timeline((timeline, [k.stretch for k in kept]))
+        elif row.id in self.timelines.failures:
+            self.details.set_timeline(None, note="No emotion over time for this file: "
+                                      + self.timelines.failures[row.id])
+        elif self.timelines.enabled:
+            self.details.set_timeline(None)
+            self.timelines.want(row.id, row.path)  # someone is looking: this one next
+        else:
+            self.details.set_timeline(None, note="Emotion over time is off (Settings)")
+
+    def _timeline_stored(self, video_id: int) -> None:
+        row = self.details.row
+        if row is not None and row.id == video_id:
+            self._read_timeline(row)
 
     def _thumbnail_ready(self, video_id: int) -> None:
         row = self.details.row
@@ -780,6 +837,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.watcher.poll.stop()
+        self.timelines.stop()
         if self.player is not None:
             self.player.stop()
         self.scans.cancel()

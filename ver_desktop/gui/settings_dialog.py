@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.main_window import MainWindow
 
+TIMELINES_KEY = "timelines/background"  # "true": work out emotion over time after tags
 PATH_MAP_KEY = "library/path_map"  # where this computer mounts the shares: LOCAL=SHARED;...
 LIBRARY_KEY = "library/url"  # a shared library's address; empty: the file in the data folder
 LIBRARY_NOTE = ("To share one library between computers (a practice's therapists), give "
@@ -64,6 +65,9 @@ class SettingsDialog(QDialog):
         data = QLabel(str(window.data_dir))
         data.setToolTip("Set with --data-dir or VER_DESKTOP_DATA_DIR")
         self.library = self._library_field()
+        self.timelines = QCheckBox("Work out each file's emotion over time after its tag "
+                                   "(in the background; a minute or two for a film)")
+        self.timelines.setChecked(window.timelines.enabled)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -75,6 +79,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("Model", self._model_chooser(models or []))
         form.addRow("Decoding processes", self.workers)
+        form.addRow("Over time", self.timelines)
         form.addRow("Data folder", data)
         form.addRow("Shared library", self.library)
         layout = QVBoxLayout(self)
@@ -169,5 +174,6 @@ class SettingsDialog(QDialog):
         if self.library_url.isEnabled():
             self.main.settings.setValue(LIBRARY_KEY, self.library_url.text().strip())
         self.main.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
+        self.main.set_timelines(self.timelines.isChecked())
         if self.chosen_model() and self.chosen_model() != self.current_model:
             self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())

@@ -1,0 +1,78 @@
+"""Emotion over time in the app: worked out in the background after the tags, shown in the
+details pane, clicked to preview from a moment; a scan never waits for it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import mediagen
+import numpy as np
+from gui_helpers import WAIT_MS, settings_at, settle
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from ver_desktop.core import paths
+from ver_desktop.gui.main_window import MainWindow
+
+TIMELINE_WAIT_MS = 240_000  # a loaded CI machine: two files through one worker
+
+
+def test_a_film_gets_its_timeline_in_the_background_and_previews_from_a_click(
+        qtbot, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    film = mediagen.write_media(folder / "film.mp4", np.concatenate(
+        [mediagen.pad(60), mediagen.drums(60)]))
+    mediagen.write_media(folder / "song.mkv", mediagen.music(20.0, seed=3))
+    window = MainWindow(data_dir, paths.bundled_model_dir(),
+                        settings_at(tmp_path, timelines=True), workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    session = window.session
+    assert session is not None
+    window.add_paths([os.fspath(folder)])
+    settle(qtbot, window, lambda: window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
+                    timeout=TIMELINE_WAIT_MS)  # both, without anyone asking
+    film_id = session.library.video_id(os.fspath(film))
+    assert film_id is not None
+    window.select_video(film_id)
+    strip = window.details.timeline
+    qtbot.waitUntil(lambda: strip.timeline is not None, timeout=WAIT_MS)
+    assert [s.quadrant for s in strip.stretches] == ["PV-NA", "NV-PA"]
+    assert "→" in window.details.timeline_caption.text()
+    with qtbot.waitSignal(window.details.preview_requested, timeout=WAIT_MS) as clicked:
+        x = round(strip._x(90.0))
+        QTest.mouseClick(strip, Qt.MouseButton.LeftButton, pos=QPoint(x, strip.height() // 2))
+    path, seconds = clicked.args
+    assert path == os.fspath(film) and abs(seconds - 90.0) < 2.0
+    window.close()
+    window.runner.wait()
+
+
+def test_a_scan_does_not_wait_for_timelines_and_they_carry_on_after(
+        qtbot, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    mediagen.write_media(folder / "long.mp4", mediagen.music(240.0, seed=1))
+    window = MainWindow(data_dir, paths.bundled_model_dir(),
+                        settings_at(tmp_path, timelines=True), workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    session = window.session
+    assert session is not None
+    window.add_paths([os.fspath(folder)])
+    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: window.timelines.busy, timeout=WAIT_MS)  # working on long.mp4
+    late = mediagen.write_media(tmp_path / "late.mkv", mediagen.music(15.0, seed=2))
+    with qtbot.waitSignal(window.scans.started, timeout=WAIT_MS):
+        window.add_paths([os.fspath(late)])
+    qtbot.waitUntil(lambda: not window.timelines.busy, timeout=WAIT_MS)  # it gave way
+    settle(qtbot, window, lambda: window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
+                    timeout=TIMELINE_WAIT_MS)  # and both got theirs after the scan
+    window.close()
+    window.runner.wait()

@@ -1,0 +1,146 @@
+"""Timelines in the background: after the tags, every tagged file gets its emotion over
+time (core/timeline.py), one file at a time in one worker process, shortest files first.
+
+Fair to scans: a scan never waits for a timeline. When one starts, the timeline job is
+cancelled (the file in progress is dropped) and it starts again once the scans are done.
+Each timeline is written as soon as it is made, so a closed or killed app carries on
+where it stopped. Files asked for by a person (the details pane, "Work out now") go first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import cast
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ver_desktop.gui.session import Session
+from ver_desktop.gui.tasks import TaskRunner, in_words
+
+BATCH = 20  # files asked of the library at a time
+STALL_SECONDS = 1800.0  # a 2-hour film takes about 90 s on one core; a stuck one is ended
+
+
+class TimelineJob(QThread):
+    stored = Signal(int)  # a file's timeline was just written
+    failed = Signal(int, str)  # a file that has no timeline, and why
+    broken = Signal(str)  # the job itself stopped, in words
+
+    def __init__(self, session: Session, runner: TaskRunner, first: Sequence[tuple[int, str]],
+                 skip: set[int], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.runner = session, runner
+        self.first, self.skip = list(first), set(skip)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            self._work()
+        except Exception as exc:  # said in the status bar; tags and scans carry on
+            self.broken.emit(in_words(exc))
+
+    def _work(self) -> None:
+        from ver_desktop.core.extract import Failed
+        from ver_desktop.core.pool import Task, extract_all
+        from ver_desktop.core.timeline import Embedded, Stretch, Timeline, embed_task, read_timeline
+
+        library, model = self.session.library, self.session.model
+        classifier = self.session.classifier()
+        while not self._cancel.is_set():
+            todo = self.first or [(v, p) for v, p in library.without_timeline(model, BATCH)
+                                  if v not in self.skip]
+            self.first = []
+            if not todo:
+                return
+            ids = {path: video_id for video_id, path in todo}
+            # The pool runs any picklable task; this one returns Embedded, not Extracted.
+            task = cast("Task", embed_task(classifier.front_end))
+            for done in extract_all(list(ids), workers=1, cancelled=self._cancel.is_set,
+                                    task=task, stall_seconds=STALL_SECONDS):
+                outcome = cast("Embedded | Failed", done)
+                video_id = ids[outcome.path]
+                if isinstance(outcome, Embedded):
+                    timeline, stretches = read_timeline(outcome, classifier)
+
+                    def store(v: int = video_id, t: Timeline = timeline,
+                              s: list[Stretch] = stretches) -> None:
+                        library.store_timeline(v, model, t, s)
+
+                    self.runner.write_and_wait(store)
+                    self.stored.emit(video_id)
+                else:
+                    self.skip.add(video_id)
+                    self.failed.emit(video_id, outcome.reason)
+
+
+class TimelineController(QObject):
+    """Starts, stops and restarts the timeline job around scans."""
+
+    stored = Signal(int)
+    failed = Signal(int, str)
+    broken = Signal(str)
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.session: Session | None = None
+        self.enabled = True
+        self._job: TimelineJob | None = None
+        self._wanted: list[tuple[int, str]] = []  # asked for by a person: first
+        self._paused = False
+        self.failures: dict[int, str] = {}  # this run's files without a timeline, and why
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def resume(self) -> None:
+        """Work through the files without a timeline (after scans, when the library opens)."""
+        self._paused = False
+        if self._job is None and self.session is not None and self.enabled:
+            job = TimelineJob(self.session, self.runner, self._wanted, set(self.failures),
+                              self)
+            self._wanted = []
+            job.stored.connect(self.stored)
+            job.failed.connect(self._failed)
+            job.broken.connect(self.broken)
+            job.finished.connect(lambda: self._finished(job))
+            self._job = job
+            job.start(QThread.Priority.LowPriority)
+
+    def pause(self) -> None:
+        """A scan starts: let it have the machine."""
+        self._paused = True
+        if self._job is not None:
+            self._job.cancel()
+
+    def want(self, video_id: int, path: str) -> None:
+        """A person is looking at this file: work it out next."""
+        self.failures.pop(video_id, None)
+        self._wanted = [(video_id, path), *[w for w in self._wanted if w[0] != video_id]]
+        if self._job is not None:
+            self._job.cancel()  # restarted with this file first when it ends
+        elif not self._paused:
+            self.resume()
+
+    def stop(self) -> None:
+        """The window closes: end the job and wait for it (its worker too)."""
+        self.enabled = False
+        if self._job is not None:
+            self._job.cancel()
+            self._job.wait()
+
+    def _failed(self, video_id: int, reason: str) -> None:
+        self.failures[video_id] = reason
+        self.failed.emit(video_id, reason)
+
+    def _finished(self, job: TimelineJob) -> None:
+        if self._job is job:
+            self._job = None
+        job.deleteLater()
+        if not self._paused and self._wanted:
+            self.resume()
