@@ -22,6 +22,7 @@ from ver_desktop.core.bundle import (
 )
 from ver_desktop.core.extract import Extracted, Failed, extract
 from ver_desktop.core.library import FileStat, Library
+from ver_desktop.core.library.timelines import StretchFilter
 from ver_desktop.core.timeline import (
     Embedded,
     Timeline,
@@ -134,6 +135,12 @@ def test_the_timeline_command_prints_points_and_segments_and_keeps_them(
     kept = library.timeline(video_id, (info.name, info.version))
     assert kept is not None and [s.stretch.quadrant for s in kept[1]] == ["PV-NA", "NV-PA"]
     assert len(kept[0]) == len(shown["points"])
+    listed = subprocess.run([sys.executable, "-m", "ver_desktop", "--data-dir",
+                             os.fspath(data_dir), "stretches", "--quadrant", "calm", "--json"],
+                            capture_output=True, text=True, timeout=600, check=True)
+    calm = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(c["path"], c["quadrant"], c["start"]) for c in calm] == [
+        (os.fspath(path), "PV-NA", 0.0)]
 
 
 def test_the_library_keeps_timelines_per_model_and_drops_them_when_the_file_changes(
@@ -158,6 +165,12 @@ def test_the_library_keeps_timelines_per_model_and_drops_them_when_the_file_chan
     assert np.allclose(kept[0].valence, timeline.valence, atol=1e-3)
     assert library.timeline(first, ("other-model", "1")) is None
     assert first not in [v for v, _ in library.without_timeline(MODEL)]
+    longest = max(stretches, key=lambda x: x.seconds)
+    wanted = StretchFilter(quadrants=frozenset({longest.quadrant}),
+                           min_seconds=longest.seconds - 1)
+    assert [k.stretch for k in library.stretches(MODEL, wanted)] == [longest]
+    assert library.stretches(MODEL, StretchFilter(min_seconds=91)) == []
+    assert len(library.stretches(MODEL, StretchFilter(search="0.mp4"))) == len(stretches)
     library.plan_scan([root], [FileStat(files[0].path, 2, 2), *files[1:]], MODEL)  # changed
     assert library.timeline(first, MODEL) is None
 

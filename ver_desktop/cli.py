@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
-from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
+from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANT_NAMES, QUADRANTS
 from ver_desktop.core.text import count_of, terminal_text
 from ver_desktop.playlist_cli import add_filter_options
 
@@ -92,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
                                    "every 3 s and its stretches of one emotion")
     timeline.add_argument("path", metavar="PATH")
     timeline.add_argument("--json", action="store_true", help="one JSON object")
+
+    stretches = commands.add_parser("stretches", help="stretches of one emotion across the "
+                                    "library's timelines, e.g. calm ones of 2 minutes or more")
+    stretches.add_argument("--quadrant", action="append", metavar="QUADRANT_OR_WORD",
+                           help="PV-NA or a word (calm, happy, tense, sad); repeatable")
+    stretches.add_argument("--octant", choices=OCTANTS, action="append")
+    stretches.add_argument("--min-minutes", type=float, metavar="M")
+    stretches.add_argument("--max-minutes", type=float, metavar="M")
+    stretches.add_argument("--search", default="", help="part of the file name")
+    stretches.add_argument("--json", action="store_true", help="one JSON object per line")
 
     listing = commands.add_parser("list", help="show what the library holds")
     add_filter_options(listing)
@@ -181,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_gui(args)
     handlers = {"scan": cmd_scan, "classify": cmd_classify, "list": cmd_list, "tag": cmd_tag,
                 "upgrade-library": cmd_upgrade_library, "timeline": cmd_timeline,
+                "stretches": cmd_stretches,
                 "train": cmd_train, "experiment": cmd_experiment, "playlist": cmd_playlist}
     try:
         return handlers[args.command](args)
@@ -530,6 +541,36 @@ def cmd_timeline(args: argparse.Namespace) -> int:
               f"{stretch.arousal:+.2f})")
     print(f"{count_of(len(timeline), 'point')}, one every {timeline.hop:.1f} s (--json lists "
           "them)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_stretches(args: argparse.Namespace) -> int:
+    """Stretches across the library's timelines (files without one yet are not listed:
+    `timeline PATH` or the app works them out)."""
+    from ver_desktop.core.library.timelines import StretchFilter
+
+    quadrants = []
+    for given in args.quadrant or ():
+        quadrant = PLAIN_WORDS.get(given.lower(), given.upper())
+        if quadrant not in QUADRANTS:
+            raise SetupError(f"{given!r} is not a quadrant ({', '.join(QUADRANTS)}) or one of "
+                             f"the words {', '.join(sorted(PLAIN_WORDS))}")
+        quadrants.append(quadrant)
+    where = StretchFilter(
+        quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
+        min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
+        max_seconds=None if args.max_minutes is None else args.max_minutes * 60,
+        search=args.search)
+    found = _library(args).stretches(_model_key(args), where)
+    for kept in found:
+        if args.json:
+            print(json.dumps(kept.to_json()))
+            continue
+        x = kept.stretch
+        print(f"{_clock(x.start):>8} - {_clock(x.end):<8} {QUADRANT_NAMES[x.quadrant]:<15} "
+              f"{terminal_text(_printable(kept.path))}")
+    if not args.json:
+        print(f"{len(found)} stretch{'' if len(found) == 1 else 'es'}", file=sys.stderr)
     return EXIT_OK
 
 

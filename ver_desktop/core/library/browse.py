@@ -245,12 +245,16 @@ def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
         conditions.append(under_roots([where.folder]))
     if where.statuses:
         conditions.append(Video.status.in_(sorted(where.statuses)))
-    if len(where.search) > LONGEST_NAME:  # no file name holds it (and SQLite caps patterns)
-        conditions.append(false())
-    elif where.search:
-        pattern = f"%{_escape_like(search_key(where.search))}%"
-        conditions.append(Video.search_text.like(pattern, escape="\\"))
+    if where.search:
+        conditions.append(search_condition(where.search))
     return query.where(*conditions) if conditions else query
+
+
+def search_condition(text: str) -> ColumnElement[bool]:
+    """Videos whose name or nearest folders hold `text` (case and accents ignored)."""
+    if len(text) > LONGEST_NAME:  # no file name holds it (and SQLite caps patterns)
+        return false()
+    return Video.search_text.like(f"%{_escape_like(search_key(text))}%", escape="\\")
 
 
 LONGEST_NAME = 1024  # characters: file systems cap names at 255 bytes (or 255 UTF-16 units)

@@ -339,6 +339,13 @@ class Library:
         with self.session() as s:
             return timelines.read(s, video_id, model)
 
+    def stretches(self, model: tuple[str, str],
+                  where: timelines.StretchFilter | None = None) -> list[timelines.StoredStretch]:
+        """Stretches of one emotion across the library ("calm stretches of at least 2
+        minutes"), by file name and time; filtered in SQL."""
+        with self.session() as s:
+            return timelines.listed(s, model, where or timelines.StretchFilter())
+
     def without_timeline(self, model: tuple[str, str], limit: int = 100) -> list[tuple[int, str]]:
         """(id, path) of tagged files that have no timeline from `model` yet."""
         with self.session() as s:

@@ -7,10 +7,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ver_desktop.core.library.schema import StretchRow, TimelineRow, Video, VideoStatus, utcnow
+from ver_desktop.core.library import browse
+from ver_desktop.core.library.schema import (
+    StretchRow,
+    TimelineRow,
+    Video,
+    VideoStatus,
+    display_text,
+    utcnow,
+)
 from ver_desktop.core.timeline import Stretch, Timeline
 
 Model = tuple[str, str]
@@ -23,6 +31,23 @@ class StoredStretch:
     id: int
     video_id: int
     stretch: Stretch
+    path: str = ""  # its file's, when listed across files
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "video_id": self.video_id, "path": display_text(self.path),
+                **self.stretch.to_json()}
+
+
+@dataclass(frozen=True)
+class StretchFilter:
+    """Which stretches to list: empty sets and None mean no constraint."""
+
+    quadrants: frozenset[str] = frozenset()
+    octants: frozenset[str] = frozenset()
+    min_seconds: float | None = None
+    max_seconds: float | None = None
+    search: str = ""  # part of the file's name or nearest folders
 
 
 def store(s: Session, video_id: int, model: Model, timeline: Timeline,
@@ -66,6 +91,28 @@ def missing(s: Session, model: Model, limit: int) -> list[tuple[int, str]]:
     query = (select(Video.id, Video.path).where(Video.status == VideoStatus.OK, ~has)
              .order_by(Video.duration, Video.id).limit(limit))
     return [(video_id, path) for video_id, path in s.execute(query)]
+
+
+def listed(s: Session, model: Model, where: StretchFilter) -> list[StoredStretch]:
+    """Stretches from `model` across the library that pass `where`, by file and time."""
+    length = StretchRow.end - StretchRow.start
+    conditions = [StretchRow.model_name == model[0], StretchRow.model_version == model[1],
+                  Video.status != VideoStatus.MISSING]
+    if where.quadrants:
+        conditions.append(StretchRow.quadrant.in_(sorted(where.quadrants)))
+    if where.octants:
+        conditions.append(StretchRow.octant.in_(sorted(where.octants)))
+    if where.min_seconds is not None:
+        conditions.append(length >= where.min_seconds)
+    if where.max_seconds is not None:
+        conditions.append(length <= where.max_seconds)
+    if where.search:
+        conditions.append(browse.search_condition(where.search))
+    query = (select(StretchRow, Video.path, Video.name).join(Video, Video.id == StretchRow.video_id)
+             .where(*conditions).order_by(func.lower(Video.name), Video.id, StretchRow.start))
+    return [StoredStretch(r.id, r.video_id, Stretch(r.start, r.end, r.quadrant, r.octant,
+                                                     r.valence, r.arousal), path, name)
+            for r, path, name in s.execute(query)]
 
 
 def forget_content(s: Session, video_id: int) -> None:
