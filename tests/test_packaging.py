@@ -32,7 +32,7 @@ APP = REPO / "dist" / "ver-desktop"
 EXECUTABLE = APP / "ver-desktop"
 SIZE_TARGET = 400 * 1024 * 1024  # bytes on disk (the target)
 NEVER_BUNDLED = {"torch", "torchgen", "sklearn", "matplotlib", "librosa", "pytest", "_pytest",
-                 "onnx", "tensorflow"}
+                 "onnx", "tensorflow", "psycopg", "dask", "distributed"}  # last 3: server
 CONTRACT_KEYS = {"path", "status", "error", "quadrant", "octant", "quadrant_probs",
                  "octant_probs", "valence", "arousal", "segment", "model", "confidence",
                  "mostly_speech", "speech_likeness"}

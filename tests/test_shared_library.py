@@ -300,3 +300,14 @@ def test_a_path_map_entry_without_its_two_halves_is_refused_in_words() -> None:
     assert PathMap.parse(["/a=/x; /a/b=/y"]).to_shared("/a/b/c.mp4") == "/y/c.mp4"
     assert PathMap.parse(["/a=/x"]).to_shared("/ab/c.mp4") == "/ab/c.mp4"
     assert PathMap.parse(["/a=/x"]).to_local("/x/c.mp4") == "/a/c.mp4"
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("nonsense", "not a library address"),
+    ("mysql://a@b/c", "SQLite file or a PostgreSQL database"),
+    ("postgresql+psycopg2://a@127.0.0.1:1/x", "install the server extra"),
+])
+def test_a_library_address_that_cannot_work_is_said_in_one_sentence(url: str,
+                                                                     words: str) -> None:
+    with pytest.raises(LibraryError, match=words):
+        Library(url)

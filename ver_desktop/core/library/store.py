@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -161,6 +161,27 @@ def _read_only_engine(database: Path) -> Engine:
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
+def _parsed(url: str | URL) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise LibraryError(f"{url!r} is not a library address: a shared library's looks like "
+                           "postgresql://USER@HOST/DATABASE") from None
+
+
+def _engine(url: URL) -> Engine:
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise LibraryError(f"ver_desktop keeps its library in a SQLite file or a PostgreSQL "
+                           f"database, not in {url.get_backend_name()}")
+    try:
+        return create_engine(url)
+    except (ImportError, NoSuchModuleError):
+        raise LibraryError(
+            f"a library at {url.get_backend_name()} needs a driver this installation lacks: "
+            "install the server extra (pip install 'ver_desktop[server]'; the desktop bundle "
+            "has it only when built with VER_DESKTOP_BUNDLE_SERVER=1)") from None
+
+
 class Library:
     def __init__(self, url: str | URL, *, upgrade: bool = False,
                  path_map: shared_paths.PathMap | None = None) -> None:
@@ -170,7 +191,7 @@ class Library:
         shares its paths are on (see shared_paths; it becomes the process's map)."""
         if path_map is not None:
             shared_paths.use(path_map)
-        self.url = make_url(url)
+        self.url = _parsed(url)
         database = None
         self.read_only = False
         if self.url.get_backend_name() == "sqlite" and self.url.database:
@@ -179,7 +200,7 @@ class Library:
         if database is not None and self.read_only:
             self.engine: Engine = _read_only_engine(database)
         else:
-            self.engine = create_engine(self.url)
+            self.engine = _engine(self.url)
             if database is not None:
                 database.parent.mkdir(parents=True, exist_ok=True)
                 event.listen(self.engine, "connect", _sqlite_pragmas)
