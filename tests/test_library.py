@@ -104,6 +104,8 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     with sqlite3.connect(old) as db:  # a library from before steps 2 to 6
         db.execute("DROP TABLE stretches")
         db.execute("DROP TABLE timelines")
+        db.execute('ALTER TABLE playlist_items DROP COLUMN "start"')
+        db.execute('ALTER TABLE playlist_items DROP COLUMN "end"')
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")

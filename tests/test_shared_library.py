@@ -86,6 +86,8 @@ def test_step_6_brings_a_version_5_shared_library_its_timeline_tables(shared: st
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE stretches"))
         connection.execute(text("DROP TABLE timelines"))
+        connection.execute(text('ALTER TABLE playlist_items DROP COLUMN "start"'))
+        connection.execute(text('ALTER TABLE playlist_items DROP COLUMN "end"'))
         connection.execute(text("DELETE FROM schema_migrations WHERE version = 6"))
     engine.dispose()
     with pytest.raises(LibraryError, match="upgrade-library"):

@@ -136,13 +136,11 @@ def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
 
 
 def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
-    from ver_desktop.core.playlists import entries_for, playlist_video_ids
+    from ver_desktop.core.playlists import playlist_entries
 
     playlist = _find(library, args.name)
-    ids = playlist_video_ids(library, model, playlist)
-    rows = library.rows(model, ids)
-    ordered = [rows[i] for i in ids if i in rows]
-    for row, entry in zip(ordered, entries_for(ordered, playlist.play), strict=True):
+    ordered = playlist_entries(library, model, playlist)
+    for row, entry in ordered:
         if args.json:
             print(json.dumps({**row.to_json(), "start": entry.start, "stop": entry.stop}))
         else:
@@ -236,9 +234,7 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
                                  "players) or .edl (mpv)")
     if not args.file.parent.is_dir():
         raise PlaylistUsageError(f"the folder {args.file.parent} does not exist")
-    ids = core.playlist_video_ids(library, model, playlist)
-    rows = library.rows(model, ids)
-    entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
+    entries = [entry for _, entry in core.playlist_entries(library, model, playlist)]
     if suffix == ".xspf":
         core.export_xspf(entries, args.file, title=playlist.name)
     elif suffix == ".edl":

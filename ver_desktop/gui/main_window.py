@@ -57,6 +57,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoFilter, VideoRow
     from ver_desktop.core.model_choice import ModelSummary
+    from ver_desktop.core.playlists.export import Entry
     from ver_desktop.gui.player import Item, PreviewPlayer
 
 
@@ -579,26 +580,23 @@ class MainWindow(QMainWindow):
                                               row.id if row and mine else None)])
 
     def play_playlist(self) -> None:
-        """Play the playlist shown in the table, in its order, each from its segment."""
+        """Play the playlist shown in the table, in its order: each item from its segment
+        (to its end in a segment playlist), a stretch from its start to its end."""
         session = self.session
-        if session is None or self.sidebar.place().kind != "playlist":
+        playlist = self.sidebar.place().playlist
+        if session is None or self.sidebar.place().kind != "playlist" or playlist is None:
             self.show_message("Choose a playlist in the sidebar first", 4000)
             return
-        ids = self.model.ids()
-        playlist = self.sidebar.place().playlist
-        segments = playlist is not None and playlist.play == "segment"
-        self.runner.run(lambda: session.library.rows(session.model, ids),
-                        self.runner.reporting("read the playlist's videos",
-                                            lambda rows: self._play_rows(ids, rows, segments)))
+        from ver_desktop.core.playlists import playlist_entries
 
-    def _play_rows(self, ids: list[int], rows: dict[int, VideoRow], segments: bool) -> None:
-        """Each item from its segment's start; in a segment playlist, to its end only."""
+        self.runner.run(lambda: playlist_entries(session.library, session.model, playlist),
+                        self.runner.reporting("read the playlist's videos", self._play_entries))
+
+    def _play_entries(self, entries: list[tuple[VideoRow, Entry]]) -> None:
         from ver_desktop.gui.player import Item
 
-        items = [Item(row.path, row.segment[0] if row.segment and segments else 0.0,
-                      row.name, row.id, row.segment[1] if row.segment and segments else None)
-                 for row in (rows.get(i) for i in ids)
-                 if row is not None and row.status != "missing"]
+        items = [Item(row.path, entry.start or 0.0, row.name, row.id, entry.stop)
+                 for row, entry in entries if row.status != "missing"]
         if not items:
             self.show_message("Nothing to play in this playlist", 4000)
             return

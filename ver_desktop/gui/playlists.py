@@ -358,9 +358,8 @@ class PlaylistActions(QObject):
             return
 
         def write() -> Path:
-            ids = core.playlist_video_ids(session.library, session.model, playlist)
-            rows = session.library.rows(session.model, ids)
-            entries = core.entries_for([rows[i] for i in ids if i in rows], playlist.play)
+            entries = [entry for _, entry in core.playlist_entries(
+                session.library, session.model, playlist)]
             if fmt == "m3u8":
                 return core.export_m3u8(entries, target, relative=relative)
             if fmt == "edl":

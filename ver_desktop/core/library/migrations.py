@@ -93,9 +93,12 @@ def _timelines(connection: Connection) -> None:
           Column("quadrant", String(8), nullable=False, index=True),
           Column("octant", String(16), nullable=False),
           *(Column(name, Float, nullable=False) for name in ("valence", "arousal")),
+          Column("user_quadrant", String(8)), Column("user_octant", String(16)),
           Index("ix_stretches_video_model", "video_id", "model_name", "model_version"))
     metadata.create_all(connection, tables=[metadata.tables["timelines"],
                                             metadata.tables["stretches"]])
+    for column in ("start", "end"):  # a playlist item may be a stretch of its file
+        connection.execute(text(f'ALTER TABLE playlist_items ADD COLUMN "{column}" FLOAT'))
 
 
 # (version, description, step). Never edit a released step; append a new one.
@@ -105,7 +108,8 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (3, "claims: files a running scan has in hand", _claims),
     (4, "playlists.play: segment only or whole files", _playlist_play),
     (5, "videos.search_text: search without case or accents, folders included", _search_text),
-    (6, "timelines and stretches: emotion over time", _timelines),
+    (6, "timelines and stretches: emotion over time; playlist items of stretches",
+     _timelines),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -156,6 +156,9 @@ class PlaylistItem(Base):
     playlist_id: Mapped[int] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))
     video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
+    # A stretch of the file (seconds), or NULL: what the playlist plays of every file
+    start: Mapped[float | None] = mapped_column(Float)
+    end: Mapped[float | None] = mapped_column(Float)
 
 
 
@@ -188,3 +191,6 @@ class StretchRow(Base):
     octant: Mapped[str] = mapped_column(String(16))
     valence: Mapped[float] = mapped_column(Float)
     arousal: Mapped[float] = mapped_column(Float)
+    # A person's own tag for this stretch alone (it wins, as a file's does)
+    user_quadrant: Mapped[str | None] = mapped_column(String(8))
+    user_octant: Mapped[str | None] = mapped_column(String(16))

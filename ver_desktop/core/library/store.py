@@ -525,7 +525,10 @@ class Library:
     # -- playlists -------------------------------------------------------------------------
 
     def create_playlist(self, name: str, kind: str, rule: dict[str, Any] | None = None,
-                        video_ids: Sequence[int] = (), play: str = "segment") -> int:
+                        video_ids: Sequence[int] = (), play: str = "segment",
+                        spans: Sequence[Span | None] | None = None) -> int:
+        """A playlist of `video_ids` in order; `spans` (one per video, or None) makes items
+        of stretches: each plays from its start to its end, whatever `play` says."""
         if kind not in ("manual", "rule", "mood_path"):
             raise ValueError(f"unknown playlist kind {kind!r}")
         check_play(play)
@@ -533,7 +536,7 @@ class Library:
             playlist = Playlist(name=_storable(name), kind=kind, rule=rule, play=play)
             s.add(playlist)
             s.flush()
-            _write_items(s, playlist.id, video_ids)
+            _write_items(s, playlist.id, _items(video_ids, spans))
             return playlist.id
 
     def playlists(self) -> list[PlaylistInfo]:
@@ -569,25 +572,46 @@ class Library:
     def playlist_video_ids(self, playlist_id: int) -> list[int]:
         """A manual or mood-path playlist's videos in order (a smart playlist's come from
         its rule: see `ver_desktop.core.playlists`)."""
+        return [video_id for video_id, _ in self.playlist_items(playlist_id)]
+
+    def playlist_items(self, playlist_id: int) -> list[Item]:
+        """A manual or mood-path playlist's items in order: (video id, its stretch or
+        None)."""
         with self.session() as s:
-            return list(s.scalars(select(PlaylistItem.video_id)
-                                  .where(PlaylistItem.playlist_id == playlist_id)
-                                  .order_by(PlaylistItem.position, PlaylistItem.id)))
+            return _read_items(s, playlist_id)
 
-    def set_playlist_items(self, playlist_id: int, video_ids: Sequence[int]) -> None:
-        """Replace a playlist's items with `video_ids`, in that order (reordering too)."""
-        self._edit_items(playlist_id, lambda _current: list(video_ids))
+    def set_playlist_items(self, playlist_id: int, video_ids: Sequence[int],
+                           spans: Sequence[Span | None] | None = None) -> None:
+        """Replace a playlist's items with `video_ids`, in that order (reordering too).
+        Without `spans`, each video keeps the stretch it had in the playlist (the first
+        one not yet taken, for a video listed more than once)."""
+        def edit(current: list[Item]) -> list[Item]:
+            if spans is not None:
+                return _items(video_ids, spans)
+            left = list(current)
+            kept = []
+            for video_id in video_ids:
+                found = next((item for item in left if item[0] == video_id), (video_id, None))
+                if found in left:
+                    left.remove(found)
+                kept.append(found)
+            return kept
 
-    def add_to_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
-        """Append videos not already in the playlist."""
+        self._edit_items(playlist_id, edit)
+
+    def add_to_playlist(self, playlist_id: int, video_ids: Sequence[int],
+                        spans: Sequence[Span | None] | None = None) -> None:
+        """Append items not already in the playlist (a video, or a stretch of it)."""
+        new = _items(video_ids, spans)
         self._edit_items(playlist_id, lambda current: current + [
-            v for v in dict.fromkeys(video_ids) if v not in set(current)])
+            item for item in dict.fromkeys(new) if item not in set(current)])
 
     def remove_from_playlist(self, playlist_id: int, video_ids: Sequence[int]) -> None:
+        """Remove every item of these videos."""
         gone = set(video_ids)
-        self._edit_items(playlist_id, lambda current: [v for v in current if v not in gone])
+        self._edit_items(playlist_id, lambda current: [i for i in current if i[0] not in gone])
 
-    def _edit_items(self, playlist_id: int, edit: Callable[[list[int]], list[int]]) -> None:
+    def _edit_items(self, playlist_id: int, edit: Callable[[list[Item]], list[Item]]) -> None:
         """Read, change and write a playlist's items in one transaction that writes the
         playlist's row first: two people editing one playlist of a shared library take
         turns (PostgreSQL's row lock; SQLite's write lock, taken before any read so the
@@ -596,9 +620,7 @@ class Library:
         with self.session() as s, s.begin():
             s.execute(update(Playlist).where(Playlist.id == playlist_id)
                       .values(updated_at=utcnow()))
-            current = list(s.scalars(select(PlaylistItem.video_id)
-                                     .where(PlaylistItem.playlist_id == playlist_id)
-                                     .order_by(PlaylistItem.position, PlaylistItem.id)))
+            current = _read_items(s, playlist_id)
             s.execute(delete(PlaylistItem).where(PlaylistItem.playlist_id == playlist_id))
             _write_items(s, playlist_id, edit(current))
 
@@ -620,11 +642,33 @@ def _storable(text: str) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _write_items(s: Session, playlist_id: int, video_ids: Sequence[int]) -> None:
-    if video_ids:
+Span = tuple[float, float]  # seconds from the start of the file
+Item = tuple[int, Span | None]  # a playlist item: a video, and the stretch of it it plays
+
+
+def _items(video_ids: Sequence[int], spans: Sequence[Span | None] | None) -> list[Item]:
+    if spans is None:
+        return [(v, None) for v in video_ids]
+    if len(spans) != len(video_ids):
+        raise ValueError("give one span (or None) per video")
+    return [(v, None if span is None else (float(span[0]), float(span[1])))
+            for v, span in zip(video_ids, spans, strict=True)]
+
+
+def _read_items(s: Session, playlist_id: int) -> list[Item]:
+    rows = s.execute(select(PlaylistItem.video_id, PlaylistItem.start, PlaylistItem.end)
+                     .where(PlaylistItem.playlist_id == playlist_id)
+                     .order_by(PlaylistItem.position, PlaylistItem.id))
+    return [(v, None if start is None or end is None else (start, end))
+            for v, start, end in rows]
+
+
+def _write_items(s: Session, playlist_id: int, items: Sequence[Item]) -> None:
+    if items:
         s.execute(insert(PlaylistItem), [
-            {"playlist_id": playlist_id, "video_id": v, "position": i}
-            for i, v in enumerate(video_ids)])
+            {"playlist_id": playlist_id, "video_id": v, "position": i,
+             "start": span[0] if span else None, "end": span[1] if span else None}
+            for i, (v, span) in enumerate(items)])
 
 
 def _names(path_text: str) -> tuple[str, str]:

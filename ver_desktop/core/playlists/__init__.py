@@ -7,6 +7,7 @@ Pure Python over the library; no Qt.
 from ver_desktop.core.playlists.export import (
     Entry,
     entries_for,
+    entry_for,
     export_m3u8,
     export_mpv_edl,
     export_xspf,
@@ -17,6 +18,7 @@ from ver_desktop.core.playlists.export import (
 from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, mood_path, plan_mood_path
 from ver_desktop.core.playlists.rules import (
     PlaylistError,
+    playlist_entries,
     playlist_video_ids,
     rule_from_json,
     rule_to_json,
@@ -28,11 +30,13 @@ __all__ = [
     "MoodPathStep",
     "PlaylistError",
     "entries_for",
+    "entry_for",
     "export_m3u8",
     "export_mpv_edl",
     "export_xspf",
     "mood_path",
     "plan_mood_path",
+    "playlist_entries",
     "playlist_video_ids",
     "read_m3u8",
     "read_mpv_edl",

@@ -158,13 +158,17 @@ def read_xspf(source: Path) -> list[str]:
 
 
 def entries_for(rows: Sequence[VideoRow], play: str = "file") -> list[Entry]:
-    """Entries from library rows, in the given order. A "segment" playlist plays each
-    video's analysed segment (start and stop); a "file" playlist whole files."""
-    entries = []
-    for row in rows:
-        if play == "segment" and row.segment is not None:
-            start, stop = row.segment
-            entries.append(Entry(row.path, row.name, stop - start, start, stop))
-        else:
-            entries.append(Entry(row.path, row.name, row.duration))
-    return entries
+    """Entries from library rows, in the given order (see `entry_for`)."""
+    return [entry_for(row, play) for row in rows]
+
+
+def entry_for(row: VideoRow, play: str = "file",
+              span: tuple[float, float] | None = None) -> Entry:
+    """What one item plays: its stretch of the file when it is one; else, in a "segment"
+    playlist, the video's analysed segment; in a "file" playlist, the whole file."""
+    if span is not None:
+        return Entry(row.path, row.name, span[1] - span[0], span[0], span[1])
+    if play == "segment" and row.segment is not None:
+        start, stop = row.segment
+        return Entry(row.path, row.name, stop - start, start, stop)
+    return Entry(row.path, row.name, row.duration)

@@ -7,7 +7,8 @@ from dataclasses import replace
 from typing import Any
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
-from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
+from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter, VideoRow
+from ver_desktop.core.playlists.export import Entry, entry_for
 
 RULE_FORMAT = 1
 STATUSES = ("pending", "ok", "failed", "missing")
@@ -85,3 +86,17 @@ def playlist_video_ids(library: Library, model: tuple[str, str],
         return library.playlist_video_ids(playlist.id)
     rule = replace(rule_from_json(playlist.rule), statuses=frozenset({"ok"}))
     return library.video_ids(model, rule)
+
+
+def playlist_entries(library: Library, model: tuple[str, str],
+                     playlist: PlaylistInfo) -> list[tuple[VideoRow, Entry]]:
+    """What a playlist plays, in order: each item whose video is still in the library, with
+    its entry (a stretch's start and stop, else as the playlist plays its files)."""
+    items: list[tuple[int, tuple[float, float] | None]]
+    if playlist.kind == "rule":
+        items = [(video_id, None) for video_id in playlist_video_ids(library, model, playlist)]
+    else:
+        items = library.playlist_items(playlist.id)
+    rows = library.rows(model, [video_id for video_id, _ in items])
+    return [(rows[video_id], entry_for(rows[video_id], playlist.play, span))
+            for video_id, span in items if video_id in rows]
