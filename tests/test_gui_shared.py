@@ -77,3 +77,49 @@ def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
     assert not overridden.library_url.isEnabled()  # this run's library came from outside
     window.close()
     window.runner.wait()
+
+
+def test_a_library_that_cannot_be_opened_leaves_settings_open_to_fix_it(
+        qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """From the user test: the page said to check the address in Settings, which did not
+    open without a library; and adding a folder said the library was "still opening"."""
+    window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings_at(tmp_path),
+                        workers=1, library="postgresql://ver@127.0.0.1:1/nowhere")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "could not be opened" in window.empty.title.text(),
+                    timeout=WAIT_MS)
+    assert window.empty.hint.text().startswith("Cannot reach the shared library")
+    assert "nowhere on 127.0.0.1" in window.windowTitle()
+    window.add_paths([os.fspath(tmp_path)])
+    assert "could not be opened" in window.statusBar().currentMessage()
+    window.open_settings()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None
+                    and window.settings_dialog.isVisible(), timeout=WAIT_MS)
+    window.settings_dialog.reject()  # type: ignore[union-attr]
+    window.close()
+    window.runner.wait()
+
+
+def test_a_server_that_stops_answering_is_said_once(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    server = PostgresServer.start()
+    try:
+        window = shared_window(qtbot, tmp_path, server.new_database("outage"))
+        settle(qtbot, window)
+        server.stop()
+        qtbot.waitUntil(lambda: "Lost touch" in window.notice.text(), timeout=WAIT_MS)
+        window.notice.setText("")  # had it been said at every look, it would come back
+        looks = []
+        read = window._stamp_read
+
+        def counted(*args: object) -> None:
+            looks.append(args)
+            read(*args)  # type: ignore[arg-type]
+
+        window._stamp_read = counted  # type: ignore[method-assign]
+        qtbot.waitUntil(lambda: len(looks) >= 3, timeout=WAIT_MS)
+        assert window.notice.text() == ""
+        window.close()
+        window.runner.wait()
+    finally:
+        server.stop()

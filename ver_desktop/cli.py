@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
-from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANT_NAMES, QUADRANTS
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
 from ver_desktop.core.text import count_of, terminal_text
 from ver_desktop.playlist_cli import add_filter_options
 
@@ -95,12 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     stretches = commands.add_parser("stretches", help="stretches of one emotion across the "
                                     "library's timelines, e.g. calm ones of 2 minutes or more")
-    stretches.add_argument("--quadrant", action="append", metavar="QUADRANT_OR_WORD",
-                           help="PV-NA or a word (calm, happy, tense, sad); repeatable")
-    stretches.add_argument("--octant", choices=OCTANTS, action="append")
-    stretches.add_argument("--min-minutes", type=float, metavar="M")
-    stretches.add_argument("--max-minutes", type=float, metavar="M")
-    stretches.add_argument("--search", default="", help="part of the file name")
+    playlist_cli.add_stretch_filter_options(stretches)
     stretches.add_argument("--json", action="store_true", help="one JSON object per line")
 
     listing = commands.add_parser("list", help="show what the library holds")
@@ -115,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--quadrant", choices=QUADRANTS)
     group.add_argument("--octant", choices=OCTANTS)
     group.add_argument("--clear", action="store_true", help="remove your tag")
+    tag.add_argument("--at", metavar="SECONDS|M:SS",
+                     help="tag only the stretch of the file's timeline at this moment")
 
     commands.add_parser("upgrade-library", help="update a shared library to this version "
                         "(back it up with pg_dump first)")
@@ -533,7 +530,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                           "segments": [s.to_json() for s in stretches]}))
         return EXIT_OK
     print(f"{terminal_text(_printable(path))}: {_clock(timeline.duration)}, "
-          f"{len(stretches)} stretch{'' if len(stretches) == 1 else 'es'} of one emotion")
+          f"{count_of(len(stretches), 'stretch')} of one emotion")
     for stretch in stretches:
         words = QUADRANT_NAMES[stretch.quadrant]
         print(f"  {_clock(stretch.start):>8} - {_clock(stretch.end):<8} {words} "
@@ -547,20 +544,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 def cmd_stretches(args: argparse.Namespace) -> int:
     """Stretches across the library's timelines (files without one yet are not listed:
     `timeline PATH` or the app works them out)."""
-    from ver_desktop.core.library.timelines import StretchFilter
-
-    quadrants = []
-    for given in args.quadrant or ():
-        quadrant = PLAIN_WORDS.get(given.lower(), given.upper())
-        if quadrant not in QUADRANTS:
-            raise SetupError(f"{given!r} is not a quadrant ({', '.join(QUADRANTS)}) or one of "
-                             f"the words {', '.join(sorted(PLAIN_WORDS))}")
-        quadrants.append(quadrant)
-    where = StretchFilter(
-        quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
-        min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
-        max_seconds=None if args.max_minutes is None else args.max_minutes * 60,
-        search=args.search)
+    where = playlist_cli.stretch_filter_from(args)
     found = _library(args).stretches(_model_key(args), where)
     for kept in found:
         if args.json:
@@ -570,7 +554,7 @@ def cmd_stretches(args: argparse.Namespace) -> int:
         print(f"{_clock(x.start):>8} - {_clock(x.end):<8} {QUADRANT_NAMES[x.quadrant]:<15} "
               f"{terminal_text(_printable(kept.path))}")
     if not args.json:
-        print(f"{len(found)} stretch{'' if len(found) == 1 else 'es'}", file=sys.stderr)
+        print(count_of(len(found), "stretch"), file=sys.stderr)
     return EXIT_OK
 
 
@@ -586,11 +570,40 @@ def cmd_tag(args: argparse.Namespace) -> int:
     video_id = library.video_id(os.path.abspath(args.path))
     if video_id is None:
         raise SetupError(f"{args.path} is not in the library; scan its folder first")
+    if args.at is not None:
+        return _tag_stretch(args, library, video_id)
     if args.clear:
         library.clear_user_label(video_id)
     else:
         library.set_user_label(video_id, quadrant=args.quadrant, octant=args.octant)
     return EXIT_OK
+
+
+def _tag_stretch(args: argparse.Namespace, library: Library, video_id: int) -> int:
+    """Tag the one stretch at `--at`: the file's other stretches and its own tag stay."""
+    moment = _seconds(args.at)
+    stored = library.timeline(video_id, _model_key(args))
+    if stored is None:
+        raise SetupError(f"{args.path} has no emotion over time yet: run "
+                         "ver-desktop timeline on it first")
+    found = next((kept for kept in stored[1]
+                  if kept.stretch.start <= moment < kept.stretch.end), None)
+    if found is None:
+        raise SetupError(f"{args.at} is past the end of {args.path}")
+    library.set_stretch_label(found.id, quadrant=args.quadrant, octant=args.octant)
+    return EXIT_OK
+
+
+def _seconds(text: str) -> float:
+    """"90", "1:30" or "0:01:30" as seconds."""
+    try:
+        parts = [float(p) for p in text.split(":")]
+    except ValueError:
+        raise SetupError(f"--at takes seconds or minutes:seconds, not {text!r}") from None
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
 
 
 # -- train -----------------------------------------------------------------------------------

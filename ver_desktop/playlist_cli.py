@@ -16,11 +16,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
+from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANT_NAMES, QUADRANTS, named_point
 from ver_desktop.core.text import count_of, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
+    from ver_desktop.core.library.timelines import StretchFilter
 
 Model = tuple[str, str]
 KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path"}
@@ -54,6 +55,33 @@ def filter_from(args: argparse.Namespace) -> VideoFilter:
                        min_confidence=args.min_confidence)
 
 
+def add_stretch_filter_options(parser: argparse.ArgumentParser) -> None:
+    """The filters `stretches` and `playlist stretches` share."""
+    parser.add_argument("--quadrant", action="append", metavar="QUADRANT_OR_WORD",
+                        help="PV-NA or a word (calm, happy, tense, sad); repeatable")
+    parser.add_argument("--octant", choices=OCTANTS, action="append")
+    parser.add_argument("--min-minutes", type=float, metavar="M")
+    parser.add_argument("--max-minutes", type=float, metavar="M")
+    parser.add_argument("--search", default="", help="part of the file name")
+
+
+def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:
+    from ver_desktop.core.library.timelines import StretchFilter
+
+    quadrants = []
+    for given in args.quadrant or ():
+        quadrant = PLAIN_WORDS.get(given.lower(), given.upper())
+        if quadrant not in QUADRANTS:
+            raise PlaylistUsageError(f"{given!r} is not a quadrant ({', '.join(QUADRANTS)}) "
+                                     f"or one of the words {', '.join(sorted(PLAIN_WORDS))}")
+        quadrants.append(quadrant)
+    return StretchFilter(
+        quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
+        min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
+        max_seconds=None if args.max_minutes is None else args.max_minutes * 60,
+        search=args.search)
+
+
 def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     playlist = commands.add_parser("playlist", parents=parents,
                                    help="list, make, export and delete playlists")
@@ -82,8 +110,15 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     size.add_argument("--count", type=int, help="number of videos")
     size.add_argument("--minutes", type=float, help="total playing time")
     mood.add_argument("--max-step", type=float, help="largest step between two videos")
+    mood.add_argument("--stretches", action="store_true",
+                      help="make it of stretches of one emotion (from the files' timelines)")
     _add_play_option(mood)
     mood.add_argument("--json", action="store_true")
+    stretched = actions.add_parser("stretches", parents=parents,
+                                   help="a playlist of stretches of one emotion, e.g. the "
+                                   "calm ones of 2 minutes or more")
+    stretched.add_argument("name")
+    add_stretch_filter_options(stretched)
     export = actions.add_parser("export", parents=parents,
                                 help="write an M3U8 or XSPF file (VLC), or an EDL (mpv)")
     export.add_argument("name")
@@ -100,7 +135,8 @@ def _add_play_option(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, library: Library, model: Model) -> int:
     """Carry out `args.action`; returns the exit status."""
     action = {"list": _list, "show": _show, "new": _new, "smart": _smart,
-              "moodpath": _moodpath, "export": _export, "delete": _delete}[args.action]
+              "moodpath": _moodpath, "export": _export, "delete": _delete,
+              "stretches": _stretches}[args.action]
     return action(args, library, model)
 
 
@@ -206,13 +242,13 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
         raise PlaylistUsageError("--count must be at least 1")
     if args.minutes is not None and args.minutes <= 0:
         raise PlaylistUsageError("--minutes must be more than 0")
-    path = mood_path(library, model, start, target, count=args.count,
+    path = mood_path(library, model, start, target, count=args.count, stretches=args.stretches,
                           total_seconds=None if args.minutes is None else args.minutes * 60,
                           max_jump=args.max_step, play=args.play)
     if not path.steps:
         raise PlaylistUsageError("no mood path: " + "; ".join(path.problems))
     library.create_playlist(name, "mood_path", rule=path.to_json(), video_ids=path.video_ids,
-                            play=args.play)
+                            play=args.play, spans=path.spans)
     if args.json:
         print(json.dumps({"name": name, "videos": path.video_ids,
                           "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
@@ -222,6 +258,21 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
         for problem in path.problems:
             print(f"  note: {problem}", file=sys.stderr)
     return 0 if path.complete else 1
+
+
+def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
+    name = _unique_name(library, args.name)
+    found = library.stretches(model, stretch_filter_from(args))
+    if not found:
+        raise PlaylistUsageError("no stretch in the library matches (stretches come from the "
+                                 "files' timelines: the app works them out after the tags, "
+                                 "or run ver-desktop timeline FILE)")
+    library.create_playlist(name, "manual", video_ids=[f.video_id for f in found],
+                            spans=[(f.stretch.start, f.stretch.end) for f in found])
+    minutes = sum(f.stretch.seconds for f in found) / 60
+    print(f"Made {name!r}: {count_of(len(found), 'stretch')}, {minutes:.0f} min",
+          file=sys.stderr)
+    return 0
 
 
 def _export(args: argparse.Namespace, library: Library, model: Model) -> int:

@@ -34,5 +34,7 @@ def searchable(name: str, folder: str) -> str:
 
 
 def count_of(count: int, noun: str) -> str:
-    """"1 video", "3 videos": a count with its noun, never "video(s)"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """"1 video", "3 videos", "2 stretches": a count with its noun, never "video(s)"."""
+    if count == 1:
+        return f"{count} {noun}"
+    return f"{count} {noun}{'es' if noun.endswith(('s', 'sh', 'ch', 'x')) else 's'}"

@@ -4,6 +4,7 @@ controller) and the views. It shows at once; the library opens in the background
 from __future__ import annotations
 
 import gc
+import html
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -49,7 +51,7 @@ from ver_desktop.gui.settings_dialog import (
 )
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.table_model import LibraryTableModel
-from ver_desktop.gui.tasks import TaskRunner, in_words
+from ver_desktop.gui.tasks import TaskRunner, in_words, sentence
 from ver_desktop.gui.thumbnails import ThumbnailCache
 from ver_desktop.gui.timelines import TimelineController
 from ver_desktop.gui.watcher import FolderWatcher
@@ -81,6 +83,10 @@ def scan_summary_text(summary: Any) -> str:
 
 
 SHARED_POLL_MS = 5000  # how soon one person sees another's changes in a shared library
+
+
+def is_shared(url: str) -> bool:
+    return not url.startswith("sqlite")
 
 
 def library_location(data_dir: Path, given: str | None, settings: QSettings) -> str:
@@ -130,6 +136,10 @@ class MainWindow(QMainWindow):
         self.show_message("Opening the library…")
         self.library_given = library  # --library: it outranks the one saved in Settings
         url = self.library_url = library_location(data_dir, library, settings)
+        self._not_open: str | None = None  # why the library could not be opened
+        self._others_down = False  # the shared library's server did not answer the last look
+        self.setWindowTitle(f"ver_desktop — {self._library_words()}" if is_shared(url)
+                            else "ver_desktop")
         mounts = [*path_map, str(settings.value(PATH_MAP_KEY, "") or "")]
         self.runner.run(lambda: open_session(data_dir, bundle_dir, url, mounts),
                         self._session_opened)
@@ -192,6 +202,8 @@ class MainWindow(QMainWindow):
         # dismissed (a status message is gone in seconds, or overwritten sooner).
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.RichText)
+        # A long notice is cut, with all of it on hover, rather than widening the window.
+        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.notice.linkActivated.connect(self._summary_link)
         self.notice.hide()
         self.statusBar().addPermanentWidget(self.notice)
@@ -250,8 +262,11 @@ class MainWindow(QMainWindow):
 
     def _session_opened(self, session: Session | None, error: BaseException | None) -> None:
         if error is not None or session is None:
-            self.empty.set_message("The library could not be opened", in_words(error))
-            self.show_message(f"Could not open the library in {self.data_dir}: {in_words(error)}")
+            why = sentence(in_words(error))
+            self.empty.set_message("The library could not be opened", why)
+            self._not_open = ("The library could not be opened, so nothing can be added: fix "
+                              "its address in File > Settings and start ver_desktop again")
+            self.show_message(f"Could not open {self._library_words()}: {why}")
             return
         self.session = session
         self.scans.session = session
@@ -265,23 +280,42 @@ class MainWindow(QMainWindow):
         self.timelines.session = session
         if not self.scans.busy:
             self.timelines.resume()
-        from ver_desktop.core import paths
-
-        if paths.is_shared(self.library_url):
+        if is_shared(self.library_url):
             self._others.start()
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
 
+    def _library_words(self) -> str:
+        """The library as a person recognises it: its file, or a shared library's address."""
+        if not is_shared(self.library_url):
+            return f"the library in {self.data_dir}"
+        from sqlalchemy.engine import make_url
+
+        try:
+            url = make_url(self.library_url)
+        except Exception:  # said when it is opened
+            return "the shared library"
+        return f"the shared library {url.database or ''} on {url.host or 'this computer'}"
+
     def _check_others(self) -> None:
         session = self.session
         if session is not None:
-            self.runner.run(session.library.change_stamp,
-                            self.runner.reporting("check the shared library for changes",
-                                                  self._stamp_read))
+            self.runner.run(session.library.change_stamp, self._stamp_read)
 
-    def _stamp_read(self, stamp: tuple[Any, ...]) -> None:
+    def _stamp_read(self, stamp: tuple[Any, ...] | None, error: BaseException | None) -> None:
         """Someone changed the shared library: show it (during this window's own scan its
-        batches are shown as they come anyway)."""
+        batches are shown as they come anyway). A server that stops answering is said once,
+        not at every look, and so is its return."""
+        if error is not None or stamp is None:
+            if not self._others_down:
+                self._others_down = True
+                self.show_notice(html.escape(
+                    f"Lost touch with {self._library_words()}: {sentence(in_words(error))} "
+                    "Trying again every few seconds."))
+            return
+        if self._others_down:
+            self._others_down = False
+            self.show_notice(html.escape(f"In touch with {self._library_words()} again."))
         changed = self._stamp is not None and stamp != self._stamp
         self._stamp = stamp
         if changed and not self.scans.busy:
@@ -424,14 +458,14 @@ class MainWindow(QMainWindow):
         self.runner.run(paths, self.runner.reporting("list the failed files", self.retry))
 
     def open_settings(self) -> None:
+        """Settings, also when the library could not be opened: its address is set there."""
         session = self.session
-        if session is None:
-            return
 
         def read() -> tuple[list[str], list[ModelSummary]]:
             from ver_desktop.core.model_choice import bundled_model_summaries
 
-            return session.library.folders(), bundled_model_summaries()
+            folders = session.library.folders() if session is not None else []
+            return folders, bundled_model_summaries()
 
         self.runner.run(read, self._settings_read)
 
@@ -626,7 +660,8 @@ class MainWindow(QMainWindow):
         """Folders join the library and are scanned; files are analysed on their own."""
         session = self.session
         if session is None:
-            self.show_message("The library is still opening; try again in a moment", 4000)
+            self.show_message(self._not_open or "The library is still opening; try again in a "
+                              "moment", 8000)
             return
         paths = [os.path.abspath(p) for p in paths if os.path.exists(p)]
         folders = [p for p in paths if os.path.isdir(p)]
@@ -732,6 +767,7 @@ class MainWindow(QMainWindow):
 
     def show_notice(self, html: str) -> None:
         """Rich text kept in the status bar until the next notice, a scan, or ✕."""
+        self.notice.setToolTip(QTextDocumentFragment.fromHtml(html).toPlainText())
         if "dismiss" not in html:
             html += ' &nbsp; <a href="dismiss">✕</a>'
         self.notice.setText(html)

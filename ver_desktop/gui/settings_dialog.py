@@ -96,11 +96,12 @@ class SettingsDialog(QDialog):
         self.library_url = QLineEdit(str(self.main.settings.value(LIBRARY_KEY, "") or ""))
         self.library_url.setPlaceholderText("none: the library file in the data folder")
         overridden = self.main.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
-        if overridden:  # this run's library was chosen outside Settings
-            self.library_url.setText(self.main.library_url)
-            self.library_url.setEnabled(False)
-            self.library_url.setToolTip("Set with --library or VER_DESKTOP_LIBRARY_URL")
         note = QLabel(LIBRARY_NOTE)
+        if overridden:  # this run's library was chosen outside Settings
+            self.library_url.setText(overridden)
+            self.library_url.setEnabled(False)
+            note.setText("This run uses the library given with --library or "
+                         "VER_DESKTOP_LIBRARY_URL, so it cannot be changed here.")
         note.setWordWrap(True)
         self.path_map = QLineEdit(str(self.main.settings.value(PATH_MAP_KEY, "") or ""))
         self.path_map.setPlaceholderText("where this computer mounts the shared folders, "

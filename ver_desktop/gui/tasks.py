@@ -125,3 +125,12 @@ def in_words(error: BaseException | None) -> str:
     from ver_desktop.core.library.faults import storage_problem
 
     return storage_problem(error) or str(error) or type(error).__name__
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: a capital first letter and a full stop."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -89,6 +89,12 @@ class MapPoint:
     duration: float | None = None  # the whole file
     segment_seconds: float | None = None  # the analysed segment
     mostly_speech: bool = False  # no emotion to trust (unless a person tagged it)
+    span: tuple[float, float] | None = None  # a stretch of the file: its start and end
+    video: int | None = None  # a stretch's file (then `id` is the stretch's)
+
+    @property
+    def video_id(self) -> int:
+        return self.id if self.video is None else self.video
 
 
 @dataclass

@@ -367,6 +367,24 @@ class Library:
         with self.session() as s:
             return timelines.listed(s, model, where or timelines.StretchFilter())
 
+    def stretch_points(self, model: tuple[str, str], *,
+                       near: browse.Corridor | None = None) -> list[MapPoint]:
+        """Stretches as map points (see `timelines.points`)."""
+        with self.session() as s:
+            return timelines.points(s, model, near)
+
+    def count_stretch_points(self, model: tuple[str, str]) -> int:
+        with self.session() as s:
+            return timelines.count_points(s, model)
+
+    def set_stretch_label(self, stretch_id: int, *, quadrant: str | None = None,
+                          octant: str | None = None) -> None:
+        """A person's tag for one stretch (no other changes); an octant implies its
+        quadrant; neither: back to the model's."""
+        quadrant, octant = _checked_tag(quadrant, octant)
+        with self.session() as s, s.begin():
+            timelines.label(s, stretch_id, quadrant, octant)
+
     def without_timeline(self, model: tuple[str, str], limit: int = 100) -> list[tuple[int, str]]:
         """(id, path) of tagged files that have no timeline from `model` yet."""
         with self.session() as s:
@@ -377,12 +395,7 @@ class Library:
     def set_user_label(self, video_id: int, *, quadrant: str | None = None,
                        octant: str | None = None) -> None:
         """A person's own tag; an octant implies its quadrant."""
-        if octant is not None:
-            if octant not in OCTANTS:
-                raise ValueError(f"unknown octant {octant!r}")
-            quadrant = OCTANT_QUADRANT[octant]
-        if quadrant is not None and quadrant not in QUADRANTS:
-            raise ValueError(f"unknown quadrant {quadrant!r}")
+        quadrant, octant = _checked_tag(quadrant, octant)
         values = {"quadrant": quadrant, "octant": octant, "updated_at": utcnow()}
         with self.session() as s, s.begin():
             # One statement: two people tagging the same video at once (a shared library)
@@ -684,6 +697,16 @@ def _bulk_video(entry: BulkVideo) -> dict[str, Any]:
             "search_text": searchable(name, folder), "size": entry.size,
             "mtime_ns": entry.mtime_ns, "duration": entry.duration, "status": entry.status,
             "error_kind": entry.error_kind, "error_reason": entry.error_reason}
+
+
+def _checked_tag(quadrant: str | None, octant: str | None) -> tuple[str | None, str | None]:
+    if octant is not None:
+        if octant not in OCTANTS:
+            raise ValueError(f"unknown octant {octant!r}")
+        quadrant = OCTANT_QUADRANT[octant]
+    if quadrant is not None and quadrant not in QUADRANTS:
+        raise ValueError(f"unknown quadrant {quadrant!r}")
+    return quadrant, octant
 
 
 def _new_video(stat: FileStat) -> Video:

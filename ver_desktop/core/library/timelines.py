@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of
 from ver_desktop.core.library import browse
+from ver_desktop.core.library.browse import MapPoint
 from ver_desktop.core.library.schema import (
     StretchRow,
     TimelineRow,
@@ -30,13 +32,14 @@ class StoredStretch:
 
     id: int
     video_id: int
-    stretch: Stretch
+    stretch: Stretch  # as everyone sees it: a person's tag wins
     path: str = ""  # its file's, when listed across files
     name: str = ""
+    corrected: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "video_id": self.video_id, "path": display_text(self.path),
-                **self.stretch.to_json()}
+                **self.stretch.to_json(), "corrected": self.corrected}
 
 
 @dataclass(frozen=True)
@@ -95,24 +98,85 @@ def missing(s: Session, model: Model, limit: int) -> list[tuple[int, str]]:
 
 def listed(s: Session, model: Model, where: StretchFilter) -> list[StoredStretch]:
     """Stretches from `model` across the library that pass `where`, by file and time."""
+    query = (select(StretchRow, Video.path, Video.name)
+             .join(Video, Video.id == StretchRow.video_id)
+             .where(*_conditions(model, where))
+             .order_by(func.lower(Video.name), Video.id, StretchRow.start))
+    found = [_stored(r, path, name) for r, path, name in s.execute(query)]
+    if where.octants:  # a quadrant-only tag's octant is its moved point's: known here only
+        found = [f for f in found if f.stretch.octant in where.octants]
+    return found
+
+
+def points(s: Session, model: Model, near: browse.Corridor | None = None) -> list[MapPoint]:
+    """Stretches as points on the emotion map (the point's id is the stretch's, `video`
+    its file's); with `near`, only those near a mood path's way (see browse.near_segment:
+    a person's tag moves a point, so tagged ones are all read and tested here)."""
+    conditions = list(_conditions(model, StretchFilter()))
+    if near is not None:
+        conditions.append(or_(StretchRow.user_quadrant.is_not(None),
+                              StretchRow.user_octant.is_not(None),
+                              browse.near_segment(StretchRow.valence, StretchRow.arousal, near)))
+    query = (select(StretchRow, Video.path, Video.name)
+             .join(Video, Video.id == StretchRow.video_id).where(*conditions))
+    return [_point(_stored(r, path, name)) for r, path, name in s.execute(query)]
+
+
+def count_points(s: Session, model: Model) -> int:
+    query = select(func.count(StretchRow.id)).join(Video, Video.id == StretchRow.video_id)
+    return int(s.scalar(query.where(*_conditions(model, StretchFilter()))) or 0)
+
+
+def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None) -> None:
+    """A person's tag for one stretch (both None: back to the model's)."""
+    s.execute(update(StretchRow).where(StretchRow.id == stretch_id)
+              .values(user_quadrant=quadrant, user_octant=octant))
+
+
+def _conditions(model: Model, where: StretchFilter) -> list[Any]:
     length = StretchRow.end - StretchRow.start
-    conditions = [StretchRow.model_name == model[0], StretchRow.model_version == model[1],
-                  Video.status != VideoStatus.MISSING]
+    conditions: list[Any] = [StretchRow.model_name == model[0],
+                             StretchRow.model_version == model[1],
+                             Video.status != VideoStatus.MISSING]
     if where.quadrants:
-        conditions.append(StretchRow.quadrant.in_(sorted(where.quadrants)))
+        conditions.append(func.coalesce(StretchRow.user_quadrant, StretchRow.quadrant)
+                          .in_(sorted(where.quadrants)))
     if where.octants:
-        conditions.append(StretchRow.octant.in_(sorted(where.octants)))
+        conditions.append(or_(StretchRow.user_quadrant.is_not(None),
+                              StretchRow.octant.in_(sorted(where.octants))))
     if where.min_seconds is not None:
         conditions.append(length >= where.min_seconds)
     if where.max_seconds is not None:
         conditions.append(length <= where.max_seconds)
     if where.search:
         conditions.append(browse.search_condition(where.search))
-    query = (select(StretchRow, Video.path, Video.name).join(Video, Video.id == StretchRow.video_id)
-             .where(*conditions).order_by(func.lower(Video.name), Video.id, StretchRow.start))
-    return [StoredStretch(r.id, r.video_id, Stretch(r.start, r.end, r.quadrant, r.octant,
-                                                     r.valence, r.arousal), path, name)
-            for r, path, name in s.execute(query)]
+    return conditions
+
+
+def _stored(row: StretchRow, path: str, name: str) -> StoredStretch:
+    """The stretch as everyone sees it: a person's tag wins by `labels.corrected_point`'s
+    rule, as a file's does."""
+    quadrant, octant = row.user_quadrant, row.user_octant
+    if quadrant is None and octant is None:
+        return StoredStretch(row.id, row.video_id, Stretch(
+            row.start, row.end, row.quadrant, row.octant, row.valence, row.arousal), path, name)
+    quadrant = quadrant or OCTANT_QUADRANT[str(octant)]
+    valence, arousal = corrected_point(row.valence, row.arousal, quadrant, octant)
+    octant = octant or octant_of(valence, arousal)
+    return StoredStretch(row.id, row.video_id, Stretch(
+        row.start, row.end, quadrant, octant, valence, arousal), path, name, corrected=True)
+
+
+def _point(kept: StoredStretch) -> MapPoint:
+    x = kept.stretch
+    return MapPoint(kept.id, f"{kept.name} ({_clock(x.start)}-{_clock(x.end)})", x.valence,
+                    x.arousal, x.quadrant, x.octant, kept.corrected, x.seconds, x.seconds,
+                    span=(x.start, x.end), video=kept.video_id)
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
 
 
 def forget_content(s: Session, video_id: int) -> None:

@@ -48,6 +48,7 @@ class MoodPathStep:
     arousal: float
     waypoint: Point
     seconds: float  # how long this item plays (0 when unknown)
+    span: tuple[float, float] | None = None  # a stretch of the file, when paths use them
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,10 @@ class MoodPath:
     @property
     def video_ids(self) -> list[int]:
         return [s.video_id for s in self.steps]
+
+    @property
+    def spans(self) -> list[tuple[float, float] | None]:
+        return [s.span for s in self.steps]
 
     def largest_jump(self) -> float:
         return max((math.dist((a.valence, a.arousal), (b.valence, b.arousal))
@@ -100,17 +105,29 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
 
 def mood_path(library: Library, model: tuple[str, str], start: Point, target: Point, *,
               count: int | None = None, total_seconds: float | None = None,
-              max_jump: float | None = None, play: str = "segment") -> MoodPath:
+              max_jump: float | None = None, play: str = "segment",
+              stretches: bool = False) -> MoodPath:
     """`plan_mood_path` over a library, reading only the videos near the way: a corridor
     around the line from start to target, widened until every pick lies inside it (then
     no video outside could have been nearer) or it holds the whole library. At 100,000
-    videos this reads a few thousand rows instead of all of them."""
-    available = library.count_mood_points(model)
+    videos this reads a few thousand rows instead of all of them. With `stretches`, the
+    path is made of stretches of one emotion (from the files' timelines), each playing
+    from its start to its end."""
+    if stretches:
+        available = library.count_stretch_points(model)
+        read = library.stretch_points
+        empty = ("no file has its emotion over time yet: the app works it out after the "
+                 "tags (or run ver-desktop timeline FILE)")
+    else:
+        available = library.count_mood_points(model)
+        read = library.map_points
+        empty = EMPTY_LIBRARY
     radius = FIRST_RADIUS
     while True:
-        points = library.map_points(model, near=(start, target, radius))
+        points = read(model, near=(start, target, radius))
         path, pool = _plan(points, start, target, count, total_seconds, max_jump, play,
-                           available=available)
+                           available=available, empty=empty,
+                           noun="stretch" if stretches else "video")
         whole = len(points) >= available or radius > WIDEST
         if whole or (pool.reach <= radius and not pool.exhausted):
             return path
@@ -121,9 +138,13 @@ FIRST_RADIUS = 0.05  # small: a big library is dense near any way; a small one i
 WIDEST = 1e4  # past this every point is inside (a guard against a point that never is)
 
 
+EMPTY_LIBRARY = "the library has no analysed videos yet: add a folder and let it scan"
+
+
 def _plan(points: Sequence[MapPoint], start: Point, target: Point, count: int | None,
           total_seconds: float | None, max_jump: float | None, play: str, *,
-          available: int | None = None) -> tuple[MoodPath, _Pool]:
+          available: int | None = None, empty: str = EMPTY_LIBRARY,
+          noun: str = "video") -> tuple[MoodPath, _Pool]:
     """The path, and the pool it was chosen from (how far its picks reached). `available`
     is how many videos the whole library offers when `points` is only part of it."""
     if (count is None) == (total_seconds is None):
@@ -138,12 +159,10 @@ def _plan(points: Sequence[MapPoint], start: Point, target: Point, count: int | 
     if not pool.points:
         if library_size:
             pool.exhausted = True  # none near the way: look wider
-        return MoodPath(start, target, max_jump, (), ("the library has no analysed videos "
-                                                      "yet: add a folder and let it scan",),
-                        play), pool
+        return MoodPath(start, target, max_jump, (), (empty,), play), pool
     if count is not None:
         steps = _walk(pool, start, target, count)
-        notes = _shortage(library_size, count)
+        notes = _shortage(library_size, count, noun)
     else:
         steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0),
                                           library_size)
@@ -186,8 +205,9 @@ def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep
         pool.reach = max(pool.reach, float(distance[chosen[-1]]))
         used[chosen[-1]] = True
     order = _ordered(pool.xy, chosen, waypoints)
-    return [MoodPathStep(pool.points[i].id, pool.points[i].valence, pool.points[i].arousal,
-                         waypoint, float(pool.seconds[i]))
+    return [MoodPathStep(pool.points[i].video_id, pool.points[i].valence,
+                         pool.points[i].arousal, waypoint, float(pool.seconds[i]),
+                         pool.points[i].span)
             for i, waypoint in zip(order, waypoints, strict=True)]
 
 
@@ -231,10 +251,10 @@ def _walk_for_duration(pool: _Pool, start: Point, target: Point, total: float,
     return best, notes
 
 
-def _shortage(available: int, asked: int) -> list[str]:
+def _shortage(available: int, asked: int, noun: str = "video") -> list[str]:
     if available >= asked:
         return []
-    return [f"only {count_of(available, 'video')} in the library, "
+    return [f"only {count_of(available, noun)} in the library, "
             f"{asked} asked for"]
 
 
