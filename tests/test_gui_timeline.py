@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from ver_desktop.core import paths
 from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.sidebar import Place
 
 TIMELINE_WAIT_MS = 240_000  # a loaded CI machine: two files through one worker
 
@@ -74,5 +75,51 @@ def test_a_scan_does_not_wait_for_timelines_and_they_carry_on_after(
     settle(qtbot, window, lambda: window.model.rowCount() == 2)
     qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
                     timeout=TIMELINE_WAIT_MS)  # and both got theirs after the scan
+    window.close()
+    window.runner.wait()
+
+
+def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_them(
+        qtbot, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    film = mediagen.write_media(folder / "film.mp4", np.concatenate(
+        [mediagen.pad(60), mediagen.drums(60), mediagen.pad(60)]))
+    window = MainWindow(data_dir, paths.bundled_model_dir(),
+                        settings_at(tmp_path, timelines=True), workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    session = window.session
+    assert session is not None
+    window.add_paths([os.fspath(folder)])
+    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
+                    timeout=TIMELINE_WAIT_MS)
+    window.sidebar.select(Place("stretches"))
+    view = window.stretches
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=WAIT_MS)
+    assert [k.stretch.quadrant for k in view.model.items] == ["PV-NA", "NV-PA", "PV-NA"]
+    assert len(window.map.points) == 3  # the map shows the stretches
+    view.emotion.setCurrentIndex(view.emotion.findData("PV-NA"))
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=WAIT_MS)
+    view.table.selectRow(0)
+    first = view.selected()[0]
+    window.correct(octant="tired")  # the Tag menu, on the selected stretch only
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT_MS)  # no longer calm
+    tagged = {k.id: k for k in session.library.stretches(session.model)}
+    assert tagged[first.id].corrected and tagged[first.id].stretch.octant == "tired"
+    assert sum(k.corrected for k in tagged.values()) == 1
+    row = session.library.rows(session.model, [first.video_id])[first.video_id]
+    assert not row.corrected  # the file's own tag stays the model's
+    view.table.selectRow(0)
+    last = view.selected()[0]
+    window.playlists.create_manual("calm minutes", *window.selection())
+    qtbot.waitUntil(lambda: any(p.name == "calm minutes"
+                                for p in session.library.playlists()), timeout=WAIT_MS)
+    playlist = next(p for p in session.library.playlists() if p.name == "calm minutes")
+    assert session.library.playlist_items(playlist.id) == [
+        (last.video_id, (last.stretch.start, last.stretch.end))]
+    assert last.stretch.start > 100 and os.fspath(film) == last.path
     window.close()
     window.runner.wait()

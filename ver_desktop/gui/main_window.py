@@ -50,6 +50,7 @@ from ver_desktop.gui.settings_dialog import (
     SettingsDialog,
 )
 from ver_desktop.gui.sidebar import Place, Sidebar
+from ver_desktop.gui.stretches import StretchesView
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner, in_words, sentence
 from ver_desktop.gui.thumbnails import ThumbnailCache
@@ -58,6 +59,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoFilter, VideoRow
+    from ver_desktop.core.library.timelines import StoredStretch
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.core.playlists.export import Entry
     from ver_desktop.gui.player import Item, PreviewPlayer
@@ -183,9 +185,13 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(self.library_view, 1)
         centre_layout.addWidget(self.no_match)
         centre_layout.addWidget(self.failed_buttons)
+        self.stretches = StretchesView()
+        self.centre = QStackedWidget()  # the videos, or the stretches of one emotion
+        self.centre.addWidget(centre)
+        self.centre.addWidget(self.stretches)
         self.browse = QSplitter(Qt.Orientation.Horizontal)
         self.browse.addWidget(self.sidebar)
-        self.browse.addWidget(centre)
+        self.browse.addWidget(self.centre)
         self.browse.addWidget(self.right)
         self.browse.setStretchFactor(0, 0)
         self.browse.setStretchFactor(1, 3)
@@ -212,6 +218,8 @@ class MainWindow(QMainWindow):
         self._map_timer = QTimer(self, singleShot=True, interval=1500)
         self._rows_timer = QTimer(self, singleShot=True, interval=300)
         self._recorded: set[int] = set()  # committed, not re-read yet
+        # New timelines bring new stretches: the stretches view reads them in batches.
+        self._stretch_timer = QTimer(self, singleShot=True, interval=1500)
         # A shared library changes under the window (other people scan, tag, edit
         # playlists): a cheap stamp is compared every few seconds, off the UI thread.
         self._others = QTimer(self, interval=SHARED_POLL_MS)
@@ -229,7 +237,11 @@ class MainWindow(QMainWindow):
         self.library_view.table.preview_requested.connect(self.details.request_preview)
         self.map.region_selected.connect(self.library_view.filters.set_map_ids)
         self.map.region_selected.connect(self.map.set_chosen)
-        self.map.point_clicked.connect(self.select_video)
+        self.map.point_clicked.connect(self._point_clicked)
+        self.stretches.changed.connect(self.load_stretches)
+        self.stretches.current_changed.connect(self._stretch_chosen)
+        self.stretches.play_requested.connect(self.play_stretch)
+        self._stretch_timer.timeout.connect(self.load_stretches)
         self.map.point_moved.connect(self._point_moved)
         self.scans.started.connect(self._scan_started)
         self.scans.started.connect(self.timelines.pause)  # a scan never waits for timelines
@@ -334,6 +346,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return
+        if self.showing_stretches():
+            self.load_stretches()  # the map shows the stretches there
+            return
         where = self._map_filter()
 
         def read() -> tuple[list[MapPoint], Any, int]:
@@ -382,6 +397,10 @@ class MainWindow(QMainWindow):
         self.failed_buttons.setVisible(place.kind == "failed")
         self.library_view.show_failures(place.kind == "failed")
         self.map.set_path([], None)
+        self.centre.setCurrentIndex(1 if place.kind == "stretches" else 0)
+        if place.kind == "stretches":
+            self.load_stretches()
+            return
         if place.kind != "playlist" or place.playlist is None:
             self.model.show_ids(None)
             self.apply_filters()
@@ -583,6 +602,64 @@ class MainWindow(QMainWindow):
         row = self.details.row
         if row is not None and row.id == video_id:
             self._read_timeline(row)
+        if self.showing_stretches() and not self._stretch_timer.isActive():
+            self._stretch_timer.start()
+
+    # -- stretches of one emotion -------------------------------------------------------
+
+    def showing_stretches(self) -> bool:
+        return self.sidebar.place().kind == "stretches"
+
+    def load_stretches(self) -> None:
+        """Read the stretches that pass the view's filters, and their points for the map."""
+        session = self.session
+        if session is None:
+            return
+        where = self.stretches.where()
+
+        def read() -> tuple[list[StoredStretch], list[MapPoint]]:
+            found = session.library.stretches(session.model, where)
+            shown = {k.id for k in found}
+            points = [p for p in session.library.stretch_points(session.model)
+                      if p.id in shown]
+            return found, points
+
+        self.runner.run(read, self.runner.reporting("read the stretches", self._stretches_read))
+
+    def _stretches_read(self, result: tuple[list[StoredStretch], list[MapPoint]]) -> None:
+        if not self.showing_stretches():
+            return  # the user moved on
+        found, points = result
+        self.stretches.show_items(found)
+        self.map.set_points(points, index_points(points))
+        self.count.setText(f"{len(found)} stretch{'' if len(found) == 1 else 'es'}")
+
+    def _stretch_chosen(self, kept: StoredStretch | None) -> None:
+        self.show_details(kept.video_id if kept is not None else None)
+        self.map.set_highlight(kept.id if kept is not None else None)
+
+    def play_stretch(self, kept: StoredStretch) -> None:
+        """Play one stretch from its start to its end."""
+        from ver_desktop.gui.player import Item
+
+        x = kept.stretch
+        self.ensure_player().play_items([Item(kept.path, x.start, kept.name, kept.video_id,
+                                              x.end)])
+
+    def _point_clicked(self, point_id: int) -> None:
+        if self.showing_stretches():
+            self.stretches.select_stretch(point_id)
+        else:
+            self.select_video(point_id)
+
+    def selection(self) -> tuple[list[int], list[tuple[float, float] | None]]:
+        """What is selected, as playlist items: videos, or stretches of them."""
+        if self.showing_stretches():
+            chosen = self.stretches.selected()
+            return ([k.video_id for k in chosen],
+                    [(k.stretch.start, k.stretch.end) for k in chosen])
+        ids = self.library_view.selected_ids()
+        return ids, [None] * len(ids)
 
     def _thumbnail_ready(self, video_id: int) -> None:
         row = self.details.row
@@ -812,6 +889,9 @@ class MainWindow(QMainWindow):
                 ids: Sequence[int] | None = None) -> None:
         """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it."""
         session = self.session
+        if ids is None and self.showing_stretches():
+            self.correct_stretches([k.id for k in self.stretches.selected()], quadrant, octant)
+            return
         targets = list(ids) if ids is not None else self.library_view.selected_ids()
         if session is None or not targets:
             return
@@ -833,8 +913,32 @@ class MainWindow(QMainWindow):
         self.reload_map()
         self.show_message(f"Corrected {count_of(len(ids), 'video')}", 3000)
 
-    def _point_moved(self, video_id: int, valence: float, arousal: float) -> None:
-        self.correct(octant=octant_of(valence, arousal), ids=[video_id])
+    def correct_stretches(self, stretch_ids: list[int], quadrant: str | None,
+                          octant: str | None) -> None:
+        """A person's tag for these stretches only: the files and their other stretches
+        keep theirs."""
+        session = self.session
+        if session is None or not stretch_ids:
+            return
+
+        def write() -> None:
+            for stretch_id in stretch_ids:
+                session.library.set_stretch_label(stretch_id, quadrant=quadrant, octant=octant)
+
+        def done(_result: object, error: BaseException | None) -> None:
+            if error is not None:
+                self.show_message(f"Could not save the correction: {in_words(error)}")
+                return
+            self.load_stretches()
+            self.show_message(f"Corrected {count_of(len(stretch_ids), 'stretch')}", 3000)
+
+        self.runner.write(write, done)
+
+    def _point_moved(self, point_id: int, valence: float, arousal: float) -> None:
+        if self.showing_stretches():
+            self.correct_stretches([point_id], None, octant_of(valence, arousal))
+        else:
+            self.correct(octant=octant_of(valence, arousal), ids=[point_id])
 
     # -- window state ------------------------------------------------------------------
 

@@ -77,6 +77,9 @@ class MoodPathDialog(QDialog):
         self.minutes = _spin(1, 600, 30, 5)
         self.segments = QCheckBox("Play each video's analysed 30 seconds only")
         self.segments.setChecked(True)
+        self.use_stretches = QCheckBox("Use stretches of one emotion from longer files "
+                                       "(a film's calm minutes, say) instead of whole files")
+        self.use_stretches.toggled.connect(lambda on: self.segments.setEnabled(not on))
         self.pick = QPushButton("Pick start and target on the map")
         self.exact = QGroupBox("Exact points (valence and arousal, about -2 to 2)")
         self.exact.setCheckable(True)
@@ -100,6 +103,7 @@ class MoodPathDialog(QDialog):
         form.addRow(self.by_count, self.count)
         form.addRow(self.by_minutes, self.minutes)
         form.addRow(self.segments)
+        form.addRow(self.use_stretches)
         form.addRow(self.exact)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -144,6 +148,7 @@ class MoodPathDialog(QDialog):
             "total_seconds": None if self.by_count.isChecked() else self.minutes.value() * 60,
             "max_jump": (self.max_jump.value() or None) if self.exact.isChecked() else None,
             "play": "segment" if self.segments.isChecked() else "file",
+            "stretches": self.use_stretches.isChecked(),
         }
 
 
@@ -190,18 +195,20 @@ class PlaylistActions(QObject):
     def new_manual(self) -> None:
         name = self._ask_name("New playlist", "New playlist")
         if name is not None:
-            self.create_manual(name, self.window.library_view.selected_ids())
+            self.create_manual(name, *self.window.selection())
 
-    def create_manual(self, name: str, ids: list[int]) -> None:
+    def create_manual(self, name: str, ids: list[int],
+                      spans: list[tuple[float, float] | None] | None = None) -> None:
+        """A playlist of these videos, or of stretches of them (`spans`)."""
         session = self.window.session
         if session is not None:
-            self._write(lambda: session.library.create_playlist(name, "manual", video_ids=ids),
-                        self._open)
+            self._write(lambda: session.library.create_playlist(
+                name, "manual", video_ids=ids, spans=spans), self._open)
 
     def add_selected(self, playlist_id: int) -> None:
-        session, ids = self.window.session, self.window.library_view.selected_ids()
+        session, (ids, spans) = self.window.session, self.window.selection()
         if session is not None and ids:
-            self._write(lambda: session.library.add_to_playlist(playlist_id, ids))
+            self._write(lambda: session.library.add_to_playlist(playlist_id, ids, spans))
 
     def remove_selected(self) -> None:
         session, playlist = self.window.session, self.current()
@@ -284,7 +291,7 @@ class PlaylistActions(QObject):
             path = mood_path(session.library, session.model, **request)
             playlist = session.library.create_playlist(name, "mood_path", rule=path.to_json(),
                                                        video_ids=path.video_ids,
-                                                       play=path.play)
+                                                       play=path.play, spans=path.spans)
             return path, playlist
 
         self._write(build, self._mood_path_built)

@@ -16,7 +16,7 @@ KIND_MARK = {"manual": "♪", "rule": "⚙", "mood_path": "➚"}
 
 @dataclass(frozen=True)
 class Place:
-    kind: str  # library | failed | playlist
+    kind: str  # library | stretches | failed | playlist
     playlist: PlaylistInfo | None = None
 
 
@@ -42,6 +42,7 @@ class Sidebar(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         self._add("All videos", Place("library"))
+        self._add("Stretches of one emotion", Place("stretches"))
         self._add("Failed files", Place("failed"))
         heading = QListWidgetItem("Playlists")
         heading.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -1,0 +1,168 @@
+"""The stretches view, beside "All videos": every stretch of one emotion across the files'
+timelines, as items of their own, to filter ("calm stretches of at least 2 minutes"), play,
+tag one by one and make playlists of."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ver_desktop.core.labels import QUADRANTS
+from ver_desktop.gui import style
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("File", "From", "To", "Length", "Emotion")
+EMPTY = ("No stretches yet. Each file's emotion over time is worked out in the background "
+         "after its tag (a minute or two for a film); its stretches then appear here.")
+
+
+class StretchTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[StoredStretch] = []
+
+    def set_items(self, items: list[StoredStretch]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        kept = self.items[index.row()]
+        x, column = kept.stretch, COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            words = style.QUADRANT_NAMES.get(x.quadrant, x.quadrant).split(",")[0]
+            return {"File": kept.name, "From": style.clock(x.start), "To": style.clock(x.end),
+                    "Length": style.clock(x.seconds),
+                    "Emotion": f"{words} · {x.octant}" + (" ✎" if kept.corrected else "")
+                    }[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == "Emotion":
+            return style.quadrant_text_colour(x.quadrant)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            mark = "\nYour tag" if kept.corrected else ""
+            return f"{kept.path}\n{style.clock(x.start)} – {style.clock(x.end)}{mark}"
+        return None
+
+
+class StretchesView(QWidget):
+    changed = Signal()  # the filters changed: read the stretches again
+    current_changed = Signal(object)  # StoredStretch | None
+    play_requested = Signal(object)  # StoredStretch
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = StretchTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self._play(index.row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self.current_changed.emit(self.at(current.row())))
+        self.emotion = QComboBox()
+        self.emotion.addItem("Any emotion", None)
+        for quadrant in QUADRANTS:
+            self.emotion.addItem(style.QUADRANT_NAMES[quadrant].capitalize(), quadrant)
+        self.minutes = QDoubleSpinBox()
+        self.minutes.setRange(0, 600)
+        self.minutes.setDecimals(1)
+        self.minutes.setSuffix(" min")
+        self.minutes.setSpecialValueText("any length")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name…")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        for signal in (self.emotion.currentIndexChanged, self.minutes.valueChanged,
+                       self.search.textChanged):
+            signal.connect(self.changed)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.emotion)
+        row.addWidget(QLabel("at least"))
+        row.addWidget(self.minutes)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.caption)
+
+    def where(self) -> StretchFilter:
+        from ver_desktop.core.library.timelines import StretchFilter
+
+        quadrant = self.emotion.currentData()
+        return StretchFilter(quadrants=frozenset({quadrant}) if quadrant else frozenset(),
+                             min_seconds=self.minutes.value() * 60 or None,
+                             search=self.search.text().strip())
+
+    def show_items(self, items: list[StoredStretch]) -> None:
+        chosen = {k.id for k in self.selected()}
+        self.model.set_items(items)
+        files = len({k.video_id for k in items})
+        minutes = sum(k.stretch.seconds for k in items) / 60
+        self.caption.setText(EMPTY if not items and not self._filtered() else
+                             f"{len(items)} stretch{'' if len(items) == 1 else 'es'} from "
+                             f"{files} file{'' if files == 1 else 's'}, {minutes:.0f} min in "
+                             "all. Double-click or Return plays one; the Tag menu tags the "
+                             "selected stretches only.")
+        for row, kept in enumerate(items):
+            if kept.id in chosen:
+                self.table.selectRow(row)
+
+    def _filtered(self) -> bool:
+        return bool(self.emotion.currentData() or self.minutes.value() or self.search.text())
+
+    def at(self, row: int) -> StoredStretch | None:
+        return self.model.items[row] if 0 <= row < len(self.model.items) else None
+
+    def selected(self) -> list[StoredStretch]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.items[r] for r in rows if r < len(self.model.items)]
+
+    def select_stretch(self, stretch_id: int) -> bool:
+        for row, kept in enumerate(self.model.items):
+            if kept.id == stretch_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.model.index(row, 0))
+                return True
+        return False
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._play(self.table.currentIndex().row())
+        else:
+            super().keyPressEvent(event)
+
+    def _play(self, row: int) -> None:
+        kept = self.at(row)
+        if kept is not None:
+            self.play_requested.emit(kept)
