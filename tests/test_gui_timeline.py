@@ -105,6 +105,10 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     qtbot.waitUntil(lambda: view.model.rowCount() == 2, timeout=WAIT_MS)
     view.table.selectRow(0)
     first = view.selected()[0]
+    span = (first.stretch.start, first.stretch.end)
+    qtbot.waitUntil(lambda: window.details.row is not None  # its file, the stretch ringed
+                    and window.details.row.id == first.video_id
+                    and window.details.timeline.chosen == span, timeout=WAIT_MS)
     window.correct(octant="tired")  # the Tag menu, on the selected stretch only
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT_MS)  # no longer calm
     tagged = {k.id: k for k in session.library.stretches(session.model)}
@@ -121,5 +125,14 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     assert session.library.playlist_items(playlist.id) == [
         (last.video_id, (last.stretch.start, last.stretch.end))]
     assert last.stretch.start > 100 and os.fspath(film) == last.path
+    window.reload_playlists(Place("playlist", playlist))
+    qtbot.waitUntil(lambda: window.model.showing_fixed and window.model.rowCount() == 1
+                    and window.model.video(film_id(window)) is not None, timeout=WAIT_MS)
+    name = window.model.data(window.model.index(0, 1))
+    assert name.startswith("film.mp4") and "–" in name  # the stretch it plays, shown
     window.close()
     window.runner.wait()
+
+
+def film_id(window: MainWindow) -> int:
+    return window.model.ids()[0]

@@ -95,14 +95,17 @@ def main() -> int:
         window.stretches.emotion.setCurrentIndex(window.stretches.emotion.findData("PV-NA"))
         wait(app, lambda: all(k.stretch.quadrant == "PV-NA"
                               for k in window.stretches.model.items))
-        window.stretches.table.selectAll()
+        window.stretches.table.selectRow(len(window.stretches.model.items) - 1)
+        wait(app, lambda: window.details.timeline.chosen is not None
+             and window.details.timeline.timeline is not None)
         shoot(app, window, "stretches")
+        window.stretches.table.selectAll()
         window.playlists.create_manual("Calm minutes", *window.selection())
         wait(app, lambda: any(p.name == "Calm minutes" for p in session.library.playlists()))
         playlist = next(p for p in session.library.playlists() if p.name == "Calm minutes")
         window.reload_playlists(Place("playlist", playlist))
         wait(app, lambda: window.sidebar.place().kind == "playlist"
-             and window.model.rowCount() > 0)
+             and window.model.showing_fixed and window.model.rowCount() > 0)
         window.library_view.table.selectRow(0)
         shoot(app, window, "stretch-playlist")
         window.close()

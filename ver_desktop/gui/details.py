@@ -123,10 +123,9 @@ class DetailsPane(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(buttons)  # first, so Preview never needs scrolling to
-        body.addLayout(form)
-        body.addWidget(QLabel("Over time"))
-        body.addWidget(self.timeline)
+        body.addWidget(self.timeline)  # the file's emotion over time, at a glance
         body.addWidget(self.timeline_caption)
+        body.addLayout(form)
         body.addWidget(QLabel("Quadrant probabilities"))
         body.addWidget(self.quadrants)
         body.addWidget(QLabel("Octant probabilities"))
@@ -139,6 +138,8 @@ class DetailsPane(QWidget):
         layout.addStretch(1)
 
     def show_row(self, row: VideoRow | None) -> None:
+        if row is None or self.row is None or row.id != self.row.id:
+            self.timeline.choose(None)  # a stretch ringed belongs to its own file
         self.row = row
         for button in (self.preview, self.open_button, self.folder_button):
             button.setEnabled(row is not None and row.status != "missing")

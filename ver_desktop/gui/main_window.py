@@ -410,18 +410,25 @@ class MainWindow(QMainWindow):
             return
         from ver_desktop.core.playlists import playlist_video_ids
 
-        self.runner.run(lambda: playlist_video_ids(session.library, session.model, playlist),
-                        lambda ids, error: self._playlist_loaded(playlist, ids, error))
+        def read() -> list[tuple[int, tuple[float, float] | None]]:
+            if playlist.kind == "rule":
+                return [(v, None) for v in playlist_video_ids(session.library, session.model,
+                                                              playlist)]
+            return session.library.playlist_items(playlist.id)
 
-    def _playlist_loaded(self, playlist: PlaylistInfo, ids: list[int] | None,
+        self.runner.run(read, lambda items, error: self._playlist_loaded(playlist, items, error))
+
+    def _playlist_loaded(self, playlist: PlaylistInfo,
+                         items: list[tuple[int, tuple[float, float] | None]] | None,
                          error: BaseException | None) -> None:
         place = self.sidebar.place()
         if place.playlist is None or place.playlist.id != playlist.id:
             return  # the user moved on
-        if error is not None or ids is None:
+        if error is not None or items is None:
             self.show_message(f"Could not read the playlist: {in_words(error)}", 8000)
             return
-        self.model.show_ids(ids, reorderable=playlist.kind == "manual")
+        self.model.show_ids([v for v, _ in items], reorderable=playlist.kind == "manual",
+                            spans=[span for _, span in items])
         rule = playlist.rule or {}
         if playlist.kind == "mood_path" and rule.get("points"):
             self.map.set_path([tuple(p) for p in rule["points"]],
@@ -555,6 +562,10 @@ class MainWindow(QMainWindow):
         if video_id is not None and row is None:
             self.model.reload_rows([video_id])  # `_row_loaded` shows it
             return
+        self._show_row(row)
+
+    def _show_row(self, row: VideoRow | None) -> None:
+        """The details pane on `row`, with what is read for it in the background."""
         self.details.show_row(row)
         if row is not None and self.session is not None:
             session = self.session
@@ -635,8 +646,22 @@ class MainWindow(QMainWindow):
         self.count.setText(f"{len(found)} stretch{'' if len(found) == 1 else 'es'}")
 
     def _stretch_chosen(self, kept: StoredStretch | None) -> None:
-        self.show_details(kept.video_id if kept is not None else None)
-        self.map.set_highlight(kept.id if kept is not None else None)
+        """The stretch's file in the details pane, the stretch ringed on its timeline."""
+        session = self.session
+        if kept is None or session is None:
+            self._show_row(None)
+            return
+        self.map.set_highlight(kept.id)
+        self.runner.run(lambda: session.library.rows(session.model, [kept.video_id]),
+                        self.runner.reporting("read the stretch's file",
+                                              lambda rows: self._stretch_row(kept, rows)))
+
+    def _stretch_row(self, kept: StoredStretch, rows: dict[int, VideoRow]) -> None:
+        current = self.stretches.at(self.stretches.table.currentIndex().row())
+        if current is None or current.id != kept.id or not self.showing_stretches():
+            return  # the user moved on
+        self._show_row(rows.get(kept.video_id))
+        self.details.timeline.choose((kept.stretch.start, kept.stretch.end))
 
     def play_stretch(self, kept: StoredStretch) -> None:
         """Play one stretch from its start to its end."""

@@ -88,6 +88,7 @@ class LibraryTableModel(QAbstractTableModel):
         self._sort, self._descending = "name", False
         self._fixed: list[int] | None = None  # a playlist's ids, in play order
         self.reorderable = False  # rows can be dragged (a manual playlist is shown)
+        self.spans: list[tuple[float, float] | None] = []  # the playlist's stretches, by row
         self._request = 0  # only the latest id list is shown
         self.working: set[int] = set()  # ids in the running scan
         self.thumbnails: ThumbnailCache | None = None
@@ -113,12 +114,19 @@ class LibraryTableModel(QAbstractTableModel):
         self._only = None if only is None else frozenset(only)
         self.refresh()
 
-    def show_ids(self, ids: list[int] | None, *, reorderable: bool = False) -> None:
+    def show_ids(self, ids: list[int] | None, *, reorderable: bool = False,
+                 spans: list[tuple[float, float] | None] | None = None) -> None:
         """Show exactly these ids in this order (a playlist); None goes back to the query.
-        `reorderable`: rows may be dragged to a new place (a manual playlist)."""
+        `reorderable`: rows may be dragged to a new place (a manual playlist). `spans`: the
+        stretch each item plays (None: as the playlist plays its files), shown by its name."""
         self._fixed = None if ids is None else list(ids)
+        self.spans = list(spans) if spans is not None and ids is not None else []
         self.reorderable = reorderable and ids is not None
         self.refresh()
+
+    def span_at(self, row: int) -> tuple[float, float] | None:
+        """The stretch the playlist item at `row` plays, if it is one."""
+        return self.spans[row] if self._fixed is not None and row < len(self.spans) else None
 
     @property
     def showing_fixed(self) -> bool:
@@ -212,7 +220,11 @@ class LibraryTableModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 else None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
+            text = self._display(row, key)
+            span = self.span_at(index.row())
+            if key == "name" and span is not None:  # a stretch of the file, not all of it
+                text += f"  ·  {style.clock(span[0])} – {style.clock(span[1])}"
+            return text
         if role == Qt.ItemDataRole.DecorationRole and key == "thumbnail":
             return self.thumbnails.icon(row) if self.thumbnails is not None else None
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and row.status in (

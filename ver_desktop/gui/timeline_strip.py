@@ -29,6 +29,7 @@ class TimelineStrip(QWidget):
         self.stretches: list[Stretch] = []
         self.segment: tuple[float, float] | None = None
         self.note = ""  # shown instead of a timeline (being worked out, failed, ...)
+        self.chosen: tuple[float, float] | None = None  # a stretch picked elsewhere, ringed
         self.setMouseTracking(True)
         self.setMinimumHeight(58)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -44,6 +45,10 @@ class TimelineStrip(QWidget):
 
     def show_note(self, text: str) -> None:
         self.timeline, self.stretches, self.note = None, [], text
+        self.update()
+
+    def choose(self, span: tuple[float, float] | None) -> None:
+        self.chosen = span
         self.update()
 
     # -- geometry ----------------------------------------------------------------------
@@ -80,6 +85,11 @@ class TimelineStrip(QWidget):
             painter.fillRect(QRectF(left, band.top(), right - left, band.height()),
                              style.colour(stretch.quadrant))
         self._curves(painter, band)
+        if self.chosen is not None:
+            painter.setPen(QPen(self.palette().highlight().color(), 3))
+            left, right = self._x(self.chosen[0]), self._x(self.chosen[1])
+            painter.drawRect(QRectF(left + 1.5, band.top() + 1.5, right - left - 3,
+                                    band.height() - 3))
         if self.segment is not None:  # the 30 s the file's tag comes from
             pen = QPen(self.palette().windowText().color(), 2)
             painter.setPen(pen)
