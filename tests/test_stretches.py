@@ -14,7 +14,13 @@ from ver_desktop.core.bundle import prediction_at
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.library.timelines import StretchFilter
-from ver_desktop.core.playlists import export_m3u8, mood_path, playlist_entries
+from ver_desktop.core.playlists import (
+    export_m3u8,
+    mood_path,
+    playlist_entries,
+    stretch_rule_from_json,
+    stretch_rule_to_json,
+)
 from ver_desktop.core.timeline import Stretch, Timeline
 
 MODEL = ("test-model", "1")
@@ -113,3 +119,20 @@ def test_a_mood_path_of_stretches_says_when_there_are_none(library_url: str) -> 
     path = mood_path(empty, MODEL, (0, 0), (1, 1), count=3, stretches=True)
     assert not path.steps and "emotion over time" in path.problems[0]
     empty.close()
+
+
+def test_a_smart_playlist_of_stretches_follows_tags_and_plays_each_stretch(
+        library: Library) -> None:
+    rule = StretchFilter(quadrants=frozenset({"PV-NA"}), min_seconds=60)
+    assert stretch_rule_from_json(stretch_rule_to_json(rule)) == rule
+    playlist = library.create_playlist("calm minutes", "stretches",
+                                       rule=stretch_rule_to_json(rule))
+    info = library.playlist(playlist)
+    assert info is not None
+    entries = playlist_entries(library, MODEL, info)
+    assert [(e.start, e.stop) for _, e in entries] == [(0.0, 100.0)] * 3
+    sad = next(k for k in library.stretches(MODEL) if k.stretch.quadrant == "NV-NA")
+    library.set_stretch_label(sad.id, quadrant="PV-NA")  # a person hears it as calm
+    entries = playlist_entries(library, MODEL, info)
+    assert (sad.stretch.start, sad.stretch.end) in [(e.start, e.stop) for _, e in entries]
+    assert len(entries) == 4

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ver_desktop.core.library.timelines import StretchFilter
 
 Model = tuple[str, str]
-KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path"}
+KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path",
+              "stretches": "smart, of stretches"}
 
 
 class PlaylistUsageError(Exception):
@@ -119,6 +120,8 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
                                    "calm ones of 2 minutes or more")
     stretched.add_argument("name")
     add_stretch_filter_options(stretched)
+    stretched.add_argument("--smart", action="store_true",
+                           help="keep it up to date: new timelines and tags join it")
     export = actions.add_parser("export", parents=parents,
                                 help="write an M3U8 or XSPF file (VLC), or an EDL (mpv)")
     export.add_argument("name")
@@ -261,8 +264,15 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
 
 
 def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
+    from ver_desktop.core.playlists import stretch_rule_to_json
+
     name = _unique_name(library, args.name)
-    found = library.stretches(model, stretch_filter_from(args))
+    where = stretch_filter_from(args)
+    if args.smart:
+        library.create_playlist(name, "stretches", rule=stretch_rule_to_json(where))
+        print(f"Made smart playlist {name!r} of stretches", file=sys.stderr)
+        return 0
+    found = library.stretches(model, where)
     if not found:
         raise PlaylistUsageError("no stretch in the library matches (stretches come from the "
                                  "files' timelines: the app works them out after the tags, "

@@ -408,15 +408,10 @@ class MainWindow(QMainWindow):
         session, playlist = self.session, place.playlist
         if session is None:
             return
-        from ver_desktop.core.playlists import playlist_video_ids
+        from ver_desktop.core.playlists import playlist_items
 
-        def read() -> list[tuple[int, tuple[float, float] | None]]:
-            if playlist.kind == "rule":
-                return [(v, None) for v in playlist_video_ids(session.library, session.model,
-                                                              playlist)]
-            return session.library.playlist_items(playlist.id)
-
-        self.runner.run(read, lambda items, error: self._playlist_loaded(playlist, items, error))
+        self.runner.run(lambda: playlist_items(session.library, session.model, playlist),
+                        lambda items, error: self._playlist_loaded(playlist, items, error))
 
     def _playlist_loaded(self, playlist: PlaylistInfo,
                          items: list[tuple[int, tuple[float, float] | None]] | None,

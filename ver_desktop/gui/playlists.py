@@ -213,7 +213,8 @@ class PlaylistActions(QObject):
     def remove_selected(self) -> None:
         session, playlist = self.window.session, self.current()
         ids = self.window.library_view.selected_ids()
-        if session is None or playlist is None or playlist.kind == "rule" or not ids:
+        if session is None or playlist is None or playlist.kind in ("rule", "stretches") \
+                or not ids:
             return
         self._write(lambda: session.library.remove_from_playlist(playlist.id, ids),
                     lambda _r: self.window.reload_playlists())
@@ -251,8 +252,14 @@ class PlaylistActions(QObject):
         session = self.window.session
         if session is None:
             return
-        rule = rule_to_json(self.window.library_view.filters.state().video_filter())
-        self._write(lambda: session.library.create_playlist(name, "rule", rule=rule),
+        if self.window.showing_stretches():  # of stretches, following the view's filters
+            from ver_desktop.core.playlists import stretch_rule_to_json
+
+            kind, rule = "stretches", stretch_rule_to_json(self.window.stretches.where())
+        else:
+            kind, rule = "rule", rule_to_json(
+                self.window.library_view.filters.state().video_filter())
+        self._write(lambda: session.library.create_playlist(name, kind, rule=rule),
                     self._open)
 
     def new_mood_path(self) -> None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 if TYPE_CHECKING:
     from ver_desktop.core.library import PlaylistInfo
 
-KIND_MARK = {"manual": "♪", "rule": "⚙", "mood_path": "➚"}
+KIND_MARK = {"manual": "♪", "rule": "⚙", "mood_path": "➚", "stretches": "⚙"}
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,7 @@ class Playlist(Base):
     __tablename__ = "playlists"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16))  # manual | rule | mood_path
+    kind: Mapped[str] = mapped_column(String(16))  # see store.PLAYLIST_KINDS
     rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # What each item plays: "segment" (its analysed stretch, then the next item) or "file"
     play: Mapped[str] = mapped_column(String(8), default="segment", server_default="segment")

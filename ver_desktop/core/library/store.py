@@ -542,7 +542,7 @@ class Library:
                         spans: Sequence[Span | None] | None = None) -> int:
         """A playlist of `video_ids` in order; `spans` (one per video, or None) makes items
         of stretches: each plays from its start to its end, whatever `play` says."""
-        if kind not in ("manual", "rule", "mood_path"):
+        if kind not in PLAYLIST_KINDS:
             raise ValueError(f"unknown playlist kind {kind!r}")
         check_play(play)
         with self.session() as s, s.begin():
@@ -639,6 +639,8 @@ class Library:
 
 
 PLAY_MODES = ("segment", "file")  # what each item of a playlist plays
+# manual | smart of files ("rule") | mood path | smart of stretches (a StretchFilter)
+PLAYLIST_KINDS = ("manual", "rule", "mood_path", "stretches")
 
 
 def check_play(play: str) -> None:

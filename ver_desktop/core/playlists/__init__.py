@@ -19,9 +19,12 @@ from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, mood_pat
 from ver_desktop.core.playlists.rules import (
     PlaylistError,
     playlist_entries,
+    playlist_items,
     playlist_video_ids,
     rule_from_json,
     rule_to_json,
+    stretch_rule_from_json,
+    stretch_rule_to_json,
 )
 
 __all__ = [
@@ -37,10 +40,13 @@ __all__ = [
     "mood_path",
     "plan_mood_path",
     "playlist_entries",
+    "playlist_items",
     "playlist_video_ids",
     "read_m3u8",
     "read_mpv_edl",
     "read_xspf",
     "rule_from_json",
     "rule_to_json",
+    "stretch_rule_from_json",
+    "stretch_rule_to_json",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter, VideoRow
+from ver_desktop.core.library.timelines import StretchFilter
 from ver_desktop.core.playlists.export import Entry, entry_for
 
 RULE_FORMAT = 1
@@ -78,25 +79,52 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+def stretch_rule_to_json(rule: StretchFilter) -> dict[str, Any]:
+    """A smart playlist of stretches: the stretches view's filters."""
+    return {"format": RULE_FORMAT, "of": "stretches", "quadrants": sorted(rule.quadrants),
+            "octants": sorted(rule.octants), "min_seconds": rule.min_seconds,
+            "max_seconds": rule.max_seconds, "search": rule.search}
+
+
+def stretch_rule_from_json(data: Any) -> StretchFilter:
+    if not isinstance(data, dict) or data.get("of") != "stretches":
+        raise PlaylistError("this smart playlist's rule is not in a format this version reads")
+    quadrants = _names(data.get("quadrants"), QUADRANTS)
+    octants = _names(data.get("octants"), OCTANTS)
+    search = data.get("search") or ""
+    if quadrants is None or octants is None or not isinstance(search, str):
+        raise PlaylistError("the rule names an unknown quadrant or emotion")
+    return StretchFilter(quadrants=quadrants, octants=octants,
+                         min_seconds=_number(data.get("min_seconds")),
+                         max_seconds=_number(data.get("max_seconds")), search=search)
+
+
 def playlist_video_ids(library: Library, model: tuple[str, str],
                        playlist: PlaylistInfo) -> list[int]:
     """A playlist's videos in play order: a smart playlist's rule is evaluated now (files
     that are present and analysed, sorted by name); the others keep their stored order."""
-    if playlist.kind != "rule":
-        return library.playlist_video_ids(playlist.id)
-    rule = replace(rule_from_json(playlist.rule), statuses=frozenset({"ok"}))
-    return library.video_ids(model, rule)
+    return [video_id for video_id, _ in playlist_items(library, model, playlist)]
+
+
+def playlist_items(library: Library, model: tuple[str, str], playlist: PlaylistInfo
+                   ) -> list[tuple[int, tuple[float, float] | None]]:
+    """A playlist's items in play order: (video id, the stretch it plays or None). Smart
+    playlists are evaluated now: of files (present and analysed, by name), or of
+    stretches (by file and time)."""
+    if playlist.kind == "stretches":
+        found = library.stretches(model, stretch_rule_from_json(playlist.rule))
+        return [(k.video_id, (k.stretch.start, k.stretch.end)) for k in found]
+    if playlist.kind == "rule":
+        rule = replace(rule_from_json(playlist.rule), statuses=frozenset({"ok"}))
+        return [(video_id, None) for video_id in library.video_ids(model, rule)]
+    return library.playlist_items(playlist.id)
 
 
 def playlist_entries(library: Library, model: tuple[str, str],
                      playlist: PlaylistInfo) -> list[tuple[VideoRow, Entry]]:
     """What a playlist plays, in order: each item whose video is still in the library, with
     its entry (a stretch's start and stop, else as the playlist plays its files)."""
-    items: list[tuple[int, tuple[float, float] | None]]
-    if playlist.kind == "rule":
-        items = [(video_id, None) for video_id in playlist_video_ids(library, model, playlist)]
-    else:
-        items = library.playlist_items(playlist.id)
+    items = playlist_items(library, model, playlist)
     rows = library.rows(model, [video_id for video_id, _ in items])
     return [(rows[video_id], entry_for(rows[video_id], playlist.play, span))
             for video_id, span in items if video_id in rows]
