@@ -142,6 +142,23 @@ def test_the_timeline_command_prints_points_and_segments_and_keeps_them(
     assert [(c["path"], c["quadrant"], c["start"]) for c in calm] == [
         (os.fspath(path), "PV-NA", 0.0)]
 
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ver_desktop", "--data-dir",
+                               os.fspath(data_dir), *args], capture_output=True, text=True,
+                              timeout=600, check=True)
+
+    cli("tag", os.fspath(path), "--at", "0:10", "--octant", "tired")  # that stretch only
+    model = (info.name, info.version)
+    tagged = library.stretches(model)
+    assert [(k.stretch.octant, k.corrected) for k in tagged] == [
+        ("tired", True), (kept[1][1].stretch.octant, False)]
+    assert not library.rows(model, [video_id])[video_id].corrected
+    cli("playlist", "stretches", "Tense bits", "--quadrant", "tense")
+    target = tmp_path / "tense.m3u8"
+    cli("playlist", "export", "Tense bits", os.fspath(target))
+    second = kept[1][1].stretch
+    assert f"#EXTVLCOPT:start-time={second.start:.3f}" in target.read_text()
+
 
 def test_the_library_keeps_timelines_per_model_and_drops_them_when_the_file_changes(
         library_url: str, tmp_path: Path) -> None:
