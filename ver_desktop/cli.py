@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     timeline = commands.add_parser("timeline", help="a file's emotion over time: a point "
                                    "every 3 s and its stretches of one emotion")
-    timeline.add_argument("path", metavar="PATH")
+    timeline.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     timeline.add_argument("--json", action="store_true", help="one JSON object")
 
     stretches = commands.add_parser("stretches", help="stretches of one emotion across the "
@@ -503,14 +503,29 @@ def _list_line(row: VideoRow) -> str:
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
-    """The library's timeline of PATH, computed now (and kept, for a file in the library)
-    when it has none."""
+    """The library's timeline of each PATH (a folder: each media file under it), computed
+    now (and kept, for a file in the library) when it has none. With --json, one object per
+    file and line."""
+    from ver_desktop.core.scan import discover
+
+    missing = [p for p in args.paths if not os.path.exists(p)]
+    if missing:
+        raise SetupError(f"{missing[0]} does not exist")
+    found, _unreadable = discover([os.path.abspath(p) for p in args.paths])
+    if not found:
+        raise SetupError("no media files there (see the README for the formats read)")
+    library, classifier = _library(args), _classifier(args)
+    failed = 0
+    for stat in found:
+        if not _show_timeline(args, library, classifier, stat.path):
+            failed += 1
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _show_timeline(args: argparse.Namespace, library: Library, classifier: Classifier,
+                   path: str) -> bool:
     from ver_desktop.core.timeline import Embedded, embed_whole, read_timeline
 
-    path = os.path.abspath(args.path)
-    if not os.path.exists(path):
-        raise SetupError(f"{args.path} does not exist")
-    library, classifier = _library(args), _classifier(args)
     model = (classifier.info.name, classifier.info.version)
     video_id = library.video_id(path)
     stored = library.timeline(video_id, model) if video_id is not None else None
@@ -520,25 +535,24 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         embedded = embed_whole(path, classifier.front_end)
         if not isinstance(embedded, Embedded):
             print(f"ver-desktop: {_printable(path)}: {embedded.reason}", file=sys.stderr)
-            return EXIT_FAILED
+            return False
         timeline, stretches = read_timeline(embedded, classifier)
         if video_id is not None:
             library.store_timeline(video_id, model, timeline, stretches)
     if args.json:
         print(json.dumps({"path": _printable(path), "model": classifier.info.tag,
                           "points": timeline.points_json(),
-                          "segments": [s.to_json() for s in stretches]}))
-        return EXIT_OK
+                          "segments": [s.to_json() for s in stretches]}), flush=True)
+        return True
     print(f"{terminal_text(_printable(path))}: {_clock(timeline.duration)}, "
-          f"{count_of(len(stretches), 'stretch')} of one emotion")
+          f"{count_of(len(stretches), 'stretch')} of one emotion, a point every "
+          f"{timeline.hop:.1f} s (--json lists them)")
     for stretch in stretches:
         words = QUADRANT_NAMES[stretch.quadrant]
         print(f"  {_clock(stretch.start):>8} - {_clock(stretch.end):<8} {words} "
               f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "
-              f"{stretch.arousal:+.2f})")
-    print(f"{count_of(len(timeline), 'point')}, one every {timeline.hop:.1f} s (--json lists "
-          "them)", file=sys.stderr)
-    return EXIT_OK
+              f"{stretch.arousal:+.2f})", flush=True)
+    return True
 
 
 def cmd_stretches(args: argparse.Namespace) -> int:
