@@ -14,9 +14,25 @@ from PySide6.QtTest import QTest
 
 from ver_desktop.core import paths
 from ver_desktop.gui.main_window import MainWindow
+from ver_desktop.gui.session import Session
 from ver_desktop.gui.sidebar import Place
 
 TIMELINE_WAIT_MS = 240_000  # a loaded CI machine: two files through one worker
+
+
+def scanned(qtbot, tmp_path: Path, data_dir: Path, folder: Path,  # type: ignore[no-untyped-def]
+            files: int) -> tuple[MainWindow, Session]:
+    """A window with timelines on that has scanned `folder` (`files` files in it)."""
+    window = MainWindow(data_dir, paths.bundled_model_dir(),
+                        settings_at(tmp_path, timelines=True), workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    session = window.session
+    assert session is not None
+    window.add_paths([os.fspath(folder)])
+    settle(qtbot, window, lambda: window.model.rowCount() == files)
+    return window, session
 
 
 def test_a_film_gets_its_timeline_in_the_background_and_previews_from_a_click(
@@ -26,15 +42,7 @@ def test_a_film_gets_its_timeline_in_the_background_and_previews_from_a_click(
     film = mediagen.write_media(folder / "film.mp4", np.concatenate(
         [mediagen.pad(60), mediagen.drums(60)]))
     mediagen.write_media(folder / "song.mkv", mediagen.music(20.0, seed=3))
-    window = MainWindow(data_dir, paths.bundled_model_dir(),
-                        settings_at(tmp_path, timelines=True), workers=1)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
-    session = window.session
-    assert session is not None
-    window.add_paths([os.fspath(folder)])
-    settle(qtbot, window, lambda: window.model.rowCount() == 2)
+    window, session = scanned(qtbot, tmp_path, data_dir, folder, 2)
     qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
                     timeout=TIMELINE_WAIT_MS)  # both, without anyone asking
     film_id = session.library.video_id(os.fspath(film))
@@ -58,15 +66,7 @@ def test_a_scan_does_not_wait_for_timelines_and_they_carry_on_after(
     folder = tmp_path / "videos"
     folder.mkdir()
     mediagen.write_media(folder / "long.mp4", mediagen.music(240.0, seed=1))
-    window = MainWindow(data_dir, paths.bundled_model_dir(),
-                        settings_at(tmp_path, timelines=True), workers=1)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
-    session = window.session
-    assert session is not None
-    window.add_paths([os.fspath(folder)])
-    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    window, session = scanned(qtbot, tmp_path, data_dir, folder, 1)
     qtbot.waitUntil(lambda: window.timelines.busy, timeout=WAIT_MS)  # working on long.mp4
     late = mediagen.write_media(tmp_path / "late.mkv", mediagen.music(15.0, seed=2))
     with qtbot.waitSignal(window.scans.started, timeout=WAIT_MS):
@@ -85,15 +85,7 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     folder.mkdir()
     film = mediagen.write_media(folder / "film.mp4", np.concatenate(
         [mediagen.pad(60), mediagen.drums(60), mediagen.pad(60)]))
-    window = MainWindow(data_dir, paths.bundled_model_dir(),
-                        settings_at(tmp_path, timelines=True), workers=1)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
-    session = window.session
-    assert session is not None
-    window.add_paths([os.fspath(folder)])
-    settle(qtbot, window, lambda: window.model.rowCount() == 1)
+    window, session = scanned(qtbot, tmp_path, data_dir, folder, 1)
     qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
                     timeout=TIMELINE_WAIT_MS)
     window.sidebar.select(Place("stretches"))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ver_desktop import __version__, playlist_cli
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS
-from ver_desktop.core.text import count_of, terminal_text
+from ver_desktop.core.text import clock, count_of, terminal_text
 from ver_desktop.playlist_cli import add_filter_options
 
 if TYPE_CHECKING:  # heavy modules load only when a command needs them
@@ -331,7 +331,7 @@ class _ProgressBar:
         self.shown = False
 
     def update(self, progress: ScanProgress) -> None:
-        eta = "--" if progress.eta is None else _clock(progress.eta)
+        eta = "--" if progress.eta is None else clock(progress.eta)
         width = 24
         filled = int(width * progress.done / max(progress.total, 1))
         line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} "
@@ -346,12 +346,6 @@ class _ProgressBar:
     def close(self) -> None:
         if self.shown:
             self.stream.write("\n")
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else \
-        f"{minutes}:{secs:02d}"
 
 
 def _short(path: str) -> str:
@@ -544,12 +538,12 @@ def _show_timeline(args: argparse.Namespace, library: Library, classifier: Class
                           "points": timeline.points_json(),
                           "segments": [s.to_json() for s in stretches]}), flush=True)
         return True
-    print(f"{terminal_text(_printable(path))}: {_clock(timeline.duration)}, "
+    print(f"{terminal_text(_printable(path))}: {clock(timeline.duration)}, "
           f"{count_of(len(stretches), 'stretch')} of one emotion, a point every "
           f"{timeline.hop:.1f} s (--json lists them)")
     for stretch in stretches:
         words = QUADRANT_NAMES[stretch.quadrant]
-        print(f"  {_clock(stretch.start):>8} - {_clock(stretch.end):<8} {words} "
+        print(f"  {clock(stretch.start):>8} - {clock(stretch.end):<8} {words} "
               f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "
               f"{stretch.arousal:+.2f})", flush=True)
     return True
@@ -565,7 +559,7 @@ def cmd_stretches(args: argparse.Namespace) -> int:
             print(json.dumps(kept.to_json()))
             continue
         x = kept.stretch
-        print(f"{_clock(x.start):>8} - {_clock(x.end):<8} {QUADRANT_NAMES[x.quadrant]:<15} "
+        print(f"{clock(x.start):>8} - {clock(x.end):<8} {QUADRANT_NAMES[x.quadrant]:<15} "
               f"{terminal_text(_printable(kept.path))}")
     if not args.json:
         print(count_of(len(found), "stretch"), file=sys.stderr)

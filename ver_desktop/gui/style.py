@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from ver_desktop.core.labels import QUADRANT_NAMES as QUADRANT_NAMES  # the views read it here
+from ver_desktop.core.text import clock as clock
 
 # One colour per quadrant, distinguishable for common colour-vision deficiencies
 # (Okabe-Ito): happy/excited orange, angry/tense vermilion, sad/bored blue, calm green.
@@ -28,13 +29,6 @@ def quadrant_text_colour(quadrant: str | None) -> QColor:
 def speech_warning(likeness: float | None) -> str:
     share = f" (speech likeness {likeness:.0%})" if likeness is not None else ""
     return f"Mostly speech: the emotion tag is unreliable{share}. The models learned from music."
-
-
-def clock(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    if minutes >= 60:
-        return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
 
 
 def luminance(c: QColor) -> float:

@@ -21,6 +21,7 @@ from ver_desktop.core.library.schema import (
     display_text,
     utcnow,
 )
+from ver_desktop.core.text import clock
 from ver_desktop.core.timeline import Stretch, Timeline
 
 Model = tuple[str, str]
@@ -169,14 +170,9 @@ def _stored(row: StretchRow, path: str, name: str) -> StoredStretch:
 
 def _point(kept: StoredStretch) -> MapPoint:
     x = kept.stretch
-    return MapPoint(kept.id, f"{kept.name} ({_clock(x.start)}-{_clock(x.end)})", x.valence,
+    return MapPoint(kept.id, f"{kept.name} ({clock(x.start)}-{clock(x.end)})", x.valence,
                     x.arousal, x.quadrant, x.octant, kept.corrected, x.seconds, x.seconds,
                     span=(x.start, x.end), video=kept.video_id)
-
-
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
 
 
 def forget_content(s: Session, video_id: int) -> None:
