@@ -61,10 +61,19 @@ def test_pending_migration_backs_up_then_applies(tmp_path: Path,
         assert "rating" in columns
 
 
+def undo_step_6(db: sqlite3.Connection) -> None:
+    """A library as it was before step 6 (timelines, stretches, playlist items' spans)."""
+    db.execute("DROP TABLE stretches")
+    db.execute("DROP TABLE timelines")
+    db.execute('ALTER TABLE playlist_items DROP COLUMN "start"')
+    db.execute('ALTER TABLE playlist_items DROP COLUMN "end"')
+
+
 def test_a_version_1_library_gains_the_speech_column(tmp_path: Path) -> None:
     database = tmp_path / "lib.sqlite3"
     Library.at(database).close()
     with sqlite3.connect(database) as db:  # make it look like a library from before step 2
+        undo_step_6(db)
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")
@@ -84,6 +93,7 @@ def test_a_version_4_library_gets_its_search_keys(tmp_path: Path) -> None:
                       MODEL)
     library.close()
     with sqlite3.connect(database) as db:  # as a version-4 library stored it
+        undo_step_6(db)
         db.execute("ALTER TABLE videos DROP COLUMN search_text")
         db.execute("DELETE FROM schema_migrations WHERE version > 4")
     library = Library.at(database)
@@ -102,10 +112,7 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     Library.at(fresh).close()
     Library.at(old).close()
     with sqlite3.connect(old) as db:  # a library from before steps 2 to 6
-        db.execute("DROP TABLE stretches")
-        db.execute("DROP TABLE timelines")
-        db.execute('ALTER TABLE playlist_items DROP COLUMN "start"')
-        db.execute('ALTER TABLE playlist_items DROP COLUMN "end"')
+        undo_step_6(db)
         db.execute("ALTER TABLE analyses DROP COLUMN speech_likeness")
         db.execute("DROP TABLE claims")
         db.execute("ALTER TABLE playlists DROP COLUMN play")

@@ -5,6 +5,7 @@ playlist moves on at each segment's end. Imported only when the first preview is
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Q_ARG, QGenericArgumentHolder, QMetaObject, Qt, QUrl, Signal
@@ -24,6 +25,10 @@ class Item:
     title: str = ""
     video_id: int | None = None
     stop: float | None = None  # seconds: move on to the next item here (None: at the end)
+
+
+RESEEK_SECONDS = 0.5  # a seek not reached by then is asked again
+SEEK_SLACK_MS = 500  # seeks land on a key frame, at most this much before the time asked
 
 
 class PreviewPlayer(QWidget):
@@ -52,6 +57,8 @@ class PreviewPlayer(QWidget):
         self.queue: list[Item] = []
         self.current = -1
         self.requested_start_ms: int | None = None  # seek waiting for the media to load
+        self.requested_source = QUrl()  # the media that seek belongs to
+        self._sought_at = 0.0  # when the last seek was asked for (monotonic seconds)
         self._layout()
         self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, ms))
         self.player.positionChanged.connect(self._position)
@@ -88,11 +95,13 @@ class PreviewPlayer(QWidget):
         self.current += 1
         item = self.queue[self.current]
         self.requested_start_ms = round(item.start * 1000)
+        self.requested_source = QUrl.fromLocalFile(item.path)
+        self._sought_at = 0.0
         self.title.setText((item.title if len(self.queue) == 1
                             else f"{self.current + 1}/{len(self.queue)} · {item.title}")
                            + ("" if QMediaDevices.audioOutputs() else
                               " · no sound device found: playing without sound"))
-        self._later("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(item.path)))
+        self._later("setSource", Q_ARG(QUrl, self.requested_source))
         self._later("play")
         self.item_started.emit(item)
 
@@ -132,16 +141,27 @@ class PreviewPlayer(QWidget):
             self.play_next()
 
     def _apply_start(self) -> None:
-        """Seek to the item's start once the media can seek: loading, buffering and the
+        """Seek to the item's start once its media can seek: loading, buffering and the
         seekable flag arrive in different orders for the first item and for later ones
-        (a later item started at 0:00 when only the load status was waited for)."""
-        if self.requested_start_ms is None or not self.player.isSeekable():
+        (a later item started at 0:00 when only the load status was waited for). Until the
+        new source is set (it is queued), the previous media still plays and reports its
+        position: a seek then would move the old media (a stretch played from 0:00 when
+        another was playing). The request stays until the position gets there, and a seek
+        a backend ignored while loading is asked again after a while."""
+        start = self.requested_start_ms
+        if start is None or self.player.source() != self.requested_source:
             return
-        start, self.requested_start_ms = self.requested_start_ms, None
-        if start > 0:
+        if start <= 0:
+            self.requested_start_ms = None
+        elif self.player.isSeekable() and time.monotonic() - self._sought_at > RESEEK_SECONDS:
+            self._sought_at = time.monotonic()
             self.player.setPosition(start)
 
     def _position(self, ms: int) -> None:
+        start = self.requested_start_ms
+        if start is not None and self.player.source() == self.requested_source \
+                and ms >= start - SEEK_SLACK_MS:
+            self.requested_start_ms = None  # got there
         if self.requested_start_ms is not None:
             self._apply_start()
         elif 0 <= self.current < len(self.queue):
