@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from ver_desktop.core import paths
+from ver_desktop.core.text import clock
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.session import Session
 from ver_desktop.gui.sidebar import Place
@@ -121,7 +122,9 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     qtbot.waitUntil(lambda: window.model.showing_fixed and window.model.rowCount() == 1
                     and window.model.video(film_id(window)) is not None, timeout=WAIT_MS)
     name = window.model.data(window.model.index(0, 1))
-    assert name.startswith("film.mp4") and "–" in name  # the stretch it plays, shown
+    assert name == f"{clock(last.stretch.start)}–{clock(last.stretch.end)}  film.mp4"
+    quadrant = window.model.data(window.model.index(0, 3))
+    assert quadrant == last.stretch.quadrant  # the stretch's emotion, not the file's
     window.close()
     window.runner.wait()
 

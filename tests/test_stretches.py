@@ -18,6 +18,7 @@ from ver_desktop.core.playlists import (
     export_m3u8,
     mood_path,
     playlist_entries,
+    playlist_stretches,
     stretch_rule_from_json,
     stretch_rule_to_json,
 )
@@ -136,3 +137,14 @@ def test_a_smart_playlist_of_stretches_follows_tags_and_plays_each_stretch(
     entries = playlist_entries(library, MODEL, info)
     assert (sad.stretch.start, sad.stretch.end) in [(e.start, e.stop) for _, e in entries]
     assert len(entries) == 4
+
+
+def test_each_playlist_item_knows_the_stretch_it_plays(library: Library) -> None:
+    tense = next(k for k in library.stretches(MODEL) if k.stretch.quadrant == "NV-PA")
+    library.set_stretch_label(tense.id, octant="frustrated")
+    items = [(tense.video_id, (tense.stretch.start, tense.stretch.end)),
+             (tense.video_id, None), (tense.video_id, (1.0, 2.0))]
+    found = playlist_stretches(library, MODEL, items)
+    assert found[0] is not None and found[0].id == tense.id and found[0].corrected
+    assert found[0].stretch.octant == "frustrated"
+    assert found[1:] == [None, None]  # a whole file; a stretch no timeline has now

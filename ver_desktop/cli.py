@@ -559,7 +559,9 @@ def cmd_stretches(args: argparse.Namespace) -> int:
             print(json.dumps(kept.to_json()))
             continue
         x = kept.stretch
-        print(f"{clock(x.start):>8} - {clock(x.end):<8} {QUADRANT_NAMES[x.quadrant]:<15} "
+        mine = ", your tag" if kept.corrected else ""
+        emotion = f"{QUADRANT_NAMES[x.quadrant]} ({x.octant}{mine})"
+        print(f"{clock(x.start):>8} - {clock(x.end):<8} {emotion:<30} "
               f"{terminal_text(_printable(kept.path))}")
     if not args.json:
         print(count_of(len(found), "stretch"), file=sys.stderr)
@@ -598,7 +600,15 @@ def _tag_stretch(args: argparse.Namespace, library: Library, video_id: int) -> i
                   if kept.stretch.start <= moment < kept.stretch.end), None)
     if found is None:
         raise SetupError(f"{args.at} is past the end of {args.path}")
-    library.set_stretch_label(found.id, quadrant=args.quadrant, octant=args.octant)
+    if args.clear:
+        library.set_stretch_label(found.id)
+    else:
+        library.set_stretch_label(found.id, quadrant=args.quadrant, octant=args.octant)
+    x = found.stretch
+    what = "back to the model's tag" if args.clear else (args.octant or args.quadrant)
+    print(f"Tagged the stretch {clock(x.start)}-{clock(x.end)} of "
+          f"{terminal_text(_printable(found.path or args.path))}: {what} (the file's other "
+          "stretches and its own tag keep theirs)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -607,7 +617,9 @@ def _seconds(text: str) -> float:
     try:
         parts = [float(p) for p in text.split(":")]
     except ValueError:
-        raise SetupError(f"--at takes seconds or minutes:seconds, not {text!r}") from None
+        parts = []
+    if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or any(p >= 60 for p in parts[1:]):
+        raise SetupError(f"--at takes seconds (90) or minutes:seconds (1:30), not {text!r}")
     seconds = 0.0
     for part in parts:
         seconds = seconds * 60 + part

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANT_NAMES, QUADRANTS, named_point
-from ver_desktop.core.text import count_of, terminal_text
+from ver_desktop.core.text import clock, count_of, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
@@ -175,22 +175,32 @@ def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
 
 
 def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
-    from ver_desktop.core.playlists import playlist_entries
+    from ver_desktop.core.playlists import playlist_entries, playlist_items, playlist_stretches
 
     playlist = _find(library, args.name)
     ordered = playlist_entries(library, model, playlist)
+    items = playlist_items(library, model, playlist)
+    stretches = dict(zip(items, playlist_stretches(library, model, items), strict=True))
     for row, entry in ordered:
+        kept = stretches.get((row.id, (entry.start, entry.stop))) \
+            if entry.start is not None and entry.stop is not None else None
+        # a stretch item shows the stretch's emotion (and a person's tag of it)
+        quadrant, octant, corrected = (
+            (kept.stretch.quadrant, kept.stretch.octant, kept.corrected) if kept is not None
+            else (row.quadrant, row.octant, row.corrected))
         if args.json:
-            print(json.dumps({**row.to_json(), "start": entry.start, "stop": entry.stop}))
+            print(json.dumps({**row.to_json(), "start": entry.start, "stop": entry.stop,
+                              **({"stretch": kept.to_json()} if kept is not None else {})}))
         else:
-            words = QUADRANT_NAMES.get(row.quadrant or "", "no tag")
-            mark = " (your tag)" if row.corrected else ""
-            span = (f"{entry.start:.0f}-{entry.stop:.0f} s  " if entry.stop is not None
-                    else "whole file  ")
-            print(f"{row.quadrant or '-':<6} {row.octant or '-':<11}{span}"
+            words = QUADRANT_NAMES.get(quadrant or "", "no tag")
+            mark = " (your tag)" if corrected else ""
+            span = (f"{clock(entry.start or 0)}-{clock(entry.stop)}  "
+                    if entry.stop is not None else "whole file  ")
+            print(f"{quadrant or '-':<6} {octant or '-':<11}{span}"
                   f"{terminal_text(row.name)}  [{words}{mark}]")
     if not args.json:
-        print(f"{count_of(len(ordered), 'video')}, {KIND_WORDS[playlist.kind]} playlist, plays "
+        noun = "item" if any(stretches.values()) else "video"
+        print(f"{count_of(len(ordered), noun)}, {KIND_WORDS[playlist.kind]} playlist, plays "
               f"{_play_words(playlist.play)}", file=sys.stderr)
     return 0
 

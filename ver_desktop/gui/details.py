@@ -200,12 +200,24 @@ class DetailsPane(QWidget):
             return
         timeline, stretches = found
         self.timeline.show_timeline(timeline, stretches, row.segment)
-        words = [style.QUADRANT_NAMES.get(s.quadrant, s.quadrant).split(",")[0]
-                 for s in stretches]
-        parts = " → ".join(words) if len(stretches) <= 6 else f"{len(stretches)} stretches"
+        self._caption()
+
+    def choose_stretch(self, span: tuple[float, float] | None) -> None:
+        """Ring a stretch chosen elsewhere (the stretches view) and name it."""
+        self.timeline.choose(span)
+        self._caption()
+
+    def _caption(self) -> None:
+        stretches = self.timeline.stretches
+        parts = [f"{style.QUADRANT_NAMES.get(s.quadrant, s.quadrant).split(',')[0]} "
+                 f"{style.clock(s.start)}–{style.clock(s.end)}" for s in stretches]
+        text = " → ".join(parts) if len(parts) <= 5 else f"{len(parts)} stretches"
+        chosen = self.timeline.chosen
+        if chosen is not None:
+            text = f"This stretch: {style.clock(chosen[0])}–{style.clock(chosen[1])}. {text}"
         self.timeline_caption.setText(
-            f"{parts}. Light line: valence; dark line: arousal; the bar below marks the "
-            "analysed 30 s. Click to preview from that moment.")
+            f"{text}. Light line: valence (pleasant up); dark line: arousal (energetic up); "
+            "the bar marks the analysed 30 s. Click to preview from that moment.")
 
     def _preview_from(self, seconds: float) -> None:
         if self.row is not None:

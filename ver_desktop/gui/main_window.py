@@ -408,22 +408,27 @@ class MainWindow(QMainWindow):
         session, playlist = self.session, place.playlist
         if session is None:
             return
-        from ver_desktop.core.playlists import playlist_items
+        from ver_desktop.core.playlists import playlist_items, playlist_stretches
 
-        self.runner.run(lambda: playlist_items(session.library, session.model, playlist),
-                        lambda items, error: self._playlist_loaded(playlist, items, error))
+        def read() -> tuple[list[tuple[int, tuple[float, float] | None]],
+                            list[StoredStretch | None]]:
+            items = playlist_items(session.library, session.model, playlist)
+            return items, playlist_stretches(session.library, session.model, items)
 
-    def _playlist_loaded(self, playlist: PlaylistInfo,
-                         items: list[tuple[int, tuple[float, float] | None]] | None,
+        self.runner.run(read, lambda found, error: self._playlist_loaded(playlist, found,
+                                                                         error))
+
+    def _playlist_loaded(self, playlist: PlaylistInfo, found: Any,
                          error: BaseException | None) -> None:
         place = self.sidebar.place()
         if place.playlist is None or place.playlist.id != playlist.id:
             return  # the user moved on
-        if error is not None or items is None:
+        if error is not None or found is None:
             self.show_message(f"Could not read the playlist: {in_words(error)}", 8000)
             return
+        items, stretches = found
         self.model.show_ids([v for v, _ in items], reorderable=playlist.kind == "manual",
-                            spans=[span for _, span in items])
+                            spans=[span for _, span in items], stretches=stretches)
         rule = playlist.rule or {}
         if playlist.kind == "mood_path" and rule.get("points"):
             self.map.set_path([tuple(p) for p in rule["points"]],
@@ -549,10 +554,6 @@ class MainWindow(QMainWindow):
 
     def show_details(self, video_id: int | None) -> None:
         self.map.set_highlight(video_id)
-        player = self.player
-        if player is not None and player.isVisible() and len(player.queue) <= 1 and (
-                not player.queue or player.queue[0].video_id != video_id):
-            player.close_player()  # a preview belongs to the video it was started for
         row = self.model.video(video_id) if video_id is not None else None
         if video_id is not None and row is None:
             self.model.reload_rows([video_id])  # `_row_loaded` shows it
@@ -561,6 +562,10 @@ class MainWindow(QMainWindow):
 
     def _show_row(self, row: VideoRow | None) -> None:
         """The details pane on `row`, with what is read for it in the background."""
+        player = self.player
+        if player is not None and player.isVisible() and len(player.queue) <= 1 and (
+                not player.queue or row is None or player.queue[0].video_id != row.id):
+            player.close_player()  # a preview belongs to the video it was started for
         self.details.show_row(row)
         if row is not None and self.session is not None:
             session = self.session
@@ -656,7 +661,7 @@ class MainWindow(QMainWindow):
         if current is None or current.id != kept.id or not self.showing_stretches():
             return  # the user moved on
         self._show_row(rows.get(kept.video_id))
-        self.details.timeline.choose((kept.stretch.start, kept.stretch.end))
+        self.details.choose_stretch((kept.stretch.start, kept.stretch.end))
 
     def play_stretch(self, kept: StoredStretch) -> None:
         """Play one stretch from its start to its end."""

@@ -79,7 +79,7 @@ class MoodPathDialog(QDialog):
         self.segments.setChecked(True)
         self.use_stretches = QCheckBox("Use stretches of one emotion from longer files "
                                        "(a film's calm minutes, say) instead of whole files")
-        self.use_stretches.toggled.connect(lambda on: self.segments.setEnabled(not on))
+        self.use_stretches.toggled.connect(self._stretches_toggled)
         self.pick = QPushButton("Pick start and target on the map")
         self.exact = QGroupBox("Exact points (valence and arousal, about -2 to 2)")
         self.exact.setCheckable(True)
@@ -150,6 +150,12 @@ class MoodPathDialog(QDialog):
             "play": "segment" if self.segments.isChecked() else "file",
             "stretches": self.use_stretches.isChecked(),
         }
+
+
+    def _stretches_toggled(self, on: bool) -> None:
+        """Stretches play from their start to their end: the 30-s choice does not apply."""
+        self.segments.setVisible(not on)
+        self.by_count.setText("Number of stretches" if on else "Number of videos")
 
 
 def _row(*widgets: QWidget) -> QWidget:

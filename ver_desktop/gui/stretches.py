@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("File", "From", "To", "Length", "Emotion")
+COLUMNS = ("File", "From", "To", "Length", "Mood", "Emotion")
 EMPTY = ("No stretches yet. Each file's emotion over time is worked out in the background "
          "after its tag (a minute or two for a film); its stretches then appear here.")
 
@@ -60,12 +60,11 @@ class StretchTableModel(QAbstractTableModel):
         kept = self.items[index.row()]
         x, column = kept.stretch, COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            words = style.QUADRANT_NAMES.get(x.quadrant, x.quadrant).split(",")[0]
             return {"File": kept.name, "From": style.clock(x.start), "To": style.clock(x.end),
                     "Length": style.clock(x.seconds),
-                    "Emotion": f"{words} · {x.octant}" + (" ✎" if kept.corrected else "")
-                    }[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == "Emotion":
+                    "Mood": style.QUADRANT_NAMES.get(x.quadrant, x.quadrant),
+                    "Emotion": x.octant + (" ✎" if kept.corrected else "")}[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column in ("Mood", "Emotion"):
             return style.quadrant_text_colour(x.quadrant)
         if role == Qt.ItemDataRole.ToolTipRole:
             mark = "\nYour tag" if kept.corrected else ""
@@ -85,7 +84,10 @@ class StretchesView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda index: self._play(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self.current_changed.emit(self.at(current.row())))

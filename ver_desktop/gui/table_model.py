@@ -25,6 +25,7 @@ from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoFilter, VideoRow
+    from ver_desktop.core.library.timelines import StoredStretch
     from ver_desktop.gui.session import Session
     from ver_desktop.gui.thumbnails import ThumbnailCache
 
@@ -89,6 +90,7 @@ class LibraryTableModel(QAbstractTableModel):
         self._fixed: list[int] | None = None  # a playlist's ids, in play order
         self.reorderable = False  # rows can be dragged (a manual playlist is shown)
         self.spans: list[tuple[float, float] | None] = []  # the playlist's stretches, by row
+        self.stretch_items: list[StoredStretch | None] = []  # and what they are
         self._request = 0  # only the latest id list is shown
         self.working: set[int] = set()  # ids in the running scan
         self.thumbnails: ThumbnailCache | None = None
@@ -115,14 +117,38 @@ class LibraryTableModel(QAbstractTableModel):
         self.refresh()
 
     def show_ids(self, ids: list[int] | None, *, reorderable: bool = False,
-                 spans: list[tuple[float, float] | None] | None = None) -> None:
+                 spans: list[tuple[float, float] | None] | None = None,
+                 stretches: list[StoredStretch | None] | None = None) -> None:
         """Show exactly these ids in this order (a playlist); None goes back to the query.
         `reorderable`: rows may be dragged to a new place (a manual playlist). `spans`: the
-        stretch each item plays (None: as the playlist plays its files), shown by its name."""
+        stretch each item plays (None: as the playlist plays its files), its times shown
+        before the name; `stretches`: those stretches, whose emotion the row shows."""
         self._fixed = None if ids is None else list(ids)
         self.spans = list(spans) if spans is not None and ids is not None else []
+        self.stretch_items = list(stretches) if stretches is not None and ids is not None \
+            else []
         self.reorderable = reorderable and ids is not None
         self.refresh()
+
+    def _stretch_display(self, row: VideoRow, key: str, span: tuple[float, float],
+                         position: int) -> str:
+        """A playlist item that plays a stretch: its times first, then the file's name;
+        the emotion columns are the stretch's (a person's tag of it wins)."""
+        if key == "name":
+            return f"{style.clock(span[0])}–{style.clock(span[1])}  {row.name}"
+        if key == "duration":
+            return style.clock(span[1] - span[0])
+        kept = self._stretch_at(position)
+        if kept is None or key not in TAG_KEYS:
+            return self._display(row, key) if key not in TAG_KEYS else "–"
+        x = kept.stretch
+        mark = " ✎" if kept.corrected else ""
+        return {"quadrant": x.quadrant + mark, "octant": x.octant + mark,
+                "confidence": "your tag" if kept.corrected else "–",
+                "valence": f"{x.valence:+.2f}", "arousal": f"{x.arousal:+.2f}"}[key]
+
+    def _stretch_at(self, row: int) -> StoredStretch | None:
+        return self.stretch_items[row] if row < len(self.stretch_items) else None
 
     def span_at(self, row: int) -> tuple[float, float] | None:
         """The stretch the playlist item at `row` plays, if it is one."""
@@ -220,11 +246,10 @@ class LibraryTableModel(QAbstractTableModel):
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 else None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._display(row, key)
             span = self.span_at(index.row())
-            if key == "name" and span is not None:  # a stretch of the file, not all of it
-                text += f"  ·  {style.clock(span[0])} – {style.clock(span[1])}"
-            return text
+            if span is not None:  # a stretch of the file, not all of it
+                return self._stretch_display(row, key, span, index.row())
+            return self._display(row, key)
         if role == Qt.ItemDataRole.DecorationRole and key == "thumbnail":
             return self.thumbnails.icon(row) if self.thumbnails is not None else None
         if role == Qt.ItemDataRole.DecorationRole and key == "name" and row.status in (
@@ -232,6 +257,11 @@ class LibraryTableModel(QAbstractTableModel):
             return _warning_icon()
         if key in TAG_KEYS and role in (Qt.ItemDataRole.ForegroundRole,
                                         Qt.ItemDataRole.FontRole):
+            if self.span_at(index.row()) is not None:  # a stretch: its own colour
+                kept = self._stretch_at(index.row())
+                return style.quadrant_text_colour(kept.stretch.quadrant) \
+                    if kept is not None and key == "quadrant" \
+                    and role == Qt.ItemDataRole.ForegroundRole else None
             return self._tag_style(row, key, role)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, key)

@@ -31,12 +31,11 @@ class TimelineStrip(QWidget):
         self.note = ""  # shown instead of a timeline (being worked out, failed, ...)
         self.chosen: tuple[float, float] | None = None  # a stretch picked elsewhere, ringed
         self.setMouseTracking(True)
-        self.setMinimumHeight(58)
+        self.setMinimumHeight(70)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Emotion over time: click to preview from that moment")
 
     def sizeHint(self) -> QSize:
-        return QSize(260, 64)
+        return QSize(260, 76)
 
     def show_timeline(self, timeline: Timeline, stretches: list[Stretch],
                       segment: tuple[float, float] | None) -> None:
@@ -54,7 +53,7 @@ class TimelineStrip(QWidget):
     # -- geometry ----------------------------------------------------------------------
 
     def _band(self) -> QRectF:
-        return QRectF(1, 1, self.width() - 2, self.height() - 14)
+        return QRectF(1, 1, self.width() - 2, self.height() - 26)
 
     def _x(self, seconds: float) -> float:
         band, duration = self._band(), self.timeline.duration if self.timeline else 1.0
@@ -98,7 +97,19 @@ class TimelineStrip(QWidget):
             painter.drawLine(QPointF(left, y), QPointF(right, y))
             painter.drawLine(QPointF(left, y - 3), QPointF(left, y + 3))
             painter.drawLine(QPointF(right, y - 3), QPointF(right, y + 3))
+        self._times(painter, band)
         painter.end()
+
+    def _times(self, painter: QPainter, band: QRectF) -> None:
+        """The file's start, middle and end under the band: a scale to read it by."""
+        assert self.timeline is not None
+        painter.setPen(self.palette().placeholderText().color())
+        row = QRectF(band.left(), band.bottom() + 8, band.width(), 16)
+        duration = self.timeline.duration
+        for seconds, align in ((0.0, Qt.AlignmentFlag.AlignLeft),
+                               (duration / 2, Qt.AlignmentFlag.AlignHCenter),
+                               (duration, Qt.AlignmentFlag.AlignRight)):
+            painter.drawText(row, align | Qt.AlignmentFlag.AlignVCenter, style.clock(seconds))
 
     def _curves(self, painter: QPainter, band: QRectF) -> None:
         timeline = self.timeline
@@ -106,7 +117,10 @@ class TimelineStrip(QWidget):
         valence, arousal = timeline.smoothed()
         for values, colour in ((valence, VALENCE_COLOUR), (arousal, AROUSAL_COLOUR)):
             path = QPainterPath()
-            for i, (t, value) in enumerate(zip(timeline.times(), values, strict=True)):
+            times, readings = list(timeline.times()), [float(v) for v in values]
+            if len(times) == 1:  # a file no longer than a window: one reading, all along
+                times, readings = [0.0, timeline.duration], readings * 2
+            for i, (t, value) in enumerate(zip(times, readings, strict=True)):
                 y = band.center().y() - band.height() / 2 * max(-1.0, min(1.0, value / SCALE))
                 point = QPointF(self._x(float(t)), y)
                 if i:

@@ -367,6 +367,12 @@ class Library:
         with self.session() as s:
             return timelines.listed(s, model, where or timelines.StretchFilter())
 
+    def stretches_of(self, model: tuple[str, str],
+                     video_ids: Sequence[int]) -> list[timelines.StoredStretch]:
+        """The stretches of these files."""
+        with self.session() as s:
+            return timelines.of_files(s, model, video_ids)
+
     def stretch_points(self, model: tuple[str, str], *,
                        near: browse.Corridor | None = None) -> list[MapPoint]:
         """Stretches as map points (see `timelines.points`)."""

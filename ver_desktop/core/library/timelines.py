@@ -81,9 +81,7 @@ def read(s: Session, video_id: int, model: Model) -> tuple[Timeline, list[Stored
         return None
     rows = s.scalars(select(StretchRow).where(*_of(video_id, model))
                      .order_by(StretchRow.start))
-    return Timeline.from_bytes(bytes(data)), [
-        StoredStretch(r.id, r.video_id, Stretch(r.start, r.end, r.quadrant, r.octant,
-                                                r.valence, r.arousal)) for r in rows]
+    return Timeline.from_bytes(bytes(data)), [_stored(r, "", "") for r in rows]
 
 
 def missing(s: Session, model: Model, limit: int) -> list[tuple[int, str]]:
@@ -107,6 +105,28 @@ def listed(s: Session, model: Model, where: StretchFilter) -> list[StoredStretch
     if where.octants:  # a quadrant-only tag's octant is its moved point's: known here only
         found = [f for f in found if f.stretch.octant in where.octants]
     return found
+
+
+def of_files(s: Session, model: Model, video_ids: Sequence[int]) -> list[StoredStretch]:
+    """The stretches of these files (as everyone sees them)."""
+    found: list[StoredStretch] = []
+    for part in browse.chunks(list(dict.fromkeys(video_ids))):
+        query = (select(StretchRow).where(StretchRow.video_id.in_(part),
+                                          StretchRow.model_name == model[0],
+                                          StretchRow.model_version == model[1]))
+        found += [_stored(r, "", "") for r in s.scalars(query)]
+    return found
+
+
+def matching(items: Sequence[tuple[int, tuple[float, float] | None]],
+             stretches: Sequence[StoredStretch]) -> list[StoredStretch | None]:
+    """For each playlist item that plays a stretch, the stretch it was made from (same
+    file, same start and end), if the file's timeline still has it."""
+    by_span = {(k.video_id, round(k.stretch.start, 2), round(k.stretch.end, 2)): k
+               for k in stretches}
+    return [None if span is None else
+            by_span.get((video_id, round(span[0], 2), round(span[1], 2)))
+            for video_id, span in items]
 
 
 def points(s: Session, model: Model, near: browse.Corridor | None = None) -> list[MapPoint]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter, VideoRow
-from ver_desktop.core.library.timelines import StretchFilter
+from ver_desktop.core.library.timelines import StoredStretch, StretchFilter, matching
 from ver_desktop.core.playlists.export import Entry, entry_for
 
 RULE_FORMAT = 1
@@ -128,3 +128,14 @@ def playlist_entries(library: Library, model: tuple[str, str],
     rows = library.rows(model, [video_id for video_id, _ in items])
     return [(rows[video_id], entry_for(rows[video_id], playlist.play, span))
             for video_id, span in items if video_id in rows]
+
+
+def playlist_stretches(library: Library, model: tuple[str, str],
+                       items: list[tuple[int, tuple[float, float] | None]]
+                       ) -> list[StoredStretch | None]:
+    """The stretch behind each item that plays one (its emotion, and a person's tag of it),
+    None for whole files and for stretches a newer timeline no longer has."""
+    if not any(span for _, span in items):
+        return [None] * len(items)
+    found = library.stretches_of(model, [v for v, span in items if span is not None])
+    return matching(items, found)
