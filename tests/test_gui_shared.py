@@ -21,7 +21,7 @@ def shared_window(qtbot, folder: Path, url: str) -> MainWindow:  # type: ignore[
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
-    window._others.setInterval(200)  # the test need not wait 5 s for each look
+    window.shared.timer.setInterval(200)  # the test need not wait 5 s for each look
     return window
 
 
@@ -110,13 +110,13 @@ def test_a_server_that_stops_answering_is_said_once(qtbot, tmp_path: Path) -> No
         qtbot.waitUntil(lambda: "Lost touch" in window.notice.text(), timeout=WAIT_MS)
         window.notice.setText("")  # had it been said at every look, it would come back
         looks = []
-        read = window._stamp_read
+        read = window.shared.read
 
         def counted(*args: object) -> None:
             looks.append(args)
             read(*args)  # type: ignore[arg-type]
 
-        window._stamp_read = counted  # type: ignore[method-assign]
+        window.shared.read = counted  # type: ignore[method-assign]
         qtbot.waitUntil(lambda: len(looks) >= 3, timeout=WAIT_MS)
         assert window.notice.text() == ""
         window.close()

@@ -4,7 +4,6 @@ controller) and the views. It shows at once; the library opens in the background
 from __future__ import annotations
 
 import gc
-import html
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -49,8 +48,9 @@ from ver_desktop.gui.settings_dialog import (
     TIMELINES_KEY,
     SettingsDialog,
 )
+from ver_desktop.gui.shared import SharedWatch, is_shared, library_words
 from ver_desktop.gui.sidebar import Place, Sidebar
-from ver_desktop.gui.stretches import StretchesView
+from ver_desktop.gui.stretches import StretchActions, StretchesView
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner, in_words, sentence
 from ver_desktop.gui.thumbnails import ThumbnailCache
@@ -84,11 +84,6 @@ def scan_summary_text(summary: Any) -> str:
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 
 
-SHARED_POLL_MS = 5000  # how soon one person sees another's changes in a shared library
-
-
-def is_shared(url: str) -> bool:
-    return not url.startswith("sqlite")
 
 
 def library_location(data_dir: Path, given: str | None, settings: QSettings) -> str:
@@ -132,6 +127,7 @@ class MainWindow(QMainWindow):
         self.timelines.enabled = str(settings.value(TIMELINES_KEY, "true")).lower() == "true"
         self._build()
         self.playlists = PlaylistActions(self)
+        self.stretch_actions = StretchActions(self)
         menus.install(self)
         self._connect()
         self._restore()
@@ -139,8 +135,7 @@ class MainWindow(QMainWindow):
         self.library_given = library  # --library: it outranks the one saved in Settings
         url = self.library_url = library_location(data_dir, library, settings)
         self._not_open: str | None = None  # why the library could not be opened
-        self._others_down = False  # the shared library's server did not answer the last look
-        self.setWindowTitle(f"ver_desktop — {self._library_words()}" if is_shared(url)
+        self.setWindowTitle(f"ver_desktop — {library_words(url, data_dir)}" if is_shared(url)
                             else "ver_desktop")
         mounts = [*path_map, str(settings.value(PATH_MAP_KEY, "") or "")]
         self.runner.run(lambda: open_session(data_dir, bundle_dir, url, mounts),
@@ -220,10 +215,7 @@ class MainWindow(QMainWindow):
         self._recorded: set[int] = set()  # committed, not re-read yet
         # New timelines bring new stretches: the stretches view reads them in batches.
         self._stretch_timer = QTimer(self, singleShot=True, interval=1500)
-        # A shared library changes under the window (other people scan, tag, edit
-        # playlists): a cheap stamp is compared every few seconds, off the UI thread.
-        self._others = QTimer(self, interval=SHARED_POLL_MS)
-        self._stamp: tuple[Any, ...] | None = None
+        self.shared = SharedWatch(self)  # other people's changes to a shared library
 
     def _connect(self) -> None:
         self.empty.add_folder.connect(self.choose_folder)
@@ -239,8 +231,8 @@ class MainWindow(QMainWindow):
         self.map.region_selected.connect(self.map.set_chosen)
         self.map.point_clicked.connect(self._point_clicked)
         self.stretches.changed.connect(self.load_stretches)
-        self.stretches.current_changed.connect(self._stretch_chosen)
-        self.stretches.play_requested.connect(self.play_stretch)
+        self.stretches.current_changed.connect(self.stretch_actions.chosen)
+        self.stretches.play_requested.connect(self.stretch_actions.play)
         self._stretch_timer.timeout.connect(self.load_stretches)
         self.map.point_moved.connect(self._point_moved)
         self.scans.started.connect(self._scan_started)
@@ -256,7 +248,6 @@ class MainWindow(QMainWindow):
         self.scans.finished.connect(self._scan_finished)
         self.progress.cancel_requested.connect(self.cancel_scan)
         self._map_timer.timeout.connect(self.reload_map)
-        self._others.timeout.connect(self._check_others)
         self._rows_timer.timeout.connect(self._reload_recorded)
         self.sidebar.place_changed.connect(self.show_place)
         self.retry_button.clicked.connect(self.retry_failed)
@@ -278,7 +269,8 @@ class MainWindow(QMainWindow):
             self.empty.set_message("The library could not be opened", why)
             self._not_open = ("The library could not be opened, so nothing can be added: fix "
                               "its address in File > Settings and start ver_desktop again")
-            self.show_message(f"Could not open {self._library_words()}: {why}")
+            self.show_message(f"Could not open {library_words(self.library_url, self.data_dir)}: "
+                              f"{why}")
             return
         self.session = session
         self.scans.session = session
@@ -292,47 +284,9 @@ class MainWindow(QMainWindow):
         self.timelines.session = session
         if not self.scans.busy:
             self.timelines.resume()
-        if is_shared(self.library_url):
-            self._others.start()
+        self.shared.start()
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
-
-    def _library_words(self) -> str:
-        """The library as a person recognises it: its file, or a shared library's address."""
-        if not is_shared(self.library_url):
-            return f"the library in {self.data_dir}"
-        from sqlalchemy.engine import make_url
-
-        try:
-            url = make_url(self.library_url)
-        except Exception:  # said when it is opened
-            return "the shared library"
-        return f"the shared library {url.database or ''} on {url.host or 'this computer'}"
-
-    def _check_others(self) -> None:
-        session = self.session
-        if session is not None:
-            self.runner.run(session.library.change_stamp, self._stamp_read)
-
-    def _stamp_read(self, stamp: tuple[Any, ...] | None, error: BaseException | None) -> None:
-        """Someone changed the shared library: show it (during this window's own scan its
-        batches are shown as they come anyway). A server that stops answering is said once,
-        not at every look, and so is its return."""
-        if error is not None or stamp is None:
-            if not self._others_down:
-                self._others_down = True
-                self.show_notice(html.escape(
-                    f"Lost touch with {self._library_words()}: {sentence(in_words(error))} "
-                    "Trying again every few seconds."))
-            return
-        if self._others_down:
-            self._others_down = False
-            self.show_notice(html.escape(f"In touch with {self._library_words()} again."))
-        changed = self._stamp is not None and stamp != self._stamp
-        self._stamp = stamp
-        if changed and not self.scans.busy:
-            self.reload_playlists()  # the place shown is read again, rows included
-            self.reload_map()
 
     def reload(self) -> None:
         """The library changed in a way that may add or remove rows."""
@@ -558,9 +512,9 @@ class MainWindow(QMainWindow):
         if video_id is not None and row is None:
             self.model.reload_rows([video_id])  # `_row_loaded` shows it
             return
-        self._show_row(row)
+        self.show_row(row)
 
-    def _show_row(self, row: VideoRow | None) -> None:
+    def show_row(self, row: VideoRow | None) -> None:
         """The details pane on `row`, with what is read for it in the background."""
         player = self.player
         if player is not None and player.isVisible() and len(player.queue) <= 1 and (
@@ -620,56 +574,6 @@ class MainWindow(QMainWindow):
 
     def showing_stretches(self) -> bool:
         return self.sidebar.place().kind == "stretches"
-
-    def load_stretches(self) -> None:
-        """Read the stretches that pass the view's filters, and their points for the map."""
-        session = self.session
-        if session is None:
-            return
-        where = self.stretches.where()
-
-        def read() -> tuple[list[StoredStretch], list[MapPoint]]:
-            found = session.library.stretches(session.model, where)
-            shown = {k.id for k in found}
-            points = [p for p in session.library.stretch_points(session.model)
-                      if p.id in shown]
-            return found, points
-
-        self.runner.run(read, self.runner.reporting("read the stretches", self._stretches_read))
-
-    def _stretches_read(self, result: tuple[list[StoredStretch], list[MapPoint]]) -> None:
-        if not self.showing_stretches():
-            return  # the user moved on
-        found, points = result
-        self.stretches.show_items(found)
-        self.map.set_points(points, index_points(points))
-        self.count.setText(f"{len(found)} stretch{'' if len(found) == 1 else 'es'}")
-
-    def _stretch_chosen(self, kept: StoredStretch | None) -> None:
-        """The stretch's file in the details pane, the stretch ringed on its timeline."""
-        session = self.session
-        if kept is None or session is None:
-            self._show_row(None)
-            return
-        self.map.set_highlight(kept.id)
-        self.runner.run(lambda: session.library.rows(session.model, [kept.video_id]),
-                        self.runner.reporting("read the stretch's file",
-                                              lambda rows: self._stretch_row(kept, rows)))
-
-    def _stretch_row(self, kept: StoredStretch, rows: dict[int, VideoRow]) -> None:
-        current = self.stretches.at(self.stretches.table.currentIndex().row())
-        if current is None or current.id != kept.id or not self.showing_stretches():
-            return  # the user moved on
-        self._show_row(rows.get(kept.video_id))
-        self.details.choose_stretch((kept.stretch.start, kept.stretch.end))
-
-    def play_stretch(self, kept: StoredStretch) -> None:
-        """Play one stretch from its start to its end."""
-        from ver_desktop.gui.player import Item
-
-        x = kept.stretch
-        self.ensure_player().play_items([Item(kept.path, x.start, kept.name, kept.video_id,
-                                              x.end)])
 
     def _point_clicked(self, point_id: int) -> None:
         if self.showing_stretches():
@@ -867,12 +771,12 @@ class MainWindow(QMainWindow):
         """"Done: 41 tagged, 4 failed (see Failed files)", kept until the user moves on."""
         self.show_notice(scan_summary_text(summary))
 
-    def show_notice(self, html: str) -> None:
+    def show_notice(self, text: str) -> None:
         """Rich text kept in the status bar until the next notice, a scan, or ✕."""
-        self.notice.setToolTip(QTextDocumentFragment.fromHtml(html).toPlainText())
-        if "dismiss" not in html:
-            html += ' &nbsp; <a href="dismiss">✕</a>'
-        self.notice.setText(html)
+        self.notice.setToolTip(QTextDocumentFragment.fromHtml(text).toPlainText())
+        if "dismiss" not in text:
+            text += ' &nbsp; <a href="dismiss">✕</a>'
+        self.notice.setText(text)
         self.notice.show()
 
     def _summary_link(self, link: str) -> None:
@@ -915,7 +819,8 @@ class MainWindow(QMainWindow):
         """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it."""
         session = self.session
         if ids is None and self.showing_stretches():
-            self.correct_stretches([k.id for k in self.stretches.selected()], quadrant, octant)
+            self.stretch_actions.correct([k.id for k in self.stretches.selected()], quadrant,
+                                         octant)
             return
         targets = list(ids) if ids is not None else self.library_view.selected_ids()
         if session is None or not targets:
@@ -938,30 +843,12 @@ class MainWindow(QMainWindow):
         self.reload_map()
         self.show_message(f"Corrected {count_of(len(ids), 'video')}", 3000)
 
-    def correct_stretches(self, stretch_ids: list[int], quadrant: str | None,
-                          octant: str | None) -> None:
-        """A person's tag for these stretches only: the files and their other stretches
-        keep theirs."""
-        session = self.session
-        if session is None or not stretch_ids:
-            return
-
-        def write() -> None:
-            for stretch_id in stretch_ids:
-                session.library.set_stretch_label(stretch_id, quadrant=quadrant, octant=octant)
-
-        def done(_result: object, error: BaseException | None) -> None:
-            if error is not None:
-                self.show_message(f"Could not save the correction: {in_words(error)}")
-                return
-            self.load_stretches()
-            self.show_message(f"Corrected {count_of(len(stretch_ids), 'stretch')}", 3000)
-
-        self.runner.write(write, done)
+    def load_stretches(self) -> None:
+        self.stretch_actions.load()
 
     def _point_moved(self, point_id: int, valence: float, arousal: float) -> None:
         if self.showing_stretches():
-            self.correct_stretches([point_id], None, octant_of(valence, arousal))
+            self.stretch_actions.correct([point_id], None, octant_of(valence, arousal))
         else:
             self.correct(octant=octant_of(valence, arousal), ids=[point_id])
 
