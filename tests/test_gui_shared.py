@@ -8,8 +8,11 @@ from pathlib import Path
 
 from gui_helpers import WAIT_MS, make_collection, settings_at, settle, visible_rows
 from pgserver import PostgresServer
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from ver_desktop.core import paths
+from ver_desktop.core.library import Library
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.settings_dialog import LIBRARY_KEY, PATH_MAP_KEY, SettingsDialog
 
@@ -123,3 +126,22 @@ def test_a_server_that_stops_answering_is_said_once(qtbot, tmp_path: Path) -> No
         window.runner.wait()
     finally:
         server.stop()
+
+
+def test_what_the_command_line_did_shows_when_the_window_comes_back(
+        qtbot, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """From the user test: a playlist made with `ver-desktop playlist` beside the app did
+    not appear until a restart (only shared libraries were watched)."""
+    window = MainWindow(data_dir, paths.bundled_model_dir(), settings_at(tmp_path), workers=1)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.shared._stamp is not None, timeout=WAIT_MS)
+    other = Library.at(paths.database_path(data_dir))  # the command line, as it opens it
+    other.create_playlist("made in a terminal", "manual")
+    other.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    QApplication.sendEvent(window, QEvent(QEvent.Type.ActivationChange))
+    qtbot.waitUntil(lambda: "made in a terminal" in sidebar_names(window), timeout=WAIT_MS)
+    window.close()
+    window.runner.wait()

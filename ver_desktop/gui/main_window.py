@@ -882,6 +882,7 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.watcher.check_soon()  # files may have been edited while the user was away
+            self.shared.look()  # and the library changed by the command line beside it
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

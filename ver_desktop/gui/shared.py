@@ -1,5 +1,7 @@
-"""A library shared by several computers, seen from one window: other people's changes
-appear by themselves, and a server that stops answering is said once.
+"""Changes made elsewhere, seen from one window: in a library shared by several computers
+other people's changes appear by themselves, and a server that stops answering is said
+once; in one's own library file, what the command line did shows when the window comes
+back to the front.
 
 The window compares a cheap change stamp (`Library.change_stamp`) every few seconds, off
 the UI thread, and re-reads what it shows when the stamp moved.
@@ -48,6 +50,10 @@ class SharedWatch(QObject):
         self._down = False  # the server did not answer the last look
 
     def start(self) -> None:
+        """Take the first stamp; a shared library is then looked at every few seconds, a
+        file of one's own when the window comes back to the front (the command line beside
+        it may have scanned, tagged or made a playlist meanwhile)."""
+        self.look()
         if is_shared(self.window.library_url):
             self.timer.start()
 
