@@ -102,6 +102,9 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     qtbot.waitUntil(lambda: window.details.row is not None  # its file, the stretch ringed
                     and window.details.row.id == first.video_id
                     and window.details.timeline.chosen == span, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.details.preview_requested, timeout=WAIT_MS) as preview:
+        window.details.preview.click()  # Preview plays the chosen stretch
+    assert preview.args == [first.path, first.stretch.start]
     window.correct(octant="tired")  # the Tag menu, on the selected stretch only
     qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=WAIT_MS)  # no longer calm
     tagged = {k.id: k for k in session.library.stretches(session.model)}

@@ -246,9 +246,13 @@ class DetailsPane(QWidget):
                 Qt.TransformationMode.SmoothTransformation))
 
     def request_preview(self) -> None:
-        if self.row is not None:
-            self.preview_requested.emit(self.row.path, self.row.segment[0]
-                                        if self.row.segment else 0.0)
+        """From the stretch chosen in the stretches view, else from the analysed segment."""
+        if self.row is None:
+            return
+        chosen = self.timeline.chosen
+        start = chosen[0] if chosen is not None else (self.row.segment[0]
+                                                       if self.row.segment else 0.0)
+        self.preview_requested.emit(self.row.path, start)
 
     def open_in_system_player(self) -> None:
         if self.row is not None and not QDesktopServices.openUrl(
