@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from types import TracebackType
 
@@ -117,11 +116,3 @@ class PostgresServer:
                  trace: TracebackType | None) -> None:
         self.stop()
 
-
-def wait_until(condition: object, timeout: float = 60.0) -> None:
-    """Poll `condition()` until true (tests wait for conditions, never for fixed times)."""
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        time.sleep(0.05)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import octant_of
+from ver_desktop.core.paths import is_shared
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import menus
 from ver_desktop.gui.about import AboutDialog
@@ -48,7 +49,7 @@ from ver_desktop.gui.settings_dialog import (
     TIMELINES_KEY,
     SettingsDialog,
 )
-from ver_desktop.gui.shared import SharedWatch, is_shared, library_words
+from ver_desktop.gui.shared import SharedWatch, library_words
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.stretches import StretchActions, StretchesView
 from ver_desktop.gui.table_model import LibraryTableModel

@@ -15,16 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from ver_desktop.core.paths import is_shared
 from ver_desktop.gui.tasks import in_words, sentence
 
 if TYPE_CHECKING:
     from ver_desktop.gui.main_window import MainWindow
 
 POLL_MS = 5000  # how soon one person sees another's changes
-
-
-def is_shared(url: str) -> bool:
-    return not url.startswith("sqlite")
 
 
 def library_words(url: str, data_dir: Path) -> str:

@@ -138,9 +138,11 @@ class LibraryTableModel(QAbstractTableModel):
             return f"{style.clock(span[0])}–{style.clock(span[1])}  {row.name}"
         if key == "duration":
             return style.clock(span[1] - span[0])
+        if key not in TAG_KEYS:
+            return self._display(row, key)
         kept = self._stretch_at(position)
-        if kept is None or key not in TAG_KEYS:
-            return self._display(row, key) if key not in TAG_KEYS else "–"
+        if kept is None:  # a stretch no timeline has now: no emotion to show
+            return "–"
         x = kept.stretch
         mark = " ✎" if kept.corrected else ""
         return {"quadrant": x.quadrant + mark, "octant": x.octant + mark,
