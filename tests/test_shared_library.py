@@ -88,7 +88,7 @@ def test_step_6_brings_a_version_5_shared_library_its_timeline_tables(shared: st
         connection.execute(text("DROP TABLE timelines"))
         connection.execute(text('ALTER TABLE playlist_items DROP COLUMN "start"'))
         connection.execute(text('ALTER TABLE playlist_items DROP COLUMN "end"'))
-        connection.execute(text("DELETE FROM schema_migrations WHERE version = 6"))
+        connection.execute(text("DELETE FROM schema_migrations WHERE version >= 6"))
     engine.dispose()
     with pytest.raises(LibraryError, match="upgrade-library"):
         Library(shared)
@@ -299,7 +299,7 @@ def test_a_share_mounted_at_different_places_is_one_library(
 def test_a_path_map_entry_without_its_two_halves_is_refused_in_words() -> None:
     with pytest.raises(LibraryError, match="LOCAL=SHARED"):
         PathMap.parse(["/Volumes/Music"])
-    assert PathMap.parse(["/a=/x; /a/b=/y"]).to_shared("/a/b/c.mp4") == "/y/c.mp4"
+    assert PathMap.parse(["/a=/x; /b=/y"]).to_shared("/b/c.mp4") == "/y/c.mp4"
     assert PathMap.parse(["/a=/x"]).to_shared("/ab/c.mp4") == "/ab/c.mp4"
     assert PathMap.parse(["/a=/x"]).to_local("/x/c.mp4") == "/a/c.mp4"
 

@@ -45,11 +45,16 @@ def _server_problem(exc: DBAPIError, detail: str) -> str:
     """A shared library's server said no: its first line says why (refused, unknown
     database, wrong password); PostgreSQL has no "database is locked"."""
     first = detail.strip().splitlines()[0] if detail.strip() else "no reason given"
+    if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+        return ("the shared library is read-only for you: its server refused a change "
+                f"({first}). Ask whoever runs it for write access")
     if isinstance(exc, OperationalError):  # psycopg's class for "could not connect"
         return (f"cannot reach the shared library ({first}). Check its address in Settings "
                 "or --library, and that its server is running")
     return f"the shared library could not be read or written: {first}"
 
+
+_INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's code for a role that may not do this
 
 _FULL = ("the disk that holds the library is full. What was saved before is kept; free some "
          "space and run it again")

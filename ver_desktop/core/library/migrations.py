@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    inspect,
     text,
 )
 
@@ -101,6 +102,28 @@ def _timelines(connection: Connection) -> None:
         connection.execute(text(f'ALTER TABLE playlist_items ADD COLUMN "{column}" FLOAT'))
 
 
+def _unique_playlist_names(connection: Connection) -> None:
+    """Two playlists made at once under one name (two windows, two computers) could both
+    be stored; from now on the database refuses the second. Earlier twins are renamed
+    "NAME (2)", "NAME (3)" first, the oldest keeping its name."""
+    rows = connection.execute(text("SELECT id, name FROM playlists ORDER BY id")).all()
+    taken = {name for _, name in rows}
+    seen: set[str] = set()
+    for playlist_id, name in rows:
+        if name not in seen:
+            seen.add(name)
+            continue
+        number = 2
+        while f"{name} ({number})" in taken:
+            number += 1
+        renamed = f"{name} ({number})"
+        taken.add(renamed)
+        connection.execute(text("UPDATE playlists SET name = :name WHERE id = :id"),
+                           {"name": renamed, "id": playlist_id})
+    connection.execute(text(
+        "CREATE UNIQUE INDEX IF NOT EXISTS ux_playlists_name ON playlists (name)"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -110,6 +133,7 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (5, "videos.search_text: search without case or accents, folders included", _search_text),
     (6, "timelines and stretches: emotion over time; playlist items of stretches",
      _timelines),
+    (7, "playlists.name unique: no two playlists of one name", _unique_playlist_names),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -117,11 +141,7 @@ _CREATE_TABLE = (
     "CREATE TABLE IF NOT EXISTS schema_migrations "
     "(version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
 )
-
-
-def current_version(connection: Connection) -> int:
-    connection.execute(text(_CREATE_TABLE))
-    return _stored_version(connection)
+_FIRST_STEP = MIGRATIONS[0][1]
 
 
 def _stored_version(connection: Connection) -> int:
@@ -129,35 +149,59 @@ def _stored_version(connection: Connection) -> int:
     return int(value or 0)
 
 
+def found_version(connection: Connection, where: str) -> int | None:
+    """The schema version of the library behind `connection`, None for an empty database
+    (a new library). Only reads: a role that may only read a shared library can open it.
+    A database that holds anything but a ver_desktop library is refused before anything
+    is written into it; `where` names it for the person."""
+    tables = set(inspect(connection).get_table_names())
+    if "schema_migrations" not in tables:
+        if not tables:
+            return None
+        raise LibraryError(_not_ours(where))
+    columns = {c["name"] for c in inspect(connection).get_columns("schema_migrations")}
+    if not {"version", "description", "applied_at"} <= columns:
+        raise LibraryError(_not_ours(where))
+    first = connection.execute(text(
+        "SELECT description FROM schema_migrations WHERE version = 1")).scalar()
+    if first is None and tables == {"schema_migrations"}:
+        return None  # a first opening stopped before it made the tables
+    if first != _FIRST_STEP or "videos" not in tables:
+        raise LibraryError(_not_ours(where))
+    return _stored_version(connection)
+
+
+def _not_ours(where: str) -> str:
+    return (f"{where} holds another application's data, not a ver_desktop library; it was "
+            "left untouched. Choose another library (--data-dir, or another database)")
+
+
 def migrate(engine: Engine, database: Path | None, *, read_only: bool = False,
             upgrade: bool = False) -> list[int]:
     """Bring the database to `LATEST`; returns the versions applied. A library on
     read-only media is only checked: it must be at `LATEST` already. A library on a
-    server is created at once, but updated only with `upgrade` (see `_migrate_server`)."""
+    server is created at once, but updated only with `upgrade` (see `_migrate_server`).
+    Whatever the stamp says, the tables and columns of this version must be there: a
+    library stamped by an early build that lacked some is completed like an update."""
     if engine.dialect.name != "sqlite":
         return _migrate_server(engine, upgrade)
-    if read_only:
-        with engine.connect() as connection:
-            version = _stored_version(connection)  # nothing created: it cannot be written
-        fresh = False
-    else:
-        with engine.begin() as connection:
-            version = current_version(connection)
-            fresh = version == 0 and not _has_tables(connection)
-    _refuse_newer(version)
-    if version == LATEST:
+    where = f"the file {database}" if database else "this database"
+    with engine.connect() as connection:
+        version = found_version(connection, where)
+        incomplete = version is not None and bool(missing_columns(connection))
+    if version is None and read_only:
+        version = 0
+    _refuse_newer(version or 0)
+    if version == LATEST and not incomplete:
         return []
     if read_only:
         raise LibraryError(
             f"this library was made by an older version of ver_desktop (schema version "
             f"{version}) and needs an update, but it is on read-only media. Copy its folder "
             "to a disk you can write to and open it there with --data-dir")
-    if fresh:
+    if version is None:
         with engine.begin() as connection:
-            Base.metadata.create_all(connection)
-            for number, description, _ in MIGRATIONS:
-                _stamp(connection, number, description)
-        return [number for number, _, _ in MIGRATIONS]
+            return _create(connection)
     if database is not None:
         backup(database, version)
     applied = []
@@ -167,7 +211,53 @@ def migrate(engine: Engine, database: Path | None, *, read_only: bool = False,
                 step(connection)
                 _stamp(connection, number, description)
             applied.append(number)
+    with engine.begin() as connection:
+        complete(connection)
     return applied
+
+
+def _create(connection: Connection) -> list[int]:
+    """A new library: this version's schema, stamped with every step."""
+    connection.execute(text(_CREATE_TABLE))
+    Base.metadata.create_all(connection)
+    for number, description, _ in MIGRATIONS:
+        _stamp(connection, number, description)
+    return [number for number, _, _ in MIGRATIONS]
+
+
+def missing_columns(connection: Connection) -> list[tuple[str, str]]:
+    """(table, column) of this version's schema that the database lacks, a whole table
+    counting as its columns."""
+    inspector = inspect(connection)
+    tables = set(inspector.get_table_names())
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        have = ({c["name"] for c in inspector.get_columns(table.name)}
+                if table.name in tables else set())
+        missing += [(table.name, column.name) for column in table.columns
+                    if column.name not in have]
+    return missing
+
+
+def complete(connection: Connection) -> None:
+    """Add the tables and columns an early build stamped but never made (a build stamped
+    version 6 without the playlist items' start and end). Only nullable or defaulted
+    columns can be added to rows that exist; anything else is said, not guessed."""
+    Base.metadata.create_all(connection)  # missing tables only: existing ones are kept
+    for table_name, column_name in missing_columns(connection):
+        column = Base.metadata.tables[table_name].columns[column_name]
+        default = column.server_default
+        if not column.nullable and default is None:
+            raise LibraryError(
+                f"this library lacks {table_name}.{column_name}, which cannot be added to "
+                "the rows it has. Restore a backup, or start a new library")
+        kind = column.type.compile(dialect=connection.dialect)
+        quoted = connection.dialect.identifier_preparer.quote
+        extra = ""
+        if default is not None:
+            extra = f" NOT NULL DEFAULT '{default.arg}'"  # type: ignore[attr-defined]
+        connection.execute(text(
+            f"ALTER TABLE {quoted(table_name)} ADD COLUMN {quoted(column_name)} {kind}{extra}"))
 
 
 def _refuse_newer(version: int) -> None:
@@ -186,38 +276,39 @@ def _migrate_server(engine: Engine, upgrade: bool) -> list[int]:
     advisory lock: two computers opening a new library at once take turns, and a step
     that fails leaves the library as it was (PostgreSQL's DDL is transactional). There is
     no file to copy, and other computers may still run the older version, so an update
-    is not automatic: a person backs up with pg_dump, then runs `upgrade-library`."""
+    is not automatic: a person backs up with pg_dump, then runs `upgrade-library`.
+    Opening a library that is up to date only reads, so a read-only role can use it."""
+    where = f"the database {engine.url.database} on {engine.url.host or 'this computer'}"
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SERVER_LOCK})
-        version = current_version(connection)
+        version = found_version(connection, where)
+        if version is None:
+            return _create(connection)
         _refuse_newer(version)
-        if version == 0 and not _has_tables(connection):
-            Base.metadata.create_all(connection)
-            for number, description, _ in MIGRATIONS:
-                _stamp(connection, number, description)
-            return [number for number, _, _ in MIGRATIONS]
-        if version == LATEST:
+        incomplete = bool(missing_columns(connection))
+        if version == LATEST and not incomplete:
             return []
         if not upgrade:
-            url = engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
-            raise LibraryError(
-                f"this shared library needs an update (schema version {version} to {LATEST}) "
-                "before this version of ver_desktop can use it. Make sure every computer "
-                f"has the new version, back it up with: pg_dump --format=custom "
-                f"--file=library-v{version}.dump '{url}' and then run: ver-desktop "
-                f"upgrade-library --library '{engine.url.render_as_string(hide_password=True)}'")
+            raise LibraryError(_needs_upgrade(engine, version))
         applied = []
         for number, description, step in MIGRATIONS:
             if number > version:
                 step(connection)
                 _stamp(connection, number, description)
                 applied.append(number)
+        complete(connection)
         return applied
 
 
-def _has_tables(connection: Connection) -> bool:
-    return bool(connection.dialect.get_table_names(connection) and
-                set(connection.dialect.get_table_names(connection)) - {"schema_migrations"})
+def _needs_upgrade(engine: Engine, version: int) -> str:
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
+    what = (f"schema version {version} to {LATEST}" if version < LATEST
+            else "columns an early version left out")
+    return ("this shared library needs an update "
+            f"({what}) before this version of ver_desktop can use it. Make sure every "
+            "computer has the new version, back it up with: pg_dump --format=custom "
+            f"--file=library-v{version}.dump '{url}' and then run: ver-desktop "
+            f"upgrade-library --library '{engine.url.render_as_string(hide_password=True)}'")
 
 
 def _stamp(connection: Connection, number: int, description: str) -> None:

@@ -139,6 +139,8 @@ class UserLabel(Base):
 
 class Playlist(Base):
     __tablename__ = "playlists"
+    # Names are unique in the database: two windows making "Calm" at once get one each
+    __table_args__ = (Index("ux_playlists_name", "name", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # see store.PLAYLIST_KINDS

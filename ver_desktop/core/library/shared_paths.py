@@ -29,16 +29,16 @@ class PathMap:
 
     @classmethod
     def parse(cls, entries: Sequence[str]) -> PathMap:
-        """From `LOCAL=SHARED` texts (each may hold several pairs separated by ';')."""
+        """From `LOCAL=SHARED` texts (each may hold several pairs separated by ';'). A
+        folder whose name holds '=' or ';' writes it as '\\=' or '\\;'. A map that could
+        put two files at one path, or a file at a path that is not its own, is refused."""
         pairs = []
         for entry in entries:
-            for item in filter(None, (part.strip() for part in entry.split(";"))):
-                local, equals, shared = item.partition("=")
-                if not equals or not local.strip() or not shared.strip():
-                    raise LibraryError(f"a path map entry is LOCAL=SHARED, such as "
-                                       f"/Volumes/Music=/shares/music, not {item!r}")
-                pairs.append((_clean(local), _clean(shared)))
-        return cls(tuple(pairs))
+            for item in _split(entry, ";"):
+                if item.strip():
+                    pairs.append(_pair(item))
+        _check(pairs)
+        return cls(tuple(dict.fromkeys(pairs)))
 
     def to_shared(self, path: str) -> str:
         return _swap(path, self.pairs)
@@ -47,8 +47,88 @@ class PathMap:
         return _swap(path, tuple((shared, local) for local, shared in self.pairs))
 
 
+_ESCAPE = "\\"  # in a map, '\=' and '\;' are an '=' or ';' in a folder's name
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """`text` cut at each `separator` that no backslash escapes (escapes are kept)."""
+    parts: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == _ESCAPE:
+            escaped = True
+        elif char == separator:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _unescape(text: str) -> str:
+    """Undo the escapes of '=', ';' and the backslash; any other backslash stays (a
+    Windows path)."""
+    out, chars = [], iter(text)
+    for char in chars:
+        following = next(chars, "") if char == _ESCAPE else ""
+        out.append(following if following and following in "=;" + _ESCAPE
+                   else char + following)
+    return "".join(out)
+
+
+def _pair(item: str) -> tuple[str, str]:
+    halves = [_unescape(half) for half in _split(item.strip(), "=")]
+    if len(halves) != 2 or not halves[0].strip() or not halves[1].strip():
+        raise LibraryError(f"a path map entry is LOCAL=SHARED, such as "
+                           f"/Volumes/Music=/shares/music (write '=' in a folder's name as "
+                           f"'\\='), not {item.strip()!r}")
+    local, shared = (_clean(half) for half in halves)
+    for prefix in (local, shared):
+        if not os.path.isabs(prefix):
+            raise LibraryError(f"a path map needs whole paths from the top, not {prefix!r}")
+    return local, shared
+
+
+def _check(pairs: Sequence[tuple[str, str]]) -> None:
+    """Refuse maps under which a path would not come back as itself or two files would
+    share one stored path: two folders under one shared name, folders inside each other
+    on either side, or a shared name inside a local folder or holding one."""
+    mapped = [pair for pair in dict.fromkeys(pairs) if pair[0] != pair[1]]
+    for index, (local, shared) in enumerate(mapped):
+        for other_local, other_shared in mapped[index + 1:]:
+            if shared == other_shared:
+                raise LibraryError(f"the path map stores both {local} and {other_local} as "
+                                   f"{shared}: give each folder a shared name of its own")
+            if _nested(shared, other_shared):
+                raise LibraryError(f"the path map's shared names {shared} and {other_shared} "
+                                   "lie one inside the other: give each folder a name "
+                                   "outside the others")
+            if _nested(local, other_local):
+                raise LibraryError(f"the path map maps {local} and {other_local}, one inside "
+                                   "the other: map each share once, at its top")
+        for other_local, _ in mapped:
+            if _nested(shared, other_local):
+                raise LibraryError(
+                    f"the path map's shared name {shared} and its folder {other_local} lie "
+                    "one inside the other: files there could not be told from mapped ones. "
+                    "Choose shared names outside the local folders")
+
+
+def _nested(one: str, other: str) -> bool:
+    return _within(one, other) or _within(other, one)
+
+
+def _within(path: str, folder: str) -> bool:
+    """`path` is `folder` or lies under it (whole path components)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _clean(prefix: str) -> str:
-    prefix = prefix.strip()
+    prefix = os.path.normpath(prefix.strip())
     return prefix.rstrip(os.sep) or os.sep
 
 

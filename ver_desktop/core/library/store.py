@@ -10,7 +10,8 @@ import os
 import re
 import sqlite3
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ from ver_desktop.core.labels import (
 from ver_desktop.core.library import browse, claims, shared_paths, timelines
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter, under_roots
 from ver_desktop.core.library.faults import check_integrity, storage_problem
-from ver_desktop.core.library.migrations import migrate
+from ver_desktop.core.library.migrations import found_version, migrate
 from ver_desktop.core.library.schema import (
     Analysis,
     LibraryFolder,
@@ -161,6 +162,20 @@ def _read_only_engine(database: Path) -> Engine:
     return create_engine("sqlite://", creator=connect, poolclass=NullPool)
 
 
+def _check_before_opening(database: Path) -> None:
+    """Refuse a damaged file, or another application's database, before anything is
+    written to it (opening for writing already turns the file to WAL mode)."""
+    engine = _read_only_engine(database)
+    try:
+        with engine.connect() as connection:
+            check_integrity(connection, database)
+            found_version(connection, f"the file {database}")
+    except DBAPIError as exc:
+        raise LibraryError(storage_problem(exc, database) or str(exc.orig)) from None
+    finally:
+        engine.dispose()
+
+
 def _parsed(url: str | URL) -> URL:
     try:
         return make_url(url)
@@ -197,6 +212,8 @@ class Library:
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             database = Path(self.url.database)
             self.read_only = _on_read_only_media(database)
+        if database is not None and database.is_file() and database.stat().st_size:
+            _check_before_opening(database)
         if database is not None and self.read_only:
             self.engine: Engine = _read_only_engine(database)
         else:
@@ -205,9 +222,6 @@ class Library:
                 database.parent.mkdir(parents=True, exist_ok=True)
                 event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            if database is not None and database.is_file() and database.stat().st_size:
-                with self.engine.connect() as connection:
-                    check_integrity(connection, database)
             migrate(self.engine, database, read_only=self.read_only, upgrade=upgrade)
         except DBAPIError as exc:
             self.engine.dispose()
@@ -551,8 +565,8 @@ class Library:
         if kind not in PLAYLIST_KINDS:
             raise ValueError(f"unknown playlist kind {kind!r}")
         check_play(play)
-        with self.session() as s, s.begin():
-            playlist = Playlist(name=_storable(name), kind=kind, rule=rule, play=play)
+        with _one_name(name), self.session() as s, s.begin():
+            playlist = Playlist(name=_playlist_name(name), kind=kind, rule=rule, play=play)
             s.add(playlist)
             s.flush()
             _write_items(s, playlist.id, _items(video_ids, spans))
@@ -573,12 +587,12 @@ class Library:
                         rule: dict[str, Any] | None = None, play: str | None = None) -> None:
         if play is not None:
             check_play(play)
-        with self.session() as s, s.begin():
+        with _one_name(name or ""), self.session() as s, s.begin():
             playlist = s.get(Playlist, playlist_id)
             if playlist is None:
                 raise KeyError(playlist_id)
             if name is not None:
-                playlist.name = _storable(name)
+                playlist.name = _playlist_name(name)
             if rule is not None:
                 playlist.rule = rule
             if play is not None:
@@ -652,6 +666,33 @@ PLAYLIST_KINDS = ("manual", "rule", "mood_path", "stretches")
 def check_play(play: str) -> None:
     if play not in PLAY_MODES:
         raise ValueError(f"a playlist plays one of {', '.join(PLAY_MODES)}, not {play!r}")
+
+
+MAX_PLAYLIST_NAME = 200  # characters; a unique index on PostgreSQL holds ~2,700 bytes
+
+
+class PlaylistNameTaken(LibraryError):
+    """Another playlist has this name (perhaps made a moment ago in another window)."""
+
+
+def _playlist_name(name: str) -> str:
+    if not name.strip():
+        raise LibraryError("a playlist needs a name")
+    if len(name) > MAX_PLAYLIST_NAME:
+        raise LibraryError(f"a playlist's name is at most {MAX_PLAYLIST_NAME} characters")
+    return _storable(name)
+
+
+@contextmanager
+def _one_name(name: str) -> Iterator[None]:
+    """The database keeps playlist names unique; its refusal becomes a sentence."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "name" not in str(exc.orig):
+            raise
+        raise PlaylistNameTaken(f"a playlist named {name!r} exists already; choose another "
+                                "name") from None
 
 
 def _storable(text: str) -> str:
