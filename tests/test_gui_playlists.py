@@ -60,6 +60,23 @@ def test_manual_playlist_add_reorder_remove(qtbot, window: MainWindow) -> None: 
     settle(qtbot, window, lambda: window.model.ids() == [ids[2], ids[1]])
 
 
+def test_a_second_playlist_of_one_name_is_refused_in_words_and_suggestions_are_free(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    """Names are unique in the library (issue 20, item 16): the window says so, and the
+    names it suggests are ones no playlist has."""
+    ids = window.model.ids()[:2]
+    window.playlists.create_manual("Mood path", ids)
+    open_playlist(qtbot, window, "Mood path")
+    window.playlists.create_manual("Mood path", ids[:1])
+    qtbot.waitUntil(lambda: "exists already" in window.statusBar().currentMessage(),
+                    timeout=30_000)
+    assert window.sidebar.playlist_names() == {"Mood path"}
+    window.playlists.new_mood_path()
+    dialog = window.playlists._dialog
+    assert dialog.name.text() == "Mood path (2)"
+    dialog.reject()
+
+
 def test_smart_playlist_follows_corrections(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     window.library_view.filters.quadrant_buttons["NV-PA"].setChecked(True)
     settle(qtbot, window)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
+from ver_desktop.core.library.schema import free_name
 from ver_desktop.core.text import count_of
 from ver_desktop.gui.sidebar import Place
 from ver_desktop.gui.tasks import in_words
@@ -192,7 +193,11 @@ class PlaylistActions(QObject):
         place = self.window.sidebar.place()
         return place.playlist if place.kind == "playlist" else None
 
-    def _ask_name(self, title: str, default: str) -> str | None:
+    def _ask_name(self, title: str, default: str, *, suggest_free: bool = True) -> str | None:
+        """A name from the person; the suggestion is one no playlist has yet (names are
+        unique: the library refuses a second "Calm" in words)."""
+        if suggest_free:
+            default = free_name(default, self.window.sidebar.playlist_names())
         name, ok = QInputDialog.getText(self.window, title, "Name:", text=default)
         return name.strip() or None if ok else None
 
@@ -270,6 +275,7 @@ class PlaylistActions(QObject):
 
     def new_mood_path(self) -> None:
         dialog = MoodPathDialog(self.window)
+        dialog.name.setText(free_name("Mood path", self.window.sidebar.playlist_names()))
         self._dialog = dialog
         dialog.pick.clicked.connect(lambda: self._pick_on_map(dialog))
         dialog.accepted.connect(lambda: self._build_mood_path(dialog))
@@ -342,7 +348,7 @@ class PlaylistActions(QObject):
         session, playlist = self.window.session, self.current()
         if session is None or playlist is None:
             return
-        name = self._ask_name("Rename playlist", playlist.name)
+        name = self._ask_name("Rename playlist", playlist.name, suggest_free=False)
         if name:
             self._write(lambda: session.library.update_playlist(playlist.id, name=name))
 
@@ -380,11 +386,8 @@ class PlaylistActions(QObject):
         def write() -> Path:
             entries = [entry for _, entry in core.playlist_entries(
                 session.library, session.model, playlist)]
-            if fmt == "m3u8":
-                return core.export_m3u8(entries, target, relative=relative)
-            if fmt == "edl":
-                return core.export_mpv_edl(entries, target, relative=relative)
-            return core.export_xspf(entries, target, title=playlist.name, relative=relative)
+            return core.export_playlist(entries, target, fmt, title=playlist.name,
+                                        relative=relative)
 
         self.window.runner.run(write, lambda path, error: self.window.show_message(
             f"Exported {path}" if error is None else f"Export failed: {in_words(error)}", 8000))

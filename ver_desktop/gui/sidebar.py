@@ -53,6 +53,14 @@ class Sidebar(QWidget):
         self.select(current)
         self.list.blockSignals(False)
 
+    def playlist_names(self) -> set[str]:
+        names = set()
+        for row in range(self.list.count()):
+            found = self.list.item(row).data(Qt.ItemDataRole.UserRole)
+            if isinstance(found, Place) and found.playlist is not None:
+                names.add(found.playlist.name)
+        return names
+
     def _add(self, text: str, place: Place) -> None:
         item = QListWidgetItem(text)
         item.setToolTip(text.strip())  # a long playlist name, whole

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 
 from ver_desktop.core.errors import LibraryError
-from ver_desktop.core.library.schema import Base
+from ver_desktop.core.library.schema import Base, free_name
 from ver_desktop.core.text import searchable
 
 Step = Callable[[Connection], None]
@@ -113,10 +113,7 @@ def _unique_playlist_names(connection: Connection) -> None:
         if name not in seen:
             seen.add(name)
             continue
-        number = 2
-        while f"{name} ({number})" in taken:
-            number += 1
-        renamed = f"{name} ({number})"
+        renamed = free_name(name, taken)
         taken.add(renamed)
         connection.execute(text("UPDATE playlists SET name = :name WHERE id = :id"),
                            {"name": renamed, "id": playlist_id})
