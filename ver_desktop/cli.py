@@ -376,8 +376,10 @@ def _print_summary(summary: ScanSummary, data: str) -> None:
         print(f"  {count_of(summary.skipped_failed, 'file')} failed in an earlier scan and "
               f"{_were(summary.skipped_failed)} skipped (--retry-failed tries them again)")
     if summary.held_elsewhere:
-        print(f"  {count_of(summary.held_elsewhere, 'file')} {_were(summary.held_elsewhere)} being "
-              "analysed by another scan of this library and left to it")
+        held = summary.held_elsewhere
+        print(f"  {count_of(held, 'file')} {'are' if held != 1 else 'is'} being analysed by "
+              "another scan of this library and left to it (the next scan takes any it "
+              "leaves)")
     for path, kind, reason in summary.failed:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:

@@ -78,8 +78,10 @@ def scan_summary_text(summary: Any) -> str:
     if summary.missing:
         parts.append(f"{summary.missing} missing")
     if summary.held_elsewhere:
-        parts.append(f"{summary.held_elsewhere} being analysed by another scan")
-    if not summary.analysed and not failed:
+        parts.append(f"{count_of(summary.held_elsewhere, 'file')} "
+                     f"{'is' if summary.held_elsewhere == 1 else 'are'} being analysed by "
+                     "another scan")
+    if not summary.analysed and not failed and not summary.held_elsewhere:
         parts = [f"nothing new ({summary.unchanged} unchanged)"]
     verb = "Stopped" if summary.cancelled else "Done"
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"

@@ -5,6 +5,9 @@ the same file twice.
 A scan claims the files it planned before it decodes them, renews its claims as it writes
 results, and drops them when it ends. A claim whose scan died lapses: at once when the scan
 ran on this computer and its process is gone, else after `CLAIM_SECONDS` without renewal.
+A scan whose claims could not be released (the server was down as it ended) leaves them
+behind in a process that lives on (the app's window): the next claim in that process drops
+them, so its own earlier scan never keeps its next one waiting.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +27,9 @@ from ver_desktop.core.library.schema import Claim, Video, VideoStatus, utcnow
 
 CLAIM_SECONDS = 600.0  # a scan renews at every batch it writes, about once a second
 _CHUNK = 500  # ids per statement, under SQLite's bound-parameter limit
+
+_unreleased: set[str] = set()  # this process's ended scans whose claims may still be stored
+_unreleased_lock = threading.Lock()  # the GUI's scan and writer threads both come here
 
 
 def new_token() -> str:
@@ -39,6 +46,7 @@ def claim(s: Session, token: str, video_ids: Sequence[int], insert: Any) -> set[
     s.execute(delete(Claim).where(Claim.renewed_at < now - dt.timedelta(seconds=CLAIM_SECONDS)))
     holders = s.execute(select(Claim.scan, Claim.pid).where(Claim.host == host).distinct())
     dead = {scan for scan, pid in holders if not _alive(pid)}
+    dead |= leftovers()
     if dead:
         s.execute(delete(Claim).where(Claim.scan.in_(dead)))
     mine: set[int] = set()
@@ -65,6 +73,24 @@ def renew(s: Session, token: str, done: Sequence[int]) -> None:
 
 def release(s: Session, token: str) -> None:
     s.execute(delete(Claim).where(Claim.scan == token))
+
+
+def not_released(token: str) -> None:
+    """The scan `token` has ended but its claims could not be dropped: they are dead."""
+    with _unreleased_lock:
+        _unreleased.add(token)
+
+
+def leftovers() -> set[str]:
+    """Tokens of this process's ended scans whose claims may still be stored."""
+    with _unreleased_lock:
+        return set(_unreleased)
+
+
+def dropped(tokens: set[str]) -> None:
+    """The claims of `tokens` were deleted in a committed transaction."""
+    with _unreleased_lock:
+        _unreleased.difference_update(tokens)
 
 
 def _alive(pid: int) -> bool:

@@ -353,13 +353,21 @@ class Library:
     def claim(self, scan: str, video_ids: Sequence[int]) -> set[int]:
         """Claim for the scan `scan` the files no other running scan has in hand; returns
         the ids it got (see claims.py)."""
+        leftovers = claims.leftovers()  # dropped by this claim, once it commits
         with self.session() as s, s.begin():
-            return claims.claim(s, scan, video_ids, _dialect_insert(s))
+            mine = claims.claim(s, scan, video_ids, _dialect_insert(s))
+        claims.dropped(leftovers)
+        return mine
 
     def release(self, scan: str) -> None:
-        """End the scan `scan`'s claims (it finished, stopped or failed)."""
-        with self.session() as s, s.begin():
-            claims.release(s, scan)
+        """End the scan `scan`'s claims (it finished, stopped or failed). When they cannot
+        be dropped now (the server is down), this process's next claim drops them."""
+        try:
+            with self.session() as s, s.begin():
+                claims.release(s, scan)
+        except BaseException:
+            claims.not_released(scan)
+            raise
 
     # -- timelines -------------------------------------------------------------------------
 
