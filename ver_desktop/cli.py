@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import signal
 import sys
@@ -181,7 +182,7 @@ class _Commands:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(playlist_cli.joined_points(sys.argv[1:] if argv is None else argv))
     if args.workers is not None and args.workers < 1:
         parser.error("--workers must be at least 1")
     if args.command in (None, "open"):
@@ -193,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except (SetupError, playlist_cli.PlaylistUsageError) as exc:
-        print(f"ver-desktop: {exc}", file=sys.stderr)
+        print(f"ver-desktop: {terminal_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:
         from ver_desktop.core.library.faults import storage_problem
@@ -201,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         problem = storage_problem(exc, paths.database_path(paths.data_dir(args.data_dir)))
         if problem is None:
             raise
-        print(f"ver-desktop: {problem}", file=sys.stderr)
+        print(f"ver-desktop: {terminal_text(problem)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("\nver-desktop: interrupted", file=sys.stderr)
@@ -298,7 +299,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         scanner = Scanner(library, classifier, workers=workers, factory=factory)
         stop = _interrupt_flag()
         bar = _ProgressBar(sys.stderr)
-        print(f"Scanning {', '.join(roots)} with {scanner.classifier.tag}", file=sys.stderr)
+        print(f"Scanning {terminal_text(', '.join(roots))} with {scanner.classifier.tag}",
+              file=sys.stderr)
         summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
                                retry_failed=args.retry_failed)
         bar.close()
@@ -384,7 +386,7 @@ def _print_summary(summary: ScanSummary, data: str) -> None:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:
         print(f"  could not read folder: {terminal_text(_printable(folder))}")
-    print(f"Library: {data}")
+    print(f"Library: {terminal_text(data)}")
 
 
 def _printable(path: str) -> str:
@@ -530,7 +532,8 @@ def _show_timeline(args: argparse.Namespace, library: Library, classifier: Class
     else:
         embedded = embed_whole(path, classifier.front_end)
         if not isinstance(embedded, Embedded):
-            print(f"ver-desktop: {_printable(path)}: {embedded.reason}", file=sys.stderr)
+            print(f"ver-desktop: {terminal_text(_printable(path))}: "
+                  f"{terminal_text(embedded.reason)}", file=sys.stderr)
             return False
         timeline, stretches = read_timeline(embedded, classifier)
         if video_id is not None:
@@ -620,7 +623,8 @@ def _seconds(text: str) -> float:
         parts = [float(p) for p in text.split(":")]
     except ValueError:
         parts = []
-    if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts) or any(p >= 60 for p in parts[1:]):
+    if (not 1 <= len(parts) <= 3 or not all(0 <= p < math.inf for p in parts)
+            or any(p >= 60 for p in parts[1:])):  # nan and inf are no time
         raise SetupError(f"--at takes seconds (90) or minutes:seconds (1:30), not {text!r}")
     seconds = 0.0
     for part in parts:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,9 +76,14 @@ def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:
     for given in args.quadrant or ():
         quadrant = PLAIN_WORDS.get(given.lower(), given.upper())
         if quadrant not in QUADRANTS:
-            raise PlaylistUsageError(f"{given!r} is not a quadrant ({', '.join(QUADRANTS)}) "
-                                     f"or one of the words {', '.join(sorted(PLAIN_WORDS))}")
+            raise PlaylistUsageError(f"{quoted(given)} is not a quadrant "
+                                     f"({', '.join(QUADRANTS)}) or one of the words "
+                                     f"{', '.join(sorted(PLAIN_WORDS))}")
         quadrants.append(quadrant)
+    for option, minutes in (("--min-minutes", args.min_minutes),
+                            ("--max-minutes", args.max_minutes)):
+        if minutes is not None and not (math.isfinite(minutes) and minutes >= 0):
+            raise PlaylistUsageError(f"{option} takes a number of minutes, 0 or more")
     return StretchFilter(
         quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
         min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
@@ -146,8 +154,8 @@ def run(args: argparse.Namespace, library: Library, model: Model) -> int:
 def _find(library: Library, name: str) -> PlaylistInfo:
     matches = [p for p in library.playlists() if p.name == name]
     if not matches:
-        known = ", ".join(sorted(p.name for p in library.playlists())) or "none yet"
-        raise PlaylistUsageError(f"no playlist is named {name!r} (playlists: {known})")
+        known = ", ".join(sorted(quoted(p.name) for p in library.playlists())) or "none yet"
+        raise PlaylistUsageError(f"no playlist is named {quoted(name)} (playlists: {known})")
     return matches[0]
 
 
@@ -155,7 +163,7 @@ def _unique_name(library: Library, name: str) -> str:
     if not name.strip():
         raise PlaylistUsageError("a playlist needs a name")
     if any(p.name == name for p in library.playlists()):
-        raise PlaylistUsageError(f"a playlist named {name!r} exists already; delete it "
+        raise PlaylistUsageError(f"a playlist named {quoted(name)} exists already; delete it "
                                  "first or choose another name")
     return name
 
@@ -211,10 +219,11 @@ def _new(args: argparse.Namespace, library: Library, model: Model) -> int:
     for given in args.paths:
         video_id = library.video_id(os.path.abspath(given))
         if video_id is None:
-            raise PlaylistUsageError(f"{given} is not in the library; scan its folder first")
+            raise PlaylistUsageError(f"{terminal_text(given)} is not in the library; scan its "
+                                     "folder first")
         ids.append(video_id)
     library.create_playlist(name, "manual", video_ids=ids, play=args.play)
-    print(f"Made {name!r}: {count_of(len(ids), 'video')}", file=sys.stderr)
+    print(f"Made {quoted(name)}: {count_of(len(ids), 'video')}", file=sys.stderr)
     return 0
 
 
@@ -226,7 +235,8 @@ def _smart(args: argparse.Namespace, library: Library, model: Model) -> int:
                                           play=args.play)
     playlist = library.playlist(playlist_id)
     count = len(playlist_video_ids(library, model, playlist)) if playlist else 0
-    print(f"Made smart playlist {name!r}: {count_of(count, 'video')} match now", file=sys.stderr)
+    print(f"Made smart playlist {quoted(name)}: {count_of(count, 'video')} match now",
+          file=sys.stderr)
     return 0
 
 
@@ -239,11 +249,16 @@ def parse_point(text: str) -> tuple[float, float]:
     try:
         valence, arousal = (float(part) for part in text.split(","))
     except ValueError:
+        valence = arousal = math.nan
+    if not all(math.isfinite(x) and abs(x) <= MAP_REACH for x in (valence, arousal)):
         raise PlaylistUsageError(
-            f"{text!r} is not a place on the map: give a quadrant ({', '.join(QUADRANTS)}), "
-            "an emotion (sad, calm, happy, tense, or one of the eight such as sleepy) or "
-            "valence,arousal such as -1,-0.5") from None
+            f"{quoted(text)} is not a place on the map: give a quadrant "
+            f"({', '.join(QUADRANTS)}), an emotion (sad, calm, happy, tense, or one of the "
+            "eight such as sleepy) or valence,arousal such as -1,-0.5")
     return valence, arousal
+
+
+MAP_REACH = 100.0  # valence and arousal lie within a few units of 0; far past is a typo
 
 
 def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
@@ -251,10 +266,7 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
 
     name = _unique_name(library, args.name)
     start, target = parse_point(args.start), parse_point(args.target)
-    if args.count is not None and args.count < 1:
-        raise PlaylistUsageError("--count must be at least 1")
-    if args.minutes is not None and args.minutes <= 0:
-        raise PlaylistUsageError("--minutes must be more than 0")
+    _check_size(args)
     path = mood_path(library, model, start, target, count=args.count, stretches=args.stretches,
                           total_seconds=None if args.minutes is None else args.minutes * 60,
                           max_jump=args.max_step, play=args.play)
@@ -266,11 +278,29 @@ def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
         print(json.dumps({"name": name, "videos": path.video_ids,
                           "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
     else:
-        print(f"Made mood path {name!r}: {count_of(len(path.steps), 'video')}, "
+        print(f"Made mood path {quoted(name)}: {count_of(len(path.steps), 'video')}, "
               f"{path.seconds / 60:.0f} min", file=sys.stderr)
         for problem in path.problems:
-            print(f"  note: {problem}", file=sys.stderr)
+            print(f"  note: {terminal_text(problem)}", file=sys.stderr)
     return 0 if path.complete else 1
+
+
+def _check_size(args: argparse.Namespace) -> None:
+    """--count, --minutes and --max-step as numbers a mood path can be made of."""
+    from ver_desktop.core.playlists.moodpath import MAX_STEPS
+
+    if args.count is not None and not 1 <= args.count <= MAX_STEPS:
+        raise PlaylistUsageError(f"--count must be from 1 to {MAX_STEPS} (the most videos "
+                                 "one mood path holds)")
+    if args.minutes is not None and not 0 < args.minutes <= MAX_MINUTES:
+        raise PlaylistUsageError(f"--minutes must be more than 0 and at most "
+                                 f"{MAX_MINUTES:.0f} (a week), such as 20")
+    if args.max_step is not None and not (math.isfinite(args.max_step) and args.max_step > 0):
+        raise PlaylistUsageError("--max-step must be a distance on the map more than 0, "
+                                 "such as 0.5")
+
+
+MAX_MINUTES = 7 * 24 * 60.0  # a week; more is a typo, and minutes * 60 must stay finite
 
 
 def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
@@ -280,7 +310,7 @@ def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
     where = stretch_filter_from(args)
     if args.smart:
         library.create_playlist(name, "stretches", rule=stretch_rule_to_json(where))
-        print(f"Made smart playlist {name!r} of stretches", file=sys.stderr)
+        print(f"Made smart playlist {quoted(name)} of stretches", file=sys.stderr)
         return 0
     found = library.stretches(model, where)
     if not found:
@@ -290,7 +320,7 @@ def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
     library.create_playlist(name, "manual", video_ids=[f.video_id for f in found],
                             spans=[(f.stretch.start, f.stretch.end) for f in found])
     minutes = sum(f.stretch.seconds for f in found) / 60
-    print(f"Made {name!r}: {count_of(len(found), 'stretch')}, {minutes:.0f} min",
+    print(f"Made {quoted(name)}: {count_of(len(found), 'stretch')}, {minutes:.0f} min",
           file=sys.stderr)
     return 0
 
@@ -299,26 +329,44 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
     from ver_desktop.core import playlists as core
 
     playlist = _find(library, args.name)
-    suffix = args.file.suffix.lower()
-    if suffix not in (".m3u8", ".m3u", ".xspf", ".edl"):
-        raise PlaylistUsageError(f"{args.file} must end in .m3u8 or .xspf (VLC and most "
-                                 "players) or .edl (mpv)")
-    if not args.file.parent.is_dir():
-        raise PlaylistUsageError(f"the folder {args.file.parent} does not exist")
+    fmt = core.FORMATS.get(args.file.suffix.lower())
+    if fmt is None:
+        raise PlaylistUsageError(f"{terminal_text(os.fspath(args.file))} must end in .m3u8 or "
+                                 ".xspf (VLC and most players) or .edl (mpv)")
     entries = [entry for _, entry in core.playlist_entries(library, model, playlist)]
-    if suffix == ".xspf":
-        core.export_xspf(entries, args.file, title=playlist.name)
-    elif suffix == ".edl":
-        core.export_mpv_edl(entries, args.file)
-    else:
-        core.export_m3u8(entries, args.file)
-    print(f"Wrote {args.file}: {count_of(len(entries), 'video')}", file=sys.stderr)
+    try:
+        core.export_playlist(entries, args.file, fmt, title=playlist.name)
+    except core.ExportError as exc:
+        raise PlaylistUsageError(str(exc)) from None
+    print(f"Wrote {terminal_text(os.fspath(args.file))}: {count_of(len(entries), 'video')}",
+          file=sys.stderr)
     return 0
 
 
 def _delete(args: argparse.Namespace, library: Library, model: Model) -> int:
     library.delete_playlist(_find(library, args.name).id)
     return 0
+
+
+def quoted(name: str) -> str:
+    """A playlist's name in a sentence, quoted and safe to print (core.text.terminal_text)."""
+    return f"'{terminal_text(name)}'"
+
+
+POINT = re.compile(r"-[\d.]+(e[-+]?\d+)?,[-+]?[\d.]+(e[-+]?\d+)?", re.IGNORECASE)
+
+
+def joined_points(argv: Sequence[str]) -> list[str]:
+    """`argv` with `--from -1,-0.5` given as `--from=-1,-0.5`: argparse takes a value that
+    begins with "-" (and is no plain number) for an option and refuses it, yet such a point
+    is what the app's own hint suggests."""
+    joined: list[str] = []
+    for given in argv:
+        if joined and joined[-1] in ("--from", "--to") and POINT.fullmatch(given):
+            joined[-1] = f"{joined[-1]}={given}"
+        else:
+            joined.append(given)
+    return joined
 
 
 def _play_words(play: str) -> str:

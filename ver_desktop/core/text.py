@@ -15,15 +15,45 @@ def plain_text(text: str) -> str:
     return CONTROL_CHARACTERS.sub(" ", text)
 
 
+# What a terminal must never receive raw from a name: control characters (C0, DEL, C1:
+# escape sequences, carriage returns, bells), the bidi marks, embeddings, overrides and
+# isolates that make text read in another order than it is (U+202E turns "gpj.exe" round),
+# the line and paragraph separators, and lone surrogates (bytes of a file name that are not
+# UTF-8, as Python decodes them).
+UNSAFE_FOR_TERMINALS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def terminal_text(text: str) -> str:
-    """`text` with control characters shown as escapes (\\x1b), never sent to a terminal."""
-    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """Any name, path or other outside text as printed to a terminal: what `UNSAFE_FOR_
+    TERMINALS` matches is shown as an escape (ESC as \\x1b, U+202E as \\u202e, the byte
+    0xff of a name that is not UTF-8 as \\xff), so it shows instead of acting. The one
+    function cli.py and playlist_cli.py print such text through."""
+    return UNSAFE_FOR_TERMINALS.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape: the undecodable byte itself
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def search_key(text: str) -> str:
     """Text as search compares it: case and accents ignored ("Café" finds "cafe")."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", readable(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def readable(text: str) -> str:
+    """`text` without lone surrogates, which no database or UTF-8 file takes: the bytes of
+    a name that is not UTF-8 (as Python decodes a command line) become U+FFFD, as the
+    library shows such names (schema.display_text), so searching for them still finds them."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        raw = text.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def searchable(name: str, folder: str) -> str:

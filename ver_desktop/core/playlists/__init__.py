@@ -5,11 +5,14 @@ Pure Python over the library; no Qt.
 """
 
 from ver_desktop.core.playlists.export import (
+    FORMATS,
     Entry,
+    ExportError,
     entries_for,
     entry_for,
     export_m3u8,
     export_mpv_edl,
+    export_playlist,
     export_xspf,
     read_m3u8,
     read_mpv_edl,
@@ -29,7 +32,9 @@ from ver_desktop.core.playlists.rules import (
 )
 
 __all__ = [
+    "FORMATS",
     "Entry",
+    "ExportError",
     "MoodPath",
     "MoodPathStep",
     "PlaylistError",
@@ -37,6 +42,7 @@ __all__ = [
     "entry_for",
     "export_m3u8",
     "export_mpv_edl",
+    "export_playlist",
     "export_xspf",
     "mood_path",
     "plan_mood_path",

@@ -10,13 +10,19 @@ make an XSPF file invalid XML.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
+import stat
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlparse
 
+from ver_desktop.core import paths
 from ver_desktop.core.library import VideoRow
 from ver_desktop.core.text import CONTROL_CHARACTERS, plain_text
 
@@ -65,8 +71,7 @@ def export_m3u8(entries: Sequence[Entry], target: Path, *, relative: bool = True
         lines.append(f"#EXTINF:{seconds},{plain_text(entry.title)}".encode())
         lines += [f"#EXTVLCOPT:{option}".encode() for option in _vlc_options(entry)]
         lines.append(_m3u8_location(entry.path, target, relative))
-    target.write_bytes(b"\n".join(lines) + b"\n")
-    return target
+    return write_playlist_file(target, b"\n".join(lines) + b"\n")
 
 
 def _m3u8_location(path: str, playlist: Path, relative: bool) -> bytes:
@@ -108,14 +113,122 @@ def export_xspf(entries: Sequence[Entry], target: Path, *, title: str = "",
             extension = ET.SubElement(track, f"{{{XSPF_NS}}}extension", application=VLC_XSPF)
             for option in options:
                 ET.SubElement(extension, f"{{{VLC_NS}}}option").text = option
-    ET.ElementTree(root).write(target, encoding="UTF-8", xml_declaration=True)
-    return target
+    data = io.BytesIO()
+    ET.ElementTree(root).write(data, encoding="UTF-8", xml_declaration=True)
+    return write_playlist_file(target, data.getvalue())
 
 
 def _uri(location: str) -> str:
     if os.path.isabs(location):
         return Path(location).as_uri()
     return quote_from_bytes(os.fsencode(location.replace(os.sep, "/")), safe="/")
+
+
+FORMATS = {".m3u8": "m3u8", ".m3u": "m3u8", ".xspf": "xspf", ".edl": "edl"}
+
+
+class ExportError(Exception):
+    """A playlist file that could not be written, in one sentence that names it."""
+
+
+def export_playlist(entries: Sequence[Entry], target: Path, fmt: str, *, title: str = "",
+                    relative: bool = True) -> Path:
+    """Write `entries` to `target` as `fmt` ("m3u8", "xspf" or "edl"): the one export the
+    command line and the app share. Raises ExportError."""
+    if fmt == "xspf":
+        return export_xspf(entries, target, title=title, relative=relative)
+    if fmt == "edl":
+        return export_mpv_edl(entries, target, relative=relative)
+    return export_m3u8(entries, target, relative=relative)
+
+
+def write_playlist_file(target: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `target`, flushed to the disk, then rename it
+    onto `target`: a failure (a full disk) leaves the old file whole and no temporary file,
+    and a rename never writes through a link or into another name of the same file. A link,
+    a folder, a device or a database at `target` is refused (a link named like the export
+    once overwrote the library). Raises ExportError."""
+    _check_target(target)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=".part")
+    except OSError as exc:
+        raise ExportError(_in_words(exc, target)) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _mode_for(target))
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise ExportError(_in_words(exc, target)) from None
+    return target
+
+
+def _check_target(target: Path) -> None:
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise ExportError(_in_words(exc, target)) from None
+    if found is None:
+        if not os.path.isdir(target.parent):
+            raise ExportError(f"the folder {target.parent} does not exist")
+        return
+    if stat.S_ISLNK(found.st_mode):
+        raise ExportError(f"{target} is a link; give the real path")
+    if stat.S_ISDIR(found.st_mode):
+        raise ExportError(f"{target} is a folder; give a file name in it, such as "
+                          f"{target / 'playlist.m3u8'}")
+    if not stat.S_ISREG(found.st_mode):
+        raise ExportError(f"{target} is not an ordinary file; give another name")
+    if _is_database(target):
+        raise ExportError(f"{target} is a database, not a playlist; give another name")
+
+
+def _is_database(target: Path) -> bool:
+    """The library's files (by name: its -wal and -shm files have no header to know them
+    by) or any SQLite database."""
+    library = paths.database_path(target.parent).name
+    if target.name in (library, f"{library}-wal", f"{library}-shm", f"{library}-journal"):
+        return True
+    try:
+        with open(target, "rb") as stream:
+            return stream.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the file had, else those of a new file (mkstemp's are private)."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o644
+
+
+def _in_words(exc: OSError, target: Path) -> str:
+    """Why `target` could not be written, naming it (not the library's disk)."""
+    folder = target.parent
+    reasons = {
+        errno.ENOSPC: f"the disk that holds {target} is full, so it was not written (an "
+                      "earlier file of that name is unchanged); free some space and try again",
+        errno.EDQUOT: f"your disk quota for {folder} is used up, so {target} was not written "
+                      "(an earlier file of that name is unchanged)",
+        errno.EROFS: f"{folder} is on a read-only disk; choose another folder for {target.name}",
+        errno.EACCES: f"no permission to write {target} in its folder; choose another folder",
+        errno.EPERM: f"no permission to write {target} in its folder; choose another folder",
+        errno.EISDIR: f"{target} is a folder; give a file name in it",
+        errno.ENOENT: f"the folder {folder} does not exist",
+        errno.ENOTDIR: f"{folder} is not a folder",
+        errno.ENAMETOOLONG: f"the name {target.name} is too long for its disk",
+    }
+    return reasons.get(exc.errno or 0,
+                       f"{target} could not be written: {exc.strerror or exc}")
 
 
 def export_mpv_edl(entries: Sequence[Entry], target: Path, *,
@@ -131,8 +244,7 @@ def export_mpv_edl(entries: Sequence[Entry], target: Path, *,
             start = entry.start or 0.0
             line += f",{start:.3f},{entry.stop - start:.3f}".encode()
         lines.append(line)
-    target.write_bytes(b"\n".join(lines) + b"\n")
-    return target
+    return write_playlist_file(target, b"\n".join(lines) + b"\n")
 
 
 def read_mpv_edl(source: Path) -> list[str]:
