@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +96,143 @@ def test_a_summary_with_nothing_to_do_still_says_so() -> None:
     from ver_desktop.gui.main_window import scan_summary_text
 
     assert "nothing new (5 unchanged)" in scan_summary_text(ScanSummary(unchanged=5))
+
+
+# -- 5 and 17: addresses in output --------------------------------------------------------
+
+SECRET = "Wh1sper-kept"  # in every address below; must never be printed
+
+
+def cli(*args: str, env: dict[str, str] | None = None,
+        timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ver_desktop", *args], capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def with_password(url: str, form: str) -> str:
+    """`url` (the fixture's, with no password) carrying SECRET in the form asked for."""
+    if form == "user":
+        return url.replace("://ver@", f"://ver:{SECRET}@")
+    return f"{url}?password={SECRET}"
+
+
+@pytest.mark.parametrize("form", ["user", "query"])
+def test_no_command_prints_the_password_of_a_library_address(
+        own_server: PostgresServer, tmp_path: Path, form: str) -> None:
+    """Trust authentication lets any password in: the commands run to the end."""
+    url = with_password(own_server.new_database("secret"), form)
+    data = ["--data-dir", os.fspath(tmp_path / "data")]
+    (tmp_path / "empty").mkdir()
+    runs = [cli("scan", "--library", url, *data, os.fspath(tmp_path / "empty")),
+            cli("upgrade-library", "--library", url, *data),
+            cli("list", *data, env={"VER_DESKTOP_LIBRARY_URL": url})]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert "Library: shared, postgresql" in runs[0].stdout
+    assert "up to date: shared, postgresql" in runs[1].stderr
+    for run in runs:
+        assert SECRET not in run.stdout + run.stderr
+
+
+def test_the_backup_hint_of_an_old_library_shows_no_password(
+        own_server: PostgresServer, tmp_path: Path) -> None:
+    url = own_server.new_database("old")
+    Library(url).close()
+    engine = create_engine(url)
+    with engine.begin() as db:  # the library as an earlier version left it
+        db.execute(text("DELETE FROM schema_migrations WHERE version = "
+                        "(SELECT max(version) FROM schema_migrations)"))
+    engine.dispose()
+    for form in ("user", "query"):
+        run = cli("list", "--library", with_password(url, form),
+                  "--data-dir", os.fspath(tmp_path / "data"))
+        assert run.returncode != 0 and "pg_dump" in run.stderr, run.stderr
+        assert SECRET not in run.stdout + run.stderr
+        assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("address", [
+    f"postgresql:/ver:{SECRET}@127.0.0.1/music",  # a slash short
+    f"postgresql//ver:{SECRET}@127.0.0.1/music",
+    f"postgresql://ver:{SECRET}@127.0.0.1:abc/music",  # a port that is no number
+    f"postgresql://ver@127.0.0.1:abc/music?password={SECRET}",
+    f"postgresql://ver:{SECRET[:4]}@{SECRET[4:]}@127.0.0.1:5o432/music",  # an '@' in it
+    f"host=127.0.0.1 user=ver password={SECRET}",  # libpq's other form
+    f"postgresql://ver@127.0.0.1/music?password=a@{SECRET}",  # read as the host {SECRET}
+])
+def test_a_mistyped_address_is_one_sentence_without_its_password(
+        tmp_path: Path, address: str) -> None:
+    run = cli("list", "--library", address, "--data-dir", os.fspath(tmp_path / "data"))
+    assert run.returncode != 0
+    assert "is not a library address" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert SECRET not in run.stdout + run.stderr
+    assert SECRET[4:] not in run.stdout + run.stderr
+
+
+def test_for_people_keeps_the_address_and_drops_the_password() -> None:
+    from ver_desktop.core.library.address import for_people
+
+    assert for_people(f"postgresql+psycopg://me:{SECRET}@server:5433/music?sslmode=require"
+                      f"&password={SECRET}") == \
+        "postgresql+psycopg://me@server:5433/music?sslmode=require"
+    assert for_people(f"postgresql://me@server:abc/music?password={SECRET}") == \
+        "postgresql://server"
+    assert for_people(f"postgresql://server:x/music?password=a@{SECRET}") == \
+        "the address you gave"  # the host could be inside the password
+
+
+def window_on(qtbot, folder: Path, url: str):  # type: ignore[no-untyped-def]
+    from gui_helpers import settings_at
+
+    from ver_desktop.core import paths
+    from ver_desktop.gui.main_window import MainWindow
+
+    window = MainWindow(folder / "data", paths.bundled_model_dir(), settings_at(folder),
+                        workers=1, library=url)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_window_says_a_port_that_is_no_number_in_one_sentence(
+        qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import WAIT_MS
+
+    window = window_on(qtbot, tmp_path, f"postgresql://ver:{SECRET}@127.0.0.1:abc/music")
+    qtbot.waitUntil(lambda: "could not be opened" in window.empty.title.text(),
+                    timeout=WAIT_MS)
+    hint = window.empty.hint.text()
+    assert hint.startswith("Postgresql+psycopg://127.0.0.1 is not a library address"), hint
+    assert "int()" not in hint and SECRET not in hint + window.windowTitle()
+    window.close()
+    window.runner.wait()
+
+
+def test_a_server_outage_is_logged_in_a_sentence_without_sql(
+        qtbot, tmp_path: Path, own_server: PostgresServer,  # type: ignore[no-untyped-def]
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The window logged each failed read with SQLAlchemy's traceback, SQL and all, on
+    stderr."""
+    from gui_helpers import WAIT_MS
+
+    window = window_on(qtbot, tmp_path, own_server.new_database("outage"))
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.runner.idle, timeout=WAIT_MS)
+    failed: list[str] = []
+    window.runner.failed.connect(lambda what, _error: failed.append(what))
+    stop(own_server)
+    try:
+        caplog.clear()
+        window.reload()
+        qtbot.waitUntil(lambda: bool(failed) and window.runner.idle, timeout=WAIT_MS)
+    finally:
+        start(own_server)
+    logged = [r for r in caplog.records if r.name.startswith("ver_desktop")]
+    assert logged
+    for record in logged:
+        assert record.exc_info is None
+        assert "cannot reach the shared library" in record.getMessage()
+        assert "SELECT" not in record.getMessage()
+    window.close()
+    window.runner.wait()

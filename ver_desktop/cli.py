@@ -363,9 +363,9 @@ def _where(args: argparse.Namespace) -> str:
     """The library as a person recognises it: its file, or a shared library's address."""
     url = paths.library_url(paths.data_dir(args.data_dir), args.library)
     if paths.is_shared(url):
-        from sqlalchemy.engine import make_url
+        from ver_desktop.core.library.address import for_people
 
-        return "shared, " + make_url(url).render_as_string(hide_password=True)
+        return "shared, " + for_people(url)
     return os.fspath(paths.database_path(paths.data_dir(args.data_dir)))
 
 

@@ -105,7 +105,13 @@ class TaskRunner(QObject):
         return callback
 
     def report(self, what: str, error: BaseException) -> None:
-        log.error("could not %s", what, exc_info=error)
+        from ver_desktop.core.library.faults import storage_problem
+
+        problem = storage_problem(error)
+        if problem is not None:  # said in a sentence: the traceback would only add SQL
+            log.error("could not %s: %s", what, problem)
+        else:
+            log.error("could not %s", what, exc_info=error)
         self.failed.emit(what, error)
 
     def _deliver(self, callback: Callback | None, result: Any,

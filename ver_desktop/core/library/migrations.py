@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from ver_desktop.core.errors import LibraryError
+from ver_desktop.core.library.address import for_people
 from ver_desktop.core.library.schema import Base, free_name
 from ver_desktop.core.text import searchable
 
@@ -298,14 +299,14 @@ def _migrate_server(engine: Engine, upgrade: bool) -> list[int]:
 
 
 def _needs_upgrade(engine: Engine, version: int) -> str:
-    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=True)
+    url = for_people(engine.url.set(drivername="postgresql"))
     what = (f"schema version {version} to {LATEST}" if version < LATEST
             else "columns an early version left out")
     return ("this shared library needs an update "
             f"({what}) before this version of ver_desktop can use it. Make sure every "
             "computer has the new version, back it up with: pg_dump --format=custom "
             f"--file=library-v{version}.dump '{url}' and then run: ver-desktop "
-            f"upgrade-library --library '{engine.url.render_as_string(hide_password=True)}'")
+            f"upgrade-library --library '{for_people(engine.url)}'")
 
 
 def _stamp(connection: Connection, number: int, description: str) -> None:

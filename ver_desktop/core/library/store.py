@@ -27,8 +27,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, IntegrityError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -44,7 +44,7 @@ from ver_desktop.core.labels import (
     corrected_point,
     octant_of,
 )
-from ver_desktop.core.library import browse, claims, shared_paths, timelines
+from ver_desktop.core.library import address, browse, claims, shared_paths, timelines
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter, under_roots
 from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.migrations import found_version, migrate
@@ -176,14 +176,6 @@ def _check_before_opening(database: Path) -> None:
         engine.dispose()
 
 
-def _parsed(url: str | URL) -> URL:
-    try:
-        return make_url(url)
-    except ArgumentError:
-        raise LibraryError(f"{url!r} is not a library address: a shared library's looks like "
-                           "postgresql://USER@HOST/DATABASE") from None
-
-
 def _engine(url: URL) -> Engine:
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise LibraryError(f"ver_desktop keeps its library in a SQLite file or a PostgreSQL "
@@ -206,7 +198,7 @@ class Library:
         shares its paths are on (see shared_paths; it becomes the process's map)."""
         if path_map is not None:
             shared_paths.use(path_map)
-        self.url = _parsed(url)
+        self.url = address.parsed(url)
         database = None
         self.read_only = False
         if self.url.get_backend_name() == "sqlite" and self.url.database:
