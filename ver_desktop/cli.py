@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # heavy modules load only when a command needs them
     from ver_desktop.core.library import Library, VideoRow
     from ver_desktop.core.pool import WorkersFactory
     from ver_desktop.core.scan import ScanProgress, ScanSummary
+    from ver_desktop.core.timeline import Stretch, Timeline
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -522,22 +523,18 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def _show_timeline(args: argparse.Namespace, library: Library, classifier: Classifier,
                    path: str) -> bool:
-    from ver_desktop.core.timeline import Embedded, embed_whole, read_timeline
-
     model = (classifier.info.name, classifier.info.version)
     video_id = library.video_id(path)
     stored = library.timeline(video_id, model) if video_id is not None else None
     if stored is not None:
         timeline, stretches = stored[0], [kept.stretch for kept in stored[1]]
     else:
-        embedded = embed_whole(path, classifier.front_end)
-        if not isinstance(embedded, Embedded):
+        worked = _timeline_now(library, classifier, video_id, path)
+        if isinstance(worked, str):
             print(f"ver-desktop: {terminal_text(_printable(path))}: "
-                  f"{terminal_text(embedded.reason)}", file=sys.stderr)
+                  f"{terminal_text(worked)}", file=sys.stderr)
             return False
-        timeline, stretches = read_timeline(embedded, classifier)
-        if video_id is not None:
-            library.store_timeline(video_id, model, timeline, stretches)
+        timeline, stretches = worked
     if args.json:
         print(json.dumps({"path": _printable(path), "model": classifier.info.tag,
                           "points": timeline.points_json(),
@@ -552,6 +549,31 @@ def _show_timeline(args: argparse.Namespace, library: Library, classifier: Class
               f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "
               f"{stretch.arousal:+.2f})", flush=True)
     return True
+
+
+def _timeline_now(library: Library, classifier: Classifier, video_id: int | None,
+                  path: str) -> tuple[Timeline, list[Stretch]] | str:
+    """The file's timeline worked out now (and kept, for a file in the library), or why
+    there is none: one bad file costs itself, never the rest of the folder."""
+    from ver_desktop.core.extract import Failed
+    from ver_desktop.core.library.timelines import CHANGED
+    from ver_desktop.core.timeline import Embedded, embed_whole, unchanged, worked_out
+
+    embedded = embed_whole(path, classifier.front_end)
+    if not isinstance(embedded, Embedded):
+        return embedded.reason
+    worked = worked_out(embedded, classifier)
+    if isinstance(worked, Failed):
+        return worked.reason
+    if not unchanged(embedded):
+        return CHANGED.reason
+    if video_id is not None:
+        model = (classifier.info.name, classifier.info.version)
+        not_kept = library.store_timeline(video_id, model, *worked,
+                                          identity=embedded.identity)
+        if not_kept is not None:
+            return not_kept.reason
+    return worked
 
 
 def cmd_stretches(args: argparse.Namespace) -> int:

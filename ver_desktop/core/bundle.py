@@ -33,6 +33,8 @@ METADATA_FILE = "bundle.json"
 _REQUIRED = ("format", "name", "version", "graph", "sha256", "feature_version",
              "feature_names", "quadrants", "octants", "normalisation", "readout")
 READOUT_KIND = "va-point"
+NOT_FINITE = ("the model gave numbers that are not finite for this sound (far outside what "
+              "it was trained on), so it was not tagged")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,13 @@ class Prediction:
     @property
     def confidence(self) -> float:
         return self.quadrant_probs[self.quadrant]
+
+    @property
+    def finite(self) -> bool:
+        """False when any of its numbers is NaN or infinite: such a reading is no tag."""
+        numbers = [self.valence, self.arousal, *self.quadrant_probs.values(),
+                   *self.octant_probs.values()]
+        return all(math.isfinite(x) for x in numbers)
 
 
 @dataclass(frozen=True)
@@ -191,9 +200,11 @@ class Classifier:
         return [r for r in results if r is not None]
 
     def _run(self, batch: np.ndarray) -> list[Prediction]:
-        z = (batch - self._mean) / self._std
-        (points,) = self._session.run(["va"], {"features": z})
-        return [prediction_at(float(v), float(a), spread=self._spread) for v, a in points]
+        # Wild inputs overflow here; the result says so itself (`Prediction.finite`).
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = (batch - self._mean) / self._std
+            (points,) = self._session.run(["va"], {"features": z})
+            return [prediction_at(float(v), float(a), spread=self._spread) for v, a in points]
 
 
 def indices_by_length(sequences: list[np.ndarray]) -> list[list[int]]:
@@ -213,6 +224,8 @@ def prediction_at(valence: float, arousal: float, *, spread: float) -> Predictio
     """Everything the app stores and shows, read off one point (rounded first, so what is
     stored is exactly the point the labels were read from)."""
     valence, arousal = round(valence, 6), round(arousal, 6)
+    if not (math.isfinite(valence) and math.isfinite(arousal)):
+        return _unreadable(valence, arousal)
     point = emotion_at(valence, arousal, spread=spread)
     return Prediction(
         quadrant=point.quadrant,
@@ -222,6 +235,14 @@ def prediction_at(valence: float, arousal: float, *, spread: float) -> Predictio
         valence=valence,
         arousal=arousal,
     )
+
+
+def _unreadable(valence: float, arousal: float) -> Prediction:
+    """A reading with no place on the circle: not `finite`, so never stored as a tag (its
+    labels are placeholders; its probabilities NaN)."""
+    nan = float("nan")
+    return Prediction(QUADRANTS[0], OCTANTS[0], dict.fromkeys(QUADRANTS, nan),
+                      dict.fromkeys(OCTANTS, nan), valence, arousal)
 
 
 def write_bundle(folder: Path, graph_bytes: bytes, meta: dict[str, Any],

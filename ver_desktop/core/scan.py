@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ver_desktop.core.bundle import Classifier
+from ver_desktop.core.bundle import NOT_FINITE, Classifier
+from ver_desktop.core.errors import ErrorKind
 from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.library.claims import new_token
@@ -191,14 +192,18 @@ class _BatchWriter:
         started = time.perf_counter()
         predictions = self.scanner.classifier.predict([e.features for e in self.extracted])
         inferred = time.perf_counter()
+        tagged = [(self.ids[e.path], e, p)
+                  for e, p in zip(self.extracted, predictions, strict=True) if p.finite]
+        # NaN or infinite numbers from the model are no tag: the file fails with its reason
+        self.failed += [Failed(e.path, ErrorKind.INTERNAL, NOT_FINITE)
+                        for e, p in zip(self.extracted, predictions, strict=True) if not p.finite]
         self.scanner.library.record(
-            [(self.ids[e.path], e, p) for e, p in zip(self.extracted, predictions, strict=True)],
-            [(self.ids[f.path], f.kind.value, f.reason) for f in self.failed],
+            tagged, [(self.ids[f.path], f.kind.value, f.reason) for f in self.failed],
             self.scanner.model, scan=self.token,
         )
         stages["inference"] += inferred - started
         stages["database"] += time.perf_counter() - inferred
-        self.summary.analysed += len(self.extracted)
+        self.summary.analysed += len(tagged)
         self.summary.failed.extend((f.path, f.kind.value, f.reason) for f in self.failed)
         self.extracted, self.failed = [], []
         self.last_flush = time.perf_counter()

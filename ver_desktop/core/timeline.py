@@ -22,6 +22,7 @@ are read off that point, so all four agree as they do for a file's tag.
 from __future__ import annotations
 
 import itertools
+import os
 import time
 import zlib
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from ver_desktop.core.bundle import NOT_FINITE
 from ver_desktop.core.errors import ErrorKind, MediaError
 from ver_desktop.core.extract import Failed
 from ver_desktop.core.labels import octant_of, quadrant_of
@@ -51,6 +53,7 @@ class Embedded:
     duration: float  # seconds of audio decoded
     decode_seconds: float = 0.0
     embed_seconds: float = 0.0
+    identity: tuple[int, int] | None = None  # the file's (size, mtime_ns) before reading
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
     from ver_desktop.core.media import SAMPLE_RATE, stream_audio
 
     try:
+        before = identity(path)
         window_offsets(front_end, WINDOW_PATCHES)  # refuses a front end it cannot follow
         patch_seconds = PATCH_FRAMES * HOP / MODEL_RATE
         block = round(WINDOW_PATCHES * patch_seconds * SAMPLE_RATE)  # exactly 10 patches
@@ -143,14 +147,34 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
         if not rows:
             raise MediaError(ErrorKind.TOO_SHORT, "under 3 s of audio: too short for a "
                              "timeline")
-        return Embedded(path, np.concatenate(rows), patch_seconds, decoded / SAMPLE_RATE,
-                        decoding, embedding)
+        patches = np.concatenate(rows)
+        if not np.isfinite(patches).all():  # no timeline from numbers the model cannot read
+            raise MediaError(ErrorKind.INTERNAL, "the sound gave values that are not finite "
+                             "numbers, so it has no timeline")
+        return Embedded(path, patches, patch_seconds, decoded / SAMPLE_RATE, decoding,
+                        embedding, before)
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
     except MemoryError:
         return Failed(path, ErrorKind.INTERNAL, "ran out of memory while reading the file")
     except ValueError as exc:
         return Failed(path, ErrorKind.INTERNAL, str(exc))
+    except Exception as exc:  # a decoder surprise must cost one file, not the folder
+        return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
+
+
+def identity(path: str) -> tuple[int, int] | None:
+    """The file's (size, mtime_ns), as a scan records it; None when it cannot be read."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def unchanged(embedded: Embedded) -> bool:
+    """Whether the file is still what was read (same size and mtime as before the read)."""
+    return embedded.identity is not None and identity(embedded.path) == embedded.identity
 
 
 def embed_task(front_end: str) -> partial[Embedded | Failed]:
@@ -170,9 +194,22 @@ def windows(patches: np.ndarray, front_end: str) -> list[np.ndarray]:
     return [patches[window_offsets(front_end, count)]]
 
 
+def worked_out(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[Stretch]] | Failed:
+    """`read_timeline`, or why there is none: one bad file costs itself, never the queue
+    or the folder it is in."""
+    try:
+        return read_timeline(embedded, classifier)
+    except MediaError as exc:
+        return Failed(embedded.path, exc.kind, exc.reason)
+    except Exception as exc:
+        return Failed(embedded.path, ErrorKind.INTERNAL,
+                      f"unexpected error while working out its timeline: {exc!r}")
+
+
 def read_timeline(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[Stretch]]:
     """The model's point for every window of `embedded` (`classifier` is a bundle's), and
-    the stretches cut from them (boundaries placed with each patch's own point)."""
+    the stretches cut from them (boundaries placed with each patch's own point). Raises
+    MediaError when the model's numbers are not finite."""
     predictions = classifier.predict(windows(embedded.patches, classifier.front_end))
     span = min(len(embedded.patches), WINDOW_PATCHES) * embedded.patch_seconds
     timeline = Timeline(first=span / 2, hop=embedded.patch_seconds,
@@ -180,6 +217,8 @@ def read_timeline(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[S
                         valence=np.array([p.valence for p in predictions], np.float32),
                         arousal=np.array([p.arousal for p in predictions], np.float32))
     alone = classifier.predict([patch[None] for patch in embedded.patches])
+    if not all(p.finite for p in [*predictions, *alone]):
+        raise MediaError(ErrorKind.INTERNAL, NOT_FINITE)
     patch_points = np.array([(p.valence, p.arousal) for p in alone], np.float64)
     valence, arousal = timeline.smoothed()
     stretches = cut(timeline.times(), valence, arousal, timeline.duration,
@@ -189,12 +228,16 @@ def read_timeline(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[S
 
 def smooth(values: np.ndarray, points: int = SMOOTH_POINTS) -> np.ndarray:
     """Moving average over `points` points; near the ends, over those there are."""
-    if len(values) < 2:
+    count = len(values)
+    if count < 2:
         return values.astype(np.float32)
-    kernel = np.ones(points)
-    sums = np.convolve(values.astype(np.float64), kernel, mode="same")
-    counts = np.convolve(np.ones(len(values)), kernel, mode="same")
-    return (sums / counts).astype(np.float32)
+    # Running sums, not np.convolve(mode="same"): that gives max(count, points) values,
+    # so 2-4 points came back as 5.
+    sums = np.concatenate([[0.0], np.cumsum(values.astype(np.float64))])
+    index = np.arange(count)
+    low = np.maximum(index - points // 2, 0)
+    high = np.minimum(index + (points - 1) // 2 + 1, count)
+    return ((sums[high] - sums[low]) / (high - low)).astype(np.float32)
 
 
 @dataclass

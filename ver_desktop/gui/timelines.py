@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ver_desktop.gui.session import Session
 from ver_desktop.gui.tasks import TaskRunner, in_words
+
+if TYPE_CHECKING:
+    from ver_desktop.core.bundle import Classifier
+    from ver_desktop.core.extract import Failed
+    from ver_desktop.core.library.timelines import NotKept
+    from ver_desktop.core.timeline import Embedded
 
 BATCH = 20  # files asked of the library at a time
 STALL_SECONDS = 1800.0  # a 2-hour film takes about 90 s on one core; a stuck one is ended
@@ -25,6 +31,7 @@ STALL_SECONDS = 1800.0  # a 2-hour film takes about 90 s on one core; a stuck on
 class TimelineJob(QThread):
     stored = Signal(int)  # a file's timeline was just written
     failed = Signal(int, str)  # a file that has no timeline, and why
+    changed = Signal(int)  # a file that changed while read: nothing kept, a scan brings it back
     broken = Signal(str)  # the job itself stopped, in words
 
     def __init__(self, session: Session, runner: TaskRunner, first: Sequence[tuple[int, str]],
@@ -44,9 +51,8 @@ class TimelineJob(QThread):
             self.broken.emit(in_words(exc))
 
     def _work(self) -> None:
-        from ver_desktop.core.extract import Failed
         from ver_desktop.core.pool import Task, extract_all
-        from ver_desktop.core.timeline import Embedded, Stretch, Timeline, embed_task, read_timeline
+        from ver_desktop.core.timeline import embed_task
 
         library, model = self.session.library, self.session.model
         classifier = self.session.classifier()
@@ -61,20 +67,36 @@ class TimelineJob(QThread):
             task = cast("Task", embed_task(classifier.front_end))
             for done in extract_all(list(ids), workers=1, cancelled=self._cancel.is_set,
                                     task=task, stall_seconds=STALL_SECONDS):
-                outcome = cast("Embedded | Failed", done)
-                video_id = ids[outcome.path]
-                if isinstance(outcome, Embedded):
-                    timeline, stretches = read_timeline(outcome, classifier)
+                self._take(ids[done.path], cast("Embedded | Failed", done), classifier)
 
-                    def store(v: int = video_id, t: Timeline = timeline,
-                              s: list[Stretch] = stretches) -> None:
-                        library.store_timeline(v, model, t, s)
+    def _take(self, video_id: int, outcome: Embedded | Failed, classifier: Classifier) -> None:
+        """Store one file's timeline, or say why it has none; either way the queue goes
+        on (a file is never asked for twice in one job). Only the library failing stops
+        the job (`broken`)."""
+        from ver_desktop.core.extract import Failed
+        from ver_desktop.core.library.timelines import CHANGED
+        from ver_desktop.core.timeline import Embedded, unchanged, worked_out
 
-                    self.runner.write_and_wait(store)
-                    self.stored.emit(video_id)
-                else:
-                    self.skip.add(video_id)
-                    self.failed.emit(video_id, outcome.reason)
+        self.skip.add(video_id)
+        worked = worked_out(outcome, classifier) if isinstance(outcome, Embedded) else outcome
+        if isinstance(worked, Failed):
+            self.failed.emit(video_id, worked.reason)
+            return
+        embedded = cast("Embedded", outcome)
+        library, model = self.session.library, self.session.model
+
+        def store() -> NotKept | None:
+            if not unchanged(embedded):  # replaced while read: what was read is no one file
+                return CHANGED
+            return library.store_timeline(video_id, model, *worked, identity=embedded.identity)
+
+        not_kept = self.runner.write_and_wait(store)
+        if not_kept is None:
+            self.stored.emit(video_id)
+        elif not_kept.retry:  # the file changed: its next scan brings it back to the queue
+            self.changed.emit(video_id)
+        else:
+            self.failed.emit(video_id, not_kept.reason)
 
 
 class TimelineController(QObject):

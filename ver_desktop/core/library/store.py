@@ -364,9 +364,18 @@ class Library:
     # -- timelines -------------------------------------------------------------------------
 
     def store_timeline(self, video_id: int, model: tuple[str, str], timeline: Timeline,
-                       stretches: Sequence[Stretch]) -> None:
-        with self.session() as s, s.begin():
-            timelines.store(s, video_id, model, timeline, stretches, _dialect_insert(s))
+                       stretches: Sequence[Stretch], *, identity: tuple[int, int] | None = None
+                       ) -> timelines.NotKept | None:
+        """Keep the file's timeline; with `identity` (its size and mtime before it was
+        read), only if the library still knows the file so and the read was whole: else
+        nothing is written and the answer says why (see `timelines.store`)."""
+        try:
+            with self.session() as s, s.begin():
+                timelines.store(s, video_id, model, timeline, stretches, _dialect_insert(s),
+                                identity)
+        except timelines.Refused as refused:
+            return refused.not_kept
+        return None
 
     def timeline(self, video_id: int, model: tuple[str, str]
                  ) -> tuple[Timeline, list[timelines.StoredStretch]] | None:

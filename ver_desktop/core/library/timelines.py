@@ -54,10 +54,41 @@ class StretchFilter:
     search: str = ""  # part of the file's name or nearest folders
 
 
+@dataclass(frozen=True)
+class NotKept:
+    """Why a worked-out timeline was not stored, in words."""
+
+    reason: str
+    retry: bool = False  # the file changed: worked out again once a scan has seen it
+
+
+CHANGED = NotKept("the file changed while its timeline was worked out, so that timeline "
+                  "was not kept; it is worked out again once the file is scanned", retry=True)
+GONE = NotKept("the file is no longer in the library, so its timeline was not kept")
+SHORT_SLACK = 6.0  # seconds (two points) a whole read may fall short of the stated length
+SHORT_SHARE = 0.05  # and the share of it, for containers that state it loosely
+
+
+class Refused(Exception):
+    """Raised inside the storing transaction so that nothing of it is written."""
+
+    def __init__(self, not_kept: NotKept) -> None:
+        super().__init__(not_kept.reason)
+        self.not_kept = not_kept
+
+
 def store(s: Session, video_id: int, model: Model, timeline: Timeline,
-          stretches: Sequence[Stretch], upsert: Any) -> None:
+          stretches: Sequence[Stretch], upsert: Any,
+          identity: tuple[int, int] | None = None) -> None:
     """Insert or replace the file's timeline and stretches for `model`, in one go
-    (`upsert`: the dialect's INSERT that speaks ON CONFLICT)."""
+    (`upsert`: the dialect's INSERT that speaks ON CONFLICT). With `identity` (the file's
+    size and mtime before it was read), raises `Refused` when the library now knows the
+    file as another (it changed while read) or when the read fell short of the file's
+    length. A person's tag on a stretch is kept (see `_restretched`)."""
+    # The file's row first: on a server, a scan that sees the file change waits for us (or
+    # we for it); the timeline's upsert then takes SQLite's write lock before the check.
+    if s.scalar(select(Video.id).where(Video.id == video_id).with_for_update()) is None:
+        raise Refused(GONE)
     data = timeline.to_bytes()
     statement = upsert(TimelineRow).values(video_id=video_id, model_name=model[0],
                                            model_version=model[1], data=data,
@@ -65,12 +96,74 @@ def store(s: Session, video_id: int, model: Model, timeline: Timeline,
     s.execute(statement.on_conflict_do_update(
         index_elements=["video_id", "model_name", "model_version"],
         set_={"data": data, "created_at": utcnow()}))
-    s.execute(delete(StretchRow).where(*_of(video_id, model)))
-    if stretches:
-        s.execute(insert(StretchRow), [
-            {"video_id": video_id, "model_name": model[0], "model_version": model[1],
-             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
-             "valence": x.valence, "arousal": x.arousal} for x in stretches])
+    if identity is not None:
+        _check(s, video_id, identity, timeline.duration)
+    _restretched(s, video_id, model, stretches)
+
+
+def _check(s: Session, video_id: int, identity: tuple[int, int], read: float) -> None:
+    size, mtime_ns, known = s.execute(select(Video.size, Video.mtime_ns, Video.duration)
+                                      .where(Video.id == video_id)).one()
+    if (size, mtime_ns) != tuple(identity):
+        raise Refused(CHANGED)
+    if known and read < known - max(SHORT_SLACK, SHORT_SHARE * known):
+        raise Refused(NotKept(
+            f"only {clock(read)} of its {clock(known)} could be read (the file may be "
+            "damaged or still being written), so no timeline was kept"))
+
+
+def _restretched(s: Session, video_id: int, model: Model,
+                 stretches: Sequence[Stretch]) -> None:
+    """Replace the file's stretches with `stretches`, keeping people's tags: a stretch that
+    is still there (same start and end) is updated in place (its id and tag stay); a
+    tagged one that is not gives its tag to the new stretch that covers most of it."""
+    old = list(s.scalars(select(StretchRow).where(*_of(video_id, model))))
+    by_span = {_span(r.start, r.end): r for r in old}
+    twins = [r.id for r in old if by_span[_span(r.start, r.end)] is not r]
+    kept: dict[int, StretchRow] = {}  # index in `stretches` -> the row it keeps
+    for i, x in enumerate(stretches):
+        row = by_span.pop(_span(x.start, x.end), None)
+        if row is not None:
+            row.quadrant, row.octant = x.quadrant, x.octant
+            row.valence, row.arousal = x.valence, x.arousal
+            kept[i] = row
+    tags: dict[int, tuple[str | None, str | None]] = {
+        i: (row.user_quadrant, row.user_octant) for i, row in kept.items() if _tagged(row)}
+    gone = [row for row in by_span.values() if _tagged(row)]
+    for row in sorted(gone, key=lambda r: r.start - r.end):  # the longest first
+        heir = _heir(row, stretches) if stretches else None
+        if heir is not None and heir not in tags:  # a tag already there stays
+            tags[heir] = (row.user_quadrant, row.user_octant)
+            if heir in kept:
+                kept[heir].user_quadrant, kept[heir].user_octant = tags[heir]
+    if by_span or twins:
+        s.execute(delete(StretchRow).where(StretchRow.id.in_(
+            [*twins, *(r.id for r in by_span.values())])))
+    s.flush()
+    new = [{"video_id": video_id, "model_name": model[0], "model_version": model[1],
+            "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
+            "valence": x.valence, "arousal": x.arousal,
+            "user_quadrant": tags.get(i, (None, None))[0],
+            "user_octant": tags.get(i, (None, None))[1]}
+           for i, x in enumerate(stretches) if i not in kept]
+    if new:
+        s.execute(insert(StretchRow), new)
+
+
+def _tagged(row: StretchRow) -> bool:
+    return row.user_quadrant is not None or row.user_octant is not None
+
+
+def _span(start: float, end: float) -> tuple[float, float]:
+    return round(start, 3), round(end, 3)
+
+
+def _heir(row: StretchRow, stretches: Sequence[Stretch]) -> int:
+    """The new stretch that covers most of an old one (the nearest when none overlaps)."""
+    def overlap(x: Stretch) -> float:
+        return min(x.end, row.end) - max(x.start, row.start)  # negative: the gap between
+
+    return max(range(len(stretches)), key=lambda i: overlap(stretches[i]))
 
 
 def read(s: Session, video_id: int, model: Model) -> tuple[Timeline, list[StoredStretch]] | None:
