@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -236,3 +238,58 @@ def test_a_server_outage_is_logged_in_a_sentence_without_sql(
         assert "SELECT" not in record.getMessage()
     window.close()
     window.runner.wait()
+
+
+# -- 13: a Dask address that never answers -------------------------------------------------
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """An address that accepts connections and never says a word."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:  # closed: the test is over
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+    for connection in accepted:
+        connection.close()
+    thread.join(timeout=10)
+
+
+CLUSTER_TIMEOUT = {"VER_DESKTOP_CLUSTER_TIMEOUT": "3"}  # the default is 10 s
+
+
+def test_a_scheduler_that_never_answers_ends_the_scan_in_one_sentence(
+        silent_server: str, tmp_path: Path) -> None:
+    """It hung for 500 s and more."""
+    pytest.importorskip("distributed")
+    run = cli("scan", "--cluster", silent_server, "--data-dir", os.fspath(tmp_path / "data"),
+              os.fspath(tmp_path), env=CLUSTER_TIMEOUT, timeout=90)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"ver-desktop: the Dask scheduler at {silent_server} did not answer within 3 s; "
+        "check that `dask scheduler` (and not another program) runs there"]
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:abc", "foo://127.0.0.1:8786"])
+def test_a_scheduler_address_that_is_wrong_is_one_sentence_and_nothing_after(
+        tmp_path: Path, address: str) -> None:
+    """The sentence came, and then Client.__del__'s TimeoutError traceback 20 s later."""
+    pytest.importorskip("distributed")
+    run = cli("scan", "--cluster", address, "--data-dir", os.fspath(tmp_path / "data"),
+              os.fspath(tmp_path), env=CLUSTER_TIMEOUT, timeout=90)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        f"ver-desktop: {address} is not the address of a Dask scheduler; write it as "
+        "tcp://HOST:8786, or local:4 for 4 worker processes here"]

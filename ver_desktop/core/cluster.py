@@ -15,8 +15,10 @@ the app starts without it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import os
 import signal
 import threading
 from concurrent.futures import Future
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from distributed import Client
 
 CONNECT_SECONDS = 10.0  # a scheduler on the network answers well within this
+CONNECT_SECONDS_ENV = "VER_DESKTOP_CLUSTER_TIMEOUT"  # seconds, instead of CONNECT_SECONDS
 RESTART_SECONDS = 60.0  # a worker restart re-imports numpy, scipy and av
 INSTALL_HINT = "install the server extra: pip install 'ver_desktop[server]'"
 
@@ -106,14 +109,44 @@ def _local_count(address: str) -> int:
 
 def _connect(address: str) -> Cluster:
     distributed = _distributed()
+    seconds = connect_seconds()
     try:
-        client = distributed.Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, ValueError, TypeError) as exc:
+        # Dask's Client waits for ever on a server that accepts and never answers, and
+        # one that failed to start prints its destructor's traceback later: it is made
+        # only once the scheduler has answered.
+        asyncio.run(_hello(distributed, address, seconds))
+        client = distributed.Client(address, timeout=seconds, set_as_default=False)
+    except TimeoutError:
+        raise ClusterError(f"the Dask scheduler at {address} did not answer within "
+                           f"{seconds:g} s; check that `dask scheduler` (and not another "
+                           "program) runs there") from None
+    except ValueError:  # an unknown scheme, a port that is no number
+        raise ClusterError(f"{address} is not the address of a Dask scheduler; write it as "
+                           "tcp://HOST:8786, or local:4 for 4 worker processes here") from None
+    except (OSError, TypeError) as exc:
         raise ClusterError(f"cannot reach the Dask scheduler at {address} ({_first_line(exc)}); "
                            "check that `dask scheduler` runs there and the port is open") \
             from None
     _quiet_logs()
     return Cluster(client)
+
+
+def connect_seconds() -> float:
+    """How long a scheduler may take to answer: $VER_DESKTOP_CLUSTER_TIMEOUT, else
+    CONNECT_SECONDS."""
+    try:
+        seconds = float(os.environ.get(CONNECT_SECONDS_ENV, ""))
+    except ValueError:
+        return CONNECT_SECONDS
+    return seconds if 0 < seconds < float("inf") else CONNECT_SECONDS
+
+
+async def _hello(distributed: Any, address: str, seconds: float) -> None:
+    """Connect and shake hands with the scheduler, within `seconds` in all. Dask retries
+    a refused connection for its timeout, and then says why: a little less than ours."""
+    comm = await asyncio.wait_for(
+        distributed.comm.connect(address, timeout=round(seconds * 0.8, 1)), seconds)
+    await comm.close()
 
 
 def _start_local(count: int) -> Cluster:
