@@ -184,7 +184,9 @@ def test_for_people_keeps_the_address_and_drops_the_password() -> None:
         "the address you gave"  # the host could be inside the password
 
 
-def window_on(qtbot, folder: Path, url: str):  # type: ignore[no-untyped-def]
+def window_on(qtbot, folder: Path, url: str | None):  # type: ignore[no-untyped-def]
+    """A window with its own data folder and settings, on `url` (None: the library in
+    its data folder, or the one saved in Settings)."""
     from gui_helpers import settings_at
 
     from ver_desktop.core import paths
@@ -293,3 +295,98 @@ def test_a_scheduler_address_that_is_wrong_is_one_sentence_and_nothing_after(
     assert run.stderr.strip().splitlines() == [
         f"ver-desktop: {address} is not the address of a Dask scheduler; write it as "
         "tcp://HOST:8786, or local:4 for 4 worker processes here"]
+
+
+# -- 4: the password kept out of the settings file ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keeper(own_server: PostgresServer) -> str:
+    """A role that must give its password (scram), and a database of its own; returns
+    the database's address without the password."""
+    engine = create_engine(own_server.url(), isolation_level="AUTOCOMMIT")
+    with engine.connect() as db:
+        db.execute(text(f"CREATE ROLE keeper LOGIN PASSWORD '{SECRET}'"))
+        db.execute(text("CREATE DATABASE kept OWNER keeper"))
+    engine.dispose()
+    hba = own_server.data / "pg_hba.conf"
+    hba.write_text("host all keeper 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+    own_server._run("pg_ctl", "-D", str(own_server.data), "reload")
+    return f"postgresql://keeper@127.0.0.1:{own_server.port}/kept"
+
+
+@pytest.fixture
+def pgpass_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    file = tmp_path / "home" / ".pgpass"
+    monkeypatch.setenv("PGPASSFILE", os.fspath(file))
+    monkeypatch.delenv("VER_DESKTOP_LIBRARY_URL", raising=False)
+    return file
+
+
+def test_settings_keep_the_password_out_of_their_file_and_mask_it(
+        qtbot, tmp_path: Path, keeper: str, pgpass_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from ver_desktop.core import paths
+    from ver_desktop.core.errors import LibraryError
+    from ver_desktop.gui.settings_dialog import SettingsDialog
+
+    window = window_on(qtbot, tmp_path, None)
+    with pytest.raises(LibraryError, match="password"):  # the server asks for it
+        Library(paths.library_url(tmp_path, keeper))
+    dialog = SettingsDialog(window, [])
+    dialog.library_url.setText(keeper.replace("keeper@", f"keeper:{SECRET}@"))
+    dialog.accept()
+    window.settings.sync()
+    settings_file = Path(window.settings.fileName())
+    assert SECRET not in settings_file.read_text()
+    from ver_desktop.gui.settings_dialog import saved_library
+
+    assert saved_library(window.settings) == keeper
+    assert pgpass_file.stat().st_mode & 0o777 == 0o600
+    assert f":kept:keeper:{SECRET}" in pgpass_file.read_text()
+    Library(paths.library_url(tmp_path, None, saved_library(window.settings))).close()
+    again = SettingsDialog(window, [])  # shown masked, the address without it
+    assert again.library_url.text() == keeper
+    assert again.library_password.echoMode() == again.library_password.EchoMode.Password
+    assert again.library_password.text() == SECRET
+    again.library_password.setText("changed")
+    again.accept()
+    assert ":kept:keeper:changed" in pgpass_file.read_text()
+    assert SECRET not in pgpass_file.read_text()
+    window.close()
+    window.runner.wait()
+
+
+def test_a_password_an_earlier_version_saved_is_moved_out_on_opening(
+        qtbot, tmp_path: Path, pgpass_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import WAIT_MS, settings_at
+
+    from ver_desktop.core import paths
+    from ver_desktop.gui.main_window import MainWindow
+    from ver_desktop.gui.settings_dialog import LIBRARY_KEY
+
+    settings = settings_at(tmp_path)
+    settings.setValue(LIBRARY_KEY, f"postgresql://ver:{SECRET}@127.0.0.1:1/old?sslmode=prefer")
+    settings.sync()
+    window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings, workers=1)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: "could not be opened" in window.empty.title.text(),
+                    timeout=WAIT_MS)
+    settings.sync()
+    assert SECRET not in Path(settings.fileName()).read_text()
+    assert settings.value(LIBRARY_KEY) == "postgresql://ver@127.0.0.1:1/old?sslmode=prefer"
+    assert pgpass_file.read_text() == f"127.0.0.1:1:old:ver:{SECRET}\n"
+    assert SECRET not in window.windowTitle() + window.empty.hint.text()
+    window.close()
+    window.runner.wait()
+
+
+def test_an_address_given_outside_settings_is_shown_without_its_password(
+        qtbot, tmp_path: Path, pgpass_file: Path) -> None:  # type: ignore[no-untyped-def]
+    from ver_desktop.gui.settings_dialog import SettingsDialog
+
+    window = window_on(qtbot, tmp_path, f"postgresql://ver:{SECRET}@127.0.0.1:1/given")
+    dialog = SettingsDialog(window, [])
+    assert not dialog.library_url.isEnabled()
+    assert SECRET not in dialog.library_url.text() + dialog.library_password.text()
+    window.close()
+    window.runner.wait()

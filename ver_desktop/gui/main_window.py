@@ -44,10 +44,10 @@ from ver_desktop.gui.progress import ScanProgressWidget
 from ver_desktop.gui.scanning import ScanController
 from ver_desktop.gui.session import Session, open_session
 from ver_desktop.gui.settings_dialog import (
-    LIBRARY_KEY,
     PATH_MAP_KEY,
     TIMELINES_KEY,
     SettingsDialog,
+    saved_library,
 )
 from ver_desktop.gui.shared import SharedWatch, library_words
 from ver_desktop.gui.sidebar import Place, Sidebar
@@ -94,7 +94,7 @@ def library_location(data_dir: Path, given: str | None, settings: QSettings) -> 
     file in the data folder."""
     from ver_desktop.core import paths
 
-    return paths.library_url(data_dir, given, str(settings.value(LIBRARY_KEY, "") or ""))
+    return paths.library_url(data_dir, given, saved_library(settings))
 
 
 class MainWindow(QMainWindow):

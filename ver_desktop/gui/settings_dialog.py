@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ver_desktop.core.library import pgpass
+from ver_desktop.core.library.address import for_people, split_password
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
@@ -35,10 +40,29 @@ LIBRARY_NOTE = ("To share one library between computers (a practice's therapists
                 "music. Leave it empty for the library file in the data folder. Takes effect "
                 "when ver_desktop next opens.")
 
+PASSWORD_NOTE = ("the password, if the server asks for one (kept in {file}, which only you "
+                 "may read, not in the settings)")
+
 MODEL_NOTE = ("Changing the model does not re-tag the videos already analysed: each model "
               "keeps its own tags, and a video the chosen model has not analysed yet shows "
               "no tag until it is re-analysed (File > Rescan, or tick the box below). "
               "Your own corrections are kept apart and always win.")
+
+
+def saved_library(settings: QSettings) -> str:
+    """The shared library's address saved in Settings. One saved with its password (by an
+    earlier version, in a file anyone on the computer may read) has it moved out to
+    libpq's password file (see core/library/pgpass.py)."""
+    saved = str(settings.value(LIBRARY_KEY, "") or "")
+    url, password = split_password(saved)
+    if password is not None:
+        try:
+            pgpass.save(make_url(url), password)
+        except OSError:
+            return saved  # kept where it was: the library still opens
+        settings.setValue(LIBRARY_KEY, url)
+        settings.sync()
+    return url
 
 
 def plain_label(summary: ModelSummary) -> str:
@@ -93,13 +117,20 @@ class SettingsDialog(QDialog):
     def _library_field(self) -> QWidget:
         from ver_desktop.core import paths
 
-        self.library_url = QLineEdit(str(self.main.settings.value(LIBRARY_KEY, "") or ""))
+        self.library_url = QLineEdit(saved_library(self.main.settings))
         self.library_url.setPlaceholderText("none: the library file in the data folder")
+        self.library_password = QLineEdit()
+        self.library_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.library_password.setPlaceholderText(PASSWORD_NOTE.format(file=pgpass.path()))
+        self.kept_password = _kept_password(self.library_url.text())
+        self.library_password.setText(self.kept_password or "")
         overridden = self.main.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
         note = QLabel(LIBRARY_NOTE)
         if overridden:  # this run's library was chosen outside Settings
-            self.library_url.setText(overridden)
+            self.library_url.setText(for_people(overridden))
             self.library_url.setEnabled(False)
+            self.library_password.clear()
+            self.library_password.setEnabled(False)
             note.setText("This run uses the library given with --library or "
                          "VER_DESKTOP_LIBRARY_URL, so it cannot be changed here.")
         note.setWordWrap(True)
@@ -112,7 +143,7 @@ class SettingsDialog(QDialog):
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.library_url, self.path_map, note):
+        for widget in (self.library_url, self.library_password, self.path_map, note):
             column.addWidget(widget)
         return box
 
@@ -173,8 +204,34 @@ class SettingsDialog(QDialog):
     def _save(self) -> None:
         self.main.settings.setValue("workers", self.workers.value())
         if self.library_url.isEnabled():
-            self.main.settings.setValue(LIBRARY_KEY, self.library_url.text().strip())
+            self._save_library()
         self.main.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
         self.main.set_timelines(self.timelines.isChecked())
         if self.chosen_model() and self.chosen_model() != self.current_model:
             self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())
+
+    def _save_library(self) -> None:
+        """The address without a password; the password, typed in its own field or in the
+        address, goes to libpq's password file."""
+        url, typed = split_password(self.library_url.text().strip())
+        self.main.settings.setValue(LIBRARY_KEY, url)
+        password = typed if typed is not None else self.library_password.text()
+        if password == (self.kept_password or "") or not url:
+            return
+        try:
+            address = make_url(url)
+            if password:
+                pgpass.save(address, password)
+            else:
+                pgpass.forget(address)
+        except (OSError, ValueError, ArgumentError) as exc:
+            self.main.show_message(f"Could not keep the password in {pgpass.path()}: "
+                                   f"{getattr(exc, 'strerror', None) or 'not an address'}")
+
+
+def _kept_password(url: str) -> str | None:
+    """The password libpq's file keeps for this address (None: none, or no address)."""
+    try:
+        return pgpass.find(make_url(url)) if url else None
+    except (OSError, ValueError, ArgumentError):
+        return None

@@ -50,6 +50,19 @@ def password_of(url: URL) -> str | None:
     return None
 
 
+def split_password(address: str) -> tuple[str, str | None]:
+    """The address without its password, and the password (None: it had none, or it
+    does not parse and is kept as it was)."""
+    try:
+        url = make_url(address)
+    except (ArgumentError, ValueError):
+        return address, None
+    password = password_of(url)
+    if password is None:
+        return address, None
+    return without_password(url).render_as_string(hide_password=False), password
+
+
 def for_people(address: str | URL) -> str:
     """The address to show: without its password; one that does not parse shows only its
     scheme and host, or, when even those are unclear, nothing of it."""
