@@ -19,6 +19,7 @@ from ver_desktop.core.bundle import Classifier, load_classifier, prediction_at
 from ver_desktop.core.extract import Extracted, Failed, Outcome, extract
 from ver_desktop.core.labels import octant_of, quadrant_of
 from ver_desktop.core.library import FileStat, Library
+from ver_desktop.core.playlists import playlist_entries
 from ver_desktop.core.pool import run_inline
 from ver_desktop.core.scan import Scanner
 from ver_desktop.core.timeline import (
@@ -241,4 +242,70 @@ def test_a_read_that_ends_early_keeps_no_timeline_and_says_so(
     assert library.timeline(video_id, MODEL) is None
     assert library.store_timeline(video_id, MODEL, _timeline(88.0), _stretches(0.0, 88.0),
                                   identity=identity) is None  # a little short is fine
+    library.close()
+
+
+# -- 8. playlist stretches and stretch tags of a file that changed -------------------------
+
+
+def test_a_changed_file_s_playlist_stretches_play_the_file_and_its_lost_tags_are_counted(
+        library_url: str, tmp_path: Path) -> None:
+    """A 400-s film with stretches, one tagged, two of them in a playlist beside the whole
+    file; replaced by a 1-min song: the items play the song as the playlist plays its
+    files (never 150-400 s of a 60-s file) and the scan's plan counts what was lost."""
+    library, video_id = _tagged_file(library_url, tmp_path)
+    library.store_timeline(video_id, MODEL, _timeline(400.0), _stretches(0.0, 150.0, 400.0))
+    calm, tense = library.stretches(MODEL)
+    library.set_stretch_label(tense.id, octant="tired")
+    spans = [(calm.stretch.start, calm.stretch.end), None, (tense.stretch.start,
+                                                             tense.stretch.end)]
+    playlist = library.create_playlist("mix", "manual", video_ids=[video_id] * 3, spans=spans)
+    root = os.fspath(tmp_path)
+    song = FileStat(os.path.join(root, "film.mp4"), 11, 21)  # same path, another file
+    plan = library.plan_scan([root], [song], MODEL)
+    assert library.playlist_items(playlist) == [(video_id, None)] * 3
+    assert library.stretches(MODEL) == []
+    assert (plan.changed, plan.stretch_items, plan.stretch_tags) == (1, 2, 1)
+    (_, path), = plan.to_analyse
+    library.record([(video_id, Extracted(path, np.zeros((3, 2), np.float32), 10.0, 40.0,
+                                         60.0, 0), prediction_at(0.5, -0.5, spread=1.0))],
+                   [], MODEL)
+    info = library.playlist(playlist)
+    assert info is not None
+    entries = [entry for _, entry in playlist_entries(library, MODEL, info)]
+    assert [(e.start, e.stop) for e in entries] == [(10.0, 40.0)] * 3  # the song's segment
+    library.close()
+
+
+def test_a_scan_says_what_a_changed_file_took_with_it(
+        tmp_path: Path, classifier: Classifier, capsys: pytest.CaptureFixture[str]) -> None:
+    from ver_desktop.cli import _print_summary
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    film = mediagen.write_media(folder / "film.mkv", mediagen.music(40.0, seed=6))
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    scanner = Scanner(library, classifier, workers=1, factory=run_inline)
+    scanner.scan([os.fspath(folder)])
+    model = (classifier.info.name, classifier.info.version)
+    video_id = library.video_id(os.fspath(film))
+    assert video_id is not None
+    library.store_timeline(video_id, model, _timeline(40.0), _stretches(0.0, 20.0, 40.0))
+    first, second = library.stretches(model)
+    for kept in (first, second):
+        library.set_stretch_label(kept.id, quadrant="NV-NA")
+    library.create_playlist("bits", "manual", video_ids=[video_id],
+                            spans=[(second.stretch.start, second.stretch.end)])
+    mediagen.write_media(film, mediagen.music(12.0, seed=7))  # replaced by a short song
+    summary = scanner.scan([os.fspath(folder)])
+    assert (summary.changed, summary.stretch_items, summary.stretch_tags) == (1, 1, 2)
+    _print_summary(summary, "the library")
+    said = capsys.readouterr().out
+    assert ("1 playlist item played a stretch of a file that has changed: it plays the "
+            "file now") in said
+    assert ("2 stretches tagged by a person were in a file that has changed: those tags "
+            "are gone with the old content") in said
+    from ver_desktop.gui.main_window import scan_summary_text
+
+    assert "1 playlist item played a stretch" in scan_summary_text(summary)  # the window's
     library.close()

@@ -371,6 +371,8 @@ def _where(args: argparse.Namespace) -> str:
 
 
 def _print_summary(summary: ScanSummary, data: str) -> None:
+    from ver_desktop.core.scan import lost_stretches
+
     print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
           f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
           f"{summary.analysed} analysed, {len(summary.failed)} failed, "
@@ -383,6 +385,8 @@ def _print_summary(summary: ScanSummary, data: str) -> None:
         print(f"  {count_of(held, 'file')} {'are' if held != 1 else 'is'} being analysed by "
               "another scan of this library and left to it (the next scan takes any it "
               "leaves)")
+    for words in lost_stretches(summary):
+        print(f"  {words}")
     for path, kind, reason in summary.failed:
         print(f"  failed: {terminal_text(_printable(path))}: {terminal_text(reason)} [{kind}]")
     for folder in summary.unreadable_folders:

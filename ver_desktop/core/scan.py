@@ -22,6 +22,7 @@ from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.library.claims import new_token
 from ver_desktop.core.media import MEDIA_EXTENSIONS
 from ver_desktop.core.pool import Task, WorkersFactory, default_workers, extract_all, spawn_pool
+from ver_desktop.core.text import count_of
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class ScanSummary:
     missing: int = 0
     skipped_failed: int = 0
     held_elsewhere: int = 0  # files another running scan of this library had in hand
+    stretch_items: int = 0  # playlist items that played a stretch of a changed file
+    stretch_tags: int = 0  # people's tags on stretches of changed files, gone with them
     analysed: int = 0
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # path, kind, reason
     unreadable_folders: list[str] = field(default_factory=list)
@@ -59,6 +62,27 @@ class ScanSummary:
 
 
 ProgressCallback = Callable[[ScanProgress], None]
+
+
+def lost_stretches(summary: ScanSummary) -> list[str]:
+    """In words, what files that changed took with them: the stretches playlists played
+    (those items play the file now) and people's tags on stretches."""
+    said = []
+    if summary.stretch_items:
+        items = summary.stretch_items
+        said.append(f"{count_of(items, 'playlist item')} played a stretch of a file that "
+                    f"has changed: {'they play' if items != 1 else 'it plays'} the file now, "
+                    "as the playlist plays its files")
+    if summary.stretch_tags:
+        tags = summary.stretch_tags
+        said.append(f"{count_of(tags, 'stretch')} tagged by a person {_were(tags)} in a "
+                    f"file that has changed: {'those tags are' if tags != 1 else 'that tag is'}"
+                    " gone with the old content")
+    return said
+
+
+def _were(count: int) -> str:
+    return "were" if count != 1 else "was"
 
 
 def discover(roots: Iterable[str]) -> tuple[list[FileStat], list[str]]:
@@ -135,7 +159,8 @@ class Scanner:
         plan = self.library.plan_scan(roots, found, self.model, retry_failed=retry_failed)
         summary = ScanSummary(new=plan.new, changed=plan.changed, unchanged=plan.unchanged,
                               missing=plan.missing, skipped_failed=plan.skipped_failed,
-                              unreadable_folders=unreadable)
+                              unreadable_folders=unreadable,
+                              stretch_items=plan.stretch_items, stretch_tags=plan.stretch_tags)
         # An unchanged rescan (the watcher's, every minute) claims nothing: no writes.
         token = new_token() if plan.to_analyse else None
         try:

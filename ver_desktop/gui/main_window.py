@@ -71,6 +71,8 @@ FAILED_VIEW = frozenset({"failed", "missing"})  # what the Failed files view lis
 
 def scan_summary_text(summary: Any) -> str:
     """A scan's outcome in words, with links to the failed files and to dismiss it."""
+    from ver_desktop.core.scan import lost_stretches
+
     failed = len(summary.failed)
     parts = [f"{summary.analysed} tagged"]
     if failed:
@@ -83,6 +85,7 @@ def scan_summary_text(summary: Any) -> str:
                      "another scan")
     if not summary.analysed and not failed and not summary.held_elsewhere:
         parts = [f"nothing new ({summary.unchanged} unchanged)"]
+    parts += lost_stretches(summary)  # what changed files took with them, said once
     verb = "Stopped" if summary.cancelled else "Done"
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 

@@ -80,6 +80,10 @@ class ScanPlan:
     unchanged: int = 0
     missing: int = 0
     skipped_failed: int = 0
+    # Of the changed files: playlist items that played a stretch of one (they play the
+    # file now) and stretches a person had tagged (gone with the old content)
+    stretch_items: int = 0
+    stretch_tags: int = 0
 
 
 @dataclass(frozen=True)
@@ -300,7 +304,9 @@ class Library:
                     _reset(video)
                     # every model's tag described the old content: none may pass for current
                     s.execute(delete(Analysis).where(Analysis.video_id == video.id))
-                    timelines.forget_content(s, video.id)
+                    items, tags = timelines.forget_content(s, video.id)
+                    plan.stretch_items += items
+                    plan.stretch_tags += tags
                     current.discard(video.id)
                     plan.changed += 1
                 elif video.status == VideoStatus.FAILED and not retry_failed:

@@ -14,6 +14,7 @@ from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of
 from ver_desktop.core.library import browse
 from ver_desktop.core.library.browse import MapPoint
 from ver_desktop.core.library.schema import (
+    PlaylistItem,
     StretchRow,
     TimelineRow,
     Video,
@@ -288,10 +289,20 @@ def _point(kept: StoredStretch) -> MapPoint:
                     span=(x.start, x.end), video=kept.video_id)
 
 
-def forget_content(s: Session, video_id: int) -> None:
-    """The file changed: every model's timeline and stretches described the old one."""
+def forget_content(s: Session, video_id: int) -> tuple[int, int]:
+    """The file changed: every model's timeline and stretches described the old one, and
+    so did the stretches playlists play of it: those items play the file as the playlist
+    plays its files again. Returns how many playlist items lost their stretch and how
+    many stretches a person had tagged, for the scan to say."""
+    tags = s.scalar(select(func.count(StretchRow.id)).where(
+        StretchRow.video_id == video_id, or_(StretchRow.user_quadrant.is_not(None),
+                                             StretchRow.user_octant.is_not(None))))
+    played = (PlaylistItem.video_id == video_id, PlaylistItem.start.is_not(None))
+    items = s.scalar(select(func.count(PlaylistItem.id)).where(*played))
+    s.execute(update(PlaylistItem).where(*played).values(start=None, end=None))
     s.execute(delete(TimelineRow).where(TimelineRow.video_id == video_id))
     s.execute(delete(StretchRow).where(StretchRow.video_id == video_id))
+    return int(items or 0), int(tags or 0)
 
 
 def _of(video_id: int, model: Model) -> tuple[Any, ...]:
