@@ -390,3 +390,22 @@ def test_an_address_given_outside_settings_is_shown_without_its_password(
     assert SECRET not in dialog.library_url.text() + dialog.library_password.text()
     window.close()
     window.runner.wait()
+
+
+def test_the_password_file_keeps_other_entries_and_escapes_colons(pgpass_file: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from ver_desktop.core.library import pgpass
+
+    pgpass_file.parent.mkdir(parents=True)
+    pgpass_file.write_text("# mine\nother:5432:*:me:theirs\n")
+    url = make_url("postgresql://me@server:5433/music")
+    pgpass.save(url, "a:b\\c")
+    pgpass.save(url, "d:e\\f")  # in place of the first
+    assert pgpass_file.read_text() == ("# mine\nother:5432:*:me:theirs\n"
+                                       "server:5433:music:me:d\\:e\\\\f\n")
+    assert pgpass.find(url) == "d:e\\f"
+    assert pgpass_file.stat().st_mode & 0o777 == 0o600
+    pgpass.forget(url)
+    assert pgpass_file.read_text() == "# mine\nother:5432:*:me:theirs\n"
+    assert [p.name for p in pgpass_file.parent.iterdir()] == [".pgpass"]  # no leftovers

@@ -122,8 +122,7 @@ class SettingsDialog(QDialog):
         self.library_password = QLineEdit()
         self.library_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.library_password.setPlaceholderText(PASSWORD_NOTE.format(file=pgpass.path()))
-        self.kept_password = _kept_password(self.library_url.text())
-        self.library_password.setText(self.kept_password or "")
+        self.library_password.setText(_kept_password(self.library_url.text()) or "")
         overridden = self.main.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
         note = QLabel(LIBRARY_NOTE)
         if overridden:  # this run's library was chosen outside Settings
@@ -216,8 +215,8 @@ class SettingsDialog(QDialog):
         url, typed = split_password(self.library_url.text().strip())
         self.main.settings.setValue(LIBRARY_KEY, url)
         password = typed if typed is not None else self.library_password.text()
-        if password == (self.kept_password or "") or not url:
-            return
+        if not url or password == (_kept_password(url) or ""):
+            return  # nothing new to keep (the address may have changed, its password not)
         try:
             address = make_url(url)
             if password:
