@@ -63,8 +63,9 @@ class NotKept:
     retry: bool = False  # the file changed: worked out again once a scan has seen it
 
 
-CHANGED = NotKept("the file changed while its timeline was worked out, so that timeline "
-                  "was not kept; it is worked out again once the file is scanned", retry=True)
+CHANGED = NotKept("the file has changed since the library last scanned it (or while it "
+                  "was read), so that timeline was not kept; it is worked out again after "
+                  "the file's next scan", retry=True)
 GONE = NotKept("the file is no longer in the library, so its timeline was not kept")
 SHORT_SLACK = 6.0  # seconds (two points) a whole read may fall short of the stated length
 SHORT_SHARE = 0.05  # and the share of it, for containers that state it loosely
