@@ -8,6 +8,7 @@ pending and the next scan picks them up.
 
 from __future__ import annotations
 
+import math
 import os
 import stat as statmod
 import time
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ver_desktop.core.bundle import NOT_FINITE, Classifier
+from ver_desktop.core.bundle import NOT_FINITE, Classifier, Prediction
 from ver_desktop.core.errors import ErrorKind
 from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
@@ -79,6 +80,17 @@ def lost_stretches(summary: ScanSummary) -> list[str]:
                     f"file that has changed: {'those tags are' if tags != 1 else 'that tag is'}"
                     " gone with the old content")
     return said
+
+
+def _not_finite(extracted: Extracted, prediction: Prediction) -> str:
+    """Why a file's numbers cannot be stored as a tag ("" when they can)."""
+    if not prediction.finite:
+        return NOT_FINITE
+    spans = [extracted.start, extracted.end, extracted.duration, extracted.speech_likeness or 0.0]
+    if not all(math.isfinite(x) for x in spans):
+        return ("the file gave a length or position that is not a finite number, so it was "
+                "not tagged")
+    return ""
 
 
 def _were(count: int) -> str:
@@ -217,11 +229,13 @@ class _BatchWriter:
         started = time.perf_counter()
         predictions = self.scanner.classifier.predict([e.features for e in self.extracted])
         inferred = time.perf_counter()
-        tagged = [(self.ids[e.path], e, p)
-                  for e, p in zip(self.extracted, predictions, strict=True) if p.finite]
-        # NaN or infinite numbers from the model are no tag: the file fails with its reason
-        self.failed += [Failed(e.path, ErrorKind.INTERNAL, NOT_FINITE)
-                        for e, p in zip(self.extracted, predictions, strict=True) if not p.finite]
+        tagged = []
+        for e, p in zip(self.extracted, predictions, strict=True):
+            why = _not_finite(e, p)
+            if why:  # NaN or infinity is no tag: the file fails with its reason
+                self.failed.append(Failed(e.path, ErrorKind.INTERNAL, why))
+            else:
+                tagged.append((self.ids[e.path], e, p))
         self.scanner.library.record(
             tagged, [(self.ids[f.path], f.kind.value, f.reason) for f in self.failed],
             self.scanner.model, scan=self.token,
