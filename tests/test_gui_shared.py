@@ -82,6 +82,34 @@ def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
     window.runner.wait()
 
 
+def test_settings_refuse_a_path_map_that_would_corrupt_paths_and_say_why(
+        qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20, item 6: the map is checked before it is kept, the reason shown beside it
+    with room for its words, and the dialog stays open to fix it."""
+    monkeypatch.delenv(paths.LIBRARY_URL_ENV, raising=False)
+    window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings_at(tmp_path),
+                        workers=1)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    dialog = SettingsDialog(window, [])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path_map.setText("/mnt/a=/shares/music;/mnt/b=/shares/music")
+    dialog.accept()
+    problem = dialog.path_map_problem
+    assert dialog.isVisible() and problem.isVisible()
+    assert "both /mnt/a and /mnt/b" in problem.text()
+    qtbot.waitUntil(lambda: problem.height() >= problem.heightForWidth(problem.width()),
+                    timeout=WAIT_MS)
+    assert window.settings.value(PATH_MAP_KEY) in (None, "")
+    dialog.path_map.setText(r"/mnt/a\=b=/shares/ab")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert window.settings.value(PATH_MAP_KEY) == r"/mnt/a\=b=/shares/ab"
+    window.close()
+    window.runner.wait()
+
+
 def test_a_library_that_cannot_be_opened_leaves_settings_open_to_fix_it(
         qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """From the user test: the page said to check the address in Settings, which did not

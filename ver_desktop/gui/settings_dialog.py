@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library import pgpass
 from ver_desktop.core.library.address import for_people, split_password
+from ver_desktop.core.library.shared_paths import PathMap
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
@@ -139,10 +141,15 @@ class SettingsDialog(QDialog):
         self.path_map.setToolTip(
             "Computers that mount a share at different places agree on one name for it: "
             "give this computer's folder, '=', and that name; several pairs separated by ';'")
+        self.path_map_problem = QLabel()  # why a path map was refused, until it is fixed
+        self.path_map_problem.setWordWrap(True)
+        self.path_map_problem.setStyleSheet("color: #b00020")
+        self.path_map_problem.hide()
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.library_url, self.library_password, self.path_map, note):
+        for widget in (self.library_url, self.library_password, self.path_map,
+                       self.path_map_problem, note):
             column.addWidget(widget)
         return box
 
@@ -199,6 +206,18 @@ class SettingsDialog(QDialog):
         if item is not None:
             self.main.forget_folder(item.text())
             self.folders.takeItem(self.folders.row(item))
+
+    def accept(self) -> None:
+        """Stay open on a path map that would corrupt paths, saying why beside it."""
+        try:
+            PathMap.parse([self.path_map.text()])
+        except LibraryError as exc:
+            self.path_map_problem.setText(f"This path map cannot be used: {exc}.")
+            self.path_map_problem.show()
+            self.path_map.setFocus()
+            return
+        self.path_map_problem.hide()
+        super().accept()
 
     def _save(self) -> None:
         self.main.settings.setValue("workers", self.workers.value())
