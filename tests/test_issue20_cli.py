@@ -193,19 +193,6 @@ def test_a_link_to_a_full_disk_is_refused_not_blamed_on_the_library(
     assert "is a link" in export_fails(capsys, tmp_path / "full.m3u8")
 
 
-def test_export_into_a_folder_without_write_permission(
-        filled: Library, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root writes in any folder")
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
-    try:
-        assert "no permission to write" in export_fails(capsys, locked / "lift.m3u8")
-    finally:
-        locked.chmod(0o755)
-
-
 @pytest.mark.parametrize(("where", "code", "words"), [
     ("fsync", errno.ENOSPC, "the disk that holds {target} is full"),
     ("mkstemp", errno.EROFS, "is on a read-only disk"),
