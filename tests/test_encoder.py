@@ -132,7 +132,10 @@ def test_kept_patches_are_spread_and_equal_to_those_of_the_full_embedding(
     signal = music(30.0, seed=5)
     full = model.embed(signal=signal, rate=RATE)
     kept = model.embed(signal=signal, rate=RATE, keep=3)
-    np.testing.assert_array_equal(kept, full[[0, 4, 9]])
+    # The same patches through the graph in a smaller batch: onnxruntime's kernels may sum
+    # in another order for another batch size (1.6e-5 apart seen on one CPU), so equal
+    # within float32 rounding, far below any difference a tag could feel.
+    np.testing.assert_allclose(kept, full[[0, 4, 9]], rtol=0, atol=1e-4)
 
 
 def test_shortest_signal_gives_one_patch(model: Encoder) -> None:

@@ -76,3 +76,14 @@ def clock(seconds: float) -> str:
     if minutes >= 60:
         return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def free_name(name: str, taken: set[str]) -> str:
+    """`name`, or the first of "NAME (2)", "NAME (3)"... that is not taken: playlist names
+    are unique."""
+    number = 2
+    found = name
+    while found in taken:
+        found = f"{name} ({number})"
+        number += 1
+    return found

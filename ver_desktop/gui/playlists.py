@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
-from ver_desktop.core.library.schema import free_name
-from ver_desktop.core.text import count_of
+from ver_desktop.core.text import count_of, free_name
 from ver_desktop.gui.sidebar import Place
 from ver_desktop.gui.tasks import in_words
 

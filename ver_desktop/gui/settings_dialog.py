@@ -22,13 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from ver_desktop.core.errors import LibraryError
-from ver_desktop.core.library import pgpass
-from ver_desktop.core.library.address import for_people, split_password
-from ver_desktop.core.library.shared_paths import PathMap
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
@@ -55,6 +50,11 @@ def saved_library(settings: QSettings) -> str:
     """The shared library's address saved in Settings. One saved with its password (by an
     earlier version, in a file anyone on the computer may read) has it moved out to
     libpq's password file (see core/library/pgpass.py)."""
+    from sqlalchemy.engine import make_url
+
+    from ver_desktop.core.library import pgpass
+    from ver_desktop.core.library.address import split_password
+
     saved = str(settings.value(LIBRARY_KEY, "") or "")
     url, password = split_password(saved)
     if password is not None:
@@ -118,6 +118,8 @@ class SettingsDialog(QDialog):
 
     def _library_field(self) -> QWidget:
         from ver_desktop.core import paths
+        from ver_desktop.core.library import pgpass  # SQL stays out of the window's start
+        from ver_desktop.core.library.address import for_people
 
         self.library_url = QLineEdit(saved_library(self.main.settings))
         self.library_url.setPlaceholderText("none: the library file in the data folder")
@@ -209,6 +211,8 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Stay open on a path map that would corrupt paths, saying why beside it."""
+        from ver_desktop.core.library.shared_paths import PathMap
+
         try:
             PathMap.parse([self.path_map.text()])
         except LibraryError as exc:
@@ -231,6 +235,12 @@ class SettingsDialog(QDialog):
     def _save_library(self) -> None:
         """The address without a password; the password, typed in its own field or in the
         address, goes to libpq's password file."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        from ver_desktop.core.library import pgpass
+        from ver_desktop.core.library.address import split_password
+
         url, typed = split_password(self.library_url.text().strip())
         self.main.settings.setValue(LIBRARY_KEY, url)
         password = typed if typed is not None else self.library_password.text()
@@ -249,6 +259,11 @@ class SettingsDialog(QDialog):
 
 def _kept_password(url: str) -> str | None:
     """The password libpq's file keeps for this address (None: none, or no address)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from ver_desktop.core.library import pgpass
+
     try:
         return pgpass.find(make_url(url)) if url else None
     except (OSError, ValueError, ArgumentError):

@@ -36,8 +36,8 @@ from sqlalchemy import (
 
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library.address import for_people
-from ver_desktop.core.library.schema import Base, free_name
-from ver_desktop.core.text import searchable
+from ver_desktop.core.library.schema import Base
+from ver_desktop.core.text import free_name, searchable
 
 Step = Callable[[Connection], None]
 

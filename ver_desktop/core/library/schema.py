@@ -48,17 +48,6 @@ def display_text(path: str) -> str:
     return os.fsencode(path).decode("utf-8", errors="replace")
 
 
-def free_name(name: str, taken: set[str]) -> str:
-    """`name`, or the first of "NAME (2)", "NAME (3)"... that is not taken: playlist names
-    are unique."""
-    number = 2
-    found = name
-    while found in taken:
-        found = f"{name} ({number})"
-        number += 1
-    return found
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
