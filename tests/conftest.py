@@ -126,3 +126,11 @@ def library_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     url = server.new_database()
     yield url
     server.drop_database(url)
+
+
+@pytest.fixture
+def shared(postgres: PostgresServer) -> Iterator[str]:
+    """An empty shared library on the session's PostgreSQL server."""
+    url = postgres.new_database("shared")
+    yield url
+    postgres.drop_database(url)

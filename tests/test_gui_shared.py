@@ -61,13 +61,19 @@ def sidebar_names(window: MainWindow) -> list[str]:
     return [item.playlist.name for item in items if getattr(item, "playlist", None)]
 
 
-def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
-        qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def local_window(qtbot, tmp_path: Path, monkeypatch) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A window on the library file in the test's data folder, whatever the environment."""
     monkeypatch.delenv(paths.LIBRARY_URL_ENV, raising=False)
     window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings_at(tmp_path),
                         workers=1)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    return window
+
+
+def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
+        qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = local_window(qtbot, tmp_path, monkeypatch)
     dialog = SettingsDialog(window, [])
     assert dialog.library_url.isEnabled() and dialog.library_url.text() == ""
     dialog.library_url.setText(" postgresql://me@server/music ")
@@ -86,11 +92,7 @@ def test_settings_refuse_a_path_map_that_would_corrupt_paths_and_say_why(
         qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Issue 20, item 6: the map is checked before it is kept, the reason shown beside it
     with room for its words, and the dialog stays open to fix it."""
-    monkeypatch.delenv(paths.LIBRARY_URL_ENV, raising=False)
-    window = MainWindow(tmp_path / "data", paths.bundled_model_dir(), settings_at(tmp_path),
-                        workers=1)
-    qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.session is not None, timeout=WAIT_MS)
+    window = local_window(qtbot, tmp_path, monkeypatch)
     dialog = SettingsDialog(window, [])
     qtbot.addWidget(dialog)
     dialog.show()

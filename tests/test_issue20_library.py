@@ -9,34 +9,19 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgserver import PostgresServer
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from test_library import extracted, prediction
 
 from ver_desktop.core.errors import LibraryError
-from ver_desktop.core.library import FileStat, Library, migrations, shared_paths
+from ver_desktop.core.library import FileStat, Library, migrations
 from ver_desktop.core.library.shared_paths import PathMap
 from ver_desktop.core.library.store import PlaylistNameTaken
 
 MODEL = ("test-model", "1")
-
-
-@pytest.fixture
-def shared(postgres: PostgresServer) -> Iterator[str]:
-    url = postgres.new_database("i20")
-    yield url
-    postgres.drop_database(url)
-
-
-@pytest.fixture
-def no_path_map() -> Iterator[None]:
-    yield
-    shared_paths.use(PathMap())
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import mediagen
 import numpy as np
 import pytest
+from test_timeline import embedded
 
 from ver_desktop.core import paths
 from ver_desktop.core.bundle import Classifier, load_classifier, prediction_at
@@ -26,7 +27,6 @@ from ver_desktop.core.timeline import (
     Embedded,
     Stretch,
     Timeline,
-    embed_whole,
     read_timeline,
     smooth,
     worked_out,
@@ -38,12 +38,6 @@ MODEL = ("test-model", "1")
 @pytest.fixture(scope="module")
 def classifier() -> Classifier:
     return load_classifier(paths.bundled_model_dir(), threads=1)
-
-
-def embedded(path: Path, classifier: Classifier) -> Embedded:
-    found = embed_whole(os.fspath(path), classifier.front_end)
-    assert isinstance(found, Embedded), found
-    return found
 
 
 # -- 1. every length of timeline; non-finite numbers are a failure with a reason -----------

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pgserver import PostgresServer
 from sqlalchemy import create_engine, text
 from test_library import extracted, prediction
 
@@ -22,13 +21,6 @@ from ver_desktop.core.library import FileStat, Library, VideoFilter, migrations,
 from ver_desktop.core.library.shared_paths import PathMap
 
 MODEL = ("test-model", "1")
-
-
-@pytest.fixture
-def shared(postgres: PostgresServer) -> Iterator[str]:
-    url = postgres.new_database("shared")
-    yield url
-    postgres.drop_database(url)
 
 
 def test_an_unreachable_server_is_said_in_one_sentence() -> None:
