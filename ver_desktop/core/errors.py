@@ -1,8 +1,13 @@
-"""One typed error for everything that can go wrong with a file, with a reason a person reads."""
+"""The app's own errors, under one root: a front end catches `AppError` and shows its words;
+anything else is a bug. `MediaError` is what can go wrong with one file."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class AppError(Exception):
+    """Something the app says to a person in words (its message is meant to be read)."""
 
 
 class ErrorKind(StrEnum):
@@ -18,7 +23,7 @@ class ErrorKind(StrEnum):
     INTERNAL = "internal"
 
 
-class MediaError(Exception):
+class MediaError(AppError):
     """A file that cannot be analysed, and why. Stored with the file; never a traceback."""
 
     def __init__(self, kind: ErrorKind, reason: str) -> None:
@@ -31,14 +36,14 @@ class MediaError(Exception):
         return (MediaError, (self.kind, self.reason))
 
 
-class FeatureInputError(ValueError):
+class FeatureInputError(AppError, ValueError):
     """A signal handed to the feature extractor that breaks its contract."""
 
 
-class BundleError(Exception):
+class BundleError(AppError):
     """A model bundle that cannot be loaded (missing, malformed, wrong feature version)."""
 
 
-class LibraryError(Exception):
+class LibraryError(AppError):
     """A library that cannot be used as it is (written by a newer version, damaged), with
     what to do about it."""
