@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,11 @@ class Changes:
 
 
 NOTHING = Changes()
+
+
+@dataclass(frozen=True)
+class Done(Generic[T]):
+    """A use case's result (a count, a new playlist) and what it changed."""
+
+    value: T
+    changes: Changes
