@@ -248,6 +248,9 @@ class _Run:
     arousal: float = 0.0
 
 
+CUT_VERSION = 1  # raise when cut() draws stretches differently: stored timelines are recut
+
+
 def cut(times: np.ndarray, valence: np.ndarray, arousal: np.ndarray, duration: float,
         min_seconds: float = MIN_STRETCH_SECONDS, *,
         patch_points: np.ndarray | None = None, patch_seconds: float = 0.0) -> list[Stretch]:
