@@ -120,7 +120,7 @@ def test_tag_at_says_what_is_wrong_in_the_persons_words(library: Library,
     with pytest.raises(PastTheEnd, match=r"^1:40 is past the end of clip\.mp4$"):
         tag_stretch_at(library, MODEL, first, 100.0, octant="miserable", path="clip.mp4",
                        said="1:40")
-    with pytest.raises(NoTimeline, match="^b.mp4 has no emotion over time yet"):
+    with pytest.raises(NoTimeline, match=r"^b\.mp4 has no emotion over time yet"):
         tag_stretch_at(library, MODEL, second, 1.0, octant="miserable", path="b.mp4")
     assert not any(k.corrected for k in library.stretches(MODEL))
 
