@@ -8,7 +8,7 @@ for numpy and onnxruntime), alternately times on each clip:
   1. mir-1: `frame_features`, what a scan computes today (the baseline);
   2. the encoder: `Encoder.embed` (resampling to 16 kHz, log-mel patches, the ONNX graph
      on all 10 patches), and its stages apart;
-  3. the default model's front end as a scan computes it (`frontends.compute` with the
+  3. the default model's front end as a scan computes it (`FrontEnd.compute` of the
      bundled model's `feature_version`, e.g. musicnn-msd-4: the graph on 3 patches); its
      ratio to (1) is the figure the issue's target is about (<= 4).
 Medians over `--repeats` x `--clips` calls; first calls and loading are reported apart.
@@ -42,7 +42,7 @@ from ver_desktop.core import encoder
 from ver_desktop.core.bundle import read_bundle_info
 from ver_desktop.core.encoder import load_encoder
 from ver_desktop.core.features import FEATURE_VERSION, frame_features
-from ver_desktop.core.frontends import compute
+from ver_desktop.core.frontends import front_end
 from ver_desktop.core.paths import bundled_model_dir
 
 RATE = 44_100
@@ -63,15 +63,15 @@ def measure(clips: list[np.ndarray], repeats: int) -> dict[str, Any]:
     model = load_encoder()
     first = _ms(lambda: model.embed(signal=clips[0], rate=RATE))
     feature_first = _ms(lambda: frame_features(signal=clips[0], rate=RATE))
-    default = read_bundle_info(bundled_model_dir()).meta["feature_version"]
-    compute(default, signal=clips[0], rate=RATE)  # first call apart
+    default = front_end(read_bundle_info(bundled_model_dir()).meta["feature_version"])
+    default.compute(signal=clips[0], rate=RATE)  # first call apart
     times: dict[str, list[float]] = {k: [] for k in ("features", "embed", "resample",
                                                      "log_mel", "graph", "default")}
     for _ in range(repeats):  # interleaved, so both see the same machine
         for clip in clips:
             times["features"].append(_ms(partial(frame_features, signal=clip, rate=RATE)))
             times["embed"].append(_ms(partial(model.embed, signal=clip, rate=RATE)))
-            times["default"].append(_ms(partial(compute, default, signal=clip, rate=RATE)))
+            times["default"].append(_ms(partial(default.compute, signal=clip, rate=RATE)))
             resampled = encoder.resample(clip, RATE)
             times["resample"].append(_ms(partial(encoder.resample, clip, RATE)))
             times["log_mel"].append(_ms(partial(_log_mel_patches, resampled)))
@@ -83,7 +83,7 @@ def measure(clips: list[np.ndarray], repeats: int) -> dict[str, Any]:
         "patches_per_clip": len(encoder.log_mel_patches(signal=clips[0], rate=RATE)),
         "encoder": model.tag, "features": FEATURE_VERSION,
         "median_ms": medians, "encoder_over_features": medians["embed"] / medians["features"],
-        "default_front_end": default,
+        "default_front_end": default.version,
         "default_over_features": medians["default"] / medians["features"],
         "encoder_load_ms": loading, "encoder_first_call_ms": first,
         "features_first_call_ms": feature_first,

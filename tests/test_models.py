@@ -16,7 +16,7 @@ import pytest
 from ver_desktop.core import paths
 from ver_desktop.core.bundle import load_classifier, read_bundle_info
 from ver_desktop.core.errors import BundleError
-from ver_desktop.core.frontends import FRONT_ENDS, MIR, MUSICNN, compute, feature_names
+from ver_desktop.core.frontends import FRONT_ENDS, MIR, MUSICNN, front_end
 from ver_desktop.training.model_card import write_model_card
 
 MODELS = tuple(paths.bundled_models())
@@ -42,11 +42,11 @@ def test_model_choice_by_name_or_folder(tmp_path: Path) -> None:
 
 def test_musicnn_front_end_gives_one_row_per_three_seconds() -> None:
     signal = np.random.default_rng(1).normal(0, 0.1, 30 * 44_100).astype(np.float32)
-    rows = compute(MUSICNN, signal=signal, rate=44_100)
-    assert rows.shape == (10, len(feature_names(MUSICNN))) == (10, 250)
+    rows = front_end(MUSICNN).compute(signal=signal, rate=44_100)
+    assert rows.shape == (10, len(front_end(MUSICNN).feature_names())) == (10, 250)
     assert rows.dtype == np.float32 and np.isfinite(rows).all()
     with pytest.raises(ValueError, match="unknown front end"):
-        compute("mir-0", signal=signal, rate=44_100)
+        front_end("mir-0")
 
 
 def test_accurate_model_classifies_a_real_file(media_files: dict[str, Path],
@@ -65,7 +65,7 @@ def test_a_bundle_of_one_front_end_refuses_the_other_s_columns(tmp_path: Path) -
     folder = tmp_path / "bundle"
     shutil.copytree(paths.model_dir("ver-musicnn"), folder)
     meta = json.loads((folder / "bundle.json").read_text())
-    meta["feature_names"] = feature_names(MIR)
+    meta["feature_names"] = front_end(MIR).feature_names()
     (folder / "bundle.json").write_text(json.dumps(meta))
     with pytest.raises(BundleError, match="trained on features 'musicnn-msd-4'"):
         load_classifier(folder)

@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 
+from ver_desktop.core import frontends
 from ver_desktop.core.emotion_point import emotion_at
 from ver_desktop.core.errors import BundleError
-from ver_desktop.core.frontends import FRONT_ENDS, MIR, feature_names
+from ver_desktop.core.frontends import FRONT_ENDS, MIR
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.onnx_graph import file_sha256, graph_path, open_session, read_metadata
 
@@ -124,7 +125,8 @@ def _check_meta(meta: dict[str, Any], folder: Path) -> None:
         if not isinstance(meta[key], str) or not meta[key]:
             raise BundleError(f"model bundle {folder}: {key} must be a non-empty text")
     version = meta["feature_version"]
-    if version not in FRONT_ENDS or meta["feature_names"] != feature_names(version):
+    if (version not in FRONT_ENDS
+            or meta["feature_names"] != FRONT_ENDS[version].feature_names()):
         raise BundleError(
             f"model bundle {folder} was trained on features {version!r}, "
             f"but this version of ver_desktop computes {' or '.join(map(repr, FRONT_ENDS))}"
@@ -256,7 +258,7 @@ def write_bundle(folder: Path, graph_bytes: bytes, meta: dict[str, Any],
         "graph": graph.name,
         "sha256": file_sha256(graph),
         "feature_version": front_end,
-        "feature_names": feature_names(front_end),
+        "feature_names": frontends.front_end(front_end).feature_names(),
         "quadrants": list(QUADRANTS),
         "octants": list(OCTANTS),
         **meta,

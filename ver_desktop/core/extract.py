@@ -13,9 +13,10 @@ from functools import partial
 
 import numpy as np
 
+from ver_desktop.core import frontends
 from ver_desktop.core.content import check_content
 from ver_desktop.core.errors import ErrorKind, MediaError
-from ver_desktop.core.frontends import MIR, compute
+from ver_desktop.core.frontends import MIR
 from ver_desktop.core.media import load_segment
 
 
@@ -48,7 +49,8 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
         started = time.perf_counter()
         segment = load_segment(path)
         decoded = time.perf_counter()
-        features = compute(front_end, signal=segment.samples, rate=segment.rate)
+        features = frontends.front_end(front_end).compute(signal=segment.samples,
+                                                          rate=segment.rate)
         if not np.isfinite(features).all():  # no tag from numbers the model cannot read
             return Failed(path, ErrorKind.INTERNAL, "the sound gave feature values that are "
                           "not finite numbers, so it was not tagged")

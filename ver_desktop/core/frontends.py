@@ -1,6 +1,8 @@
 """Front ends: what turns a decoded segment into the sequence a model reads.
 
 A model bundle names the front end it was trained on; workers compute exactly that one.
+Each front end is one object in `FRONT_ENDS`, under its version; adding one is adding an
+entry there.
 - `mir-1`: 26 MIRtoolbox-style values per 50-ms Hamming frame (features.py), ~20 ms per
   30-s clip on one core.
 - `musicnn-msd-1`: per 3-s patch, the 200-unit penultimate layer and the 50 tag scores of
@@ -16,8 +18,9 @@ A model bundle names the front end it was trained on; workers compute exactly th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -29,59 +32,122 @@ if TYPE_CHECKING:
 MIR = FEATURE_VERSION
 MUSICNN = "musicnn-msd-1"
 MUSICNN_LEVELLED = "musicnn-msd-2"
-MUSICNN_KEPT = {"musicnn-msd-3": 5, "musicnn-msd-4": 3, "musicnn-msd-5": 2}  # patches kept
-FRONT_ENDS = (MIR, MUSICNN, MUSICNN_LEVELLED, *MUSICNN_KEPT)
 MUSICNN_OUTPUTS = ("penultimate", "tags")
+SEGMENT_PATCHES = 10  # encoder patches in a 30-s segment
 LEVEL_DBFS = -18.0  # typical RMS of mastered music (the 4Q clips' median: -17.7 dBFS)
 MAX_GAIN_DB = 30.0  # near-silence is not blown up into noise
 
 
-def patches_run(version: str) -> int:
-    """Encoder patches a front end runs per 30-s segment (0 for mir-1): how costly it is."""
-    if version == MIR:
+class FrontEnd(Protocol):
+    """What the workers compute for a model, and what a bundle records of it."""
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def patches_run(self) -> int:
+        """Encoder patches run per 30-s segment (0 without the encoder): how costly it is."""
+        ...
+
+    def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
+        """(steps, features) float32 for a mono signal."""
+        ...
+
+    def feature_names(self) -> list[str]:
+        """The columns of `compute`, as recorded in model bundles."""
+        ...
+
+    def window_offsets(self, patches: int) -> np.ndarray:
+        """Which of a window's `patches` consecutive encoder patches `compute` reads, as it
+        picks them from a segment (timelines build windows from these); a ValueError for a
+        front end timelines cannot follow."""
+        ...
+
+
+@dataclass(frozen=True)
+class Mir:
+    """Hand-made frame features (features.py)."""
+
+    version: str
+
+    @property
+    def patches_run(self) -> int:
         return 0
-    return MUSICNN_KEPT.get(version, 10)
 
+    def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
+        return frame_features(signal=signal, rate=rate)
 
-def window_offsets(version: str, patches: int) -> np.ndarray:
-    """Which of a window's `patches` consecutive encoder patches the front end `version`
-    reads, as `compute` picks them from a segment (timelines build windows from these)."""
-    from ver_desktop.core.encoder import spread
-
-    if version == MUSICNN:
-        return np.arange(patches)
-    if version in MUSICNN_KEPT:
-        return spread(patches, MUSICNN_KEPT[version])
-    raise ValueError(f"timelines follow the musicnn front ends read as they are; the model "
-                     f"reads {version!r}")
-
-
-def feature_names(version: str) -> list[str]:
-    """The columns of `compute(version, ...)`, as recorded in model bundles."""
-    if version == MIR:
+    def feature_names(self) -> list[str]:
         return list(FEATURE_NAMES)
-    if version in (MUSICNN, MUSICNN_LEVELLED, *MUSICNN_KEPT):
+
+    def window_offsets(self, patches: int) -> np.ndarray:
+        raise _not_followed(self.version)
+
+
+@dataclass(frozen=True)
+class Musicnn:
+    """The bundled musicnn encoder's outputs per 3-s patch; `level` scales the segment to
+    LEVEL_DBFS first, `keep` reads only that many patches spread over it."""
+
+    version: str
+    level: bool = False
+    keep: int | None = None
+
+    @property
+    def patches_run(self) -> int:
+        return self.keep or SEGMENT_PATCHES
+
+    def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
+        if self.level:
+            signal = levelled(signal)
+        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS,
+                                keep=self.keep)
+
+    def feature_names(self) -> list[str]:
         from ver_desktop.core.encoder import read_encoder_info
 
         info = read_encoder_info()
         sizes = info.output_sizes
         return ([f"penultimate_{i}" for i in range(sizes["penultimate"])]
                 + [f"tag:{name}" for name in info.meta["tags"]])
-    raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
+
+    def window_offsets(self, patches: int) -> np.ndarray:
+        from ver_desktop.core.encoder import spread
+
+        if self.level:  # timelines embed the audio as it is read
+            raise _not_followed(self.version)
+        if self.keep is None:
+            return np.arange(patches)
+        return spread(patches, self.keep)
 
 
-def compute(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
-    """(steps, features) float32 for a mono signal."""
-    if version == MIR:
-        return frame_features(signal=signal, rate=rate)
-    if version == MUSICNN:
-        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS)
-    if version == MUSICNN_LEVELLED:
-        return _encoder().embed(signal=levelled(signal), rate=rate, outputs=MUSICNN_OUTPUTS)
-    if version in MUSICNN_KEPT:
-        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS,
-                                keep=MUSICNN_KEPT[version])
-    raise ValueError(f"unknown front end {version!r}; known: {', '.join(FRONT_ENDS)}")
+def _registry(*front_ends: FrontEnd) -> dict[str, FrontEnd]:
+    return {each.version: each for each in front_ends}
+
+
+FRONT_ENDS = _registry(
+    Mir(MIR),
+    Musicnn(MUSICNN),
+    Musicnn(MUSICNN_LEVELLED, level=True),
+    Musicnn("musicnn-msd-3", keep=5),
+    Musicnn("musicnn-msd-4", keep=3),
+    Musicnn("musicnn-msd-5", keep=2),
+)
+
+
+def front_end(version: str) -> FrontEnd:
+    """The registered front end `version`; a ValueError naming the known ones otherwise."""
+    try:
+        return FRONT_ENDS[version]
+    except KeyError:
+        raise ValueError(f"unknown front end {version!r}; known: "
+                         f"{', '.join(FRONT_ENDS)}") from None
+
+
+def whole_patches(*, signal: np.ndarray, rate: int) -> np.ndarray:
+    """Every 3-s patch of `signal` as the musicnn front ends embed it before picking, one
+    row each: what timelines cut their windows from (see `FrontEnd.window_offsets`)."""
+    return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS)
 
 
 def levelled(signal: np.ndarray) -> np.ndarray:
@@ -91,6 +157,11 @@ def levelled(signal: np.ndarray) -> np.ndarray:
         return signal
     gain_db = np.clip(LEVEL_DBFS - 20 * np.log10(rms), -MAX_GAIN_DB, MAX_GAIN_DB)
     return (signal * np.float32(10 ** (gain_db / 20))).astype(np.float32, copy=False)
+
+
+def _not_followed(version: str) -> ValueError:
+    return ValueError(f"timelines follow the musicnn front ends read as they are; the model "
+                      f"reads {version!r}")
 
 
 @cache

@@ -122,16 +122,17 @@ class Timeline:
 def embed_whole(path: str, front_end: str) -> Embedded | Failed:
     """The worker's task: decode all of `path` and embed every patch (see the module's
     docstring). Failures come back as `Failed`, as a scan's do."""
+    from ver_desktop.core import frontends
     from ver_desktop.core.encoder import HOP, MODEL_RATE, PATCH_FRAMES
-    from ver_desktop.core.frontends import MUSICNN_OUTPUTS, _encoder, window_offsets
     from ver_desktop.core.media import SAMPLE_RATE, stream_audio
 
     try:
         before = identity(path)
-        window_offsets(front_end, WINDOW_PATCHES)  # refuses a front end it cannot follow
+        # refuses a front end it cannot follow
+        frontends.front_end(front_end).window_offsets(WINDOW_PATCHES)
         patch_seconds = PATCH_FRAMES * HOP / MODEL_RATE
         block = round(WINDOW_PATCHES * patch_seconds * SAMPLE_RATE)  # exactly 10 patches
-        encoder, rows = _encoder(), []
+        rows: list[np.ndarray] = []
         decoding = embedding = 0.0
         decoded = 0
         started = time.perf_counter()
@@ -140,8 +141,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
             decoding += read - started
             decoded += len(samples)
             if len(samples) >= PATCH_FRAMES * HOP * SAMPLE_RATE / MODEL_RATE:
-                rows.append(encoder.embed(signal=samples, rate=SAMPLE_RATE,
-                                          outputs=MUSICNN_OUTPUTS))
+                rows.append(frontends.whole_patches(signal=samples, rate=SAMPLE_RATE))
             started = time.perf_counter()
             embedding += started - read
         if not rows:
@@ -185,13 +185,14 @@ def embed_task(front_end: str) -> partial[Embedded | Failed]:
 def windows(patches: np.ndarray, front_end: str) -> list[np.ndarray]:
     """The model's inputs for every window: one per patch start while a whole window fits,
     else one window over what there is (a short file, as a scan reads it)."""
-    from ver_desktop.core.frontends import window_offsets
+    from ver_desktop.core import frontends
 
+    reads = frontends.front_end(front_end)
     count = len(patches)
     if count >= WINDOW_PATCHES:
-        offsets = window_offsets(front_end, WINDOW_PATCHES)
+        offsets = reads.window_offsets(WINDOW_PATCHES)
         return [patches[j + offsets] for j in range(count - WINDOW_PATCHES + 1)]
-    return [patches[window_offsets(front_end, count)]]
+    return [patches[reads.window_offsets(count)]]
 
 
 def worked_out(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[Stretch]] | Failed:

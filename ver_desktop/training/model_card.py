@@ -17,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ver_desktop.core import paths
-from ver_desktop.core.frontends import compute
+from ver_desktop.core import frontends, paths
 from ver_desktop.core.model_choice import scan_minutes
 
 TARGETS = {"quadrant_macro_f1": 0.75, "octant_macro_f1": 0.42}
@@ -33,11 +32,12 @@ _METRICS = (("quadrant accuracy", "quadrant_accuracy"), ("quadrant macro-F1", "q
 def front_end_milliseconds(front_end: str, repeats: int = 3) -> float:
     """Median time to compute a front end on 30 s of noise, on one core of this machine."""
     signal = np.random.default_rng(0).normal(0, 0.1, 30 * 44_100).astype(np.float32)
-    compute(front_end, signal=signal, rate=44_100)  # load what it needs once
+    compute = frontends.front_end(front_end).compute
+    compute(signal=signal, rate=44_100)  # load what it needs once
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
-        compute(front_end, signal=signal, rate=44_100)
+        compute(signal=signal, rate=44_100)
         times.append(time.perf_counter() - started)
     return float(np.median(times)) * 1000
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ver_desktop.core.emotion_point import fit_spread, quadrant_probabilities
-from ver_desktop.core.frontends import MIR, MUSICNN, MUSICNN_KEPT, MUSICNN_LEVELLED, patches_run
+from ver_desktop.core.frontends import FRONT_ENDS, MIR, MUSICNN, MUSICNN_LEVELLED, Musicnn
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.training.calibration import expected_calibration_error
 from ver_desktop.training.dataset import Dataset
@@ -127,6 +127,12 @@ def _small_sides_lstm() -> TrainConfig:
                        network={"pool": 1, "hidden": 16, "readout": "mean", "dropout": 0.5})
 
 
+def _kept_patches() -> list[tuple[str, int]]:
+    """(version, patches kept) of the musicnn front ends that read only some patches."""
+    return [(each.version, each.keep) for each in FRONT_ENDS.values()
+            if isinstance(each, Musicnn) and each.keep is not None]
+
+
 POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
     PointCandidate("linear-mir", "ridge on mir-1 clip statistics", MIR,
                    linear=LinearConfig("stats")),
@@ -170,15 +176,15 @@ POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
                                               "lstm-musicnn-sides-crops-levelled")),
     # Issue 12 (speed): the shipped design on 5, 3 and 2 of the 10 patches, spread evenly;
     # the graph costs the same per patch, so these front ends cost about 1/2, 3/10 and 1/5.
-    *(candidate for front_end, kept in MUSICNN_KEPT.items() for candidate in (
+    *(candidate for version, kept in _kept_patches() for candidate in (
         PointCandidate(f"linear-musicnn-sides-{kept}p", f"per-axis logistic readout on {kept} "
-                       "patches spread over the clip", front_end,
+                       "patches spread over the clip", version,
                        linear=LinearConfig("mean", loss="sides")),
         PointCandidate(f"lstm-musicnn-sides-crops-{kept}p", f"small LSTM on each axis's side "
-                       f"over {kept} spread patches", front_end, network=_small_sides_lstm()),
+                       f"over {kept} spread patches", version, network=_small_sides_lstm()),
         PointCandidate(f"ensemble-musicnn-sides-{kept}p", "mean point of the two above",
-                       front_end, members=(f"linear-musicnn-sides-{kept}p",
-                                           f"lstm-musicnn-sides-crops-{kept}p")),
+                       version, members=(f"linear-musicnn-sides-{kept}p",
+                                         f"lstm-musicnn-sides-crops-{kept}p")),
     )),
 )}
 
@@ -280,7 +286,7 @@ def choose(results: dict[str, dict[str, Any]], baseline: dict[str, Any], *,
         n for n, r in results.items() if r["kind"] == "linear"]
     best = max(mean(n) for n in pool)
     close = [n for n in pool if mean(n) >= best - TIE]
-    chosen = min(close, key=lambda n: (patches_run(results[n]["front_end"]), -mean(n)))
+    chosen = min(close, key=lambda n: (FRONT_ENDS[results[n]["front_end"]].patches_run, -mean(n)))
     if not clears:
         return chosen, "no candidate clears the baseline on both sets; the best linear one"
     what = "with an LSTM in it " if has_lstm(results[chosen]) else ""
