@@ -5,15 +5,20 @@ Pure Python over the library; no Qt.
 """
 
 from ver_desktop.core.playlists.export import (
+    EXPORT_FORMATS,
     FORMATS,
     Entry,
     ExportError,
+    ExportFormat,
     entries_for,
     entry_for,
     export_m3u8,
     export_mpv_edl,
     export_playlist,
     export_xspf,
+    format_for,
+    format_named,
+    formats_in_words,
     read_m3u8,
     read_mpv_edl,
     read_xspf,
@@ -32,9 +37,11 @@ from ver_desktop.core.playlists.rules import (
 )
 
 __all__ = [
+    "EXPORT_FORMATS",
     "FORMATS",
     "Entry",
     "ExportError",
+    "ExportFormat",
     "MoodPath",
     "MoodPathStep",
     "PlaylistError",
@@ -44,6 +51,9 @@ __all__ = [
     "export_mpv_edl",
     "export_playlist",
     "export_xspf",
+    "format_for",
+    "format_named",
+    "formats_in_words",
     "mood_path",
     "plan_mood_path",
     "playlist_entries",

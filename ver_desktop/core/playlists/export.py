@@ -1,4 +1,5 @@
-"""Write playlists as M3U8 and XSPF, with paths relative to the playlist file or absolute.
+"""Write playlists as M3U8, XSPF and mpv EDL, with paths relative to the playlist file or
+absolute; `EXPORT_FORMATS` is the one list of them that every front end iterates.
 
 Paths keep their exact OS bytes: M3U8 lines are written as bytes (a name that is not valid
 UTF-8 still opens on the disk it came from), and XSPF locations are percent-encoded URIs of
@@ -17,12 +18,13 @@ import os
 import stat
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlparse
 
 from ver_desktop.core import paths
+from ver_desktop.core.errors import AppError
 from ver_desktop.core.library import VideoRow
 from ver_desktop.core.text import CONTROL_CHARACTERS, plain_text
 
@@ -124,22 +126,97 @@ def _uri(location: str) -> str:
     return quote_from_bytes(os.fsencode(location.replace(os.sep, "/")), safe="/")
 
 
-FORMATS = {".m3u8": "m3u8", ".m3u": "m3u8", ".xspf": "xspf", ".edl": "edl"}
-
-
-class ExportError(Exception):
+class ExportError(AppError):
     """A playlist file that could not be written, in one sentence that names it."""
 
 
-def export_playlist(entries: Sequence[Entry], target: Path, fmt: str, *, title: str = "",
-                    relative: bool = True) -> Path:
-    """Write `entries` to `target` as `fmt` ("m3u8", "xspf" or "edl"): the one export the
-    command line and the app share. Raises ExportError."""
-    if fmt == "xspf":
-        return export_xspf(entries, target, title=title, relative=relative)
-    if fmt == "edl":
-        return export_mpv_edl(entries, target, relative=relative)
+Writer = Callable[[Sequence[Entry], Path, str, bool], Path]  # entries, target, title, relative
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One kind of playlist file the app writes: the command line, the Playlist menu and
+    the save dialog all iterate `EXPORT_FORMATS`, so a new format is one entry there."""
+
+    key: str  # a short name, stable: "m3u8" (the menu action's, and `export_playlist`'s)
+    name: str  # what a person reads: "M3U8"
+    suffix: str  # the file's, with its dot: ".m3u8"
+    description: str  # which players read it, in a few words
+    menu_text: str  # the Playlist menu's entry, with its Alt-key mark
+    filter_text: str  # the save dialog's file type: "M3U8 playlist (*.m3u8)"
+    writer: Writer
+    also: tuple[str, ...] = ()  # other suffixes written in this format (".m3u")
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return (self.suffix, *self.also)
+
+    def write(self, entries: Sequence[Entry], target: Path, *, title: str = "",
+              relative: bool = True) -> Path:
+        """Write `entries` to `target` in this format. Raises ExportError."""
+        return self.writer(entries, target, title, relative)
+
+
+def _write_m3u8(entries: Sequence[Entry], target: Path, _title: str, relative: bool) -> Path:
     return export_m3u8(entries, target, relative=relative)
+
+
+def _write_xspf(entries: Sequence[Entry], target: Path, title: str, relative: bool) -> Path:
+    return export_xspf(entries, target, title=title, relative=relative)
+
+
+def _write_edl(entries: Sequence[Entry], target: Path, _title: str, relative: bool) -> Path:
+    return export_mpv_edl(entries, target, relative=relative)
+
+
+EXPORT_FORMATS: tuple[ExportFormat, ...] = (
+    ExportFormat("m3u8", "M3U8", ".m3u8", "VLC and most players", "Export as M3U&8…",
+                 "M3U8 playlist (*.m3u8)", _write_m3u8, also=(".m3u",)),
+    ExportFormat("xspf", "XSPF", ".xspf", "VLC and most players", "Export as &XSPF…",
+                 "XSPF playlist (*.xspf)", _write_xspf),
+    ExportFormat("edl", "EDL", ".edl", "mpv", "Export for mp&v (EDL)…",
+                 "mpv playlist (*.edl)", _write_edl),
+)
+
+# Suffix -> key, as before the registry (kept for callers that look formats up so).
+FORMATS = {suffix: fmt.key for fmt in EXPORT_FORMATS for suffix in fmt.suffixes}
+
+
+def format_for(target: Path | str) -> ExportFormat | None:
+    """The format a file's suffix asks for (".M3U8" as ".m3u8"), or None."""
+    suffix = Path(target).suffix.lower()
+    return next((fmt for fmt in EXPORT_FORMATS if suffix in fmt.suffixes), None)
+
+
+def format_named(key: str) -> ExportFormat:
+    """The format with this key ("m3u8", "xspf", "edl"); KeyError for another."""
+    for fmt in EXPORT_FORMATS:
+        if fmt.key == key:
+            return fmt
+    raise KeyError(key)
+
+
+def formats_in_words() -> str:
+    """The suffixes the app writes and who reads them, for a sentence: ".m3u8 or .xspf
+    (VLC and most players) or .edl (mpv)"."""
+    groups: list[tuple[list[str], str]] = []
+    for fmt in EXPORT_FORMATS:
+        if groups and groups[-1][1] == fmt.description:
+            groups[-1][0].append(fmt.suffix)
+        else:
+            groups.append(([fmt.suffix], fmt.description))
+    return " or ".join(f"{' or '.join(suffixes)} ({description})"
+                       for suffixes, description in groups)
+
+
+def export_playlist(entries: Sequence[Entry], target: Path, fmt: str | ExportFormat, *,
+                    title: str = "", relative: bool = True) -> Path:
+    """Write `entries` to `target` as `fmt` (an `ExportFormat`, or its key: "m3u8", "xspf"
+    or "edl"; an unknown key writes M3U8, as before): the one export the command line and
+    the app share. Raises ExportError."""
+    if isinstance(fmt, str):
+        fmt = next((f for f in EXPORT_FORMATS if f.key == fmt), EXPORT_FORMATS[0])
+    return fmt.write(entries, target, title=title, relative=relative)
 
 
 def write_playlist_file(target: Path, data: bytes) -> Path:
