@@ -4,7 +4,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
 
-"$VENV/bin/ruff" check ver_desktop tests benchmarks packaging docs || exit 1
+"$VENV/bin/ruff" check ver_desktop tests benchmarks packaging docs scripts || exit 1
 "$VENV/bin/mypy" || exit 1
 "$VENV/bin/python" -m pytest "$@"
 status=$?

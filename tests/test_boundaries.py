@@ -1,15 +1,38 @@
-"""Import boundaries: the engine has no Qt; the app's inference path has no torch."""
+"""Import boundaries: the engine has no Qt; the app's inference path has no torch; the
+package has no import circle and nothing but the app reaches into the main window."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
-CORE_MODULES = ["ver_desktop.core." + p.stem for p in
-                (Path(__file__).resolve().parents[1] / "ver_desktop" / "core").glob("*.py")
-                if p.stem != "__init__"] + ["ver_desktop.core.library"]
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "ver_desktop"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+# Every module of every package under core/, packages included.
+CORE_MODULES = sorted(_module_name(p) for p in (PACKAGE / "core").rglob("*.py"))
+
+
+def _code_shape() -> ModuleType:
+    """scripts/code_shape.py, which is not in a package: loaded by path."""
+    spec = importlib.util.spec_from_file_location("code_shape", REPO / "scripts" / "code_shape.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+code_shape = _code_shape()
 
 
 def loaded_after(code: str) -> set[str]:
@@ -19,9 +42,15 @@ def loaded_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
+def test_core_modules_cover_every_package() -> None:
+    assert {"ver_desktop.core", "ver_desktop.core.scan", "ver_desktop.core.library",
+            "ver_desktop.core.library.store", "ver_desktop.core.playlists.export"} <= set(
+        CORE_MODULES)
+
+
 def test_core_imports_no_qt() -> None:
     modules = loaded_after("\n".join(f"import {m}" for m in CORE_MODULES))
-    assert "ver_desktop.core.scan" in modules
+    assert set(CORE_MODULES) <= modules
     assert not [m for m in modules if m.startswith(("PySide6", "shiboken6"))]
 
 
@@ -33,3 +62,22 @@ def test_classifying_never_imports_torch(media_files: dict[str, Path]) -> None:
     modules = loaded_after(code)
     assert "onnxruntime" in modules
     assert "torch" not in modules
+
+
+def test_the_circle_finder_finds_a_circle_and_not_a_chain() -> None:
+    circle = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    chain = {"a": {"b"}, "b": {"c"}, "c": set(), "d": {"a", "c"}}
+    assert code_shape.cycles(circle) == [["a", "b", "c"]]
+    assert code_shape.cycles(chain) == []
+
+
+def test_no_import_circle_in_the_package() -> None:
+    """TYPE_CHECKING imports count: a circle there is still two modules that need each
+    other to be understood."""
+    circles = code_shape.cycles(code_shape.import_graph(PACKAGE))
+    assert not circles, f"import circles: {circles}"
+
+
+def test_only_the_app_imports_the_main_window() -> None:
+    reaching = code_shape.reaching_window(code_shape.import_graph(PACKAGE))
+    assert not reaching, f"modules importing {code_shape.WINDOW}: {reaching}"
