@@ -62,7 +62,7 @@ from ver_desktop.core.scan import Scanner
 SUFFIXES = (".mp4", ".mkv", ".webm", ".avi")
 TARGET_RATIO = 0.60
 SEGMENT_TARGET = 1.2  # load_segment against the plain decode of the audio it returns
-CLASSIFIER_THREADS = 2  # as the app loads it (cli.py)
+CLASSIFIER_THREADS = 2  # as the app loads it (cli/common.py)
 FEATURE_CLIPS = 5
 FEATURE_REPEATS = 3
 # The librosa comparator: one shared STFT with our framing (50 ms Hamming frames, 50 % hop).

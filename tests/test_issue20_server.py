@@ -83,14 +83,14 @@ def test_a_scan_after_a_server_restart_takes_the_files_the_failed_scan_held(
 
 def test_a_summary_says_files_were_left_to_another_scan(
         capsys: pytest.CaptureFixture[str]) -> None:
-    from ver_desktop.cli import _print_summary
+    from ver_desktop.cli.scan import print_summary
     from ver_desktop.gui.main_window import scan_summary_text
 
     summary = ScanSummary(unchanged=0, held_elsewhere=49)
     words = scan_summary_text(summary)
     assert "49 files are being analysed by another scan" in words
     assert "nothing new" not in words
-    _print_summary(summary, "the library")
+    print_summary(summary, "the library")
     assert "49 files are being analysed by another scan" in capsys.readouterr().out
 
 
@@ -332,7 +332,7 @@ def test_settings_keep_the_password_out_of_their_file_and_mask_it(
     window = window_on(qtbot, tmp_path, None)
     with pytest.raises(LibraryError, match="password"):  # the server asks for it
         Library(paths.library_url(tmp_path, keeper))
-    dialog = SettingsDialog(window, [])
+    dialog = SettingsDialog(window.state, [], parent=window)
     dialog.library_url.setText(keeper.replace("keeper@", f"keeper:{SECRET}@"))
     dialog.accept()
     window.settings.sync()
@@ -344,7 +344,7 @@ def test_settings_keep_the_password_out_of_their_file_and_mask_it(
     assert pgpass_file.stat().st_mode & 0o777 == 0o600
     assert f":kept:keeper:{SECRET}" in pgpass_file.read_text()
     Library(paths.library_url(tmp_path, None, saved_library(window.settings))).close()
-    again = SettingsDialog(window, [])  # shown masked, the address without it
+    again = SettingsDialog(window.state, [], parent=window)  # shown masked, the address without it
     assert again.library_url.text() == keeper
     assert again.library_password.echoMode() == again.library_password.EchoMode.Password
     assert again.library_password.text() == SECRET
@@ -385,7 +385,7 @@ def test_an_address_given_outside_settings_is_shown_without_its_password(
     from ver_desktop.gui.settings_dialog import SettingsDialog
 
     window = window_on(qtbot, tmp_path, f"postgresql://ver:{SECRET}@127.0.0.1:1/given")
-    dialog = SettingsDialog(window, [])
+    dialog = SettingsDialog(window.state, [], parent=window)
     assert not dialog.library_url.isEnabled()
     assert SECRET not in dialog.library_url.text() + dialog.library_password.text()
     window.close()

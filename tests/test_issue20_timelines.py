@@ -276,7 +276,7 @@ def test_a_changed_file_s_playlist_stretches_play_the_file_and_its_lost_tags_are
 
 def test_a_scan_says_what_a_changed_file_took_with_it(
         tmp_path: Path, classifier: Classifier, capsys: pytest.CaptureFixture[str]) -> None:
-    from ver_desktop.cli import _print_summary
+    from ver_desktop.cli.scan import print_summary
 
     folder = tmp_path / "videos"
     folder.mkdir()
@@ -296,7 +296,7 @@ def test_a_scan_says_what_a_changed_file_took_with_it(
     mediagen.write_media(film, mediagen.music(12.0, seed=7))  # replaced by a short song
     summary = scanner.scan([os.fspath(folder)])
     assert (summary.changed, summary.stretch_items, summary.stretch_tags) == (1, 1, 2)
-    _print_summary(summary, "the library")
+    print_summary(summary, "the library")
     said = capsys.readouterr().out
     assert ("1 playlist item played a stretch of a file that has changed: it plays the "
             "file now") in said

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,11 @@ from ver_desktop.training.export import save_bundle
 from ver_desktop.training.fit import summarise
 from ver_desktop.training.model_card import front_end_milliseconds
 from ver_desktop.training.report import transfer_section, write_report
+from ver_desktop.training.requests import ExperimentRequest, TrainRequest
 from ver_desktop.training.transfer import POINT_CANDIDATES, PointCandidate, run_candidate
 
 
-def run_training(args: argparse.Namespace, cache_root: Path) -> int:
+def run_training(request: TrainRequest, cache_root: Path) -> int:
     """Cross-validate a point candidate on the labelled set, measure it on the transfer set
     if one is given, then train it on all labelled clips and write the bundle."""
     import torch
@@ -39,42 +40,45 @@ def run_training(args: argparse.Namespace, cache_root: Path) -> int:
     # spinning threads slow training down many times over.
     torch.set_num_threads(1)
     started = time.perf_counter()
-    candidate = _point_candidate(args)
-    data = _labelled(args.labels, args.audio, cache_root, candidate.front_end, args)
-    transfer = (_labelled(args.transfer_labels, args.transfer_audio, cache_root,
-                          candidate.front_end, args) if args.transfer_labels else None)
+    candidate = _point_candidate(request)
+    data = _labelled(request.labels, request.audio, cache_root, candidate.front_end, request)
+    transfer = (_labelled(request.transfer_labels, request.transfer_audio, cache_root,
+                          candidate.front_end, request)
+                if request.transfer_labels and request.transfer_audio else None)
     print(f"{len(data.examples)} labelled files with {candidate.front_end} features "
           f"({time.perf_counter() - started:.0f} s); training {candidate.name}", flush=True)
-    result, final = run_candidate(candidate, data, transfer, cross_validate=args.cv)
+    result, final = run_candidate(candidate, data, transfer,
+                                  cross_validate=request.cross_validate)
     _print(_result_line(result))
-    info = save_bundle(final, args.out, name=args.name, version=args.bundle_version,
-                       spread=result["spread"], training=_training_record(args, candidate),
+    info = save_bundle(final, request.out, name=request.name, version=request.bundle_version,
+                       spread=result["spread"], training=_training_record(request, candidate),
                        metrics=bundle_metrics(result), front_end=candidate.front_end,
-                       extra={"role": args.role,
+                       extra={"role": request.role,
                               "front_end_ms": round(front_end_milliseconds(
                                   candidate.front_end), 1)})
-    print(f"wrote {info.tag} to {args.out} ({time.perf_counter() - started:.0f} s)")
+    print(f"wrote {info.tag} to {request.out} ({time.perf_counter() - started:.0f} s)")
     return 0
 
 
-def _point_candidate(args: argparse.Namespace) -> PointCandidate:
+def _point_candidate(request: TrainRequest) -> PointCandidate:
     """The named candidate, its epochs replaced when --epochs is given (quick trials)."""
-    candidate = POINT_CANDIDATES[args.candidate]
-    if args.epochs and candidate.network is not None:
-        network = dataclasses.replace(candidate.network, epochs=args.epochs)
+    candidate = POINT_CANDIDATES[request.candidate]
+    if request.epochs and candidate.network is not None:
+        network = dataclasses.replace(candidate.network, epochs=request.epochs)
         return dataclasses.replace(candidate, network=network)
     return candidate
 
 
 def _labelled(labels: Path, audio: Path, cache_root: Path, front_end: str,
-              args: argparse.Namespace) -> Dataset:
+              request: TrainRequest) -> Dataset:
     return load_dataset(labels, audio, FeatureCache(cache_root / "features", front_end),
-                        workers=args.workers, progress=_extraction_progress, limit=args.limit)
+                        workers=request.workers, progress=_extraction_progress,
+                        limit=request.limit)
 
 
-def _training_record(args: argparse.Namespace, candidate: PointCandidate) -> dict[str, Any]:
+def _training_record(request: TrainRequest, candidate: PointCandidate) -> dict[str, Any]:
     return {
-        "data": f"{args.labels.name} + {args.audio} (4Q set)",
+        "data": f"{request.labels.name} + {request.audio} (4Q set)",
         "data_terms": "4Q set (Panda et al. 2018): research use; audio belongs to its owners",
         "protocol": "cross-validation: labelled folds (column 'fold'), artist-grouped, "
                     "normalisation statistics from the training folds only; final model "
@@ -131,19 +135,21 @@ def _result_line(result: dict[str, Any]) -> str:
 TAIL_SECONDS = (2.0, 5.0, 10.0, 20.0)
 
 
-def _candidates(names: list[str]) -> list[Candidate]:
-    """Names were checked by the command line; 'all' means every candidate."""
+def _candidates(names: Sequence[str]) -> list[Candidate]:
+    """Names were checked with the request (ExperimentRequest.check); 'all' means every
+    candidate."""
     return list(CANDIDATES.values()) if "all" in names else [CANDIDATES[n] for n in names]
 
 
-def _musicnn_probe(args: argparse.Namespace, cache_root: Path,
+def _musicnn_probe(request: ExperimentRequest, cache_root: Path,
                    candidates: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The linear probe on musicnn clip means, once musicnn candidates have been run (their
     features are cached by then, so this costs no extraction)."""
     if not any(rows[0].get("front_end") == MUSICNN for rows in candidates.values()):
         return []
-    data = load_dataset(args.labels, args.audio, FeatureCache(cache_root / "features", MUSICNN),
-                        workers=args.workers, progress=_extraction_progress, limit=args.limit)
+    data = load_dataset(request.labels, request.audio,
+                        FeatureCache(cache_root / "features", MUSICNN), workers=request.workers,
+                        progress=_extraction_progress, limit=request.limit)
     return run_baseline(data, summary=clip_mean, c=PROBE_C)
 
 
@@ -171,43 +177,44 @@ def _print(message: str) -> None:
     print(message, flush=True)
 
 
-def run_experiment(args: argparse.Namespace, cache_root: Path, results: Path) -> int:
+def run_experiment(request: ExperimentRequest, cache_root: Path, results: Path) -> int:
     """Run (or resume) the paper's grid and rewrite the report from everything stored."""
     cache = FeatureCache(cache_root / "features")
-    data = load_dataset(args.labels, args.audio, cache, workers=args.workers,
-                        progress=_extraction_progress, limit=args.limit)
-    folds = args.folds or sorted(set(data.folds.tolist()))
-    configs = [PaperConfig(c, h, loss, args.epochs, args.pool) for c in args.classes
-               for loss in args.losses for h in args.hidden]
-    if not args.report_only:
-        spec = DataSpec(str(args.labels), str(args.audio), str(cache_root / "features"),
-                        args.limit)
-        run_grid([*configs, *_candidates(args.candidates)], spec, results, folds=folds,
-                 workers=args.workers or 2, log=_print)
+    data = load_dataset(request.labels, request.audio, cache, workers=request.workers,
+                        progress=_extraction_progress, limit=request.limit)
+    folds = list(request.folds) or sorted(set(data.folds.tolist()))
+    configs = [PaperConfig(c, h, loss, request.epochs, request.pool) for c in request.classes
+               for loss in request.losses for h in request.hidden]
+    if not request.report_only:
+        spec = DataSpec(str(request.labels), str(request.audio),
+                        str(cache_root / "features"), request.limit)
+        run_grid([*configs, *_candidates(request.candidates)], spec, results, folds=folds,
+                 workers=request.workers or 2, log=_print)
     transfer_data = None
-    if args.transfer_labels:
-        transfer_spec = DataSpec(str(args.transfer_labels), str(args.transfer_audio),
-                                 str(cache_root / "features"), args.limit)
+    if request.transfer_labels:
+        transfer_spec = DataSpec(str(request.transfer_labels), str(request.transfer_audio),
+                                 str(cache_root / "features"), request.limit)
         transfer_data = transfer_spec.load()
-        names = list(POINT_CANDIDATES) if "all" in args.point_candidates \
-            else args.point_candidates
-        if names and not args.report_only:
-            run_transfer(names, DataSpec(str(args.labels), str(args.audio),
-                                         str(cache_root / "features"), args.limit),
-                         transfer_spec, results, workers=args.workers or 2, log=_print)
+        names = list(POINT_CANDIDATES) if "all" in request.point_candidates \
+            else request.point_candidates
+        if names and not request.report_only:
+            run_transfer(names, DataSpec(str(request.labels), str(request.audio),
+                                         str(cache_root / "features"), request.limit),
+                         transfer_spec, results, workers=request.workers or 2, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
-               f"--epochs {args.epochs} --pool {args.pool}"
-               + (f" --limit {args.limit}" if args.limit else "")
-               + (f" --candidates {' '.join(args.candidates)}" if args.candidates else "")
+               f"--epochs {request.epochs} --pool {request.pool}"
+               + (f" --limit {request.limit}" if request.limit else "")
+               + (f" --candidates {' '.join(request.candidates)}"
+                  if request.candidates else "")
                + (" --transfer-audio GREKOW_AUDIO --transfer-labels GREKOW_LABELS "
-                  f"--point-candidates {' '.join(args.point_candidates) or 'all'}"
+                  f"--point-candidates {' '.join(request.point_candidates) or 'all'}"
                   if transfer_data else ""))
-    args.report.parent.mkdir(parents=True, exist_ok=True)
+    request.report.parent.mkdir(parents=True, exist_ok=True)
     candidates = load_results(results, Candidate.section)
     transfer = _transfer_report(data, transfer_data, results, command) if transfer_data else []
-    write_report(load_results(results), run_baseline(data), args.report, epochs=args.epochs,
-                 pool=args.pool, command=command, candidates=candidates,
+    write_report(load_results(results), run_baseline(data), request.report,
+                 epochs=request.epochs, pool=request.pool, command=command, candidates=candidates,
                  tail_baselines={s: run_baseline(data, s) for s in TAIL_SECONDS},
-                 probe=_musicnn_probe(args, cache_root, candidates), transfer=transfer)
-    _print(f"wrote {args.report}")
+                 probe=_musicnn_probe(request, cache_root, candidates), transfer=transfer)
+    _print(f"wrote {request.report}")
     return 0

@@ -1,4 +1,4 @@
-"""`ver-desktop playlist list | show | new | smart | moodpath | export | delete`.
+"""`ver-desktop playlist list | show | new | smart | moodpath | stretches | export | delete`.
 
 The same core functions as the GUI's playlist actions (`ver_desktop.core.playlists`), so a
 playlist made here is the one the app shows, and a person's tags count the same way.
@@ -15,84 +15,36 @@ import math
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANT_NAMES, QUADRANTS, named_point
+from ver_desktop.cli.common import (
+    Commands,
+    PlaylistUsageError,
+    model_key,
+    open_library,
+    quoted,
+)
+from ver_desktop.cli.filters import (
+    add_filter_options,
+    add_stretch_filter_options,
+    filter_from,
+    stretch_filter_from,
+)
+from ver_desktop.core.labels import QUADRANT_NAMES, QUADRANTS, named_point
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock, count_of, terminal_text
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter
-    from ver_desktop.core.library.timelines import StretchFilter
+    from ver_desktop.core.library import Library, PlaylistInfo
 
-Model = tuple[str, str]
 KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path",
               "stretches": "smart, of stretches"}
 
 
-class PlaylistUsageError(Exception):
-    """A request that cannot be carried out as given, in a person's words."""
-
-
-def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    """The filters `list` and `playlist smart` share."""
-    parser.add_argument("--quadrant", choices=QUADRANTS, action="append",
-                        help="keep this quadrant (repeat for more)")
-    parser.add_argument("--octant", choices=OCTANTS, action="append",
-                        help="keep this emotion (repeat for more)")
-    parser.add_argument("--status", choices=("ok", "failed", "missing", "pending"),
-                        action="append")
-    parser.add_argument("--search", default="", help="part of the file name")
-    parser.add_argument("--min-confidence", type=float, metavar="SHARE",
-                        help="at least this sure, from 0 to 1 (your own tags count as 1)")
-
-
-def filter_from(args: argparse.Namespace) -> VideoFilter:
-    from ver_desktop.core.library import VideoFilter
-
-    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
-        raise PlaylistUsageError("--min-confidence is a share from 0 to 1, e.g. 0.6")
-    return VideoFilter(quadrants=frozenset(args.quadrant or ()),
-                       octants=frozenset(args.octant or ()),
-                       statuses=frozenset(args.status or ()), search=args.search,
-                       min_confidence=args.min_confidence)
-
-
-def add_stretch_filter_options(parser: argparse.ArgumentParser) -> None:
-    """The filters `stretches` and `playlist stretches` share."""
-    parser.add_argument("--quadrant", action="append", metavar="QUADRANT_OR_WORD",
-                        help="PV-NA or a word (calm, happy, tense, sad); repeatable")
-    parser.add_argument("--octant", choices=OCTANTS, action="append")
-    parser.add_argument("--min-minutes", type=float, metavar="M")
-    parser.add_argument("--max-minutes", type=float, metavar="M")
-    parser.add_argument("--search", default="", help="part of the file name")
-
-
-def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:
-    from ver_desktop.core.library.timelines import StretchFilter
-
-    quadrants = []
-    for given in args.quadrant or ():
-        quadrant = PLAIN_WORDS.get(given.lower(), given.upper())
-        if quadrant not in QUADRANTS:
-            raise PlaylistUsageError(f"{quoted(given)} is not a quadrant "
-                                     f"({', '.join(QUADRANTS)}) or one of the words "
-                                     f"{', '.join(sorted(PLAIN_WORDS))}")
-        quadrants.append(quadrant)
-    for option, minutes in (("--min-minutes", args.min_minutes),
-                            ("--max-minutes", args.max_minutes)):
-        if minutes is not None and not (math.isfinite(minutes) and minutes >= 0):
-            raise PlaylistUsageError(f"{option} takes a number of minutes, 0 or more")
-    return StretchFilter(
-        quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
-        min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
-        max_seconds=None if args.max_minutes is None else args.max_minutes * 60,
-        search=args.search)
-
-
-def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
-    playlist = commands.add_parser("playlist", parents=parents,
+def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    playlist = commands.add_parser("playlist", run, parents=parents,
                                    help="list, make, export and delete playlists")
     actions = playlist.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", parents=parents, help="the library's playlists")
@@ -138,17 +90,15 @@ def add_parser(commands: Any, parents: list[argparse.ArgumentParser]) -> None:
     delete.add_argument("name")
 
 
+def run(args: argparse.Namespace) -> int:
+    """Carry out `args.action`; returns the exit status."""
+    library, model = open_library(args), model_key(args)
+    return ACTIONS[args.action](args, library, model)
+
+
 def _add_play_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--play", choices=("segment", "file"), default="segment",
                         help="each item plays its analysed segment (default) or whole file")
-
-
-def run(args: argparse.Namespace, library: Library, model: Model) -> int:
-    """Carry out `args.action`; returns the exit status."""
-    action = {"list": _list, "show": _show, "new": _new, "smart": _smart,
-              "moodpath": _moodpath, "export": _export, "delete": _delete,
-              "stretches": _stretches}[args.action]
-    return action(args, library, model)
 
 
 def _find(library: Library, name: str) -> PlaylistInfo:
@@ -168,7 +118,7 @@ def _unique_name(library: Library, name: str) -> str:
     return name
 
 
-def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _list(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core.playlists import playlist_video_ids
 
     for playlist in library.playlists():
@@ -182,7 +132,7 @@ def _list(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _show(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core.playlists import playlist_entries, playlist_items, playlist_stretches
 
     playlist = _find(library, args.name)
@@ -213,7 +163,7 @@ def _show(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-def _new(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _new(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     name = _unique_name(library, args.name)
     ids = []
     for given in args.paths:
@@ -227,7 +177,7 @@ def _new(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-def _smart(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _smart(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core.playlists import playlist_video_ids, rule_to_json
 
     name = _unique_name(library, args.name)
@@ -261,7 +211,7 @@ def parse_point(text: str) -> tuple[float, float]:
 MAP_REACH = 100.0  # valence and arousal lie within a few units of 0; far past is a typo
 
 
-def _moodpath(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _moodpath(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core.playlists import mood_path
 
     name = _unique_name(library, args.name)
@@ -303,7 +253,7 @@ def _check_size(args: argparse.Namespace) -> None:
 MAX_MINUTES = 7 * 24 * 60.0  # a week; more is a typo, and minutes * 60 must stay finite
 
 
-def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _stretches(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core.playlists import stretch_rule_to_json
 
     name = _unique_name(library, args.name)
@@ -325,7 +275,7 @@ def _stretches(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _export(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     from ver_desktop.core import playlists as core
 
     playlist = _find(library, args.name)
@@ -343,14 +293,9 @@ def _export(args: argparse.Namespace, library: Library, model: Model) -> int:
     return 0
 
 
-def _delete(args: argparse.Namespace, library: Library, model: Model) -> int:
+def _delete(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
     library.delete_playlist(_find(library, args.name).id)
     return 0
-
-
-def quoted(name: str) -> str:
-    """A playlist's name in a sentence, quoted and safe to print (core.text.terminal_text)."""
-    return f"'{terminal_text(name)}'"
 
 
 POINT = re.compile(r"-[\d.]+(e[-+]?\d+)?,[-+]?[\d.]+(e[-+]?\d+)?", re.IGNORECASE)
@@ -371,3 +316,9 @@ def joined_points(argv: Sequence[str]) -> list[str]:
 
 def _play_words(play: str) -> str:
     return "segments" if play == "segment" else "whole files"
+
+
+Action = Callable[[argparse.Namespace, "Library", ModelKey], int]
+ACTIONS: dict[str, Action] = {"list": _list, "show": _show, "new": _new, "smart": _smart,
+                              "moodpath": _moodpath, "export": _export, "delete": _delete,
+                              "stretches": _stretches}

@@ -1,0 +1,81 @@
+"""`ver-desktop list` and `ver-desktop stretches`: what the library holds, filtered."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from ver_desktop.cli.common import EXIT_OK, Commands, model_key, open_library, printable
+from ver_desktop.cli.filters import (
+    add_filter_options,
+    add_stretch_filter_options,
+    filter_from,
+    stretch_filter_from,
+)
+from ver_desktop.core.labels import QUADRANT_NAMES
+from ver_desktop.core.text import clock, count_of, terminal_text
+
+if TYPE_CHECKING:
+    from ver_desktop.core.library import VideoRow
+
+
+def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    stretches = commands.add_parser(
+        "stretches", run_stretches, parents=parents,
+        help="stretches of one emotion across the library's timelines, e.g. calm ones of "
+             "2 minutes or more")
+    add_stretch_filter_options(stretches)
+    stretches.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    listing = commands.add_parser("list", run_list, parents=parents,
+                                  help="show what the library holds")
+    add_filter_options(listing)
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    library = open_library(args)
+    where = filter_from(args)
+    rows = library.videos(model_key(args), where)
+    for row in rows:
+        if args.json:
+            print(json.dumps(row.to_json()))
+        else:
+            print(_list_line(row))
+    if not args.json:
+        print(count_of(len(rows), "video"), file=sys.stderr)
+    return EXIT_OK
+
+
+def _list_line(row: VideoRow) -> str:
+    path = terminal_text(printable(row.path))
+    if row.status != "ok" and not row.corrected:
+        reason = f": {terminal_text(row.error_reason)}" if row.error_reason else ""
+        return f"{row.status:<8} {path}{reason}"
+    mark = "*" if row.corrected else " "
+    tags = f"{row.quadrant or '-':<6}{mark}{row.octant or '-':<11}"
+    numbers = ("" if row.confidence is None else
+               f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
+    speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
+    return f"{row.status:<8} {tags}{numbers}{speech}{path}"
+
+
+def run_stretches(args: argparse.Namespace) -> int:
+    """Stretches across the library's timelines (files without one yet are not listed:
+    `timeline PATH` or the app works them out)."""
+    where = stretch_filter_from(args)
+    found = open_library(args).stretches(model_key(args), where)
+    for kept in found:
+        if args.json:
+            print(json.dumps(kept.to_json()))
+            continue
+        x = kept.stretch
+        mine = ", your tag" if kept.corrected else ""
+        emotion = f"{QUADRANT_NAMES[x.quadrant]} ({x.octant}{mine})"
+        print(f"{clock(x.start):>8} - {clock(x.end):<8} {emotion:<30} "
+              f"{terminal_text(printable(kept.path))}")
+    if not args.json:
+        print(count_of(len(found), "stretch"), file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""`ver-desktop scan`: add folders to the library and analyse them, with a progress bar and
+a summary; Ctrl-C stops after the files in progress."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
+
+from ver_desktop.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    Commands,
+    SetupError,
+    interrupt_flag,
+    open_classifier,
+    open_library,
+    printable,
+    where,
+)
+from ver_desktop.core import paths
+from ver_desktop.core.text import clock, count_of, terminal_text
+
+if TYPE_CHECKING:
+    from ver_desktop.core.pool import WorkersFactory
+    from ver_desktop.core.scan import ScanProgress, ScanSummary
+
+
+def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    scan = commands.add_parser("scan", run, parents=parents,
+                               help="add folders to the library and analyse them")
+    scan.add_argument("paths", nargs="*", metavar="DIR",
+                      help="folders or files (default: the library's folders, else Videos)")
+    scan.add_argument("--retry-failed", action="store_true",
+                      help="try files that failed before again")
+    scan.add_argument("--cluster", metavar="ADDRESS",
+                      help="read the files on a Dask cluster: tcp://HOST:8786 (its workers "
+                           "must see the files at the same paths), or local:N for N worker "
+                           "processes here (needs the server extra)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ver_desktop.core.scan import Scanner
+
+    library = open_library(args)
+    roots = [os.path.abspath(p) for p in args.paths] or library.folders()
+    if not roots:
+        videos = paths.default_videos_dir()
+        if not videos.is_dir():
+            print(f"Nothing to scan yet: the library has no folders and {videos} does not "
+                  "exist.\nAdd a folder with: ver-desktop scan /path/to/videos")
+            return EXIT_OK
+        roots = [os.fspath(videos)]
+    for root in roots:
+        if not os.path.exists(root):
+            raise SetupError(f"{root} does not exist")
+        if os.path.isdir(root):
+            library.add_folder(root)
+    classifier = open_classifier(args)
+    with _scan_workers(args) as (workers, factory):
+        scanner = Scanner(library, classifier, workers=workers, factory=factory)
+        stop = interrupt_flag()
+        bar = _ProgressBar(sys.stderr)
+        print(f"Scanning {terminal_text(', '.join(roots))} with {scanner.classifier.tag}",
+              file=sys.stderr)
+        summary = scanner.scan(roots, progress=bar.update, cancelled=stop.is_set,
+                               retry_failed=args.retry_failed)
+        bar.close()
+    print_summary(summary, where(args))
+    return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
+
+
+@contextlib.contextmanager
+def _scan_workers(args: argparse.Namespace) -> Iterator[tuple[int | None, WorkersFactory]]:
+    """How many files to read at once, and where: the local pool, or `--cluster`."""
+    from ver_desktop.core.pool import spawn_pool
+
+    if not args.cluster:
+        yield args.workers, spawn_pool
+        return
+    from ver_desktop.core.cluster import ClusterError, open_cluster
+
+    try:
+        cluster = open_cluster(args.cluster)
+    except ClusterError as exc:
+        raise SetupError(str(exc)) from None
+    with cluster:
+        yield args.workers or cluster.threads(), cluster.workers
+
+
+class _ProgressBar:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.shown = False
+
+    def update(self, progress: ScanProgress) -> None:
+        eta = "--" if progress.eta is None else clock(progress.eta)
+        width = 24
+        filled = int(width * progress.done / max(progress.total, 1))
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} "
+                f"{progress.rate:.1f} files/s ETA {eta}  {_short(progress.path)}")
+        if self.tty:
+            self.stream.write("\r" + line[:160].ljust(160))
+            self.stream.flush()
+            self.shown = True
+        elif progress.done % 25 == 0 or progress.done == progress.total:
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def _short(path: str) -> str:
+    name = terminal_text(os.path.basename(path).encode("utf-8", "replace").decode("utf-8"))
+    return name if len(name) <= 50 else name[:47] + "..."
+
+
+def _were(count: int) -> str:
+    return "were" if count != 1 else "was"
+
+
+def print_summary(summary: ScanSummary, data: str) -> None:
+    """What a scan did, and where the library is (`data`: common.where)."""
+    from ver_desktop.core.scan import lost_stretches
+
+    print(f"{'Stopped' if summary.cancelled else 'Done'} in {summary.seconds:.1f} s: "
+          f"{summary.new} new, {summary.changed} updated, {summary.unchanged} unchanged, "
+          f"{summary.analysed} analysed, {len(summary.failed)} failed, "
+          f"{summary.missing} missing")
+    if summary.skipped_failed:
+        print(f"  {count_of(summary.skipped_failed, 'file')} failed in an earlier scan and "
+              f"{_were(summary.skipped_failed)} skipped (--retry-failed tries them again)")
+    if summary.held_elsewhere:
+        held = summary.held_elsewhere
+        print(f"  {count_of(held, 'file')} {'are' if held != 1 else 'is'} being analysed by "
+              "another scan of this library and left to it (the next scan takes any it "
+              "leaves)")
+    for words in lost_stretches(summary):
+        print(f"  {words}")
+    for path, kind, reason in summary.failed:
+        print(f"  failed: {terminal_text(printable(path))}: {terminal_text(reason)} [{kind}]")
+    for folder in summary.unreadable_folders:
+        print(f"  could not read folder: {terminal_text(printable(folder))}")
+    print(f"Library: {terminal_text(data)}")
