@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_playlists import analysis
 
 from ver_desktop.core.changes import NOTHING, Changes
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, Library, VideoFilter
 from ver_desktop.core.library.timelines import StretchFilter
 from ver_desktop.core.model_key import ModelKey
@@ -29,13 +29,6 @@ POINTS = [(-1.0, -1.0), (-0.6, -0.7), (-0.5, 0.6), (-0.2, 0.3), (0.3, -0.2), (0.
           (0.7, 0.6), (1.0, 1.0)]
 
 
-def analysis(valence: float, arousal: float) -> dict[str, object]:
-    return {"quadrant": quadrant_of(valence, arousal), "octant": octant_of(valence, arousal),
-            "confidence": 0.8, "quadrant_probs": {q: 0.25 for q in QUADRANTS},
-            "octant_probs": {o: 0.125 for o in OCTANTS}, "valence": valence,
-            "arousal": arousal, "segment_start": 5.0, "segment_end": 35.0}
-
-
 @pytest.fixture
 def library(library_url: str, tmp_path: Path) -> Iterator[Library]:
     """Eight tagged files of 90 s (v0.mp4 ... v7.mp4), the last one missing from its disk;
@@ -43,7 +36,7 @@ def library(library_url: str, tmp_path: Path) -> Iterator[Library]:
     library = Library(library_url)
     library.bulk_add([BulkVideo(path=os.fspath(tmp_path / f"v{i}.mp4"), size=i, mtime_ns=i,
                                 duration=90.0, status="missing" if i == 7 else "ok",
-                                analysis=analysis(*point))
+                                analysis=analysis(*point, 0.8))
                       for i, point in enumerate(POINTS)], MODEL)
     timeline = Timeline(14.96, 2.992, 90.0, np.linspace(-1, 1, 21, dtype=np.float32),
                         np.full(21, 0.5, np.float32))
@@ -187,7 +180,7 @@ def test_shown_items_carry_their_stretch_and_play_skips_missing_files(
     assert playlist is not None
     items = uc.shown(library, MODEL, playlist)
     assert [(s.row.id, s.entry.start, s.entry.stop) for s in items] == [
-        (v[0], span[0], span[1]), (v[7], 5.0, 35.0), (v[0], 5.0, 35.0)]
+        (v[0], span[0], span[1]), (v[7], 0.0, 30.0), (v[0], 0.0, 30.0)]
     assert [(s.quadrant, s.octant, s.corrected) for s in items] == [
         ("NV-NA", "miserable", True), ("PV-PA", items[1].row.octant, False),
         (items[2].row.quadrant, items[2].row.octant, False)]
@@ -205,7 +198,7 @@ def test_export_writes_what_the_playlist_plays_in_the_format_asked(
     assert done.value == 2 and done.changes == NOTHING
     assert read_m3u8(target) == [os.fspath(tmp_path / "v2.mp4"),
                                  os.fspath(tmp_path / "v1.mp4")]
-    assert "#EXTVLCOPT:start-time=5.000" in target.read_text()
+    assert "#EXTVLCOPT:stop-time=30.000" in target.read_text()
     as_xspf = tmp_path / "named.txt"
     assert uc.export(library, MODEL, playlist, as_xspf, "xspf", relative=False).value == 2
     assert read_xspf(as_xspf) == read_m3u8(target)

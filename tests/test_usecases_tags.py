@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_playlists import analysis
 
 from ver_desktop.core.changes import Changes
-from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, Library
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.timeline import Timeline, cut
@@ -30,19 +30,13 @@ from ver_desktop.core.usecases.tags import (
 MODEL = ModelKey("test-model", "1")
 
 
-def analysis(valence: float, arousal: float) -> dict[str, object]:
-    return {"quadrant": quadrant_of(valence, arousal), "octant": octant_of(valence, arousal),
-            "confidence": 0.7, "quadrant_probs": {q: 0.25 for q in QUADRANTS},
-            "octant_probs": {o: 0.125 for o in OCTANTS}, "valence": valence,
-            "arousal": arousal, "segment_start": 0.0, "segment_end": 30.0}
-
-
 @pytest.fixture
 def library(library_url: str, tmp_path: Path) -> Iterator[Library]:
     """Three calm videos (PV-NA), the first with a 90-s timeline of two stretches."""
     library = Library(library_url)
+    calm = analysis(0.5, -0.5, 0.7)
     library.bulk_add([BulkVideo(path=os.fspath(tmp_path / f"{i}.mp4"), size=i, mtime_ns=i,
-                                duration=90.0, status="ok", analysis=analysis(0.5, -0.5))
+                                duration=90.0, status="ok", analysis=calm)
                       for i in range(3)], MODEL)
     valence = np.linspace(-1, 1, 21, dtype=np.float32)
     timeline = Timeline(14.96, 2.992, 90.0, valence, np.full(21, 0.5, np.float32))
