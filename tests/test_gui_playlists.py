@@ -168,7 +168,7 @@ def test_watched_folder_picks_up_a_new_file(qtbot, window: MainWindow,  # type: 
 
 def test_settings_and_about(qtbot, window: MainWindow, bundled_model: Path) -> None:  # type: ignore[no-untyped-def]
     assert window.session is not None
-    dialog = SettingsDialog(window, window.session.library.folders())
+    dialog = SettingsDialog(window.state, window.session.library.folders(), parent=window)
     qtbot.addWidget(dialog)
     assert dialog.folders.count() == 1
     assert dialog.model.count() == 1  # nothing to switch to: no note on switching

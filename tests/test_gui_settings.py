@@ -120,3 +120,29 @@ def test_re_analysing_with_another_model_keeps_corrections(qtbot, window: MainWi
     assert rows[row.id].corrected and rows[row.id].octant == "sleepy"
     tagged = [r for r in rows.values() if r.status == "ok"]
     assert tagged and all(r.model.startswith(f"{SECOND}@") for r in tagged)
+
+
+def test_after_a_model_switch_the_timeline_job_works_for_the_new_model(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    """The job reads the model from the application state when it starts: after a switch
+    (and the re-analysis it asked for) the files get the new model's timelines, and no job
+    runs for the old one any more."""
+    session = window.session
+    assert session is not None
+    old = session.model
+    seen: list[object] = []
+    window.timelines.stored.connect(lambda _id: seen.append(window.timelines.model))
+    window.set_timelines(True)  # a job starts for the model in use
+    with qtbot.waitSignal(window.scans.finished, timeout=120_000):
+        choose(open_dialog(qtbot, window), SECOND, reanalyse=True)
+    fresh = window.session
+    assert fresh is not None and fresh.model != old and fresh.model.name == SECOND
+    seen.clear()  # what the job stores from now on
+    settle(qtbot, window, lambda: all(visible_rows(window)))
+    tagged = [r for r in visible_rows(window) if r.status == "ok"]  # type: ignore[attr-defined]
+    assert tagged
+    qtbot.waitUntil(lambda: not fresh.library.without_timeline(fresh.model)
+                    and not window.timelines.busy, timeout=240_000)
+    for row in tagged:
+        assert fresh.library.timeline(row.id, fresh.model) is not None  # type: ignore[attr-defined]
+    assert seen and all(model == fresh.model for model in seen)

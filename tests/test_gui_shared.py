@@ -74,7 +74,7 @@ def local_window(qtbot, tmp_path: Path, monkeypatch) -> MainWindow:  # type: ign
 def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
         qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     window = local_window(qtbot, tmp_path, monkeypatch)
-    dialog = SettingsDialog(window, [])
+    dialog = SettingsDialog(window.state, [], parent=window)
     assert dialog.library_url.isEnabled() and dialog.library_url.text() == ""
     dialog.library_url.setText(" postgresql://me@server/music ")
     dialog.path_map.setText("/Volumes/Music=/shares/music")
@@ -82,7 +82,7 @@ def test_settings_keep_a_shared_librarys_address_and_this_computers_mounts(
     assert window.settings.value(LIBRARY_KEY) == "postgresql://me@server/music"
     assert window.settings.value(PATH_MAP_KEY) == "/Volumes/Music=/shares/music"
     monkeypatch.setenv(paths.LIBRARY_URL_ENV, "postgresql://other@elsewhere/x")
-    overridden = SettingsDialog(window, [])
+    overridden = SettingsDialog(window.state, [], parent=window)
     assert not overridden.library_url.isEnabled()  # this run's library came from outside
     window.close()
     window.runner.wait()
@@ -93,7 +93,7 @@ def test_settings_refuse_a_path_map_that_would_corrupt_paths_and_say_why(
     """Issue 20, item 6: the map is checked before it is kept, the reason shown beside it
     with room for its words, and the dialog stays open to fix it."""
     window = local_window(qtbot, tmp_path, monkeypatch)
-    dialog = SettingsDialog(window, [])
+    dialog = SettingsDialog(window.state, [], parent=window)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.path_map.setText("/mnt/a=/shares/music;/mnt/b=/shares/music")

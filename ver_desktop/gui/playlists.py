@@ -1,6 +1,7 @@
 """Playlist actions: manual lists (add, remove, reorder), smart lists from the current
-filters, mood paths drawn on the map, export to M3U8/XSPF. Building is done by
-`ver_desktop.core.playlists` on the task runner."""
+filters, mood paths drawn on the map, export in each format the core writes. The work is
+done by `ver_desktop.core.usecases.playlists` through the application state, which announces
+what changed: the sidebar's playlists are re-read here when it says playlists changed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,13 +32,17 @@ from PySide6.QtWidgets import (
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
 from ver_desktop.core.text import count_of, free_name
-from ver_desktop.gui.sidebar import Place
+from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.tasks import in_words
 
 if TYPE_CHECKING:
+    from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import PlaylistInfo
     from ver_desktop.core.playlists import MoodPath
-    from ver_desktop.gui.main_window import MainWindow
+    from ver_desktop.gui.emotion_map import EmotionMap
+    from ver_desktop.gui.selection import Selection
+    from ver_desktop.gui.state import AppState
+    from ver_desktop.gui.table_model import LibraryTableModel
 
 
 EXPORT_FOLDER_KEY = "export_folder"
@@ -168,36 +173,53 @@ def _row(*widgets: QWidget) -> QWidget:
 
 
 class PlaylistActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, state: AppState, sidebar: Sidebar, selection: Selection,
+                 table: LibraryTableModel, emotion_map: EmotionMap, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.state, self.sidebar, self.selection = state, sidebar, selection
+        self.table, self.map, self.parent_widget = table, emotion_map, parent
         self.relative_export = True
-        window.model.reordered.connect(self.save_order)
+        self._select_next: Place | None = None  # shown once the playlists are read again
+        table.reordered.connect(self.save_order)
+        state.changed.connect(self._changed)
         self._dialog: MoodPathDialog | None = None
 
     # -- helpers -----------------------------------------------------------------------
 
-    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None) -> None:
-        def done(result: Any, error: BaseException | None) -> None:
-            if error is not None:
-                self.window.show_message(f"Playlist: {in_words(error)}", 8000)
-            elif then is not None:
-                then(result)
-            else:
-                self.window.reload_playlists()
+    @property
+    def settings(self) -> QSettings:
+        return self.state.settings
 
-        self.window.runner.write(fn, done)
+    def _changed(self, changes: Changes) -> None:
+        if changes.playlists:
+            self.reload()
+
+    def reload(self, select: Place | None = None) -> None:
+        """Re-read the playlists; show `select` (or the current place) afterwards."""
+        select, self._select_next = select or self._select_next, None
+        self.state.read("read the playlists", lambda session: session.library.playlists(),
+                        lambda found: self.sidebar.refill(found, select))
+
+    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None, *,
+               changes: Changes | None = None) -> None:
+        """Run a playlist change; the sidebar follows from what it announces."""
+        from ver_desktop.core.changes import Changes, Done
+
+        def op(_session: object) -> Done[Any]:
+            return Done(fn(), changes or Changes(playlists=True))
+
+        self.state.apply("change the playlist", op, then)
 
     def current(self) -> PlaylistInfo | None:
-        place = self.window.sidebar.place()
+        place = self.sidebar.place()
         return place.playlist if place.kind == "playlist" else None
 
     def _ask_name(self, title: str, default: str, *, suggest_free: bool = True) -> str | None:
         """A name from the person; the suggestion is one no playlist has yet (names are
         unique: the library refuses a second "Calm" in words)."""
         if suggest_free:
-            default = free_name(default, self.window.sidebar.playlist_names())
-        name, ok = QInputDialog.getText(self.window, title, "Name:", text=default)
+            default = free_name(default, self.sidebar.playlist_names())
+        name, ok = QInputDialog.getText(self.parent_widget, title, "Name:", text=default)
         return name.strip() or None if ok else None
 
     # -- manual ------------------------------------------------------------------------
@@ -205,46 +227,45 @@ class PlaylistActions(QObject):
     def new_manual(self) -> None:
         name = self._ask_name("New playlist", "New playlist")
         if name is not None:
-            self.create_manual(name, *self.window.selection())
+            self.create_manual(name, *self.selection.items())
 
     def create_manual(self, name: str, ids: list[int],
                       spans: list[tuple[float, float] | None] | None = None) -> None:
         """A playlist of these videos, or of stretches of them (`spans`)."""
-        session = self.window.session
+        session = self.state.session
         if session is not None:
             self._write(lambda: session.library.create_playlist(
                 name, "manual", video_ids=ids, spans=spans), self._open)
 
     def add_selected(self, playlist_id: int) -> None:
-        session, (ids, spans) = self.window.session, self.window.selection()
+        session, (ids, spans) = self.state.session, self.selection.items()
         if session is not None and ids:
             self._write(lambda: session.library.add_to_playlist(playlist_id, ids, spans))
 
     def remove_selected(self) -> None:
-        session, playlist = self.window.session, self.current()
-        ids = self.window.library_view.selected_ids()
+        session, playlist = self.state.session, self.current()
+        ids = self.selection.videos.selected_ids()
         if session is None or playlist is None or playlist.kind in ("rule", "stretches") \
                 or not ids:
             return
-        self._write(lambda: session.library.remove_from_playlist(playlist.id, ids),
-                    lambda _r: self.window.reload_playlists())
+        self._write(lambda: session.library.remove_from_playlist(playlist.id, ids))
 
     def move_selected(self, delta: int) -> None:
         """Move the current video up or down in a manual playlist."""
-        session, playlist = self.window.session, self.current()
-        video_id = self.window.library_view.current_id()
+        session, playlist = self.state.session, self.current()
+        video_id = self.selection.videos.current_id()
         if session is None or playlist is None or playlist.kind != "manual" or video_id is None:
             return
-        order = self.window.model.ids()
+        order = self.table.ids()
         index = order.index(video_id)
         target = max(0, min(len(order) - 1, index + delta))
         order.insert(target, order.pop(index))
-        self.window.model.show_ids(order, reorderable=True)
+        self.table.show_ids(order, reorderable=True)
         self.save_order(order)
 
     def save_order(self, order: list[int]) -> None:
         """The shown manual playlist's new order (moved by keys or dragged)."""
-        session, playlist = self.window.session, self.current()
+        session, playlist = self.state.session, self.current()
         if session is not None and playlist is not None and playlist.kind == "manual":
             self._write(lambda: session.library.set_playlist_items(playlist.id, order))
 
@@ -259,22 +280,22 @@ class PlaylistActions(QObject):
     def create_smart(self, name: str) -> None:
         from ver_desktop.core.playlists import rule_to_json
 
-        session = self.window.session
+        session = self.state.session
         if session is None:
             return
-        if self.window.showing_stretches():  # of stretches, following the view's filters
+        if self.selection.showing_stretches():  # of stretches, following the view's filters
             from ver_desktop.core.playlists import stretch_rule_to_json
 
-            kind, rule = "stretches", stretch_rule_to_json(self.window.stretches.where())
+            kind, rule = "stretches", stretch_rule_to_json(self.selection.stretches.where())
         else:
             kind, rule = "rule", rule_to_json(
-                self.window.library_view.filters.state().video_filter())
+                self.selection.videos.filters.state().video_filter())
         self._write(lambda: session.library.create_playlist(name, kind, rule=rule),
                     self._open)
 
     def new_mood_path(self) -> None:
-        dialog = MoodPathDialog(self.window)
-        dialog.name.setText(free_name("Mood path", self.window.sidebar.playlist_names()))
+        dialog = MoodPathDialog(self.parent_widget)
+        dialog.name.setText(free_name("Mood path", self.sidebar.playlist_names()))
         self._dialog = dialog
         dialog.pick.clicked.connect(lambda: self._pick_on_map(dialog))
         dialog.accepted.connect(lambda: self._build_mood_path(dialog))
@@ -282,18 +303,18 @@ class PlaylistActions(QObject):
 
     def _pick_on_map(self, dialog: MoodPathDialog) -> None:
         dialog.hide()
-        self.window.show_message("Click the start point, then the target, on the map")
+        self.state.say("Click the start point, then the target, on the map")
 
         def picked(sv: float, sa: float, tv: float, ta: float) -> None:
-            self.window.map.path_picked.disconnect(picked)
+            self.map.path_picked.disconnect(picked)
             dialog.set_points(sv, sa, tv, ta)
             dialog.show()
 
-        self.window.map.path_picked.connect(picked)
-        self.window.map.start_picking_path()
+        self.map.path_picked.connect(picked)
+        self.map.start_picking_path()
 
     def _build_mood_path(self, dialog: MoodPathDialog) -> None:
-        session, request, name = self.window.session, dialog.request(), dialog.name.text()
+        session, request, name = self.state.session, dialog.request(), dialog.name.text()
         if session is None:
             return
         self.build_mood_path(name or "Mood path", request)
@@ -301,7 +322,7 @@ class PlaylistActions(QObject):
     def build_mood_path(self, name: str, request: dict[str, Any]) -> None:
         from ver_desktop.core.playlists import mood_path
 
-        session = self.window.session
+        session = self.state.session
         if session is None:
             return
 
@@ -322,29 +343,31 @@ class PlaylistActions(QObject):
                 f"about {minutes} min")
         if path.problems:
             text += " · " + "; ".join(html.escape(p) for p in path.problems)
-        self.window.show_notice(text)
+        self.state.keep_in_view(text)
         self._open(playlist_id)
 
     def _open(self, playlist_id: int) -> None:
         """Show a playlist just written, once the sidebar lists it."""
         from ver_desktop.core.library import PlaylistInfo
 
-        self.window.reload_playlists(Place("playlist",
-                                           PlaylistInfo(playlist_id, "", "", None)))
+        self._select_next = Place("playlist", PlaylistInfo(playlist_id, "", "", None))
 
     def set_segments_only(self, on: bool) -> None:
         """The shown playlist plays each video's segment (on) or whole files (off)."""
-        session, playlist = self.window.session, self.current()
+        session, playlist = self.state.session, self.current()
         if session is None or playlist is None:
             return
         play = "segment" if on else "file"
         self._write(lambda: session.library.update_playlist(playlist.id, play=play),
-                    lambda _r: self.window.reload_playlists(Place("playlist", playlist)))
+                    lambda _r: self._show_next(Place("playlist", playlist)))
+
+    def _show_next(self, place: Place) -> None:
+        self._select_next = place
 
     # -- rename, delete, export ----------------------------------------------------------
 
     def rename(self) -> None:
-        session, playlist = self.window.session, self.current()
+        session, playlist = self.state.session, self.current()
         if session is None or playlist is None:
             return
         name = self._ask_name("Rename playlist", playlist.name, suggest_free=False)
@@ -352,33 +375,36 @@ class PlaylistActions(QObject):
             self._write(lambda: session.library.update_playlist(playlist.id, name=name))
 
     def delete(self) -> None:
-        session, playlist = self.window.session, self.current()
+        session, playlist = self.state.session, self.current()
         if session is not None and playlist is not None:
             self._write(lambda: session.library.delete_playlist(playlist.id))
 
     def export(self, fmt: str) -> None:
+        """Ask where to write the shown playlist in the format `fmt` (a registry key)."""
+        from ver_desktop.core.playlists.export import format_named
+
         playlist = self.current()
         if playlist is None:
-            self.window.show_message("Choose a playlist in the sidebar first", 5000)
+            self.state.say("Choose a playlist in the sidebar first", 5000)
             return
+        kind = format_named(fmt)
         target, _ = QFileDialog.getSaveFileName(
-            self.window, "Export playlist", os.path.join(self.export_folder(),
-                                                         f"{playlist.name}.{fmt}"),
-            {"m3u8": "M3U8 playlist (*.m3u8)", "xspf": "XSPF playlist (*.xspf)",
-             "edl": "mpv playlist (*.edl)"}[fmt])
+            self.parent_widget, "Export playlist",
+            os.path.join(self.export_folder(), f"{playlist.name}{kind.suffix}"),
+            kind.filter_text)
         if target:
-            self.window.settings.setValue(EXPORT_FOLDER_KEY, os.path.dirname(target))
+            self.settings.setValue(EXPORT_FOLDER_KEY, os.path.dirname(target))
             self.export_to(playlist, Path(target), fmt)
 
     def export_folder(self) -> str:
         """Where the last export went (the export dialog opens there), else home."""
-        folder = str(self.window.settings.value(EXPORT_FOLDER_KEY, "") or "")
+        folder = str(self.settings.value(EXPORT_FOLDER_KEY, "") or "")
         return folder if folder and os.path.isdir(folder) else os.path.expanduser("~")
 
     def export_to(self, playlist: PlaylistInfo, target: Path, fmt: str) -> None:
         from ver_desktop.core import playlists as core
 
-        session, relative = self.window.session, self.relative_export
+        session, relative = self.state.session, self.relative_export
         if session is None:
             return
 
@@ -388,6 +414,6 @@ class PlaylistActions(QObject):
             return core.export_playlist(entries, target, fmt, title=playlist.name,
                                         relative=relative)
 
-        self.window.runner.run(write, lambda path, error: self.window.show_message(
+        self.state.runner.run(write, lambda path, error: self.state.say(
             f"Exported {path}" if error is None else f"Export failed: {in_words(error)}", 8000))
 

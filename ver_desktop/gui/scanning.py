@@ -99,10 +99,10 @@ class ScanController(QObject):
     idle = Signal()  # the queue is empty
 
     def __init__(self, runner: TaskRunner, workers: Callable[[], int],
-                 parent: QObject | None = None) -> None:
+                 session: Callable[[], Session | None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner, self.workers = runner, workers
-        self.session: Session | None = None
+        self.session = session  # the application state's, read when a scan starts
         self._queue: list[ScanRequest] = []
         self._job: ScanJob | None = None
 
@@ -129,12 +129,13 @@ class ScanController(QObject):
         return self._job is None or self._job.wait(msecs)
 
     def _next(self) -> None:
-        if self._job is not None or self.session is None:
+        session = self.session()
+        if self._job is not None or session is None:
             return
         if not self._queue:
             self.idle.emit()
             return
-        job = ScanJob(self.session, self.runner, self._queue.pop(0), self.workers(), self)
+        job = ScanJob(session, self.runner, self._queue.pop(0), self.workers(), self)
         job.planned.connect(self.planned)
         job.progress.connect(self.progress)
         job.recorded.connect(self.recorded)

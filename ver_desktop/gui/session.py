@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import BundleInfo, Classifier
     from ver_desktop.core.library import Library
+    from ver_desktop.core.model_key import ModelKey
 
 
 @dataclass
@@ -23,8 +24,10 @@ class Session:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def model(self) -> tuple[str, str]:
-        return (self.bundle.name, self.bundle.version)
+    def model(self) -> ModelKey:
+        from ver_desktop.core.model_key import ModelKey
+
+        return ModelKey(self.bundle.name, self.bundle.version)
 
     def classifier(self) -> Classifier:
         """Loaded once, on first use (onnxruntime is heavy), from whichever thread asks."""

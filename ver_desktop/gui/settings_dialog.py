@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,7 +27,7 @@ from ver_desktop.core.errors import LibraryError
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
-    from ver_desktop.gui.main_window import MainWindow
+    from ver_desktop.gui.state import AppState
 
 TIMELINES_KEY = "timelines/background"  # "true": work out emotion over time after tags
 PATH_MAP_KEY = "library/path_map"  # where this computer mounts the shares: LOCAL=SHARED;...
@@ -74,10 +74,19 @@ def plain_label(summary: ModelSummary) -> str:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, window: MainWindow, folders: list[str],
-                 models: list[ModelSummary] | None = None) -> None:
-        super().__init__(window)
-        self.main = window
+    """Reads the application state; what the person asks for (another model, a folder
+    added or forgotten, timelines on or off) is said by signals the window wires."""
+
+    add_folder_requested = Signal()
+    forget_folder_requested = Signal(str)
+    timelines_set = Signal(bool)
+    model_chosen = Signal(str, bool)  # the bundled model's name, re-analyse the library now
+
+    def __init__(self, state: AppState, folders: list[str],
+                 models: list[ModelSummary] | None = None, *, timelines: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
         self.setWindowTitle("Settings")
         self.folders = QListWidget()
         self.folders.addItems(folders)
@@ -87,13 +96,13 @@ class SettingsDialog(QDialog):
         self.workers = QSpinBox()
         self.workers.setRange(0, max(os.cpu_count() or 1, 1) * 2)
         self.workers.setSpecialValueText(f"automatic ({os.cpu_count() or 1})")
-        self.workers.setValue(int(str(window.settings.value("workers", 0) or 0)))
-        data = QLabel(str(window.data_dir))
+        self.workers.setValue(int(str(state.settings.value("workers", 0) or 0)))
+        data = QLabel(str(state.data_dir))
         data.setToolTip("Set with --data-dir or VER_DESKTOP_DATA_DIR")
         self.library = self._library_field()
         self.timelines = QCheckBox("Work out each file's emotion over time after its tag "
                                    "(in the background; a minute or two for a film)")
-        self.timelines.setChecked(window.timelines.enabled)
+        self.timelines.setChecked(timelines)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -121,13 +130,13 @@ class SettingsDialog(QDialog):
         from ver_desktop.core.library import pgpass  # SQL stays out of the window's start
         from ver_desktop.core.library.address import for_people
 
-        self.library_url = QLineEdit(saved_library(self.main.settings))
+        self.library_url = QLineEdit(saved_library(self.state.settings))
         self.library_url.setPlaceholderText("none: the library file in the data folder")
         self.library_password = QLineEdit()
         self.library_password.setEchoMode(QLineEdit.EchoMode.Password)
         self.library_password.setPlaceholderText(PASSWORD_NOTE.format(file=pgpass.path()))
         self.library_password.setText(_kept_password(self.library_url.text()) or "")
-        overridden = self.main.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
+        overridden = self.state.library_given or os.environ.get(paths.LIBRARY_URL_ENV)
         note = QLabel(LIBRARY_NOTE)
         if overridden:  # this run's library was chosen outside Settings
             self.library_url.setText(for_people(overridden))
@@ -137,7 +146,7 @@ class SettingsDialog(QDialog):
             note.setText("This run uses the library given with --library or "
                          "VER_DESKTOP_LIBRARY_URL, so it cannot be changed here.")
         note.setWordWrap(True)
-        self.path_map = QLineEdit(str(self.main.settings.value(PATH_MAP_KEY, "") or ""))
+        self.path_map = QLineEdit(str(self.state.settings.value(PATH_MAP_KEY, "") or ""))
         self.path_map.setPlaceholderText("where this computer mounts the shared folders, "
                                          "such as /Volumes/Music=/shares/music")
         self.path_map.setToolTip(
@@ -158,7 +167,7 @@ class SettingsDialog(QDialog):
     def _model_chooser(self, models: list[ModelSummary]) -> QWidget:
         """A list of the bundled models with what each is for, its speed and accuracy."""
         self.models = {m.name: m for m in models}
-        current = self.main.session.bundle.name if self.main.session else ""
+        current = self.state.session.bundle.name if self.state.session else ""
         self.current_model = current
         self.model = QComboBox()
         for summary in models:
@@ -167,8 +176,8 @@ class SettingsDialog(QDialog):
                                    Qt.ItemDataRole.ToolTipRole)  # the version, for the curious
         if current in self.models:
             self.model.setCurrentIndex(list(self.models).index(current))
-        elif self.main.session is not None:  # a bundle given with --model
-            self.model.insertItem(0, self.main.session.bundle.tag, current)
+        elif self.state.session is not None:  # a bundle given with --model
+            self.model.insertItem(0, self.state.session.bundle.tag, current)
             self.model.setCurrentIndex(0)
         self.model_summary = QLabel()
         self.model_summary.setWordWrap(True)
@@ -200,13 +209,13 @@ class SettingsDialog(QDialog):
             self.reanalyse.setChecked(False)
 
     def _add(self) -> None:
-        self.main.choose_folder()
+        self.add_folder_requested.emit()
         self.close()
 
     def _remove(self) -> None:
         item = self.folders.currentItem()
         if item is not None:
-            self.main.forget_folder(item.text())
+            self.forget_folder_requested.emit(item.text())
             self.folders.takeItem(self.folders.row(item))
 
     def accept(self) -> None:
@@ -224,13 +233,13 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _save(self) -> None:
-        self.main.settings.setValue("workers", self.workers.value())
+        self.state.settings.setValue("workers", self.workers.value())
         if self.library_url.isEnabled():
             self._save_library()
-        self.main.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
-        self.main.set_timelines(self.timelines.isChecked())
+        self.state.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
+        self.timelines_set.emit(self.timelines.isChecked())
         if self.chosen_model() and self.chosen_model() != self.current_model:
-            self.main.use_model(self.chosen_model(), reanalyse=self.reanalyse.isChecked())
+            self.model_chosen.emit(self.chosen_model(), self.reanalyse.isChecked())
 
     def _save_library(self) -> None:
         """The address without a password; the password, typed in its own field or in the
@@ -242,7 +251,7 @@ class SettingsDialog(QDialog):
         from ver_desktop.core.library.address import split_password
 
         url, typed = split_password(self.library_url.text().strip())
-        self.main.settings.setValue(LIBRARY_KEY, url)
+        self.state.settings.setValue(LIBRARY_KEY, url)
         password = typed if typed is not None else self.library_password.text()
         if not url or password == (_kept_password(url) or ""):
             return  # nothing new to keep (the address may have changed, its password not)
@@ -253,7 +262,7 @@ class SettingsDialog(QDialog):
             else:
                 pgpass.forget(address)
         except (OSError, ValueError, ArgumentError) as exc:
-            self.main.show_message(f"Could not keep the password in {pgpass.path()}: "
+            self.state.say(f"Could not keep the password in {pgpass.path()}: "
                                    f"{getattr(exc, 'strerror', None) or 'not an address'}")
 
 

@@ -3,8 +3,9 @@ other people's changes appear by themselves, and a server that stops answering i
 once; in one's own library file, what the command line did shows when the window comes
 back to the front.
 
-The window compares a cheap change stamp (`Library.change_stamp`) every few seconds, off
-the UI thread, and re-reads what it shows when the stamp moved.
+A cheap change stamp (`Library.change_stamp`) is compared every few seconds, off the UI
+thread; when it moved, the change is announced through the application state and every
+view re-reads what it shows.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ver_desktop.core.paths import is_shared
 from ver_desktop.gui.tasks import in_words, sentence
 
 if TYPE_CHECKING:
-    from ver_desktop.gui.main_window import MainWindow
+    from ver_desktop.gui.state import AppState
 
 POLL_MS = 5000  # how soon one person sees another's changes
 
@@ -38,9 +39,9 @@ def library_words(url: str, data_dir: Path) -> str:
 
 
 class SharedWatch(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, state: AppState) -> None:
+        super().__init__(state)
+        self.state = state
         self.timer = QTimer(self, interval=POLL_MS)
         self.timer.timeout.connect(self.look)
         self._stamp: tuple[Any, ...] | None = None
@@ -51,32 +52,33 @@ class SharedWatch(QObject):
         file of one's own when the window comes back to the front (the command line beside
         it may have scanned, tagged or made a playlist meanwhile)."""
         self.look()
-        if is_shared(self.window.library_url):
+        if is_shared(self.state.library_url):
             self.timer.start()
 
     def look(self) -> None:
-        session = self.window.session
+        session = self.state.session
         if session is not None:
-            self.window.runner.run(session.library.change_stamp, self.read)
+            self.state.runner.run(session.library.change_stamp, self.read)
 
     def read(self, stamp: tuple[Any, ...] | None, error: BaseException | None) -> None:
         """Someone changed the library: show it (during this window's own scan its batches
         are shown as they come anyway). A server that stops answering is said once, not at
         every look, and so is its return."""
-        window = self.window
-        words = library_words(window.library_url, window.data_dir)
+        state = self.state
+        words = library_words(state.library_url, state.data_dir)
         if error is not None or stamp is None:
             if not self._down:
                 self._down = True
-                window.show_notice(html.escape(
+                state.keep_in_view(html.escape(
                     f"Lost touch with {words}: {sentence(in_words(error))} Trying again "
                     "every few seconds."))
             return
         if self._down:
             self._down = False
-            window.show_notice(html.escape(f"In touch with {words} again."))
+            state.keep_in_view(html.escape(f"In touch with {words} again."))
         changed = self._stamp is not None and stamp != self._stamp
         self._stamp = stamp
-        if changed and not window.scans.busy:
-            window.reload_playlists()  # the place shown is read again, rows included
-            window.reload_map()
+        if changed and not state.scanning:
+            from ver_desktop.core.changes import Changes
+
+            state.announce(Changes(videos=True, tags=True, playlists=True, timelines=True))

@@ -53,6 +53,12 @@ class Sidebar(QWidget):
         self.select(current)
         self.list.blockSignals(False)
 
+    def refill(self, playlists: list[PlaylistInfo], select: Place | None = None) -> None:
+        """Refill the list, select `select` (else what was selected), and show it: the
+        place is read again (a playlist's videos may have changed with it)."""
+        self.set_playlists(playlists, select)
+        self.place_changed.emit(self.place())
+
     def playlist_names(self) -> set[str]:
         names = set()
         for row in range(self.list.count()):

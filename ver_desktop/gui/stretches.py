@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -30,13 +29,9 @@ from PySide6.QtWidgets import (
 from ver_desktop.core.labels import QUADRANTS
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import style
-from ver_desktop.gui.emotion_map import index_points
-from ver_desktop.gui.tasks import in_words
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import MapPoint, VideoRow
     from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
-    from ver_desktop.gui.main_window import MainWindow
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("File", "From", "To", "Length", "Mood", "Emotion")
@@ -180,85 +175,3 @@ class StretchesView(QWidget):
         kept = self.at(row)
         if kept is not None:
             self.play_requested.emit(kept)
-
-
-class StretchActions(QObject):
-    """What the window does with stretches: read them for the view and the map, show the
-    chosen one's file, play one, tag them."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-
-    def load(self) -> None:
-        """Read the stretches that pass the view's filters, and their points for the map."""
-        window, session = self.window, self.window.session
-        if session is None:
-            return
-        where = window.stretches.where()
-
-        def read() -> tuple[list[StoredStretch], list[MapPoint]]:
-            found = session.library.stretches(session.model, where)
-            shown = {k.id for k in found}
-            points = [p for p in session.library.stretch_points(session.model)
-                      if p.id in shown]
-            return found, points
-
-        window.runner.run(read, window.runner.reporting("read the stretches", self._read))
-
-    def _read(self, result: tuple[list[StoredStretch], list[MapPoint]]) -> None:
-        window = self.window
-        if not window.showing_stretches():
-            return  # the user moved on
-        found, points = result
-        window.stretches.show_items(found)
-        window.map.set_points(points, index_points(points))
-        window.count.setText(count_of(len(found), "stretch"))
-
-    def chosen(self, kept: StoredStretch | None) -> None:
-        """The stretch's file in the details pane, the stretch ringed on its timeline."""
-        window, session = self.window, self.window.session
-        if kept is None or session is None:
-            window.show_row(None)
-            return
-        window.map.set_highlight(kept.id)
-        window.runner.run(lambda: session.library.rows(session.model, [kept.video_id]),
-                          window.runner.reporting("read the stretch's file",
-                                                  lambda rows: self._row(kept, rows)))
-
-    def _row(self, kept: StoredStretch, rows: dict[int, VideoRow]) -> None:
-        window = self.window
-        current = window.stretches.at(window.stretches.table.currentIndex().row())
-        if current is None or current.id != kept.id or not window.showing_stretches():
-            return  # the user moved on
-        window.show_row(rows.get(kept.video_id))
-        window.details.choose_stretch((kept.stretch.start, kept.stretch.end))
-
-    def play(self, kept: StoredStretch) -> None:
-        """Play one stretch from its start to its end."""
-        from ver_desktop.gui.player import Item
-
-        x = kept.stretch
-        self.window.ensure_player().play_items([Item(kept.path, x.start, kept.name,
-                                                     kept.video_id, x.end)])
-
-    def correct(self, stretch_ids: list[int], quadrant: str | None,
-                octant: str | None) -> None:
-        """A person's tag for these stretches only: the files and their other stretches
-        keep theirs."""
-        window, session = self.window, self.window.session
-        if session is None or not stretch_ids:
-            return
-
-        def write() -> None:
-            for stretch_id in stretch_ids:
-                session.library.set_stretch_label(stretch_id, quadrant=quadrant, octant=octant)
-
-        def done(_result: object, error: BaseException | None) -> None:
-            if error is not None:
-                window.show_message(f"Could not save the correction: {in_words(error)}")
-                return
-            self.load()
-            window.show_message(f"Corrected {count_of(len(stretch_ids), 'stretch')}", 3000)
-
-        window.runner.write(write, done)

@@ -24,9 +24,11 @@ from ver_desktop.gui import style
 from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import VideoFilter, VideoRow
     from ver_desktop.core.library.timelines import StoredStretch
     from ver_desktop.gui.session import Session
+    from ver_desktop.gui.state import AppState
     from ver_desktop.gui.thumbnails import ThumbnailCache
 
 Index = QModelIndex | QPersistentModelIndex
@@ -110,6 +112,18 @@ class LibraryTableModel(QAbstractTableModel):
     def attach(self, session: Session) -> None:
         self.session = session
         self.refresh()
+
+    def follow(self, state: AppState) -> None:
+        """Keep to the application state: its session, and the rows its changes name (which
+        rows are shown is the window's place to say: a filter, or a playlist)."""
+        state.opened.connect(lambda: self.attach(state.session) if state.session else None)
+        state.changed.connect(lambda changes: self._changed(state, changes))
+
+    def _changed(self, state: AppState, changes: Changes) -> None:
+        if changes.model:
+            self.session = state.session
+        elif changes.tags and changes.video_ids and not changes.videos:
+            self.reload_rows(sorted(changes.video_ids))
 
     def set_filter(self, where: VideoFilter, only: Iterable[int] | None = None) -> None:
         self._filter = where

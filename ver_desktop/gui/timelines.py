@@ -5,6 +5,10 @@ Fair to scans: a scan never waits for a timeline. When one starts, the timeline 
 cancelled (the file in progress is dropped) and it starts again once the scans are done.
 Each timeline is written as soon as it is made, so a closed or killed app carries on
 where it stopped. Files asked for by a person (the details pane, "Work out now") go first.
+
+The job works with the session of the application state as it is when the job starts; when
+the state announces another model, the running job is ended and a new one starts with it
+(each model keeps its own timelines).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from ver_desktop.gui.tasks import TaskRunner, in_words
 
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import Classifier
+    from ver_desktop.core.changes import Changes
     from ver_desktop.core.extract import Failed
-    from ver_desktop.core.library.timelines import NotKept
+    from ver_desktop.core.model_key import ModelKey
     from ver_desktop.core.timeline import Embedded
+    from ver_desktop.gui.state import AppState
 
 BATCH = 20  # files asked of the library at a time
 STALL_SECONDS = 1800.0  # a 2-hour film takes about 90 s on one core; a stuck one is ended
@@ -74,23 +80,16 @@ class TimelineJob(QThread):
         on (a file is never asked for twice in one job). Only the library failing stops
         the job (`broken`)."""
         from ver_desktop.core.extract import Failed
-        from ver_desktop.core.library.timelines import CHANGED
-        from ver_desktop.core.timeline import Embedded, unchanged, worked_out
+        from ver_desktop.core.usecases.timelines import keep, work_out
 
         self.skip.add(video_id)
-        worked = worked_out(outcome, classifier) if isinstance(outcome, Embedded) else outcome
+        worked = work_out(outcome, classifier)
         if isinstance(worked, Failed):
             self.failed.emit(video_id, worked.reason)
             return
-        embedded = cast("Embedded", outcome)
         library, model = self.session.library, self.session.model
-
-        def store() -> NotKept | None:
-            if not unchanged(embedded):  # replaced while read: what was read is no one file
-                return CHANGED
-            return library.store_timeline(video_id, model, *worked, identity=embedded.identity)
-
-        not_kept = self.runner.write_and_wait(store)
+        not_kept = self.runner.write_and_wait(lambda: keep(library, model, video_id,
+                                                           worked).value)
         if not_kept is None:
             self.stored.emit(video_id)
         elif not_kept.retry:  # the file changed: its next scan brings it back to the queue
@@ -106,14 +105,15 @@ class TimelineController(QObject):
     failed = Signal(int, str)
     broken = Signal(str)
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, state: AppState, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.runner = runner
-        self.session: Session | None = None
+        self.state, self.runner = state, state.runner
+        state.changed.connect(self._changed)
         self.enabled = True
         self._job: TimelineJob | None = None
         self._wanted: list[tuple[int, str]] = []  # asked for by a person: first
         self._paused = False
+        self._restart = False  # start again when the running job ends (the model changed)
         self.failures: dict[int, str] = {}  # this run's files without a timeline, and why
 
     @property
@@ -123,11 +123,11 @@ class TimelineController(QObject):
     def resume(self) -> None:
         """Work through the files without a timeline (after scans, when the library opens)."""
         self._paused = False
-        if self._job is None and self.session is not None and self.enabled:
-            job = TimelineJob(self.session, self.runner, self._wanted, set(self.failures),
-                              self)
+        session = self.state.session
+        if self._job is None and session is not None and self.enabled:
+            job = TimelineJob(session, self.runner, self._wanted, set(self.failures), self)
             self._wanted = []
-            job.stored.connect(self.stored)
+            job.stored.connect(self._stored)
             job.failed.connect(self._failed)
             job.broken.connect(self.broken)
             job.finished.connect(lambda: self._finished(job))
@@ -156,6 +156,28 @@ class TimelineController(QObject):
             self._job.cancel()
             self._job.wait()
 
+    @property
+    def model(self) -> ModelKey | None:
+        """The model the running job works for (None when none runs)."""
+        return self._job.session.model if self._job is not None else None
+
+    def _changed(self, changes: Changes) -> None:
+        """Another model: the running job ends (what it was doing belongs to the old one)
+        and a new one starts with the new model once it has."""
+        if changes.model:
+            self.failures.clear()  # another model may read them
+            if self._job is not None:
+                self._restart = True
+                self._job.cancel()
+            elif not self._paused:
+                self.resume()
+
+    def _stored(self, video_id: int) -> None:
+        from ver_desktop.core.changes import Changes
+
+        self.stored.emit(video_id)
+        self.state.announce(Changes(timelines=True, video_ids=frozenset({video_id})))
+
     def _failed(self, video_id: int, reason: str) -> None:
         self.failures[video_id] = reason
         self.failed.emit(video_id, reason)
@@ -164,5 +186,6 @@ class TimelineController(QObject):
         if self._job is job:
             self._job = None
         job.deleteLater()
-        if not self._paused and self._wanted:
+        restart, self._restart = self._restart, False
+        if not self._paused and (self._wanted or restart):
             self.resume()
