@@ -37,7 +37,7 @@ from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock, count_of, terminal_text
 
 if TYPE_CHECKING:
-    from ver_desktop.core.library import Library, PlaylistInfo
+    from ver_desktop.core.library import Library
 
 KIND_WORDS = {"manual": "manual", "rule": "smart", "mood_path": "mood path",
               "stretches": "smart, of stretches"}
@@ -101,28 +101,10 @@ def _add_play_option(parser: argparse.ArgumentParser) -> None:
                         help="each item plays its analysed segment (default) or whole file")
 
 
-def _find(library: Library, name: str) -> PlaylistInfo:
-    matches = [p for p in library.playlists() if p.name == name]
-    if not matches:
-        known = ", ".join(sorted(quoted(p.name) for p in library.playlists())) or "none yet"
-        raise PlaylistUsageError(f"no playlist is named {quoted(name)} (playlists: {known})")
-    return matches[0]
-
-
-def _unique_name(library: Library, name: str) -> str:
-    if not name.strip():
-        raise PlaylistUsageError("a playlist needs a name")
-    if any(p.name == name for p in library.playlists()):
-        raise PlaylistUsageError(f"a playlist named {quoted(name)} exists already; delete it "
-                                 "first or choose another name")
-    return name
-
-
 def _list(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core.playlists import playlist_video_ids
+    from ver_desktop.core.usecases import playlists as usecase
 
-    for playlist in library.playlists():
-        count = len(playlist_video_ids(library, model, playlist))
+    for playlist, count in usecase.listed(library, model):
         if args.json:
             print(json.dumps({"name": playlist.name, "kind": KIND_WORDS[playlist.kind],
                               "play": playlist.play, "videos": count}))
@@ -133,59 +115,45 @@ def _list(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
 
 
 def _show(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core.playlists import playlist_entries, playlist_items, playlist_stretches
+    from ver_desktop.core.usecases import playlists as usecase
 
-    playlist = _find(library, args.name)
-    ordered = playlist_entries(library, model, playlist)
-    items = playlist_items(library, model, playlist)
-    stretches = dict(zip(items, playlist_stretches(library, model, items), strict=True))
-    for row, entry in ordered:
-        kept = stretches.get((row.id, (entry.start, entry.stop))) \
-            if entry.start is not None and entry.stop is not None else None
-        # a stretch item shows the stretch's emotion (and a person's tag of it)
-        quadrant, octant, corrected = (
-            (kept.stretch.quadrant, kept.stretch.octant, kept.corrected) if kept is not None
-            else (row.quadrant, row.octant, row.corrected))
+    playlist = usecase.find(library, args.name)
+    items = usecase.shown(library, model, playlist)
+    for item in items:
+        row, entry, kept = item.row, item.entry, item.stretch
         if args.json:
             print(json.dumps({**row.to_json(), "start": entry.start, "stop": entry.stop,
                               **({"stretch": kept.to_json()} if kept is not None else {})}))
         else:
-            words = QUADRANT_NAMES.get(quadrant or "", "no tag")
-            mark = " (your tag)" if corrected else ""
+            words = QUADRANT_NAMES.get(item.quadrant or "", "no tag")
+            mark = " (your tag)" if item.corrected else ""
             span = (f"{clock(entry.start or 0)}-{clock(entry.stop)}  "
                     if entry.stop is not None else "whole file  ")
-            print(f"{quadrant or '-':<6} {octant or '-':<11}{span}"
+            print(f"{item.quadrant or '-':<6} {item.octant or '-':<11}{span}"
                   f"{terminal_text(row.name)}  [{words}{mark}]")
     if not args.json:
-        noun = "item" if any(stretches.values()) else "video"
-        print(f"{count_of(len(ordered), noun)}, {KIND_WORDS[playlist.kind]} playlist, plays "
+        noun = "item" if any(item.stretch for item in items) else "video"
+        print(f"{count_of(len(items), noun)}, {KIND_WORDS[playlist.kind]} playlist, plays "
               f"{_play_words(playlist.play)}", file=sys.stderr)
     return 0
 
 
 def _new(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    name = _unique_name(library, args.name)
-    ids = []
-    for given in args.paths:
-        video_id = library.video_id(os.path.abspath(given))
-        if video_id is None:
-            raise PlaylistUsageError(f"{terminal_text(given)} is not in the library; scan its "
-                                     "folder first")
-        ids.append(video_id)
-    library.create_playlist(name, "manual", video_ids=ids, play=args.play)
-    print(f"Made {quoted(name)}: {count_of(len(ids), 'video')}", file=sys.stderr)
+    from ver_desktop.core.usecases import playlists as usecase
+
+    usecase.create_from_paths(library, args.name, args.paths, play=args.play)
+    print(f"Made {quoted(args.name)}: {count_of(len(args.paths), 'video')}", file=sys.stderr)
     return 0
 
 
 def _smart(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core.playlists import playlist_video_ids, rule_to_json
+    from ver_desktop.core.usecases import playlists as usecase
 
-    name = _unique_name(library, args.name)
-    playlist_id = library.create_playlist(name, "rule", rule=rule_to_json(filter_from(args)),
-                                          play=args.play)
-    playlist = library.playlist(playlist_id)
-    count = len(playlist_video_ids(library, model, playlist)) if playlist else 0
-    print(f"Made smart playlist {quoted(name)}: {count_of(count, 'video')} match now",
+    usecase.new_name(library, args.name)  # a taken name is said before a bad filter
+    made = usecase.create_smart(library, args.name, filter_from(args), play=args.play)
+    playlist = library.playlist(made.value)
+    count = len(usecase.contents(library, model, playlist).items) if playlist else 0
+    print(f"Made smart playlist {quoted(args.name)}: {count_of(count, 'video')} match now",
           file=sys.stderr)
     return 0
 
@@ -212,18 +180,15 @@ MAP_REACH = 100.0  # valence and arousal lie within a few units of 0; far past i
 
 
 def _moodpath(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core.playlists import mood_path
+    from ver_desktop.core.usecases import playlists as usecase
 
-    name = _unique_name(library, args.name)
+    name = usecase.new_name(library, args.name)  # said before a bad point or size
     start, target = parse_point(args.start), parse_point(args.target)
     _check_size(args)
-    path = mood_path(library, model, start, target, count=args.count, stretches=args.stretches,
-                          total_seconds=None if args.minutes is None else args.minutes * 60,
-                          max_jump=args.max_step, play=args.play)
-    if not path.steps:
-        raise PlaylistUsageError("no mood path: " + "; ".join(path.problems))
-    library.create_playlist(name, "mood_path", rule=path.to_json(), video_ids=path.video_ids,
-                            play=args.play, spans=path.spans)
+    path = usecase.create_mood_path(
+        library, model, name, start, target, count=args.count, stretches=args.stretches,
+        total_seconds=None if args.minutes is None else args.minutes * 60,
+        max_jump=args.max_step, play=args.play).value.path
     if args.json:
         print(json.dumps({"name": name, "videos": path.video_ids,
                           "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
@@ -254,47 +219,34 @@ MAX_MINUTES = 7 * 24 * 60.0  # a week; more is a typo, and minutes * 60 must sta
 
 
 def _stretches(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core.playlists import stretch_rule_to_json
+    from ver_desktop.core.usecases import playlists as usecase
 
-    name = _unique_name(library, args.name)
+    name = usecase.new_name(library, args.name)  # said before a bad filter
     where = stretch_filter_from(args)
     if args.smart:
-        library.create_playlist(name, "stretches", rule=stretch_rule_to_json(where))
+        usecase.create_smart_stretches(library, name, where)
         print(f"Made smart playlist {quoted(name)} of stretches", file=sys.stderr)
         return 0
-    found = library.stretches(model, where)
-    if not found:
-        raise PlaylistUsageError("no stretch in the library matches (stretches come from the "
-                                 "files' timelines: the app works them out after the tags, "
-                                 "or run ver-desktop timeline FILE)")
-    library.create_playlist(name, "manual", video_ids=[f.video_id for f in found],
-                            spans=[(f.stretch.start, f.stretch.end) for f in found])
-    minutes = sum(f.stretch.seconds for f in found) / 60
-    print(f"Made {quoted(name)}: {count_of(len(found), 'stretch')}, {minutes:.0f} min",
-          file=sys.stderr)
+    made = usecase.create_of_stretches(library, model, name, where).value
+    print(f"Made {quoted(name)}: {count_of(len(made.stretches), 'stretch')}, "
+          f"{made.seconds / 60:.0f} min", file=sys.stderr)
     return 0
 
 
 def _export(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    from ver_desktop.core import playlists as core
+    from ver_desktop.core.usecases import playlists as usecase
 
-    playlist = _find(library, args.name)
-    fmt = core.FORMATS.get(args.file.suffix.lower())
-    if fmt is None:
-        raise PlaylistUsageError(f"{terminal_text(os.fspath(args.file))} must end in .m3u8 or "
-                                 ".xspf (VLC and most players) or .edl (mpv)")
-    entries = [entry for _, entry in core.playlist_entries(library, model, playlist)]
-    try:
-        core.export_playlist(entries, args.file, fmt, title=playlist.name)
-    except core.ExportError as exc:
-        raise PlaylistUsageError(str(exc)) from None
-    print(f"Wrote {terminal_text(os.fspath(args.file))}: {count_of(len(entries), 'video')}",
+    playlist = usecase.find(library, args.name)
+    written = usecase.export(library, model, playlist, args.file).value
+    print(f"Wrote {terminal_text(os.fspath(args.file))}: {count_of(written, 'video')}",
           file=sys.stderr)
     return 0
 
 
 def _delete(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
-    library.delete_playlist(_find(library, args.name).id)
+    from ver_desktop.core.usecases import playlists as usecase
+
+    usecase.delete(library, usecase.find(library, args.name).id)
     return 0
 
 

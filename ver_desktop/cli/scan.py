@@ -1,5 +1,6 @@
 """`ver-desktop scan`: add folders to the library and analyse them, with a progress bar and
-a summary; Ctrl-C stops after the files in progress."""
+a summary; Ctrl-C stops after the files in progress. What to scan and which folders join
+the library are core's (core/usecases/folders.py), the scan is core's `Scanner`."""
 
 from __future__ import annotations
 
@@ -44,21 +45,16 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
 
 def run(args: argparse.Namespace) -> int:
     from ver_desktop.core.scan import Scanner
+    from ver_desktop.core.usecases.folders import add_folders, roots_to_scan
 
     library = open_library(args)
-    roots = [os.path.abspath(p) for p in args.paths] or library.folders()
+    videos = paths.default_videos_dir()
+    roots = roots_to_scan(library, args.paths, default=os.fspath(videos))
     if not roots:
-        videos = paths.default_videos_dir()
-        if not videos.is_dir():
-            print(f"Nothing to scan yet: the library has no folders and {videos} does not "
-                  "exist.\nAdd a folder with: ver-desktop scan /path/to/videos")
-            return EXIT_OK
-        roots = [os.fspath(videos)]
-    for root in roots:
-        if not os.path.exists(root):
-            raise SetupError(f"{root} does not exist")
-        if os.path.isdir(root):
-            library.add_folder(root)
+        print(f"Nothing to scan yet: the library has no folders and {videos} does not "
+              "exist.\nAdd a folder with: ver-desktop scan /path/to/videos")
+        return EXIT_OK
+    add_folders(library, roots)
     classifier = open_classifier(args)
     with _scan_workers(args) as (workers, factory):
         scanner = Scanner(library, classifier, workers=workers, factory=factory)

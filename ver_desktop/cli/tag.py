@@ -1,10 +1,10 @@
-"""`ver-desktop tag`: a person's own emotion for a file, or for one stretch of it (--at)."""
+"""`ver-desktop tag`: a person's own emotion for a file, or for one stretch of it (--at);
+--clear gives it back the model's. The work is core's (core/usecases/tags.py)."""
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -36,34 +36,24 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    from ver_desktop.core.usecases import tags
+
     library = open_library(args)
-    video_id = library.video_id(os.path.abspath(args.path))
-    if video_id is None:
-        raise SetupError(f"{args.path} is not in the library; scan its folder first")
+    video_id = tags.video_of(library, args.path)
     if args.at is not None:
         return _tag_stretch(args, library, video_id)
-    if args.clear:
-        library.clear_user_label(video_id)
-    else:
-        library.set_user_label(video_id, quadrant=args.quadrant, octant=args.octant)
+    tags.tag_videos(library, [video_id], quadrant=args.quadrant, octant=args.octant)
     return EXIT_OK
 
 
 def _tag_stretch(args: argparse.Namespace, library: Library, video_id: int) -> int:
     """Tag the one stretch at `--at`: the file's other stretches and its own tag stay."""
+    from ver_desktop.core.usecases import tags
+
     moment = seconds(args.at)
-    stored = library.timeline(video_id, model_key(args))
-    if stored is None:
-        raise SetupError(f"{args.path} has no emotion over time yet: run "
-                         "ver-desktop timeline on it first")
-    found = next((kept for kept in stored[1]
-                  if kept.stretch.start <= moment < kept.stretch.end), None)
-    if found is None:
-        raise SetupError(f"{args.at} is past the end of {args.path}")
-    if args.clear:
-        library.set_stretch_label(found.id)
-    else:
-        library.set_stretch_label(found.id, quadrant=args.quadrant, octant=args.octant)
+    found = tags.tag_stretch_at(library, model_key(args), video_id, moment,
+                                quadrant=args.quadrant, octant=args.octant, path=args.path,
+                                said=args.at).value
     x = found.stretch
     what = "back to the model's tag" if args.clear else (args.octant or args.quadrant)
     print(f"Tagged the stretch {clock(x.start)}-{clock(x.end)} of "

@@ -1,5 +1,6 @@
 """`ver-desktop timeline`: a file's emotion over time, a point every 3 s and its stretches
-of one emotion; worked out now (and kept, for a file in the library) when it has none."""
+of one emotion; worked out now (and kept, for a file in the library) when it has none. The
+work is core's (core/usecases/timelines.py); this module finds the files and prints."""
 
 from __future__ import annotations
 
@@ -19,13 +20,11 @@ from ver_desktop.cli.common import (
     printable,
 )
 from ver_desktop.core.labels import QUADRANT_NAMES
-from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock, count_of, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import Classifier
     from ver_desktop.core.library import Library
-    from ver_desktop.core.timeline import Stretch, Timeline
 
 
 def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -58,18 +57,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _show_timeline(args: argparse.Namespace, library: Library, classifier: Classifier,
                    path: str) -> bool:
-    model = ModelKey(classifier.info.name, classifier.info.version)
-    video_id = library.video_id(path)
-    stored = library.timeline(video_id, model) if video_id is not None else None
-    if stored is not None:
-        timeline, stretches = stored[0], [kept.stretch for kept in stored[1]]
-    else:
-        worked = _timeline_now(library, classifier, video_id, path)
-        if isinstance(worked, str):
-            print(f"ver-desktop: {terminal_text(printable(path))}: "
-                  f"{terminal_text(worked)}", file=sys.stderr)
-            return False
-        timeline, stretches = worked
+    from ver_desktop.core.usecases.timelines import timeline_of
+
+    found = timeline_of(library, classifier, path).value
+    if isinstance(found, str):
+        print(f"ver-desktop: {terminal_text(printable(path))}: "
+              f"{terminal_text(found)}", file=sys.stderr)
+        return False
+    timeline, stretches = found.timeline, found.stretches
     if args.json:
         print(json.dumps({"path": printable(path), "model": classifier.info.tag,
                           "points": timeline.points_json(),
@@ -84,28 +79,3 @@ def _show_timeline(args: argparse.Namespace, library: Library, classifier: Class
               f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "
               f"{stretch.arousal:+.2f})", flush=True)
     return True
-
-
-def _timeline_now(library: Library, classifier: Classifier, video_id: int | None,
-                  path: str) -> tuple[Timeline, list[Stretch]] | str:
-    """The file's timeline worked out now (and kept, for a file in the library), or why
-    there is none: one bad file costs itself, never the rest of the folder."""
-    from ver_desktop.core.extract import Failed
-    from ver_desktop.core.library.timelines import CHANGED
-    from ver_desktop.core.timeline import Embedded, embed_whole, unchanged, worked_out
-
-    embedded = embed_whole(path, classifier.front_end)
-    if not isinstance(embedded, Embedded):
-        return embedded.reason
-    worked = worked_out(embedded, classifier)
-    if isinstance(worked, Failed):
-        return worked.reason
-    if not unchanged(embedded):
-        return CHANGED.reason
-    if video_id is not None:
-        model = ModelKey(classifier.info.name, classifier.info.version)
-        not_kept = library.store_timeline(video_id, model, *worked,
-                                          identity=embedded.identity)
-        if not_kept is not None:
-            return not_kept.reason
-    return worked
