@@ -17,7 +17,7 @@ from ver_desktop.gui.sidebar import Place, Sidebar
 if TYPE_CHECKING:
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import MapPoint, PlaylistInfo, VideoFilter
-    from ver_desktop.core.library.timelines import StoredStretch
+    from ver_desktop.core.usecases.playlists import Contents
     from ver_desktop.gui.library_view import LibraryView
     from ver_desktop.gui.state import AppState
     from ver_desktop.gui.stretch_actions import StretchActions
@@ -129,25 +129,18 @@ class Browser(QObject):
             self.table.show_ids(None)
             self.apply_filters()
             return
-        from ver_desktop.core.playlists import playlist_items, playlist_stretches
+        from ver_desktop.core.usecases.playlists import contents
 
         playlist = place.playlist
-
-        def read(session: Any) -> tuple[list[tuple[int, tuple[float, float] | None]],
-                                        list[StoredStretch | None]]:
-            items = playlist_items(session.library, session.model, playlist)
-            return items, playlist_stretches(session.library, session.model, items)
-
-        self.state.read("read the playlist", read,
+        self.state.read("read the playlist", lambda s: contents(s.library, s.model, playlist),
                         lambda found: self._playlist_loaded(playlist, found))
 
-    def _playlist_loaded(self, playlist: PlaylistInfo, found: Any) -> None:
+    def _playlist_loaded(self, playlist: PlaylistInfo, found: Contents) -> None:
         place = self.sidebar.place()
         if place.playlist is None or place.playlist.id != playlist.id:
             return  # the user moved on
-        items, stretches = found
-        self.table.show_ids([v for v, _ in items], reorderable=playlist.kind == "manual",
-                            spans=[span for _, span in items], stretches=stretches)
+        self.table.show_ids(found.video_ids, reorderable=playlist.kind == "manual",
+                            spans=found.spans, stretches=found.stretches)
         rule = playlist.rule or {}
         if playlist.kind == "mood_path" and rule.get("points"):
             self.map.set_path([tuple(p) for p in rule["points"]],

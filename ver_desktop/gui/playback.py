@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow
     from ver_desktop.core.library.timelines import StoredStretch
-    from ver_desktop.core.playlists.export import Entry
+    from ver_desktop.core.usecases.playlists import Shown
     from ver_desktop.gui.details import DetailsPane
     from ver_desktop.gui.library_view import LibraryView
     from ver_desktop.gui.player import Item, PreviewPlayer
@@ -52,7 +52,7 @@ class Playback(QObject):
     def play_playlist(self) -> None:
         """Play the playlist shown in the table, in its order: each item from its segment
         (to its end in a segment playlist), a stretch from its start to its end."""
-        from ver_desktop.core.playlists import playlist_entries
+        from ver_desktop.core.usecases.playlists import to_play
 
         playlist = self.sidebar.place().playlist
         if self.state.session is None or self.sidebar.place().kind != "playlist" \
@@ -60,14 +60,14 @@ class Playback(QObject):
             self.state.say("Choose a playlist in the sidebar first", 4000)
             return
         self.state.read("read the playlist's videos",
-                        lambda s: playlist_entries(s.library, s.model, playlist),
+                        lambda s: to_play(s.library, s.model, playlist),
                         self._play_entries)
 
-    def _play_entries(self, entries: list[tuple[VideoRow, Entry]]) -> None:
+    def _play_entries(self, found: list[Shown]) -> None:
         from ver_desktop.gui.player import Item
 
-        items = [Item(row.path, entry.start or 0.0, row.name, row.id, entry.stop)
-                 for row, entry in entries if row.status != "missing"]
+        items = [Item(x.row.path, x.entry.start or 0.0, x.row.name, x.row.id, x.entry.stop)
+                 for x in found]
         if not items:
             self.state.say("Nothing to play in this playlist", 4000)
             return

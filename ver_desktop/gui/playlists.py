@@ -38,7 +38,7 @@ from ver_desktop.gui.tasks import in_words
 if TYPE_CHECKING:
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import PlaylistInfo
-    from ver_desktop.core.playlists import MoodPath
+    from ver_desktop.core.usecases.playlists import MoodPathMade
     from ver_desktop.gui.emotion_map import EmotionMap
     from ver_desktop.gui.selection import Selection
     from ver_desktop.gui.state import AppState
@@ -200,14 +200,9 @@ class PlaylistActions(QObject):
         self.state.read("read the playlists", lambda session: session.library.playlists(),
                         lambda found: self.sidebar.refill(found, select))
 
-    def _write(self, fn: Callable[[], Any], then: Callable[[Any], None] | None = None, *,
-               changes: Changes | None = None) -> None:
-        """Run a playlist change; the sidebar follows from what it announces."""
-        from ver_desktop.core.changes import Changes, Done
-
-        def op(_session: object) -> Done[Any]:
-            return Done(fn(), changes or Changes(playlists=True))
-
+    def _apply(self, op: Callable[[Any], Any], then: Callable[[Any], None] | None = None
+               ) -> None:
+        """Run a playlist use case; the sidebar follows from the changes it announces."""
         self.state.apply("change the playlist", op, then)
 
     def current(self) -> PlaylistInfo | None:
@@ -232,42 +227,42 @@ class PlaylistActions(QObject):
     def create_manual(self, name: str, ids: list[int],
                       spans: list[tuple[float, float] | None] | None = None) -> None:
         """A playlist of these videos, or of stretches of them (`spans`)."""
-        session = self.state.session
-        if session is not None:
-            self._write(lambda: session.library.create_playlist(
-                name, "manual", video_ids=ids, spans=spans), self._open)
+        from ver_desktop.core.usecases import playlists as lists
+
+        self._apply(lambda s: lists.create_manual(s.library, name, ids, spans), self._open)
 
     def add_selected(self, playlist_id: int) -> None:
-        session, (ids, spans) = self.state.session, self.selection.items()
-        if session is not None and ids:
-            self._write(lambda: session.library.add_to_playlist(playlist_id, ids, spans))
+        from ver_desktop.core.usecases import playlists as lists
+
+        ids, spans = self.selection.items()
+        if ids:
+            self._apply(lambda s: lists.add_items(s.library, playlist_id, ids, spans))
 
     def remove_selected(self) -> None:
-        session, playlist = self.state.session, self.current()
-        ids = self.selection.videos.selected_ids()
-        if session is None or playlist is None or playlist.kind in ("rule", "stretches") \
-                or not ids:
-            return
-        self._write(lambda: session.library.remove_from_playlist(playlist.id, ids))
+        from ver_desktop.core.usecases import playlists as lists
+
+        playlist, ids = self.current(), self.selection.videos.selected_ids()
+        if playlist is not None and playlist.kind not in ("rule", "stretches") and ids:
+            self._apply(lambda s: lists.remove_items(s.library, playlist.id, ids))
 
     def move_selected(self, delta: int) -> None:
         """Move the current video up or down in a manual playlist."""
-        session, playlist = self.state.session, self.current()
-        video_id = self.selection.videos.current_id()
-        if session is None or playlist is None or playlist.kind != "manual" or video_id is None:
+        from ver_desktop.core.usecases import playlists as lists
+
+        playlist, video_id = self.current(), self.selection.videos.current_id()
+        if playlist is None or playlist.kind != "manual" or video_id is None:
             return
-        order = self.table.ids()
-        index = order.index(video_id)
-        target = max(0, min(len(order) - 1, index + delta))
-        order.insert(target, order.pop(index))
+        order = lists.moved(self.table.ids(), video_id, delta)
         self.table.show_ids(order, reorderable=True)
         self.save_order(order)
 
     def save_order(self, order: list[int]) -> None:
         """The shown manual playlist's new order (moved by keys or dragged)."""
-        session, playlist = self.state.session, self.current()
-        if session is not None and playlist is not None and playlist.kind == "manual":
-            self._write(lambda: session.library.set_playlist_items(playlist.id, order))
+        from ver_desktop.core.usecases import playlists as lists
+
+        playlist = self.current()
+        if playlist is not None and playlist.kind == "manual":
+            self._apply(lambda s: lists.reorder(s.library, playlist.id, order))
 
     # -- smart and mood path -------------------------------------------------------------
 
@@ -278,27 +273,24 @@ class PlaylistActions(QObject):
             self.create_smart(name)
 
     def create_smart(self, name: str) -> None:
-        from ver_desktop.core.playlists import rule_to_json
+        """Of stretches when the stretches are shown, following that view's filters."""
+        from ver_desktop.core.usecases import playlists as lists
 
-        session = self.state.session
-        if session is None:
-            return
-        if self.selection.showing_stretches():  # of stretches, following the view's filters
-            from ver_desktop.core.playlists import stretch_rule_to_json
-
-            kind, rule = "stretches", stretch_rule_to_json(self.selection.stretches.where())
+        if self.selection.showing_stretches():
+            stretches = self.selection.stretches.where()
+            self._apply(lambda s: lists.create_smart_stretches(s.library, name, stretches),
+                        self._open)
         else:
-            kind, rule = "rule", rule_to_json(
-                self.selection.videos.filters.state().video_filter())
-        self._write(lambda: session.library.create_playlist(name, kind, rule=rule),
-                    self._open)
+            where = self.selection.videos.filters.state().video_filter()
+            self._apply(lambda s: lists.create_smart(s.library, name, where), self._open)
 
     def new_mood_path(self) -> None:
         dialog = MoodPathDialog(self.parent_widget)
         dialog.name.setText(free_name("Mood path", self.sidebar.playlist_names()))
         self._dialog = dialog
         dialog.pick.clicked.connect(lambda: self._pick_on_map(dialog))
-        dialog.accepted.connect(lambda: self._build_mood_path(dialog))
+        dialog.accepted.connect(lambda: self.build_mood_path(dialog.name.text() or "Mood path",
+                                                             dialog.request()))
         dialog.show()
 
     def _pick_on_map(self, dialog: MoodPathDialog) -> None:
@@ -313,38 +305,24 @@ class PlaylistActions(QObject):
         self.map.path_picked.connect(picked)
         self.map.start_picking_path()
 
-    def _build_mood_path(self, dialog: MoodPathDialog) -> None:
-        session, request, name = self.state.session, dialog.request(), dialog.name.text()
-        if session is None:
-            return
-        self.build_mood_path(name or "Mood path", request)
-
     def build_mood_path(self, name: str, request: dict[str, Any]) -> None:
-        from ver_desktop.core.playlists import mood_path
+        """Kept even when empty: the notice says what the library could not give."""
+        from ver_desktop.core.usecases import playlists as lists
 
-        session = self.state.session
-        if session is None:
-            return
+        self._apply(lambda s: lists.create_mood_path(s.library, s.model, name, keep_empty=True,
+                                                     **request), self._mood_path_built)
 
-        def build() -> tuple[MoodPath, int]:
-            path = mood_path(session.library, session.model, **request)
-            playlist = session.library.create_playlist(name, "mood_path", rule=path.to_json(),
-                                                       video_ids=path.video_ids,
-                                                       play=path.play, spans=path.spans)
-            return path, playlist
-
-        self._write(build, self._mood_path_built)
-
-    def _mood_path_built(self, result: tuple[MoodPath, int]) -> None:
+    def _mood_path_built(self, made: MoodPathMade) -> None:
         """What was made, and what the library could not give, kept in view."""
-        path, playlist_id = result
+        path = made.path
         minutes = round(path.seconds / 60)
         text = (f"Mood path: {count_of(len(path.steps), 'video')}, "
                 f"about {minutes} min")
         if path.problems:
             text += " · " + "; ".join(html.escape(p) for p in path.problems)
         self.state.keep_in_view(text)
-        self._open(playlist_id)
+        if made.playlist_id is not None:
+            self._open(made.playlist_id)
 
     def _open(self, playlist_id: int) -> None:
         """Show a playlist just written, once the sidebar lists it."""
@@ -354,33 +332,36 @@ class PlaylistActions(QObject):
 
     def set_segments_only(self, on: bool) -> None:
         """The shown playlist plays each video's segment (on) or whole files (off)."""
-        session, playlist = self.state.session, self.current()
-        if session is None or playlist is None:
-            return
-        play = "segment" if on else "file"
-        self._write(lambda: session.library.update_playlist(playlist.id, play=play),
-                    lambda _r: self._show_next(Place("playlist", playlist)))
+        from ver_desktop.core.usecases import playlists as lists
 
-    def _show_next(self, place: Place) -> None:
-        self._select_next = place
+        playlist = self.current()
+        if playlist is not None:
+            play = "segment" if on else "file"
+            self._apply(lambda s: lists.set_play(s.library, playlist.id, play),
+                        lambda _r: self._open(playlist.id))
 
     # -- rename, delete, export ----------------------------------------------------------
 
     def rename(self) -> None:
-        session, playlist = self.state.session, self.current()
-        if session is None or playlist is None:
+        from ver_desktop.core.usecases import playlists as lists
+
+        playlist = self.current()
+        if playlist is None:
             return
         name = self._ask_name("Rename playlist", playlist.name, suggest_free=False)
         if name:
-            self._write(lambda: session.library.update_playlist(playlist.id, name=name))
+            self._apply(lambda s: lists.rename(s.library, playlist.id, name))
 
     def delete(self) -> None:
-        session, playlist = self.state.session, self.current()
-        if session is not None and playlist is not None:
-            self._write(lambda: session.library.delete_playlist(playlist.id))
+        from ver_desktop.core.usecases import playlists as lists
+
+        playlist = self.current()
+        if playlist is not None:
+            self._apply(lambda s: lists.delete(s.library, playlist.id))
 
     def export(self, fmt: str) -> None:
         """Ask where to write the shown playlist in the format `fmt` (a registry key)."""
+
         from ver_desktop.core.playlists.export import format_named
 
         playlist = self.current()
@@ -402,18 +383,19 @@ class PlaylistActions(QObject):
         return folder if folder and os.path.isdir(folder) else os.path.expanduser("~")
 
     def export_to(self, playlist: PlaylistInfo, target: Path, fmt: str) -> None:
-        from ver_desktop.core import playlists as core
+        from ver_desktop.core.usecases import playlists as lists
 
-        session, relative = self.state.session, self.relative_export
-        if session is None:
-            return
+        relative = self.relative_export
 
-        def write() -> Path:
-            entries = [entry for _, entry in core.playlist_entries(
-                session.library, session.model, playlist)]
-            return core.export_playlist(entries, target, fmt, title=playlist.name,
-                                        relative=relative)
+        def write(session: Any) -> Path:
+            lists.export(session.library, session.model, playlist, target, fmt,
+                         relative=relative)
+            return target
 
-        self.state.runner.run(write, lambda path, error: self.state.say(
-            f"Exported {path}" if error is None else f"Export failed: {in_words(error)}", 8000))
+        def done(path: Path | None, error: BaseException | None) -> None:
+            self.state.say(f"Exported {path}" if error is None
+                           else f"Export failed: {in_words(error)}", 8000)
 
+        session = self.state.session
+        if session is not None:
+            self.state.runner.run(lambda: write(session), done)
