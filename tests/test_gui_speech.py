@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from test_content import babble
 
+from ver_desktop.gui.columns import position
 from ver_desktop.gui.main_window import MainWindow
-from ver_desktop.gui.table_model import COLUMNS
 
-QUADRANT = [key for key, _ in COLUMNS].index("quadrant")
-STATUS = [key for key, _ in COLUMNS].index("status")
+QUADRANT = position("quadrant")
+STATUS = position("status")
 
 
 @pytest.fixture

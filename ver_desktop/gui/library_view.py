@@ -25,11 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ver_desktop.gui.columns import COLUMNS, column_of, position
 from ver_desktop.gui.filters import FilterBar
-from ver_desktop.gui.table_model import COLUMNS, LibraryTableModel, emotion_words
-
-WIDTHS = {"thumbnail": 56, "name": 220, "duration": 60, "quadrant": 72, "octant": 84,
-          "confidence": 80, "valence": 60, "arousal": 60, "folder": 160, "status": 110}
+from ver_desktop.gui.table_model import LibraryTableModel, emotion_words
 
 
 class LibraryTable(QTableView):
@@ -83,8 +81,8 @@ class LibraryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, (key, _title) in enumerate(COLUMNS):
-            header.resizeSection(column, WIDTHS[key])
+        for index, column in enumerate(COLUMNS):
+            header.resizeSection(index, column.width)
         self.table.setColumnHidden(0, model.thumbnails is None)
         self.grid = QListView()
         self.grid.setModel(model)
@@ -124,17 +122,17 @@ class LibraryView(QWidget):
         """In the Failed files view the emotion columns are empty: hide them and give the
         name column (where each file's reason is) their room; restore them after."""
         header = self.table.horizontalHeader()
-        name = [key for key, _ in COLUMNS].index("name")
+        name = position("name")
         if on == (self._failures_width is not None):  # already so
             return
-        for column, (key, _title) in enumerate(COLUMNS):
-            if key in ("duration", "quadrant", "octant", "confidence", "valence", "arousal"):
-                self.table.setColumnHidden(column, on)
+        for index, column in enumerate(COLUMNS):
+            if not column.when_failed:
+                self.table.setColumnHidden(index, on)
         if on:
             self._failures_width = header.sectionSize(name)
             header.resizeSection(name, max(self._failures_width, 560))
         else:
-            header.resizeSection(name, self._failures_width or WIDTHS["name"])
+            header.resizeSection(name, self._failures_width or column_of("name").width)
             self._failures_width = None
 
     def show_grid(self, grid: bool) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ver_desktop.gui import style
+from ver_desktop.gui.columns import COLUMNS, TAG_KEYS, column_of, unreliable
 from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -35,13 +36,6 @@ Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 CACHE_LIMIT = 20_000
 
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("thumbnail", ""), ("name", "Name"), ("duration", "Duration"), ("quadrant", "Quadrant"),
-    ("octant", "Octant"), ("confidence", "Confidence"), ("valence", "Valence"),
-    ("arousal", "Arousal"), ("status", "Status"), ("folder", "Folder"),
-)
-SORTABLE = {key for key, _ in COLUMNS} - {"thumbnail"}
-TAG_KEYS = ("quadrant", "octant", "confidence", "valence", "arousal")  # the model's say
 ROWS_MIME = "application/x-ver-desktop-video-ids"  # rows dragged inside a manual playlist
 
 
@@ -60,12 +54,6 @@ def emotion_words(row: VideoRow) -> str:
         return f"{words} · {row.octant or 'your tag'} ✎"
     sure = f" · {row.confidence:.0%}" if row.confidence is not None else ""
     return f"{words} · {row.octant or ''}{sure}"
-
-
-def unreliable(row: VideoRow) -> bool:
-    """The sound is mostly speech, so the music-trained model's tag says little (unless a
-    person corrected it)."""
-    return bool(row.mostly_speech) and not row.corrected
 
 
 def _warning_icon() -> QIcon:
@@ -175,9 +163,9 @@ class LibraryTableModel(QAbstractTableModel):
         return self._fixed is not None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = COLUMNS[column][0]
-        if key in SORTABLE and self._fixed is None:
-            self._sort, self._descending = key, order == Qt.SortOrder.DescendingOrder
+        chosen = COLUMNS[column]
+        if chosen.sortable and self._fixed is None:
+            self._sort, self._descending = chosen.key, order == Qt.SortOrder.DescendingOrder
             self.refresh()
 
     def refresh(self) -> None:
@@ -249,7 +237,7 @@ class LibraryTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section][1]
+            return COLUMNS[section].title
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -260,7 +248,7 @@ class LibraryTableModel(QAbstractTableModel):
         if row is None:
             self._want(index.row())
             return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 else None
-        key = COLUMNS[index.column()][0]
+        key = COLUMNS[index.column()].key
         if role == Qt.ItemDataRole.DisplayRole:
             span = self.span_at(index.row())
             if span is not None:  # a stretch of the file, not all of it
@@ -309,35 +297,7 @@ class LibraryTableModel(QAbstractTableModel):
         return row.error_reason if key == "status" else row.name
 
     def _display(self, row: VideoRow, key: str) -> str:
-        if key == "status":
-            return self._status(row)
-        if key == "name" and row.status == "failed":
-            return f"{row.name} — {row.error_reason or 'failed'}"  # where the eye is
-        if key == "name" and row.status == "missing":
-            return f"{row.name} — the file is no longer there"
-        value = getattr(row, key, None)
-        if value is None or key == "thumbnail":
-            return ""
-        if key == "duration":
-            return style.clock(value)
-        if key == "confidence":
-            return "your tag" if row.corrected else f"{value:.0%}"
-        if key in ("valence", "arousal"):
-            return f"{value:+.2f}"
-        if key in ("quadrant", "octant") and row.corrected:
-            return f"{value} ✎"  # marks a person's correction
-        return str(value)
-
-    def _status(self, row: VideoRow) -> str:
-        if row.status == "pending" and row.id in self.working:
-            return "working…"
-        if row.status == "failed":
-            return f"failed: {row.error_reason or ''}".strip()
-        if row.status == "ok" and row.model is None:
-            return "not analysed by this model"  # tagged by another; a rescan tags it
-        if unreliable(row):
-            return f"{row.status} · mostly speech"
-        return row.status
+        return column_of(key).show(row, row.id in self.working)
 
     # -- drag to reorder (manual playlists) ----------------------------------------------
 
