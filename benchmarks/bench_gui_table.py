@@ -36,12 +36,13 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, Library, VideoFilter
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.gui.emotion_map import EmotionMap, index_points
 from ver_desktop.gui.session import Session
 from ver_desktop.gui.table_model import LibraryTableModel
 from ver_desktop.gui.tasks import TaskRunner
 
-MODEL = ("bench-model", "1")
+MODEL = ModelKey("bench-model", "1")
 
 
 def fill(library: Library, count: int) -> float:

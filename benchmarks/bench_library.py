@@ -31,9 +31,10 @@ import numpy as np
 
 from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
 from ver_desktop.core.library import BulkVideo, FileStat, Library
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.playlists import mood_path
 
-MODEL = ("bench-model", "1")
+MODEL = ModelKey("bench-model", "1")
 FOLDERS = 300
 TARGETS_MS = {"plan_drop": 50.0, "watcher": 300.0, "unchanged": 3000.0, "mood_path": 200.0}
 

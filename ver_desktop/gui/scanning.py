@@ -19,6 +19,7 @@ from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library, ScanPlan
+    from ver_desktop.core.model_key import ModelKey
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class _WriterLibrary:
         return plan
 
     def record(self, results: Sequence[Any], failures: Sequence[Any],
-               model: tuple[str, str], *, scan: str | None = None) -> None:
+               model: ModelKey, *, scan: str | None = None) -> None:
         self._runner.write_and_wait(
             lambda: self._library.record(results, failures, model, scan=scan))
         self._job.recorded.emit([r[0] for r in results] + [f[0] for f in failures])

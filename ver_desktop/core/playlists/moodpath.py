@@ -31,6 +31,7 @@ from scipy.optimize import linear_sum_assignment
 
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
 from ver_desktop.core.library import Library, MapPoint, check_play
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import count_of
 
 MAX_STEPS = 500
@@ -103,7 +104,7 @@ def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
     return _plan(points, start, target, count, total_seconds, max_jump, play)[0]
 
 
-def mood_path(library: Library, model: tuple[str, str], start: Point, target: Point, *,
+def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
               count: int | None = None, total_seconds: float | None = None,
               max_jump: float | None = None, play: str = "segment",
               stretches: bool = False) -> MoodPath:

@@ -9,6 +9,7 @@ from typing import Any
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter, VideoRow
 from ver_desktop.core.library.timelines import StoredStretch, StretchFilter, matching
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.playlists.export import Entry, entry_for
 
 RULE_FORMAT = 1
@@ -99,14 +100,14 @@ def stretch_rule_from_json(data: Any) -> StretchFilter:
                          max_seconds=_number(data.get("max_seconds")), search=search)
 
 
-def playlist_video_ids(library: Library, model: tuple[str, str],
+def playlist_video_ids(library: Library, model: ModelKey,
                        playlist: PlaylistInfo) -> list[int]:
     """A playlist's videos in play order: a smart playlist's rule is evaluated now (files
     that are present and analysed, sorted by name); the others keep their stored order."""
     return [video_id for video_id, _ in playlist_items(library, model, playlist)]
 
 
-def playlist_items(library: Library, model: tuple[str, str], playlist: PlaylistInfo
+def playlist_items(library: Library, model: ModelKey, playlist: PlaylistInfo
                    ) -> list[tuple[int, tuple[float, float] | None]]:
     """A playlist's items in play order: (video id, the stretch it plays or None). Smart
     playlists are evaluated now: of files (present and analysed, by name), or of
@@ -120,7 +121,7 @@ def playlist_items(library: Library, model: tuple[str, str], playlist: PlaylistI
     return library.playlist_items(playlist.id)
 
 
-def playlist_entries(library: Library, model: tuple[str, str],
+def playlist_entries(library: Library, model: ModelKey,
                      playlist: PlaylistInfo) -> list[tuple[VideoRow, Entry]]:
     """What a playlist plays, in order: each item whose video is still in the library, with
     its entry (a stretch's start and stop, else as the playlist plays its files)."""
@@ -130,7 +131,7 @@ def playlist_entries(library: Library, model: tuple[str, str],
             for video_id, span in items if video_id in rows]
 
 
-def playlist_stretches(library: Library, model: tuple[str, str],
+def playlist_stretches(library: Library, model: ModelKey,
                        items: list[tuple[int, tuple[float, float] | None]]
                        ) -> list[StoredStretch | None]:
     """The stretch behind each item that plays one (its emotion, and a person's tag of it),
