@@ -1,7 +1,9 @@
 """`ver-desktop playlist list | show | new | smart | moodpath | stretches | export | delete`.
 
-The same core functions as the GUI's playlist actions (`ver_desktop.core.playlists`), so a
-playlist made here is the one the app shows, and a person's tags count the same way.
+The same use cases as the window's Playlist menu (`ver_desktop.core.usecases.playlists`),
+so a playlist made here is the one the app shows, and a person's tags count the same way;
+this module parses and prints. Export writes the format the file's suffix names, from the
+one registry of formats (`core.playlists.export.EXPORT_FORMATS`).
 Errors a person can fix (an unknown name, a path not in the library, an impossible mood
 path) end in one sentence with exit status 2; a mood path the library can only partly
 give is made, its problems printed, and the exit status is 1.
