@@ -24,6 +24,7 @@ import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from ver_desktop.core.errors import AppError
 from ver_desktop.core.extract import Outcome, quiet_worker_threads
 from ver_desktop.core.pool import Task
 
@@ -36,7 +37,7 @@ RESTART_SECONDS = 60.0  # a worker restart re-imports numpy, scipy and av
 INSTALL_HINT = "install the server extra: pip install 'ver_desktop[server]'"
 
 
-class ClusterError(Exception):
+class ClusterError(AppError):
     """The cluster cannot be used; the message is one plain sentence for the user."""
 
 

@@ -105,12 +105,15 @@ class TaskRunner(QObject):
         return callback
 
     def report(self, what: str, error: BaseException) -> None:
+        from ver_desktop.core.errors import AppError
         from ver_desktop.core.library.faults import storage_problem
 
         problem = storage_problem(error)
         if problem is not None:  # said in a sentence: the traceback would only add SQL
             log.error("could not %s: %s", what, problem)
-        else:
+        elif isinstance(error, AppError):  # the app's own refusal, meant to be read
+            log.warning("could not %s: %s", what, error)
+        else:  # a bug: its traceback is for the developers
             log.error("could not %s", what, exc_info=error)
         self.failed.emit(what, error)
 

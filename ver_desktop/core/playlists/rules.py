@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ver_desktop.core.errors import AppError
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
 from ver_desktop.core.library import Library, PlaylistInfo, VideoFilter, VideoRow
 from ver_desktop.core.library.timelines import StoredStretch, StretchFilter, matching
@@ -16,7 +17,7 @@ RULE_FORMAT = 1
 STATUSES = ("pending", "ok", "failed", "missing")
 
 
-class PlaylistError(ValueError):
+class PlaylistError(AppError, ValueError):
     """A playlist or rule that cannot be used, with a reason a person can read."""
 
 
