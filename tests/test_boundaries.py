@@ -81,3 +81,29 @@ def test_no_import_circle_in_the_package() -> None:
 def test_only_the_app_imports_the_main_window() -> None:
     reaching = code_shape.reaching_window(code_shape.import_graph(PACKAGE))
     assert not reaching, f"modules importing {code_shape.WINDOW}: {reaching}"
+
+
+# Raised and caught inside one function's transaction; never reaches a person.
+INTERNAL_ERRORS = {"ver_desktop.core.library.timelines.Refused"}
+
+
+def test_the_apps_own_errors_share_one_root() -> None:
+    """Every exception class the app defines is an AppError (a sentence for a person),
+    so a front end can tell the app's refusals from bugs. Training's torch modules aside,
+    every module is imported to find them."""
+    import importlib
+
+    from ver_desktop.core.errors import AppError
+
+    names = [name for name in code_shape.modules(PACKAGE) if not name.endswith("__main__")
+             and (not name.startswith("ver_desktop.training.") or name.endswith(".requests"))]
+    defined = []
+    for name in names:
+        module = importlib.import_module(name)
+        defined += [value for value in vars(module).values()
+                    if isinstance(value, type) and issubclass(value, BaseException)
+                    and value.__module__ == name]
+    assert len(defined) >= 15  # the scan found them
+    outside = sorted(f"{e.__module__}.{e.__qualname__}" for e in defined
+                     if not issubclass(e, AppError))
+    assert set(outside) == INTERNAL_ERRORS, f"not AppErrors: {outside}"
