@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from ver_desktop.cli.common import EXIT_OK, Commands, model_key, open_library, printable
+from ver_desktop.cli.common import EXIT_OK, Commands, model_key, open_library
 from ver_desktop.cli.filters import (
     add_filter_options,
     add_stretch_filter_options,
@@ -15,7 +15,7 @@ from ver_desktop.cli.filters import (
     stretch_filter_from,
 )
 from ver_desktop.core.labels import QUADRANT_NAMES
-from ver_desktop.core.text import clock, count_of, terminal_text
+from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow

@@ -166,12 +166,6 @@ def quit_now() -> None:
 # -- printing --------------------------------------------------------------------------------
 
 
-def printable(path: str) -> str:
-    """A path as text: bytes that are no UTF-8 become U+FFFD (pass it through terminal_text
-    before printing it)."""
-    return os.fsencode(path).decode("utf-8", "replace")
-
-
 def quoted(name: str) -> str:
     """A playlist's name in a sentence, quoted and safe to print (core.text.terminal_text)."""
     return f"'{terminal_text(name)}'"

@@ -19,11 +19,10 @@ from ver_desktop.cli.common import (
     interrupt_flag,
     open_classifier,
     open_library,
-    printable,
     where,
 )
 from ver_desktop.core import paths
-from ver_desktop.core.text import clock, count_of, terminal_text
+from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.pool import WorkersFactory

@@ -8,16 +8,9 @@ import math
 import sys
 from typing import TYPE_CHECKING
 
-from ver_desktop.cli.common import (
-    EXIT_OK,
-    Commands,
-    SetupError,
-    model_key,
-    open_library,
-    printable,
-)
+from ver_desktop.cli.common import EXIT_OK, Commands, SetupError, model_key, open_library
 from ver_desktop.core.labels import OCTANTS, QUADRANTS
-from ver_desktop.core.text import clock, terminal_text
+from ver_desktop.core.text import clock, printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library

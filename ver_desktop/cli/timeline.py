@@ -17,10 +17,9 @@ from ver_desktop.cli.common import (
     SetupError,
     open_classifier,
     open_library,
-    printable,
 )
 from ver_desktop.core.labels import QUADRANT_NAMES
-from ver_desktop.core.text import clock, count_of, terminal_text
+from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import Classifier

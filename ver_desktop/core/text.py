@@ -4,6 +4,7 @@ terminals. And the key that search compares, with case and accents ignored."""
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -28,8 +29,14 @@ def terminal_text(text: str) -> str:
     """Any name, path or other outside text as printed to a terminal: what `UNSAFE_FOR_
     TERMINALS` matches is shown as an escape (ESC as \\x1b, U+202E as \\u202e, the byte
     0xff of a name that is not UTF-8 as \\xff), so it shows instead of acting. The one
-    function cli.py and playlist_cli.py print such text through."""
+    function the command line (cli/) prints such text through."""
     return UNSAFE_FOR_TERMINALS.sub(_escape, text)
+
+
+def printable(path: str) -> str:
+    """A path as text: bytes that are no UTF-8 become U+FFFD (pass it through terminal_text
+    before printing it)."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -1,6 +1,6 @@
 """Classify files without a library: read each in parallel, predict, and one record per
 path given (in the order given, duplicates too), in the shape `classify --json` prints.
-Called by cli.py `cmd_classify`, which prints the records (as JSON or in words)."""
+Called by cli/classify.py, which prints the records (as JSON or in words)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.extract import Extracted, task_for
 from ver_desktop.core.pool import WorkersFactory, default_workers, extract_all, spawn_pool
+from ver_desktop.core.text import printable
 
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import Classifier, Prediction
@@ -45,7 +46,7 @@ def record(given: str, outcome: Outcome, prediction: Prediction | None,
            model: str) -> Record:
     """One file's record: the path as given (undecodable bytes as U+FFFD), its tag, point,
     confidence, speech likeness and segment, or the reason it has none."""
-    found: Record = {"path": _printable(given), "status": "error", "error": None,
+    found: Record = {"path": printable(given), "status": "error", "error": None,
                      "quadrant": None, "octant": None, "quadrant_probs": None,
                      "octant_probs": None, "valence": None, "arousal": None,
                      "confidence": None, "mostly_speech": None, "speech_likeness": None,
@@ -62,7 +63,3 @@ def record(given: str, outcome: Outcome, prediction: Prediction | None,
         found.update(speech_likeness=round(outcome.speech_likeness, 4),
                      mostly_speech=outcome.speech_likeness >= SPEECH_THRESHOLD)
     return found
-
-
-def _printable(path: str) -> str:
-    return os.fsencode(path).decode("utf-8", "replace")

@@ -1,7 +1,7 @@
 """The library's folders and files: add folders (they are watched and rescanned), forget a
-folder, forget files; nothing on the disk is ever touched. Called by the window (gui/
-main_window.py `add_paths`, `forget_folder`, `forget_selected`) and by `scan [DIR...]`
-(cli.py `cmd_scan`: `roots_to_scan`, then `add_folders`)."""
+folder, forget files; nothing on the disk is ever touched. Called by the window
+(gui/folder_actions.py `FolderActions`) and by `scan [DIR...]` (cli/scan.py:
+`roots_to_scan`, then `add_folders`)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 stretches, a fixed list of stretches, a mood path) under a name no other playlist has,
 rename, delete, fill, empty and reorder, read what a playlist shows and plays, export it.
 Called by the window's Playlist menu and sidebar (gui/playlists.py `PlaylistActions`,
-gui/main_window.py `show_place`, `play_playlist`) and by `playlist ...` (playlist_cli.py).
+gui/browser.py `show_place`, gui/playback.py `play_playlist`) and by `playlist ...`
+(cli/playlists.py).
 Each returns what it changed (`Changes`, or `Done` with a value)."""
 
 from __future__ import annotations

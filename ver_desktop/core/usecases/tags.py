@@ -1,7 +1,7 @@
 """A person's own tag: for whole videos, for stretches of them, or cleared (back to the
 model's). Called by the window's Tag menu and map (gui/main_window.py `correct`,
-gui/stretches.py `StretchActions.correct`) and by `tag PATH [--at MOMENT]` (cli.py
-`cmd_tag`, `_tag_stretch`). Each returns the Changes naming the files it touched."""
+gui/stretch_actions.py `StretchActions.correct`) and by `tag PATH [--at MOMENT]`
+(cli/tag.py). Each returns the Changes naming the files it touched."""
 
 from __future__ import annotations
 

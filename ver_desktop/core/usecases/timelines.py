@@ -1,7 +1,7 @@
 """A file's emotion over time, worked out and kept: one implementation for the window's
 background job (gui/timelines.py, `TimelineJob`: `work_out` in the job's thread, then
-`keep` on the database writer) and for the command line's `timeline PATH` (cli.py:
-`timeline_of`)."""
+`keep` on the database writer) and for the command line's `timeline PATH`
+(cli/timeline.py: `timeline_of`)."""
 
 from __future__ import annotations
 
