@@ -18,8 +18,8 @@ from test_library import extracted, prediction
 
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library import FileStat, Library, migrations
+from ver_desktop.core.library.playlist_store import PlaylistNameTaken
 from ver_desktop.core.library.shared_paths import PathMap
-from ver_desktop.core.library.store import PlaylistNameTaken
 
 MODEL = ("test-model", "1")
 

@@ -22,6 +22,7 @@ from ver_desktop.core.extract import Extracted, Failed, Outcome, task_for
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.library.claims import new_token
 from ver_desktop.core.media import MEDIA_EXTENSIONS
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.pool import Task, WorkersFactory, default_workers, extract_all, spawn_pool
 from ver_desktop.core.text import count_of
 
@@ -160,7 +161,7 @@ class Scanner:
         self.task = task or task_for(classifier.front_end)
         self.batch_size = batch_size
         info = classifier.info
-        self.model = (info.name, info.version)
+        self.model: ModelKey = ModelKey(info.name, info.version)
 
     def scan(self, roots: Sequence[str], *, progress: ProgressCallback | None = None,
              cancelled: Callable[[], bool] = lambda: False,

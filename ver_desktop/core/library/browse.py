@@ -2,7 +2,7 @@
 
 The GUI keeps only ids and asks for rows a page at a time (see `Library.video_ids` and
 `Library.rows`); everything here is plain SQLAlchemy Core, so it runs on any backend.
-A person's correction wins in every query, exactly as in `store._row`.
+A person's correction wins in every query, exactly as in `videos._row`.
 """
 
 from __future__ import annotations
@@ -29,10 +29,9 @@ from sqlalchemy import (
 from ver_desktop.core.content import SPEECH_THRESHOLD
 from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
 from ver_desktop.core.library import shared_paths
-from ver_desktop.core.library.schema import Analysis, UserLabel, Video
+from ver_desktop.core.library.schema import Analysis, UserLabel, Video, of_model
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import search_key, searchable
-
-Model = tuple[str, str]
 
 # Columns a listing can be sorted by (the GUI's columns use the same names).
 SORT_KEYS: tuple[str, ...] = ("name", "duration", "quadrant", "octant", "confidence", "valence",
@@ -206,12 +205,11 @@ def effective_confidence() -> ColumnElement[Any]:
     return case((corrected(), literal(CORRECTED_CONFIDENCE)), else_=Analysis.confidence)
 
 
-def joined(query: Any, model: Model) -> Any:
+def joined(query: Any, model: ModelKey) -> Any:
     """`query` (a select) over videos with the model's analysis and the person's label attached."""
     return (query.select_from(Video)
             .outerjoin(Analysis, and_(Analysis.video_id == Video.id,
-                                      Analysis.model_name == model[0],
-                                      Analysis.model_version == model[1]))
+                                      *of_model(Analysis, model)))
             .outerjoin(UserLabel, UserLabel.video_id == Video.id))
 
 
@@ -270,7 +268,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def ids_query(model: Model, where: VideoFilter, sort: str, descending: bool) -> Select[Any]:
+def ids_query(model: ModelKey, where: VideoFilter, sort: str, descending: bool) -> Select[Any]:
     column = sort_column(sort)
     # Missing values last in both directions, then a stable tie-break on the id.
     order = [column.is_(None), column.desc() if descending else column.asc(),
@@ -281,7 +279,7 @@ def ids_query(model: Model, where: VideoFilter, sort: str, descending: bool) -> 
 Corridor = tuple[tuple[float, float], tuple[float, float], float]  # start, target, radius
 
 
-def points_query(model: Model, where: VideoFilter,
+def points_query(model: ModelKey, where: VideoFilter,
                  corridor: Corridor | None = None) -> Select[Any]:
     query = joined(select(Video.id, Video.name, effective_valence(), effective_arousal(),
                           effective_quadrant(), effective_octant(),

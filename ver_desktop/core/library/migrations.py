@@ -122,6 +122,16 @@ def _unique_playlist_names(connection: Connection) -> None:
         "CREATE UNIQUE INDEX IF NOT EXISTS ux_playlists_name ON playlists (name)"))
 
 
+def _cut_version(connection: Connection) -> None:
+    """Each timeline says which version of `timeline.cut` made its stretches; those
+    stored before it was said were all cut by version 1. Added only where missing, as
+    step 7 makes its index: a library stamped below its shape may have it already."""
+    have = {c["name"] for c in inspect(connection).get_columns("timelines")}
+    if "cut_version" not in have:
+        connection.execute(text(
+            "ALTER TABLE timelines ADD COLUMN cut_version INTEGER NOT NULL DEFAULT 1"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -132,6 +142,8 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (6, "timelines and stretches: emotion over time; playlist items of stretches",
      _timelines),
     (7, "playlists.name unique: no two playlists of one name", _unique_playlist_names),
+    (8, "timelines.cut_version: stretches cut by another version are cut again",
+     _cut_version),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    ColumnElement,
     DateTime,
     Float,
     ForeignKey,
@@ -24,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from ver_desktop.core.library import shared_paths
+from ver_desktop.core.model_key import ModelKey
 
 
 class FsPath(TypeDecorator[str]):
@@ -143,7 +145,7 @@ class Playlist(Base):
     __table_args__ = (Index("ux_playlists_name", "name", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(16))  # see store.PLAYLIST_KINDS
+    kind: Mapped[str] = mapped_column(String(16))  # see playlist_store.PLAYLIST_KINDS
     rule: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # What each item plays: "segment" (its analysed stretch, then the next item) or "file"
     play: Mapped[str] = mapped_column(String(8), default="segment", server_default="segment")
@@ -175,6 +177,8 @@ class TimelineRow(Base):
     model_version: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The `core.timeline.CUT_VERSION` that cut its stretches: another one's are recut
+    cut_version: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class StretchRow(Base):
@@ -196,3 +200,18 @@ class StretchRow(Base):
     # A person's own tag for this stretch alone (it wins, as a file's does)
     user_quadrant: Mapped[str | None] = mapped_column(String(8))
     user_octant: Mapped[str | None] = mapped_column(String(16))
+
+
+Keyed = type[Analysis] | type[TimelineRow] | type[StretchRow]  # the tables kept per model
+
+
+def of_model(table: Keyed, model: ModelKey) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The rows of `table` from `model` (a plain (name, version) tuple is read as one)."""
+    key = ModelKey(*model)
+    return table.model_name == key.name, table.model_version == key.version
+
+
+def model_values(model: ModelKey) -> dict[str, str]:
+    """The model's columns of a row to insert."""
+    key = ModelKey(*model)
+    return {"model_name": key.name, "model_version": key.version}

@@ -1,5 +1,7 @@
 """Timelines and stretches in the library: stored per file and model, replaced together,
-gone with the file's old content when it changes (see `store._plan`)."""
+gone with the file's old content when it changes (see `scans.ScanStore._plan`). A
+timeline whose stretches another version of `timeline.cut` made counts as not there yet:
+it is worked out and cut again (a person's tags on its stretches are kept)."""
 
 from __future__ import annotations
 
@@ -20,12 +22,13 @@ from ver_desktop.core.library.schema import (
     Video,
     VideoStatus,
     display_text,
+    model_values,
+    of_model,
     utcnow,
 )
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock
 from ver_desktop.core.timeline import Stretch, Timeline
-
-Model = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -79,25 +82,24 @@ class Refused(Exception):
         self.not_kept = not_kept
 
 
-def store(s: Session, video_id: int, model: Model, timeline: Timeline,
+def store(s: Session, video_id: int, model: ModelKey, timeline: Timeline,
           stretches: Sequence[Stretch], upsert: Any,
-          identity: tuple[int, int] | None = None) -> None:
+          identity: tuple[int, int] | None = None, *, cut_version: int) -> None:
     """Insert or replace the file's timeline and stretches for `model`, in one go
-    (`upsert`: the dialect's INSERT that speaks ON CONFLICT). With `identity` (the file's
-    size and mtime before it was read), raises `Refused` when the library now knows the
-    file as another (it changed while read) or when the read fell short of the file's
-    length. A person's tag on a stretch is kept (see `_restretched`)."""
+    (`upsert`: the dialect's INSERT that speaks ON CONFLICT), with the version of the cut
+    that made the stretches. With `identity` (the file's size and mtime before it was
+    read), raises `Refused` when the library now knows the file as another (it changed
+    while read) or when the read fell short of the file's length. A person's tag on a
+    stretch is kept (see `_restretched`)."""
     # The file's row first: on a server, a scan that sees the file change waits for us (or
     # we for it); the timeline's upsert then takes SQLite's write lock before the check.
     if s.scalar(select(Video.id).where(Video.id == video_id).with_for_update()) is None:
         raise Refused(GONE)
     data = timeline.to_bytes()
-    statement = upsert(TimelineRow).values(video_id=video_id, model_name=model[0],
-                                           model_version=model[1], data=data,
-                                           created_at=utcnow())
+    values = {"data": data, "created_at": utcnow(), "cut_version": cut_version}
+    statement = upsert(TimelineRow).values(video_id=video_id, **model_values(model), **values)
     s.execute(statement.on_conflict_do_update(
-        index_elements=["video_id", "model_name", "model_version"],
-        set_={"data": data, "created_at": utcnow()}))
+        index_elements=["video_id", "model_name", "model_version"], set_=values))
     if identity is not None:
         _check(s, video_id, identity, timeline.duration)
     _restretched(s, video_id, model, stretches)
@@ -114,7 +116,7 @@ def _check(s: Session, video_id: int, identity: tuple[int, int], read: float) ->
             "damaged or still being written), so no timeline was kept"))
 
 
-def _restretched(s: Session, video_id: int, model: Model,
+def _restretched(s: Session, video_id: int, model: ModelKey,
                  stretches: Sequence[Stretch]) -> None:
     """Replace the file's stretches with `stretches`, keeping people's tags: a stretch that
     is still there (same start and end) is updated in place (its id and tag stay); a
@@ -142,7 +144,7 @@ def _restretched(s: Session, video_id: int, model: Model,
         s.execute(delete(StretchRow).where(StretchRow.id.in_(
             [*twins, *(r.id for r in by_span.values())])))
     s.flush()
-    new = [{"video_id": video_id, "model_name": model[0], "model_version": model[1],
+    new = [{"video_id": video_id, **model_values(model),
             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
             "valence": x.valence, "arousal": x.arousal,
             "user_quadrant": tags.get(i, (None, None))[0],
@@ -168,10 +170,12 @@ def _heir(row: StretchRow, stretches: Sequence[Stretch]) -> int:
     return max(range(len(stretches)), key=lambda i: overlap(stretches[i]))
 
 
-def read(s: Session, video_id: int, model: Model) -> tuple[Timeline, list[StoredStretch]] | None:
+def read(s: Session, video_id: int, model: ModelKey,
+         cut_version: int) -> tuple[Timeline, list[StoredStretch]] | None:
+    """The file's timeline and stretches, if `cut_version` cut them."""
     data = s.scalar(select(TimelineRow.data).where(
-        TimelineRow.video_id == video_id, TimelineRow.model_name == model[0],
-        TimelineRow.model_version == model[1]))
+        TimelineRow.video_id == video_id, *of_model(TimelineRow, model),
+        TimelineRow.cut_version == cut_version))
     if data is None:
         return None
     rows = s.scalars(select(StretchRow).where(*_of(video_id, model))
@@ -179,18 +183,19 @@ def read(s: Session, video_id: int, model: Model) -> tuple[Timeline, list[Stored
     return Timeline.from_bytes(bytes(data)), [_stored(r, "", "") for r in rows]
 
 
-def missing(s: Session, model: Model, limit: int) -> list[tuple[int, str]]:
-    """Tagged files without a timeline from `model`, shortest first: many files get
-    theirs before one long film holds the queue."""
+def missing(s: Session, model: ModelKey, limit: int,
+            cut_version: int) -> list[tuple[int, str]]:
+    """Tagged files without a timeline from `model` whose stretches `cut_version` cut,
+    shortest first: many files get theirs before one long film holds the queue."""
     has = select(TimelineRow.id).where(and_(
-        TimelineRow.video_id == Video.id, TimelineRow.model_name == model[0],
-        TimelineRow.model_version == model[1])).exists()
+        TimelineRow.video_id == Video.id, *of_model(TimelineRow, model),
+        TimelineRow.cut_version == cut_version)).exists()
     query = (select(Video.id, Video.path).where(Video.status == VideoStatus.OK, ~has)
              .order_by(Video.duration, Video.id).limit(limit))
     return [(video_id, path) for video_id, path in s.execute(query)]
 
 
-def listed(s: Session, model: Model, where: StretchFilter) -> list[StoredStretch]:
+def listed(s: Session, model: ModelKey, where: StretchFilter) -> list[StoredStretch]:
     """Stretches from `model` across the library that pass `where`, by file and time."""
     query = (select(StretchRow, Video.path, Video.name)
              .join(Video, Video.id == StretchRow.video_id)
@@ -202,13 +207,12 @@ def listed(s: Session, model: Model, where: StretchFilter) -> list[StoredStretch
     return found
 
 
-def of_files(s: Session, model: Model, video_ids: Sequence[int]) -> list[StoredStretch]:
+def of_files(s: Session, model: ModelKey, video_ids: Sequence[int]) -> list[StoredStretch]:
     """The stretches of these files (as everyone sees them)."""
     found: list[StoredStretch] = []
     for part in browse.chunks(list(dict.fromkeys(video_ids))):
-        query = (select(StretchRow).where(StretchRow.video_id.in_(part),
-                                          StretchRow.model_name == model[0],
-                                          StretchRow.model_version == model[1]))
+        query = select(StretchRow).where(StretchRow.video_id.in_(part),
+                                         *of_model(StretchRow, model))
         found += [_stored(r, "", "") for r in s.scalars(query)]
     return found
 
@@ -224,7 +228,7 @@ def matching(items: Sequence[tuple[int, tuple[float, float] | None]],
             for video_id, span in items]
 
 
-def points(s: Session, model: Model, near: browse.Corridor | None = None) -> list[MapPoint]:
+def points(s: Session, model: ModelKey, near: browse.Corridor | None = None) -> list[MapPoint]:
     """Stretches as points on the emotion map (the point's id is the stretch's, `video`
     its file's); with `near`, only those near a mood path's way (see browse.near_segment:
     a person's tag moves a point, so tagged ones are all read and tested here)."""
@@ -238,7 +242,7 @@ def points(s: Session, model: Model, near: browse.Corridor | None = None) -> lis
     return [_point(_stored(r, path, name)) for r, path, name in s.execute(query)]
 
 
-def count_points(s: Session, model: Model) -> int:
+def count_points(s: Session, model: ModelKey) -> int:
     query = select(func.count(StretchRow.id)).join(Video, Video.id == StretchRow.video_id)
     return int(s.scalar(query.where(*_conditions(model, StretchFilter()))) or 0)
 
@@ -249,11 +253,9 @@ def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None)
               .values(user_quadrant=quadrant, user_octant=octant))
 
 
-def _conditions(model: Model, where: StretchFilter) -> list[Any]:
+def _conditions(model: ModelKey, where: StretchFilter) -> list[Any]:
     length = StretchRow.end - StretchRow.start
-    conditions: list[Any] = [StretchRow.model_name == model[0],
-                             StretchRow.model_version == model[1],
-                             Video.status != VideoStatus.MISSING]
+    conditions: list[Any] = [*of_model(StretchRow, model), Video.status != VideoStatus.MISSING]
     if where.quadrants:
         conditions.append(func.coalesce(StretchRow.user_quadrant, StretchRow.quadrant)
                           .in_(sorted(where.quadrants)))
@@ -306,6 +308,5 @@ def forget_content(s: Session, video_id: int) -> tuple[int, int]:
     return int(items or 0), int(tags or 0)
 
 
-def _of(video_id: int, model: Model) -> tuple[Any, ...]:
-    return (StretchRow.video_id == video_id, StretchRow.model_name == model[0],
-            StretchRow.model_version == model[1])
+def _of(video_id: int, model: ModelKey) -> tuple[Any, ...]:
+    return (StretchRow.video_id == video_id, *of_model(StretchRow, model))
