@@ -248,11 +248,12 @@ def test_non_finite_features_give_a_failure_with_its_reason_not_a_tag(
     import numpy as np
 
     from ver_desktop.core import extract as extract_module
+    from ver_desktop.core import frontends
 
-    def nan_features(version: str, *, signal: np.ndarray, rate: int) -> np.ndarray:
+    def nan_features(_self: object, *, signal: np.ndarray, rate: int) -> np.ndarray:
         return np.full((4, 26), np.nan, np.float32)
 
-    monkeypatch.setattr(extract_module, "compute", nan_features)
+    monkeypatch.setattr(frontends.Mir, "compute", nan_features)
     outcome = extract_module.extract(os.fspath(media_files["music.mp4"]))
     assert not isinstance(outcome, extract_module.Extracted)
     assert outcome.kind == "internal" and "not finite" in outcome.reason
