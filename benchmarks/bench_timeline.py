@@ -29,6 +29,7 @@ from ver_desktop.core import paths
 from ver_desktop.core.bundle import Classifier, load_classifier
 from ver_desktop.core.library import FileStat, Library
 from ver_desktop.core.media import stream_audio
+from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.timeline import Embedded, Stretch, Timeline, embed_whole, read_timeline
 
 BLOCK = 1_319_472  # what the timeline reads at a time (10 patches)
@@ -60,7 +61,7 @@ def library_growth(folder: Path, found: list[tuple[Timeline, list[Stretch]]]) ->
     library = Library.at(folder / "growth.sqlite3")
     found = found * COPIES  # pages are 4 KiB: store enough that their slack does not count
     files = [FileStat(f"/films/{i:05d}.mp4", 1, 1) for i in range(len(found))]
-    model = ("bench", "1")
+    model = ModelKey("bench", "1")
     plan = library.plan_scan(["/films"], files, model)
     database = folder / "growth.sqlite3"
 

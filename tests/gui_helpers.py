@@ -10,6 +10,7 @@ from pathlib import Path
 
 import mediagen
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
 
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.settings_dialog import TIMELINES_KEY
@@ -88,3 +89,13 @@ def open_playlist(qtbot, window: MainWindow, name: str) -> None:  # type: ignore
             settle(qtbot, window)
             return
     raise AssertionError(f"no playlist {name!r} in the sidebar")
+
+
+def shown_whole(label: QLabel) -> bool:
+    """Shown with room for all its text (a label squeezed to no width is "visible" too)."""
+    if not label.isVisibleTo(label.window()) or label.height() < label.fontMetrics().height():
+        return False
+    if label.wordWrap():  # wide enough for a few words a line, tall enough for all lines
+        return (label.width() >= min(label.sizeHint().width(), 300)
+                and label.height() >= label.heightForWidth(label.width()))
+    return label.width() >= label.sizeHint().width()

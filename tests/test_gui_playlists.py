@@ -12,6 +12,7 @@ from gui_helpers import (
     open_playlist,
     scanned_window,
     settle,
+    shown_whole,
     visible_rows,
 )
 from PySide6.QtCore import Qt
@@ -125,7 +126,7 @@ def test_mood_path_is_drawn_played_in_order_and_exported(qtbot, window: MainWind
 
 def test_the_scan_summary_stays_until_the_user_moves_on(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     summary = window.notice
-    assert summary.isVisibleTo(window)
+    assert shown_whole(summary)  # not squeezed to nothing beside the count
     assert "Done: 5 tagged, 1 failed" in summary.text() and "see Failed files" in summary.text()
     qtbot.wait(50)  # a status message's timeout would not hide it
     summary.linkActivated.emit("failed")  # the link opens the failed files
@@ -336,7 +337,7 @@ def test_the_mood_path_dialog_speaks_in_emotions(qtbot, window: MainWindow) -> N
     settle(qtbot, window, lambda: window.sidebar.place().kind == "playlist")
     playlist = window.sidebar.place().playlist
     assert playlist is not None and playlist.play == "segment"
-    assert "Mood path" in window.notice.text() and window.notice.isVisibleTo(window)
+    assert "Mood path" in window.notice.text() and shown_whole(window.notice)
 
 
 def test_the_export_dialog_opens_where_the_last_export_went(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -191,20 +190,28 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self.browse)
-        self.setCentralWidget(self.pages)
         self.count = QLabel()  # "12 of 43 videos"; a passing message covers it for a while
         self.statusBar().addWidget(self.count)
         self.progress = ScanProgressWidget()
         self.statusBar().addPermanentWidget(self.progress)
         # A scan's or a mood path's outcome stays in view until the next one or until
-        # dismissed (a status message is gone in seconds, or overwritten sooner).
+        # dismissed (a status message is gone in seconds, or overwritten sooner). It is a
+        # bar of its own under the window's content, the width of the window, and a long
+        # one wraps onto more lines: in the status bar it was squeezed or cut.
         self.notice = QLabel()
         self.notice.setTextFormat(Qt.TextFormat.RichText)
-        # A long notice is cut, with all of it on hover, rather than widening the window.
-        self.notice.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.notice.setWordWrap(True)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setContentsMargins(6, 3, 6, 3)
         self.notice.linkActivated.connect(self._summary_link)
         self.notice.hide()
-        self.statusBar().addPermanentWidget(self.notice)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.pages, 1)
+        column.addWidget(self.notice)
+        self.setCentralWidget(content)
         # During scans, committed rows are re-read in batches: each read competes with the
         # window for Python's lock, and each repaint costs the window.
         self._rows_timer = QTimer(self, singleShot=True, interval=300)
