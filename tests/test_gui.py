@@ -270,3 +270,20 @@ def test_filter_buttons_speak_plainly_and_look_on_when_on(browsing: MainWindow) 
     assert "PV-PA" in filters.quadrant_buttons["PV-PA"].toolTip()
     sleepy = filters.octant_buttons["sleepy"].styleSheet()
     assert "checked" in sleepy and "#009E73" in sleepy and "bold" in sleepy  # calm's colour
+
+
+def test_a_tag_that_leaves_the_filter_takes_its_row_out_of_table_and_map(  # type: ignore[no-untyped-def]
+        qtbot, browsing: MainWindow) -> None:
+    """Found by a user test: a file corrected out of the emotion filtered for stayed in the
+    table (and in the count) while its point left the map."""
+    window = browsing
+    row = next(r for r in visible_rows(window) if r.status == "ok")  # type: ignore[attr-defined]
+    window.library_view.filters.quadrant_buttons[row.quadrant].setChecked(True)
+    settle(qtbot, window, lambda: row.id in window.model.ids() and all(visible_rows(window)))
+    before = window.model.rowCount()
+    other = next(q for q in ("PV-PA", "NV-PA", "NV-NA", "PV-NA") if q != row.quadrant)
+    window.correct(quadrant=other, ids=[row.id])
+    settle(qtbot, window, lambda: row.id not in window.model.ids())
+    assert window.model.rowCount() == before - 1
+    assert row.id not in {p.id for p in window.map.points}
+    assert window.count.text().startswith(f"{before - 1} of ")

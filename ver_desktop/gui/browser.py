@@ -58,10 +58,8 @@ class Browser(QObject):
     def _changed(self, changes: Changes) -> None:
         """Which rows show (a filter, a playlist), the map and the count follow the
         library; the rows' contents, the stretches and the sidebar follow by themselves."""
-        if changes.videos or changes.model or (changes.tags and not changes.video_ids):
-            self.reload()
-        elif changes.tags:
-            self.reload_map()
+        if changes.videos or changes.model or changes.tags:
+            self.reload()  # a new tag may take a row out of the filter or the smart playlist
 
     def reload(self) -> None:
         """The library changed in a way that may add or remove rows."""
