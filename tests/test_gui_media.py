@@ -78,7 +78,7 @@ def test_preview_starts_at_the_analysed_segment(qtbot, browsing: MainWindow) -> 
     row = browsing.details.row
     assert row is not None and row.segment is not None
     start = row.segment[0] if row.segment[0] >= 1.0 else 5.0  # a seek that can be seen
-    browsing.preview(row.path, start)
+    browsing.playback.preview(row.path, start)
     player = browsing.player
     assert player is not None and player.isVisibleTo(browsing)
     assert not browsing.details.thumbnail.isVisibleTo(browsing)  # the player takes its place
@@ -163,7 +163,7 @@ def test_selecting_another_video_closes_its_preview(qtbot, browsing: MainWindow)
     select(qtbot, browsing, "calm song.mp4")
     row = browsing.details.row
     assert row is not None
-    browsing.preview(row.path, 0.0)
+    browsing.playback.preview(row.path, 0.0)
     player = browsing.player
     assert player is not None and player.isVisibleTo(browsing)
     select(qtbot, browsing, "loud song.mkv")

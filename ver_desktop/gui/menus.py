@@ -102,8 +102,6 @@ def _add(menu: QMenu, owner: QObject, actions: dict[str, QAction], name: str, te
 
 def _playlist_menu(bar: QMenuBar, owner: QObject, actions: dict[str, QAction],
                    play: Slot, lists: PlaylistActions, sidebar: Sidebar) -> None:
-    from ver_desktop.core.playlists.export import EXPORT_FORMATS
-
     menu = bar.addMenu("&Playlist")
     for name, text, key, slot in (
         ("play_playlist", "&Play playlist", "Ctrl+P", play),
@@ -119,9 +117,8 @@ def _playlist_menu(bar: QMenuBar, owner: QObject, actions: dict[str, QAction],
         _add(menu, owner, actions, name, text, key, slot)
         if name in ("play_playlist", "new_mood_path", "move_down", "delete_playlist"):
             menu.addSeparator()
-    for fmt in EXPORT_FORMATS:  # one entry per format the core can write
-        _add(menu, owner, actions, f"export_{fmt.key}", fmt.menu_text, None,
-             partial(lists.export, fmt.key))
+    export = menu.addMenu("E&xport")  # filled when opened: the registry loads the library
+    export.aboutToShow.connect(lambda: _fill_export(export, owner, actions, lists, sidebar))
     menu.addSeparator()
     segments = _action(owner, "Play se&gments only",
                        tip="Each video plays its analysed stretch, then the next one starts; "
@@ -159,6 +156,19 @@ def update_playlist_actions(actions: Mapping[str, QAction],
     segments.blockSignals(True)
     segments.setChecked(playlist is None or playlist.play == "segment")
     segments.blockSignals(False)
+
+
+def _fill_export(menu: QMenu, owner: QObject, actions: dict[str, QAction],
+                 lists: PlaylistActions, sidebar: Sidebar) -> None:
+    """One entry per format the core can write (`EXPORT_FORMATS`)."""
+    from ver_desktop.core.playlists.export import EXPORT_FORMATS
+
+    if not menu.isEmpty():
+        return
+    for fmt in EXPORT_FORMATS:
+        _add(menu, owner, actions, f"export_{fmt.key}", fmt.menu_text, None,
+             partial(lists.export, fmt.key))
+    update_playlist_actions(actions, sidebar.place().playlist)
 
 
 def _fill_add_to(sidebar: Sidebar, lists: PlaylistActions, menu: QMenu) -> None:
