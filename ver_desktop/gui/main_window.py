@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name = found.actions
         assert found.tag_menu is not None
         self.tag_menu = found.tag_menu
+        assert found.export_menu is not None
+        self.export_menu = found.export_menu
 
     def _connect(self) -> None:
         self.state.message.connect(self.show_message)

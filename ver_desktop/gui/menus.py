@@ -27,6 +27,7 @@ Slot = Callable[[], Any]
 class Menus:
     actions: dict[str, QAction] = field(default_factory=dict)
     tag_menu: QMenu | None = None
+    export_menu: QMenu | None = None  # Playlist > Export, filled when first opened
 
 
 def _action(owner: QObject, text: str,
@@ -85,7 +86,8 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
     tag_menu.addSeparator()
     _add(tag_menu, owner, actions, "clear_tag", "&Clear my tag (use the model's)", "Ctrl+0",
          tag)
-    _playlist_menu(bar, owner, actions, slots["play_playlist"], playlists, sidebar)
+    menus.export_menu = _playlist_menu(bar, owner, actions, slots["play_playlist"], playlists,
+                                       sidebar)
     help_menu = bar.addMenu("&Help")
     _add(help_menu, owner, actions, "about", "&About ver_desktop", None, slots["about"])
     return menus
@@ -101,7 +103,7 @@ def _add(menu: QMenu, owner: QObject, actions: dict[str, QAction], name: str, te
 
 
 def _playlist_menu(bar: QMenuBar, owner: QObject, actions: dict[str, QAction],
-                   play: Slot, lists: PlaylistActions, sidebar: Sidebar) -> None:
+                   play: Slot, lists: PlaylistActions, sidebar: Sidebar) -> QMenu:
     menu = bar.addMenu("&Playlist")
     for name, text, key, slot in (
         ("play_playlist", "&Play playlist", "Ctrl+P", play),
@@ -137,6 +139,7 @@ def _playlist_menu(bar: QMenuBar, owner: QObject, actions: dict[str, QAction],
     add_to.aboutToShow.connect(lambda: _fill_add_to(sidebar, lists, add_to))
     menu.aboutToShow.connect(lambda: update_playlist_actions(actions, sidebar.place().playlist))
     update_playlist_actions(actions, None)  # and whenever the window shows another place
+    return export
 
 
 def update_playlist_actions(actions: Mapping[str, QAction],
