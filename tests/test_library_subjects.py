@@ -6,19 +6,18 @@ person's tags on its stretches survive that as they survive any new timeline."""
 from __future__ import annotations
 
 import inspect
-import itertools
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
+from test_issue20_timelines import _stretches, _timeline
 
 from ver_desktop.core import timeline as cutting
 from ver_desktop.core.bundle import prediction_at
 from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.extract import Extracted
-from ver_desktop.core.labels import octant_of, quadrant_of
 from ver_desktop.core.library import FileStat, Library, migrations
 from ver_desktop.core.library.base import LibraryBase
 from ver_desktop.core.library.folders import FolderStore
@@ -28,23 +27,10 @@ from ver_desktop.core.library.tags import TagStore
 from ver_desktop.core.library.timeline_store import TimelineStore
 from ver_desktop.core.library.videos import VideoStore
 from ver_desktop.core.model_key import ModelKey
-from ver_desktop.core.timeline import CUT_VERSION, Stretch, Timeline
+from ver_desktop.core.timeline import CUT_VERSION
 
 MODEL = ModelKey("test-model", "1")
 SUBJECTS = (VideoStore, FolderStore, TagStore, PlaylistStore, TimelineStore, ScanStore)
-
-
-def _timeline(seconds: float = 90.0) -> Timeline:
-    count = round((seconds - 29.92) / 2.992) + 1
-    return Timeline(14.96, 2.992, seconds, np.linspace(-1, 1, count, dtype=np.float32),
-                    np.full(count, 0.5, np.float32))
-
-
-def _stretches(*edges: float) -> list[Stretch]:
-    """Stretches between `edges`, of alternating emotions."""
-    points = [(0.6, -0.6), (-0.5, 0.7)]
-    return [Stretch(a, b, quadrant_of(*points[i % 2]), octant_of(*points[i % 2]),
-                    *points[i % 2]) for i, (a, b) in enumerate(itertools.pairwise(edges))]
 
 
 def _tagged_file(library: Library, root: Path) -> tuple[int, str]:
