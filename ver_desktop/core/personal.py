@@ -1,0 +1,185 @@
+"""The personal layer: what a person's tags teach, laid over the shipped model.
+
+Each analysed file keeps its clip embedding: the mean and the SD of the encoder patches the
+model read (`clip_embedding`, stored as float16, 1 KB a file). The layer moves the model's
+own point on each axis by a linear function of that embedding:
+
+    z = own / spread + w . x + b      (x: the embedding standardised, z: probit units)
+
+and is fitted to the sides (positive or negative valence, high or low arousal) of the
+person's tags by a logistic loss, with an L2 prior that pulls w and b to zero: with no tags
+the layer is the shipped model exactly, and a few tags move it only a little (one to three
+cannot swing the library). The fit is Newton's method in the space of the tagged files
+(Woodbury), so it costs k x k work for k tags whatever the embedding's size.
+
+The shown point is `spread * z`, and everything shown is read off it as today (quadrant,
+octant, probabilities: core/emotion_point.py). Confidence includes the layer's own
+uncertainty: the point's predictive variance under the Laplace approximation of the fit
+widens the spread used for the probabilities (`Adjusted.spreads`).
+
+Why a residual on the model's point, not a new readout: the shipped model is better than a
+linear readout on music it never heard (docs/learning.md), so the layer starts from it and
+learns only what the person's music needs on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ver_desktop.core.labels import OCTANT_QUADRANT, QUADRANT_POINTS
+
+EMBEDDING_DTYPE = "<f2"
+LOGISTIC_PROBIT = 1.702  # sigmoid(1.702 z) ~ Phi(z): the layer's loss speaks probit units
+STRENGTH = 100.0  # the prior's pull toward the shipped model (see docs/learning.md)
+NEWTON_STEPS = 25
+
+
+def clip_embedding(patches: np.ndarray) -> np.ndarray:
+    """A file's embedding from the (patches, features) array its model read: the mean and the
+    SD over the patches, float32."""
+    patches = np.asarray(patches, np.float32)
+    return np.concatenate([patches.mean(axis=0), patches.std(axis=0)]).astype(np.float32)
+
+
+def pack(embedding: np.ndarray) -> bytes:
+    return np.asarray(embedding, np.float32).astype(EMBEDDING_DTYPE).tobytes()
+
+
+def unpack(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, EMBEDDING_DTYPE).astype(np.float32)
+
+
+def tag_sides(quadrant: str | None, octant: str | None) -> tuple[float, float]:
+    """A person's tag as the signs it gives the two axes (an emotion gives its quarter's)."""
+    if octant is not None:
+        quadrant = OCTANT_QUADRANT[octant]
+    if quadrant is None:
+        raise ValueError("a tag names a quarter or an emotion")
+    return QUADRANT_POINTS[quadrant]
+
+
+@dataclass(frozen=True)
+class Standardise:
+    """Centre and scale of the embeddings it is fitted on (the library's own, so the prior's
+    pull means the same on every collection)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def fitted(cls, embeddings: np.ndarray) -> Standardise:
+        x = np.asarray(embeddings, np.float64)
+        if len(x) == 0:
+            raise ValueError("no embeddings to standardise")
+        scale = x.std(axis=0)
+        return cls(x.mean(axis=0), np.where(scale > 1e-6, scale, 1.0))
+
+    def __call__(self, embeddings: np.ndarray) -> np.ndarray:
+        x = (np.asarray(embeddings, np.float64) - self.mean) / self.scale
+        # One divisor keeps a row's squared length near 1 on average: the prior's strength
+        # then means the same for any embedding size.
+        return np.hstack([x / np.sqrt(x.shape[1]), np.ones((len(x), 1))])
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    points: np.ndarray  # (n, 2) the shown valence/arousal
+    spreads: np.ndarray  # (n,) the spread to read probabilities with (>= the model's)
+    variance: np.ndarray  # (n, 2) the layer's predictive variance per axis, probit units
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A fitted personal layer (or the empty one: no tags, the shipped model unchanged)."""
+
+    standardise: Standardise | None
+    weights: np.ndarray  # (2, d + 1): per axis, over the standardised embedding and 1
+    tagged: np.ndarray  # (k, d + 1) the tagged files' standardised embeddings
+    curvature: np.ndarray  # (2, k) the loss's curvature at each tagged file, per axis
+    spread: float
+    strength: float = STRENGTH
+
+    @property
+    def tags(self) -> int:
+        return len(self.tagged)
+
+    def adjust(self, embeddings: np.ndarray, own: np.ndarray) -> Adjusted:
+        """The shown points of files with these embeddings and model points."""
+        own = np.asarray(own, np.float64).reshape(-1, 2)
+        if self.standardise is None or len(own) == 0:
+            zero = np.zeros_like(own)
+            return Adjusted(own.copy(), np.full(len(own), self.spread), zero)
+        x = self.standardise(embeddings)
+        z = own / self.spread + x @ self.weights.T
+        variance = self.variance(x)
+        spreads = self.spread * np.sqrt(1.0 + variance.mean(axis=1))
+        return Adjusted(z * self.spread, spreads, variance)
+
+    def variance(self, x: np.ndarray) -> np.ndarray:
+        """x' H^-1 x per axis for standardised rows x, with H = strength I + T' C T (Woodbury:
+        H^-1 = (I - T' (strength C^-1 + T T')^-1 T) / strength)."""
+        norms = np.einsum("ij,ij->i", x, x)
+        if self.tags == 0:
+            return np.repeat((norms / self.strength)[:, None], 2, axis=1)
+        cross = x @ self.tagged.T  # (n, k)
+        gram = self.tagged @ self.tagged.T
+        out = np.empty((len(x), 2))
+        for axis in range(2):
+            inner = gram + np.diag(self.strength / np.maximum(self.curvature[axis], 1e-9))
+            solved = np.linalg.solve(inner, cross.T)  # (k, n)
+            out[:, axis] = (norms - np.einsum("ij,ji->i", cross, solved)) / self.strength
+        return np.maximum(out, 0.0)
+
+
+def empty_layer(spread: float) -> Layer:
+    return Layer(None, np.zeros((2, 0)), np.zeros((0, 0)), np.zeros((2, 0)), spread)
+
+
+def fit_layer(embeddings: np.ndarray, own: np.ndarray, sides: np.ndarray, *, spread: float,
+              library: np.ndarray | None = None, strength: float = STRENGTH) -> Layer:
+    """The layer that best explains the tagged files' `sides` ((k, 2) of +1/-1) given their
+    `embeddings` and the model's `own` points, anchored to the shipped model by `strength`.
+    `library`: the embeddings to standardise with (all analysed files); the tagged ones if
+    not given."""
+    embeddings = np.asarray(embeddings, np.float64)
+    if len(embeddings) == 0:
+        return empty_layer(spread)
+    standardise = Standardise.fitted(embeddings if library is None else library)
+    x = standardise(embeddings)
+    base = np.asarray(own, np.float64).reshape(-1, 2) / spread
+    sides = np.sign(np.asarray(sides, np.float64).reshape(-1, 2))
+    weights = np.zeros((2, x.shape[1]))
+    curvature = np.zeros((2, len(x)))
+    for axis in range(2):
+        weights[axis], curvature[axis] = _fit_axis(x, base[:, axis], sides[:, axis], strength)
+    return Layer(standardise, weights, x, curvature, spread, strength)
+
+
+def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray,
+              strength: float) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method for min sum log(1 + exp(-y c (base + x w))) + strength/2 |w|^2, solved
+    in the tagged files' space: w = x' a, so each step is a k x k system."""
+    c = LOGISTIC_PROBIT
+    gram = x @ x.T
+    alpha = np.zeros(len(x))
+    for _ in range(NEWTON_STEPS):
+        margin = y * c * (base + gram @ alpha)
+        p = _sigmoid(-margin)  # the chance the tag's side is missed
+        curvature = c * c * p * (1 - p)
+        # The step in w-space is x' d with (strength I + C gram) d = r, r the gradient's
+        # coefficients; see Woodbury: only k x k systems.
+        residual = y * c * p - strength * alpha
+        step = np.linalg.solve(strength * np.eye(len(x)) + curvature[:, None] * gram,
+                               residual)
+        alpha += step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    margin = y * c * (base + gram @ alpha)
+    p = _sigmoid(-margin)
+    return x.T @ alpha, c * c * p * (1 - p)
+
+
+def _sigmoid(t: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * t))
