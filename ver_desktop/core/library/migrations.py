@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -132,6 +133,49 @@ def _cut_version(connection: Connection) -> None:
             "ALTER TABLE timelines ADD COLUMN cut_version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _learning(connection: Connection) -> None:
+    """What the personal layer needs (core/personal.py): each analysis keeps its clip
+    embedding and the model's own point beside the shown reading (until a layer is
+    learned they are the same, so the own point is the reading's copy), each stretch its
+    own point likewise; the layer's settings per model; the log of tags for agreement."""
+    quoted = connection.dialect.identifier_preparer.quote
+    binary = LargeBinary().compile(dialect=connection.dialect)
+    floating = Float().compile(dialect=connection.dialect)
+    added = {"analyses": [("embedding", binary), ("own_valence", floating),
+                          ("own_arousal", floating)],
+             "stretches": [("own_valence", floating), ("own_arousal", floating)]}
+    for table, columns in added.items():
+        have = {c["name"] for c in inspect(connection).get_columns(table)}
+        for name, kind in columns:
+            if name not in have:
+                connection.execute(text(
+                    f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(name)} {kind}"))
+        connection.execute(text(f"UPDATE {quoted(table)} SET own_valence = valence, "
+                                "own_arousal = arousal WHERE own_valence IS NULL"))
+    _learning_tables(connection)
+
+
+def _learning_tables(connection: Connection) -> None:
+    """Frozen copies of the two tables as step 9 made them (see `_timelines`)."""
+    metadata = MetaData()
+    videos = Table("videos", metadata, Column("id", Integer, primary_key=True))
+
+    def model(primary: bool) -> tuple[Column[str], Column[str]]:
+        return (Column("model_name", String(64), nullable=False, primary_key=primary),
+                Column("model_version", String(32), nullable=False, primary_key=primary))
+
+    settings = Table("learning_settings", metadata, *model(True),
+                     Column("enabled", Boolean, nullable=False, server_default="1"),
+                     Column("forgotten_at", DateTime))
+    log = Table("tag_log", metadata, Column("id", Integer, primary_key=True),
+                Column("video_id", ForeignKey(videos.c.id, ondelete="SET NULL")),
+                *model(False), Column("at", DateTime, nullable=False),
+                *(Column(name, String(8), nullable=False)
+                  for name in ("quadrant", "shown_quadrant", "own_quadrant")),
+                Index("ix_tag_log_model_at", "model_name", "model_version", "at"))
+    metadata.create_all(connection, tables=[settings, log])
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -144,6 +188,8 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (7, "playlists.name unique: no two playlists of one name", _unique_playlist_names),
     (8, "timelines.cut_version: stretches cut by another version are cut again",
      _cut_version),
+    (9, "learning: embeddings and the model's own points, the layer's settings, the tag log",
+     _learning),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     ColumnElement,
     DateTime,
     Float,
@@ -110,6 +111,11 @@ class Analysis(Base):
     segment_end: Mapped[float] = mapped_column(Float)
     speech_likeness: Mapped[float | None] = mapped_column(Float)  # see core/content.py
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # The reading columns above are what SHOWS (the personal layer's, core/personal.py);
+    # the model's own point and the clip embedding the layer reads are kept beside them.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)  # personal.pack, 1 KB
+    own_valence: Mapped[float | None] = mapped_column(Float)
+    own_arousal: Mapped[float | None] = mapped_column(Float)
 
 
 class Claim(Base):
@@ -200,9 +206,43 @@ class StretchRow(Base):
     # A person's own tag for this stretch alone (it wins, as a file's does)
     user_quadrant: Mapped[str | None] = mapped_column(String(8))
     user_octant: Mapped[str | None] = mapped_column(String(16))
+    # The model's own point (valence/arousal above show it moved by its file's shift)
+    own_valence: Mapped[float | None] = mapped_column(Float)
+    own_arousal: Mapped[float | None] = mapped_column(Float)
 
 
-Keyed = type[Analysis] | type[TimelineRow] | type[StretchRow]  # the tables kept per model
+class LearningSettings(Base):
+    """The personal layer's settings, one row per model (one layer per library: on a
+    shared library it learns from everyone's tags). No row: on, nothing forgotten."""
+
+    __tablename__ = "learning_settings"
+    model_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    model_version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # Tags given before this are not learned from ("forget what it learned"); NULL: all
+    forgotten_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class TagLogRow(Base):
+    """One file tag a person gave, with what showed just before it (the layer as it was)
+    and the model's own quadrant: how often it agreed is told from these."""
+
+    __tablename__ = "tag_log"
+    __table_args__ = (Index("ix_tag_log_model_at", "model_name", "model_version", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The file may be forgotten later; what it said about the layer stays
+    video_id: Mapped[int | None] = mapped_column(ForeignKey("videos.id", ondelete="SET NULL"))
+    model_name: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    quadrant: Mapped[str] = mapped_column(String(8))  # the person's
+    shown_quadrant: Mapped[str] = mapped_column(String(8))
+    own_quadrant: Mapped[str] = mapped_column(String(8))
+
+
+# the tables kept per model
+Keyed = (type[Analysis] | type[TimelineRow] | type[StretchRow] | type[LearningSettings]
+         | type[TagLogRow])
 
 
 def of_model(table: Keyed, model: ModelKey) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
