@@ -1,7 +1,7 @@
 """Command line: `ver-desktop scan | classify | timeline | stretches | list | playlist | tag
-| upgrade-library | train | experiment`; no command (or `open`) opens the app. Global
-options (--data-dir, --library, --path-map, --model, --workers) go before or after the
-command.
+| ask | agreement | learning | upgrade-library | train | experiment`; no command (or `open`)
+opens the app. Global options (--data-dir, --library, --path-map, --model, --workers) go
+before or after the command.
 
 Each command group is a module here that owns its parser and its run function
 (`add_parser(commands, parents)` registers both); `main` parses, looks the command up in
@@ -22,6 +22,7 @@ from ver_desktop.cli import (
     browse,
     classify,
     gui,
+    learning,
     library,
     playlists,
     scan,
@@ -45,7 +46,7 @@ __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build", 
            "main"]
 
 # In the order `--help` lists them.
-GROUPS = (gui, scan, classify, timeline, browse, playlists, tag, library, training)
+GROUPS = (gui, scan, classify, timeline, browse, playlists, tag, learning, library, training)
 
 
 def build() -> tuple[argparse.ArgumentParser, Commands]:

@@ -14,6 +14,7 @@ from ver_desktop.cli.filters import (
     filter_from,
     stretch_filter_from,
 )
+from ver_desktop.cli.learning import quarter_word
 from ver_desktop.core.labels import QUADRANT_NAMES
 from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
@@ -59,7 +60,17 @@ def _list_line(row: VideoRow) -> str:
     numbers = ("" if row.confidence is None else
                f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
     speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
-    return f"{row.status:<8} {tags}{numbers}{speech}{path}"
+    return f"{row.status:<8} {tags}{numbers}{speech}{_adjusted(row)}{path}"
+
+
+def _adjusted(row: VideoRow) -> str:
+    """A tag the layer moved from the model's, said so: "(calm, adjusted to your tags; the
+    model said tense) "."""
+    if row.corrected or not getattr(row, "adjusted", False):
+        return ""
+    said = getattr(row, "model_quadrant", None)
+    model = f"; the model said {quarter_word(said)}" if said else ""
+    return f"({quarter_word(row.quadrant)}, adjusted to your tags{model}) "
 
 
 def run_stretches(args: argparse.Namespace) -> int:

@@ -122,6 +122,19 @@ def model_key(args: argparse.Namespace) -> ModelKey:
     return ModelKey(info.name, info.version)
 
 
+def model_and_spread(args: argparse.Namespace) -> tuple[ModelKey, float]:
+    """The chosen model's key and its readout's spread (what the personal layer reads its
+    points with), from its bundle without loading it."""
+    from ver_desktop.core.bundle import read_bundle_info
+    from ver_desktop.core.errors import BundleError
+
+    try:
+        info = read_bundle_info(paths.model_dir(args.model))
+    except BundleError as exc:
+        raise SetupError(str(exc)) from None
+    return ModelKey(info.name, info.version), info.spread
+
+
 def where(args: argparse.Namespace) -> str:
     """The library as a person recognises it: its file, or a shared library's address."""
     url = paths.library_url(paths.data_dir(args.data_dir), args.library)
