@@ -32,6 +32,18 @@ TIMELINE_PENDING = ("Emotion over time: being worked out in the background (long
 NOTHING_SELECTED = "Select a video to see its emotion, how sure the model is, and a preview."
 
 
+def adjusted_words(row: VideoRow) -> str:
+    """ "Adjusted to your tags (the model said tense, angry)" where what shows is the
+    personal layer's and not the model's own; empty otherwise (and for a person's own tag,
+    which says so itself)."""
+    if row.corrected or not getattr(row, "adjusted", False):
+        return ""
+    own = getattr(row, "own_quadrant", None)
+    said = style.QUADRANT_NAMES.get(own or "", "")
+    return f"Adjusted to your tags (the model said {said})" if said else \
+        "Adjusted to your tags"
+
+
 class ProbabilityBars(QWidget):
     """One horizontal bar per class, coloured by quadrant; the chosen class is bold."""
 
@@ -91,7 +103,8 @@ class DetailsPane(QWidget):
         self.speech.setWordWrap(True)
         self.speech.setObjectName("speech_warning")
         self.speech.setStyleSheet("QLabel#speech_warning { font-weight: bold; }")
-        self.fields = {key: QLabel() for key in ("tag", "segment", "model", "path", "problem")}
+        self.fields = {key: QLabel() for key in ("tag", "adjusted", "segment", "model", "path",
+                                                 "problem")}
         for label in self.fields.values():
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -112,8 +125,8 @@ class DetailsPane(QWidget):
 
     def _layout(self) -> None:
         self.form = form = QFormLayout()
-        for key, text in (("tag", "Emotion"), ("segment", "Analysed"), ("model", "Model"),
-                          ("path", "File"), ("problem", "Problem")):
+        for key, text in (("tag", "Emotion"), ("adjusted", ""), ("segment", "Analysed"),
+                          ("model", "Model"), ("path", "File"), ("problem", "Problem")):
             form.addRow(text, self.fields[key])
         buttons = QHBoxLayout()
         for button in (self.preview, self.open_button, self.folder_button):
@@ -150,6 +163,7 @@ class DetailsPane(QWidget):
             for label in self.fields.values():
                 label.clear()
             self.form.setRowVisible(self.fields["problem"], False)
+            self.form.setRowVisible(self.fields["adjusted"], False)
             self.set_probabilities(None)
             self.set_thumbnail(None)
             return
@@ -165,6 +179,9 @@ class DetailsPane(QWidget):
         if row.valence is not None and row.arousal is not None:
             tag += f" · valence {row.valence:+.2f}, arousal {row.arousal:+.2f}"
         self.fields["tag"].setText(tag)
+        adjusted = adjusted_words(row)
+        self.fields["adjusted"].setText(adjusted)
+        self.form.setRowVisible(self.fields["adjusted"], bool(adjusted))
         self.fields["segment"].setText(
             f"{style.clock(row.segment[0])} – {style.clock(row.segment[1])}"
             if row.segment else "–")

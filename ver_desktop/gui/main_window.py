@@ -39,6 +39,7 @@ from ver_desktop.gui.details_controller import DetailsController
 from ver_desktop.gui.emotion_map import EmotionMap
 from ver_desktop.gui.empty import EmptyState
 from ver_desktop.gui.folder_actions import FolderActions
+from ver_desktop.gui.learning import Learning
 from ver_desktop.gui.library_view import LibraryView
 from ver_desktop.gui.playback import Playback
 from ver_desktop.gui.playlists import PlaylistActions
@@ -65,6 +66,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
+    from ver_desktop.gui.help_learn import HelpItLearnDialog
 
 
 def scan_summary_text(summary: Any) -> str:
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         self._select_after_scan: str | None = None  # a single dropped file
         self._pending_select: int | None = None
         self.settings_dialog: SettingsDialog | None = None  # the last one opened
+        self.help_learn: HelpItLearnDialog | None = None  # made when first opened
         self.runner = TaskRunner(self)
         self.runner.failed.connect(lambda what, error: self.show_message(
             f"Could not {what}: {in_words(error)}", 15000))  # no background failure is silent
@@ -233,6 +236,7 @@ class MainWindow(QMainWindow):
         self.folders = FolderActions(state, self.scans, self.watcher, self.library_view,
                                      self.model, self)
         self.shared = SharedWatch(state)  # other people's changes to a shared library
+        self.learning = Learning(state, self)  # refits after a person's tags
 
     def _install_menus(self) -> None:
         found = menu_bar.install(self.menuBar(), self, {
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
             "settings": self.open_settings, "quit": self.close,
             "find": self.library_view.filters.search.setFocus,
             "play_playlist": self.playback.play_playlist, "about": self.open_about,
+            "help_learn": self.open_help_learn, "thats_right": self.thats_right,
         }, self.correct, self.library_view.show_grid, self.playlists, self.sidebar)
         self.actions_by_name = found.actions
         assert found.tag_menu is not None
@@ -263,6 +268,9 @@ class MainWindow(QMainWindow):
         self.stretch_actions.file_chosen.connect(self.detail.show_row)
         self.stretch_actions.play_requested.connect(self.playback.play_stretch)
         self.stretch_actions.counted.connect(self.count.setText)
+        self.stretch_actions.tagged.connect(self.learning.after_tag)
+        self.sidebar.help_learn.connect(self.open_help_learn)
+        self.learning.state_known.connect(self._learning_known)
         self.detail.row_shown.connect(self.playback.leave)
         self.browser.counted.connect(self.count.setText)
         self.browser.total_changed.connect(lambda _total: self._update_page())
@@ -390,7 +398,14 @@ class MainWindow(QMainWindow):
         dialog.forget_folder_requested.connect(self.folders.forget_folder)
         dialog.timelines_set.connect(self.set_timelines)
         dialog.model_chosen.connect(lambda name, again: self.use_model(name, reanalyse=again))
+        dialog.learning_set.connect(self.learning.set_enabled)
+        dialog.forget_learning.connect(self.learning.forget)
         dialog.open()
+        self.learning.read_state()  # the dialog says what it learned when it is read
+
+    def _learning_known(self, known: Any) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.show_learning(known)
 
     def set_timelines(self, enabled: bool) -> None:
         """Settings' switch for timelines in the background."""
@@ -535,8 +550,29 @@ class MainWindow(QMainWindow):
         self.state.apply("save the correction",
                          lambda s: tag_videos(s.library, targets, quadrant=quadrant,
                                               octant=octant),
-                         lambda _r: self.show_message(
-                             f"Corrected {count_of(len(targets), 'video')}", 3000))
+                         lambda _r: self._corrected(len(targets)))
+
+    def _corrected(self, count: int) -> None:
+        self.show_message(f"Corrected {count_of(count, 'video')}", 3000)
+        self.learning.after_tag()  # the rest of the library learns from it, in a moment
+
+    def thats_right(self) -> None:
+        """Tag > That's right: what the selected videos show becomes the person's tag."""
+        if self.showing_stretches():
+            self.show_message("“That's right” is for whole files: choose All videos", 5000)
+            return
+        self.learning.confirm(self.library_view.selected_ids())
+
+    def open_help_learn(self) -> None:
+        """View > Help it learn: the files whose answer would teach it most, one by one."""
+        from ver_desktop.gui.help_learn import HelpItLearnDialog
+
+        if self.help_learn is None:
+            self.help_learn = HelpItLearnDialog(self.state, self.learning, self.thumbnails,
+                                                self)
+        self.help_learn.show()
+        self.help_learn.raise_()
+        self.help_learn.activateWindow()
 
     def _point_moved(self, point_id: int, valence: float, arousal: float) -> None:
         if self.showing_stretches():

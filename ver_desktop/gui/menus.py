@@ -45,8 +45,8 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
             tag: Callable[..., None], show_grid: Callable[[bool], None],
             playlists: PlaylistActions, sidebar: Sidebar) -> Menus:
     """The menu bar: `slots` by name (add_folder, remove_folder, rescan, cancel_scan,
-    settings, quit, find, play_playlist, about); `tag(quadrant=, octant=)` sets a
-    person's tag (no arguments: clears it)."""
+    settings, quit, find, help_learn, thats_right, play_playlist, about);
+    `tag(quadrant=, octant=)` sets a person's tag (no arguments: clears it)."""
     menus = Menus()
     actions = menus.actions
     file_menu = bar.addMenu("&File")
@@ -73,6 +73,10 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
     grid.toggled.connect(show_grid)
     view_menu.addAction(grid)
     actions["grid"] = grid
+    view_menu.addSeparator()
+    _add(view_menu, owner, actions, "help_learn", "&Help it learn…", "Ctrl+L",
+         slots["help_learn"]).setStatusTip("Answer a few questions about the files it is "
+                                           "least sure of; each answer improves the rest")
 
     menus.tag_menu = tag_menu = bar.addMenu("&Tag")
     for i, quadrant in enumerate(QUADRANTS, start=1):
@@ -84,6 +88,11 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
         _add(tag_menu, owner, actions, f"octant:{octant}", octant, f"Ctrl+{i}",
              partial(tag, octant=octant))
     tag_menu.addSeparator()
+    # Return alone previews the highlighted video (gui/library_view.py), so Ctrl+Return.
+    right = _add(tag_menu, owner, actions, "thats_right", "That's &right (keep what it shows)",
+                 "Ctrl+Return", slots["thats_right"])
+    right.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    right.setStatusTip("The tag shown is right: it becomes your own, and it learns from it")
     _add(tag_menu, owner, actions, "clear_tag", "&Clear my tag (use the model's)", "Ctrl+0",
          tag)
     menus.export_menu = _playlist_menu(bar, owner, actions, slots["play_playlist"], playlists,

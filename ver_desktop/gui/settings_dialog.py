@@ -1,5 +1,5 @@
-"""Settings: the library's folders, the model that tags, the number of decoding processes,
-where data lives."""
+"""Settings: the library's folders, the model that tags, learning from the person's tags,
+the number of decoding processes, where data lives."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from ver_desktop.core.errors import LibraryError
 
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
+    from ver_desktop.core.usecases.learning import LearningState
     from ver_desktop.gui.state import AppState
 
 TIMELINES_KEY = "timelines/background"  # "true": work out emotion over time after tags
@@ -39,6 +41,10 @@ LIBRARY_NOTE = ("To share one library between computers (a practice's therapists
 
 PASSWORD_NOTE = ("the password, if the server asks for one (kept in {file}, which only you "
                  "may read, not in the settings)")
+
+FORGET_QUESTION = ("Forget what it learned from your tags? Every file shows the model's own "
+                   "tag again, and it learns afresh from the tags you give from now on.\n\n"
+                   "Your tags themselves stay: every file you tagged keeps your tag.")
 
 MODEL_NOTE = ("Changing the model does not re-tag the videos already analysed: each model "
               "keeps its own tags, and a video the chosen model has not analysed yet shows "
@@ -81,6 +87,8 @@ class SettingsDialog(QDialog):
     forget_folder_requested = Signal(str)
     timelines_set = Signal(bool)
     model_chosen = Signal(str, bool)  # the bundled model's name, re-analyse the library now
+    learning_set = Signal(bool)  # learn from the person's tags: on or off
+    forget_learning = Signal()  # forget what it learned (the tags stay)
 
     def __init__(self, state: AppState, folders: list[str],
                  models: list[ModelSummary] | None = None, *, timelines: bool = True,
@@ -115,6 +123,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model", self._model_chooser(models or []))
         form.addRow("Decoding processes", self.workers)
         form.addRow("Over time", self.timelines)
+        form.addRow("Your tags", self._learning_box())
         form.addRow("Data folder", data)
         form.addRow("Shared library", self.library)
         layout = QVBoxLayout(self)
@@ -124,6 +133,50 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.accepted.connect(self._save)
+
+    def _learning_box(self) -> QWidget:
+        """Learn from my tags (on or off), forget what it learned, and what it has."""
+        self.learning_known: LearningState | None = None  # read after the dialog opens
+        self.learn = QCheckBox("Learn from my tags: each tag you give adjusts the tags of "
+                               "files like it")
+        self.learn.setChecked(True)
+        self.learning_words = QLabel("Reading what it learned…")
+        self.learning_words.setWordWrap(True)
+        self.forget_button = QPushButton("Forget what it learned…")
+        self.forget_button.setToolTip("Every file shows the model's own tag again; your tags "
+                                      "stay")
+        self.forget_button.clicked.connect(self._forget)
+        row = QHBoxLayout()
+        row.addWidget(self.forget_button)
+        row.addStretch(1)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.learn)
+        column.addWidget(self.learning_words)
+        column.addLayout(row)
+        return box
+
+    def show_learning(self, known: LearningState) -> None:
+        """What it learned, as read (or as it is after on/off or forgetting)."""
+        self.learning_known = known
+        self.learn.setChecked(known.enabled)
+        self.learning_words.setText(known.sentence())
+        self.forget_button.setEnabled(known.tags > 0 or known.adjusted > 0)
+
+    def _forget(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Forget what it learned", FORGET_QUESTION,
+                          QMessageBox.StandardButton.Cancel, self)
+        forget = box.addButton("Forget", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.forget_box = box  # tests answer it
+        box.finished.connect(lambda _r: self._forget_answered(box.clickedButton() is forget))
+        box.open()
+
+    def _forget_answered(self, yes: bool) -> None:
+        if yes:
+            self.learning_words.setText("Forgetting…")
+            self.forget_learning.emit()
 
     def _library_field(self) -> QWidget:
         from ver_desktop.core import paths
@@ -238,6 +291,9 @@ class SettingsDialog(QDialog):
             self._save_library()
         self.state.settings.setValue(PATH_MAP_KEY, self.path_map.text().strip())
         self.timelines_set.emit(self.timelines.isChecked())
+        known = self.learning_known
+        if self.learn.isChecked() != (known.enabled if known is not None else True):
+            self.learning_set.emit(self.learn.isChecked())
         if self.chosen_model() and self.chosen_model() != self.current_model:
             self.model_chosen.emit(self.chosen_model(), self.reanalyse.isChecked())
 

@@ -1,4 +1,5 @@
-"""The left column: the whole library, the failed files, and the playlists."""
+"""The left column: the whole library, the failed files, the playlists, and a way into
+Help it learn."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import PlaylistInfo
@@ -22,6 +30,7 @@ class Place:
 
 class Sidebar(QWidget):
     place_changed = Signal(object)  # Place
+    help_learn = Signal()  # the person asked for the Help it learn view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +41,11 @@ class Sidebar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("<b>Library</b>"))
         layout.addWidget(self.list)
+        self.learn_button = QPushButton("Help it learn…")
+        self.learn_button.setToolTip("Answer a few questions about the files it is least "
+                                     "sure of; each answer improves the tags of the rest")
+        self.learn_button.clicked.connect(self.help_learn)
+        layout.addWidget(self.learn_button)
         self.list.currentItemChanged.connect(self._changed)
         self.set_playlists([])
 

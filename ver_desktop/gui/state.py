@@ -61,10 +61,12 @@ class AppState(QObject):
     # -- running use cases -------------------------------------------------------------
 
     def apply(self, what: str, op: Callable[[Session], Any],
-              then: Callable[[Any], None] | None = None) -> None:
+              then: Callable[[Any], None] | None = None, *,
+              after: Callable[[], None] | None = None) -> None:
         """Run the use case `op(session)` on the writer thread. It returns `Done` (a value and
         its changes) or `Changes`; `then(value)` runs first, then the changes are
-        announced. A failure is said as "Could not WHAT: why"."""
+        announced. A failure is said as "Could not WHAT: why". `after()` runs last either
+        way (a caller that keeps one run at a time learns that it ended)."""
         from ver_desktop.core.changes import Changes, Done
 
         session = self.session
@@ -74,6 +76,13 @@ class AppState(QObject):
             return
 
         def done(result: Any, error: BaseException | None) -> None:
+            try:
+                settle(result, error)
+            finally:
+                if after is not None:
+                    after()
+
+        def settle(result: Any, error: BaseException | None) -> None:
             if error is not None:
                 self.say(f"Could not {what}: {in_words(error)}", 15000)
                 return

@@ -26,6 +26,7 @@ class StretchActions(QObject):
     file_chosen = Signal(object, object)  # VideoRow | None, the stretch's (start, end)
     play_requested = Signal(object)  # StoredStretch
     counted = Signal(str)  # "12 stretches", for the status bar
+    tagged = Signal()  # a person's tag of stretches was saved
 
     def __init__(self, state: AppState, selection: Selection, emotion_map: EmotionMap,
                  parent: QObject | None = None) -> None:
@@ -95,5 +96,8 @@ class StretchActions(QObject):
         self.state.apply("save the correction",
                          lambda session: tag_stretches(session.library, stretch_ids,
                                                        quadrant=quadrant, octant=octant),
-                         lambda _r: self.state.say(
-                             f"Corrected {count_of(len(stretch_ids), 'stretch')}", 3000))
+                         lambda _r: self._tagged(len(stretch_ids)))
+
+    def _tagged(self, count: int) -> None:
+        self.state.say(f"Corrected {count_of(count, 'stretch')}", 3000)
+        self.tagged.emit()
