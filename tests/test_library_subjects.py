@@ -160,7 +160,7 @@ def test_step_8_gives_a_version_7_library_the_cut_version_of_its_timelines(
         assert list(tmp_path.glob("lib.sqlite3.v7-*.bak"))  # backed up before the change
     with library.engine.connect() as connection:
         version = connection.execute(text("SELECT MAX(version) FROM schema_migrations"))
-        assert version.scalar() == migrations.LATEST == 8
+        assert version.scalar() == migrations.LATEST >= 8
         assert connection.execute(text("SELECT cut_version FROM timelines")).scalars().all() \
             == [1]
     assert library.without_timeline(MODEL) == []

@@ -25,6 +25,7 @@ from ver_desktop.core.media import MEDIA_EXTENSIONS
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.pool import Task, WorkersFactory, default_workers, extract_all, spawn_pool
 from ver_desktop.core.text import count_of
+from ver_desktop.core.usecases import learning
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ class Scanner:
         finally:
             if token:
                 self.library.release(token)
+        if summary.analysed:  # new files show what the personal layer learned, at once
+            learning.after_scan(self.library, self.model, self.classifier.info.spread)
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary

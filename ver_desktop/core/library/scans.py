@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ver_desktop.core import personal
 from ver_desktop.core.bundle import Prediction
 from ver_desktop.core.extract import Extracted
 from ver_desktop.core.library import claims, timelines
@@ -192,6 +193,10 @@ def _store_analysis(s: Session, video_id: int, extracted: Extracted, prediction:
         "arousal": prediction.arousal, "segment_start": extracted.start,
         "segment_end": extracted.end, "speech_likeness": extracted.speech_likeness,
         "created_at": utcnow(),
+        # What the personal layer needs (core/personal.py); the reading above is what
+        # shows, the model's own until a layer is learned (relearn rewrites it then)
+        "embedding": personal.pack(personal.clip_embedding(extracted.features)),
+        "own_valence": prediction.valence, "own_arousal": prediction.arousal,
     }
     statement = dialect_insert(s)(Analysis).values(video_id=video_id, **model_values(model),
                                                    **values)

@@ -1,6 +1,7 @@
 """The library: the only code that talks to the database. `Library` opens it (a SQLite
 file or a PostgreSQL database, updating its schema) and is made of one class per
-subject, each in its own module: videos, folders, tags, playlists, timelines, scans.
+subject, each in its own module: videos, folders, tags, playlists, timelines, scans,
+learning.
 A use case that needs one subject may type its dependency on that class alone.
 
 Writes happen from one thread at a time (the scan's writer, or the GUI's single database
@@ -25,6 +26,7 @@ from ver_desktop.core.errors import LibraryError
 from ver_desktop.core.library import address, shared_paths
 from ver_desktop.core.library.faults import check_integrity, storage_problem
 from ver_desktop.core.library.folders import FolderStore
+from ver_desktop.core.library.learning_store import LearningStore
 from ver_desktop.core.library.migrations import found_version, migrate
 from ver_desktop.core.library.playlist_store import PlaylistStore
 from ver_desktop.core.library.scans import ScanStore
@@ -94,7 +96,8 @@ def _engine(url: URL) -> Engine:
             "has it only when built with VER_DESKTOP_BUNDLE_SERVER=1)") from None
 
 
-class Library(VideoStore, FolderStore, TagStore, PlaylistStore, TimelineStore, ScanStore):
+class Library(VideoStore, FolderStore, TagStore, PlaylistStore, TimelineStore, ScanStore,
+              LearningStore):
     """An open library: every subject's methods on one object."""
 
     def __init__(self, url: str | URL, *, upgrade: bool = False,

@@ -6,14 +6,15 @@ it is worked out and cut again (a person's tags on its stretches are kept)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of
-from ver_desktop.core.library import browse
+from ver_desktop.core.library import browse, following
 from ver_desktop.core.library.browse import MapPoint
 from ver_desktop.core.library.schema import (
     PlaylistItem,
@@ -130,6 +131,7 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
         if row is not None:
             row.quadrant, row.octant = x.quadrant, x.octant
             row.valence, row.arousal = x.valence, x.arousal
+            row.own_valence, row.own_arousal = x.valence, x.arousal
             kept[i] = row
     tags: dict[int, tuple[str | None, str | None]] = {
         i: (row.user_quadrant, row.user_octant) for i, row in kept.items() if _tagged(row)}
@@ -147,11 +149,14 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
     new = [{"video_id": video_id, **model_values(model),
             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
             "valence": x.valence, "arousal": x.arousal,
+            "own_valence": x.valence, "own_arousal": x.arousal,
             "user_quadrant": tags.get(i, (None, None))[0],
             "user_octant": tags.get(i, (None, None))[1]}
            for i, x in enumerate(stretches) if i not in kept]
     if new:
         s.execute(insert(StretchRow), new)
+    s.flush()
+    following.follow(s, [video_id], model)  # the model's own points, shown as the file is
 
 
 def _tagged(row: StretchRow) -> bool:
@@ -172,7 +177,8 @@ def _heir(row: StretchRow, stretches: Sequence[Stretch]) -> int:
 
 def read(s: Session, video_id: int, model: ModelKey,
          cut_version: int) -> tuple[Timeline, list[StoredStretch]] | None:
-    """The file's timeline and stretches, if `cut_version` cut them."""
+    """The file's timeline and stretches, if `cut_version` cut them: the model's own
+    points moved by the file's shift, as its stretches are (see following.py)."""
     data = s.scalar(select(TimelineRow.data).where(
         TimelineRow.video_id == video_id, *of_model(TimelineRow, model),
         TimelineRow.cut_version == cut_version))
@@ -180,7 +186,11 @@ def read(s: Session, video_id: int, model: ModelKey,
         return None
     rows = s.scalars(select(StretchRow).where(*_of(video_id, model))
                      .order_by(StretchRow.start))
-    return Timeline.from_bytes(bytes(data)), [_stored(r, "", "") for r in rows]
+    own = Timeline.from_bytes(bytes(data))
+    dv, da = following.file_shift(s, video_id, model)
+    shown = replace(own, valence=(own.valence + dv).astype(np.float32),
+                    arousal=(own.arousal + da).astype(np.float32))
+    return shown, [_stored(r, "", "") for r in rows]
 
 
 def missing(s: Session, model: ModelKey, limit: int,

@@ -17,7 +17,7 @@ from ver_desktop.core.labels import (
     corrected_point,
     octant_of,
 )
-from ver_desktop.core.library import browse
+from ver_desktop.core.library import browse, following
 from ver_desktop.core.library.base import LibraryBase, names
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
 from ver_desktop.core.library.schema import (
@@ -56,6 +56,11 @@ class VideoRow:
     segment: tuple[float, float] | None
     mostly_speech: bool | None = None  # the emotion tag is unreliable when True
     speech_likeness: float | None = None  # what `mostly_speech` was decided from, in [0, 1]
+    # The model's own tag (read off its own point), and whether the shown one differs
+    # from it because the personal layer adjusted it to a person's tags (issue 22)
+    own_quadrant: str | None = None
+    own_octant: str | None = None
+    adjusted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,7 +69,8 @@ class VideoRow:
             "confidence": self.confidence, "valence": self.valence, "arousal": self.arousal,
             "corrected": self.corrected, "duration": self.duration, "model": self.model,
             "segment": list(self.segment) if self.segment else None,
-            "mostly_speech": self.mostly_speech,
+            "mostly_speech": self.mostly_speech, "adjusted": self.adjusted,
+            "model_quadrant": self.own_quadrant, "model_octant": self.own_octant,
         }
 
 
@@ -164,7 +170,9 @@ class VideoStore(LibraryBase):
             for part in browse.chunks(tagged):
                 query = select(Video.path, Video.id).where(Video.path.in_(part))
                 by_path.update((path, vid) for path, vid in s.execute(query))
-            analyses = [{**e.analysis, "video_id": by_path[e.path], **model_values(model)}
+            analyses = [{"own_valence": e.analysis.get("valence"),
+                         "own_arousal": e.analysis.get("arousal"), **e.analysis,
+                         "video_id": by_path[e.path], **model_values(model)}
                         for e in entries if e.analysis]
             if analyses:
                 s.execute(insert(Analysis), analyses)
@@ -194,6 +202,7 @@ def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> Vi
     (browse.py's SQL applies the same one)."""
     quadrant = analysis.quadrant if analysis else None
     octant = analysis.octant if analysis else None
+    own_quadrant, own_octant = _own_tag(analysis)
     confidence = analysis.confidence if analysis else None
     point = (analysis.valence, analysis.arousal) if analysis else None
     corrected = label is not None and (label.quadrant or label.octant) is not None
@@ -213,7 +222,17 @@ def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> Vi
         segment=(analysis.segment_start, analysis.segment_end) if analysis else None,
         mostly_speech=_mostly_speech(analysis),
         speech_likeness=analysis.speech_likeness if analysis else None,
+        own_quadrant=own_quadrant, own_octant=own_octant,
+        adjusted=(analysis is not None and not corrected
+                  and (analysis.quadrant, analysis.octant) != (own_quadrant, own_octant)),
     )
+
+
+def _own_tag(analysis: Analysis | None) -> tuple[str | None, str | None]:
+    if analysis is None:
+        return None, None
+    return following.own_tag(analysis.quadrant, analysis.octant, analysis.valence,
+                             analysis.arousal, (analysis.own_valence, analysis.own_arousal))
 
 
 def _mostly_speech(analysis: Analysis | None) -> bool | None:

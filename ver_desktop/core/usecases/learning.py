@@ -14,17 +14,31 @@ tag included, minus the model's own), and a file's single stretch IS the file (i
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ver_desktop.core.changes import Changes, Done
+import numpy as np
+
+from ver_desktop.core import asking, personal
+from ver_desktop.core.bundle import Prediction
+from ver_desktop.core.changes import NOTHING, Changes, Done
+from ver_desktop.core.emotion_point import octant_probabilities
+from ver_desktop.core.labels import OCTANTS, QUADRANTS, octant_of, quadrant_of
+from ver_desktop.core.library.learning_store import AnalysedFile, Rewrite
+from ver_desktop.core.usecases import tags
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
 
 RECENT = 20  # agreement is told over the last this many tags
+SAMPLE = 20_000  # embeddings the layer's standardisation is fitted on, at most
+NAMED = 2_000  # a relearn that moves more files than this says "any row may have changed"
+TOLERANCE = 5e-4  # a shown point or confidence that moves less is not rewritten
 
 
 @dataclass(frozen=True)
@@ -96,36 +110,189 @@ class LearningState:
 def relearn(library: Library, model: ModelKey, spread: float) -> Changes:
     """Refit the layer from the library's tags (if learning is on) and rewrite every file's
     and stretch's shown reading; Changes names every file whose shown tag moved."""
-    raise NotImplementedError
+    layer = _fitted(library, model, spread)
+    rewritten: list[int] = []
+    for files in library.analysed_files(model):
+        rewritten += library.rewrite_readings(_rewrites(layer, files, spread))
+    moved = library.follow_files(rewritten, model) if rewritten else set()
+    changed = set(rewritten) | moved
+    if not changed:
+        return NOTHING
+    if len(changed) > NAMED:
+        return Changes(tags=True)
+    return Changes.of_rows(changed)
+
+
+def after_scan(library: Library, model: ModelKey, spread: float) -> Changes:
+    """A scan stored new analyses (their own readings): while the layer has learned
+    something, they show adjusted readings at once. Costs nothing when it has not."""
+    settings = library.learning_settings(model)
+    if not settings.enabled or not library.count_learning_tags(model, settings.forgotten_at):
+        return NOTHING
+    return relearn(library, model, spread)
 
 
 def questions(library: Library, model: ModelKey, spread: float, *,
               count: int = RECENT) -> list[Question]:
     """The untagged, analysed, reliable (not mostly speech) files whose answer would teach
     the layer most (core/asking.py), the most teaching first."""
-    raise NotImplementedError
+    layer = _fitted(library, model, spread, prior=True)
+    best: list[tuple[float, int, int]] = []  # (score, -position, video id): a min-heap
+    position = 0
+    for files in library.analysed_files(model, askable=True):
+        usable = [f for f in files if _usable(layer, f)]
+        if not usable:
+            continue
+        embeddings = np.stack([personal.unpack(f.embedding or b"") for f in usable])
+        own = np.array([f.own for f in usable])
+        scores = asking.teaching_scores(layer, embeddings, own)
+        for file, score in zip(usable, scores, strict=True):
+            position += 1
+            if math.isfinite(score):
+                item = (float(score), -position, file.video_id)
+                (heapq.heappush if len(best) < count else heapq.heappushpop)(best, item)
+    ranked = sorted(best, reverse=True)
+    rows = library.rows(model, [video_id for _, _, video_id in ranked])
+    return [Question(video_id, rows[video_id].path, rows[video_id].name,
+                     rows[video_id].quadrant or "", rows[video_id].octant or "",
+                     rows[video_id].confidence or 0.0, score)
+            for score, _, video_id in ranked if video_id in rows]
 
 
 def confirm(library: Library, model: ModelKey, video_ids: Sequence[int]) -> Changes:
     """"Yes, that's right": each file's shown tag (quadrant and octant) becomes the person's
     own, logged for agreement like any tag (it was right)."""
-    raise NotImplementedError
+    changes = NOTHING
+    rows = library.rows(model, video_ids)
+    for video_id in dict.fromkeys(video_ids):
+        row = rows.get(video_id)
+        if row is not None and row.octant is not None:
+            changes |= tags.tag_videos(library, [video_id], octant=row.octant)
+    return changes
 
 
 def agreement(library: Library, model: ModelKey, *, last: int = RECENT) -> Agreement:
-    raise NotImplementedError
+    entries = library.tag_log(model, last)
+    return Agreement(scored=len(entries),
+                     learned_right=sum(e.shown_quadrant == e.quadrant for e in entries),
+                     model_right=sum(e.own_quadrant == e.quadrant for e in entries),
+                     total=library.count_tag_log(model))
 
 
 def state(library: Library, model: ModelKey) -> LearningState:
-    raise NotImplementedError
+    settings = library.learning_settings(model)
+    return LearningState(enabled=settings.enabled,
+                         tags=library.count_learning_tags(model, settings.forgotten_at),
+                         adjusted=library.count_adjusted(model),
+                         without_embedding=library.count_without_embedding(model))
 
 
 def set_enabled(library: Library, model: ModelKey, spread: float, *,
                 enabled: bool) -> Done[LearningState]:
     """Learning on (the default) or off; the shown readings follow at once (relearn)."""
-    raise NotImplementedError
+    library.set_learning_settings(model, enabled=enabled)
+    changes = relearn(library, model, spread)
+    return Done(state(library, model), changes)
 
 
 def forget(library: Library, model: ModelKey, spread: float) -> Done[LearningState]:
     """Forget what it learned: later fits use only tags given after now; the tags stay."""
-    raise NotImplementedError
+    library.set_learning_settings(model, forget=True)
+    changes = relearn(library, model, spread)
+    return Done(state(library, model), changes)
+
+
+# -- the layer, fitted from what the library holds -------------------------------------------
+
+
+def _fitted(library: Library, model: ModelKey, spread: float, *,
+            prior: bool = False) -> personal.Layer:
+    """The layer the library's tags give (the empty one when learning is off or nothing
+    was tagged). With `prior`, a layer with no tags still knows the library's embeddings,
+    so it can say which files are unlike the rest (ask me before any tag)."""
+    settings = library.learning_settings(model)
+    tagged = library.learning_tags(model, settings.forgotten_at) if settings.enabled else []
+    if not (tagged or prior):
+        return personal.empty_layer(spread)
+    embeddings = [personal.unpack(t.embedding) for t in tagged]
+    everyone = [personal.unpack(data) for data in library.embedding_sample(model, SAMPLE)]
+    size = _common_size([len(e) for e in embeddings] or [len(e) for e in everyone])
+    library_sample = [e for e in everyone if len(e) == size]
+    keep = [i for i, e in enumerate(embeddings) if len(e) == size]
+    if not keep:
+        if not library_sample:
+            return personal.empty_layer(spread)
+        return _prior_layer(np.stack(library_sample), spread)
+    sides = np.array([personal.tag_sides(tagged[i].quadrant, tagged[i].octant) for i in keep])
+    return personal.fit_layer(np.stack([embeddings[i] for i in keep]),
+                              np.array([tagged[i].own for i in keep]), sides, spread=spread,
+                              library=np.stack(library_sample))
+
+
+def _prior_layer(library_sample: np.ndarray, spread: float) -> personal.Layer:
+    """No tags, but standardised on the library: the shipped model exactly, with the
+    prior's uncertainty (how unlike the library's middle each file is)."""
+    standardise = personal.Standardise.fitted(library_sample)
+    width = library_sample.shape[1] + 1
+    return personal.Layer(standardise, np.zeros((2, width)), np.zeros((0, width)),
+                          np.zeros((2, 0)), spread)
+
+
+def _common_size(sizes: list[int]) -> int | None:
+    """The embedding size most files have (a library read by one front end has one)."""
+    return Counter(sizes).most_common(1)[0][0] if sizes else None
+
+
+def _usable(layer: personal.Layer, file: AnalysedFile) -> bool:
+    """A file the layer can adjust: its embedding has the size the layer was fitted on."""
+    if file.embedding is None:
+        return False
+    standardise = layer.standardise
+    return standardise is None or len(file.embedding) // 2 == len(standardise.mean)
+
+
+def _rewrites(layer: personal.Layer, files: list[AnalysedFile], spread: float
+              ) -> list[Rewrite]:
+    """The files whose shown reading the layer moves (files without a usable embedding
+    show their own reading)."""
+    points = np.array([f.own for f in files], np.float64).reshape(-1, 2)
+    spreads = np.full(len(files), spread)
+    usable = [i for i, f in enumerate(files) if layer.standardise is not None
+              and _usable(layer, f)]
+    if usable:
+        adjusted = layer.adjust(np.stack([personal.unpack(files[i].embedding or b"")
+                                          for i in usable]), points[usable])
+        points[usable], spreads[usable] = adjusted.points, adjusted.spreads
+    return [Rewrite(f, p) for f, p in zip(files, readings(points, spreads), strict=True)
+            if p.finite and _moved(f, p)]
+
+
+def _moved(file: AnalysedFile, new: Prediction) -> bool:
+    return (file.stored_own is None or (new.quadrant, new.octant) != (file.quadrant, file.octant)
+            or abs(new.valence - file.valence) > TOLERANCE
+            or abs(new.arousal - file.arousal) > TOLERANCE
+            or abs(new.confidence - file.confidence) > TOLERANCE)
+
+
+def readings(points: np.ndarray, spreads: np.ndarray) -> list[Prediction]:
+    """`bundle.prediction_at` for many points at once, each with its own spread (the same
+    construction: the point rounded, then the sectors' masses of a normal distribution
+    around it; a normal of spread s around p has the sectors' masses of a unit one around
+    p / s)."""
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    rounded = np.array([[round(float(v), 6), round(float(a), 6)] for v, a in points]
+                       ).reshape(-1, 2)
+    finite = np.isfinite(rounded).all(axis=1)
+    octants = np.full((len(points), 8), np.nan)
+    if finite.any():
+        scaled = rounded[finite] / np.asarray(spreads, np.float64)[finite, None]
+        octants[finite] = octant_probabilities(scaled, spread=1.0)
+    quadrants = octants.reshape(-1, 4, 2).sum(axis=2)
+    out = []
+    for (v, a), q_probs, o_probs, ok in zip(rounded, quadrants, octants, finite, strict=True):
+        v, a = float(v), float(a)
+        out.append(Prediction(
+            quadrant_of(v, a) if ok else QUADRANTS[0], octant_of(v, a) if ok else OCTANTS[0],
+            {q: round(float(p), 6) for q, p in zip(QUADRANTS, q_probs, strict=True)},
+            {o: round(float(p), 6) for o, p in zip(OCTANTS, o_probs, strict=True)}, v, a))
+    return out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ver_desktop.core.changes import Changes, Done
 from ver_desktop.core.errors import AppError
+from ver_desktop.core.library.tags import checked_tag
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock
 
@@ -43,12 +44,17 @@ def video_of(library: Library, path: str) -> int:
 def tag_videos(library: Library, video_ids: Sequence[int], *, quadrant: str | None = None,
                octant: str | None = None) -> Changes:
     """A person's emotion for these videos (an octant implies its quadrant); neither: their
-    own tag is cleared and the model's shows again."""
+    own tag is cleared and the model's shows again. A tag is logged against what showed
+    just before it (agreement, core/usecases/learning.py); the files' stretches follow
+    their new tag. The personal layer learns from it when the caller relearns."""
+    if quadrant is not None or octant is not None:
+        library.log_tags(video_ids, checked_tag(quadrant, octant)[0] or "")
     for video_id in video_ids:
         if quadrant is None and octant is None:
             library.clear_user_label(video_id)
         else:
             library.set_user_label(video_id, quadrant=quadrant, octant=octant)
+    library.follow_files(video_ids)
     return Changes.of_rows(video_ids)
 
 

@@ -92,4 +92,7 @@ def timeline_of(library: Library, classifier: Classifier,
     kept = keep(library, model, video_id, worked)
     if kept.value is not None:
         return Done(kept.value.reason, NOTHING)
+    stored = library.timeline(video_id, model)  # as shown: following its file's tag
+    if stored is not None:
+        found = FileTimeline(stored[0], [k.stretch for k in stored[1]])
     return Done(found, kept.changes)

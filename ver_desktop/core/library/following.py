@@ -1,0 +1,144 @@
+"""A file's timeline and stretches follow its file (issue 22: what a person said wins
+everywhere, one rule). A file's shift is its effective shown point (the personal layer's,
+or a person's tag by `labels.corrected_point`) minus the model's own point; its timeline
+points and its stretches show their own points moved by that shift, and a file with a
+single stretch shows the file's effective tag on it. A person's tag on a stretch still
+wins for that stretch (timelines._stored applies it on top).
+
+Written here, once, for the tag use case (a file tag changed), for relearn (shown points
+moved) and for storing a timeline (new stretches)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of, quadrant_of
+from ver_desktop.core.library.browse import chunks
+from ver_desktop.core.library.schema import Analysis, StretchRow, UserLabel, of_model
+from ver_desktop.core.model_key import ModelKey
+
+MOVED = 1e-6  # a stretch whose shown point moves less than this is not rewritten
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A file's tag as everyone sees it, and the model's own point under it."""
+
+    valence: float
+    arousal: float
+    quadrant: str
+    octant: str
+    own_valence: float
+    own_arousal: float
+
+    @property
+    def shift(self) -> tuple[float, float]:
+        return self.valence - self.own_valence, self.arousal - self.own_arousal
+
+
+def effective(valence: float, arousal: float, quadrant: str, octant: str,
+              own: tuple[float | None, float | None], label: tuple[str | None, str | None]
+              ) -> Effective:
+    """The shown reading with a person's tag (if any) applied, as videos._row does."""
+    own_v = valence if own[0] is None else own[0]
+    own_a = arousal if own[1] is None else own[1]
+    label_quadrant, label_octant = label
+    if label_quadrant is None and label_octant is None:
+        return Effective(valence, arousal, quadrant, octant, own_v, own_a)
+    quadrant = label_quadrant or OCTANT_QUADRANT[str(label_octant)]
+    valence, arousal = corrected_point(valence, arousal, quadrant, label_octant)
+    return Effective(valence, arousal, quadrant, label_octant or octant_of(valence, arousal),
+                     own_v, own_a)
+
+
+def own_tag(quadrant: str, octant: str, valence: float, arousal: float,
+            own: tuple[float | None, float | None]) -> tuple[str, str]:
+    """The model's own quadrant and octant: the stored ones while nothing moved its point
+    (no layer), else read off its own point as a scan reads them."""
+    if own[0] is None or own[1] is None or own == (valence, arousal):
+        return quadrant, octant
+    return quadrant_of(own[0], own[1]), octant_of(own[0], own[1])
+
+
+def _effective_columns() -> tuple[Any, ...]:
+    return (Analysis.valence, Analysis.arousal, Analysis.quadrant, Analysis.octant,
+            Analysis.own_valence, Analysis.own_arousal, UserLabel.quadrant, UserLabel.octant)
+
+
+def _from_row(row: Any) -> Effective:
+    v, a, q, o, own_v, own_a, label_q, label_o = row
+    return effective(v, a, q, o, (own_v, own_a), (label_q, label_o))
+
+
+def file_shift(s: Session, video_id: int, model: ModelKey) -> tuple[float, float]:
+    """How far the file's shown point lies from the model's own (0, 0 if not analysed)."""
+    row = s.execute(select(*_effective_columns())
+                    .outerjoin(UserLabel, UserLabel.video_id == Analysis.video_id)
+                    .where(Analysis.video_id == video_id, *of_model(Analysis, model))).first()
+    return (0.0, 0.0) if row is None else _from_row(row).shift
+
+
+def follow(s: Session, video_ids: Iterable[int], model: ModelKey | None = None) -> set[int]:
+    """Rewrite the shown points of these files' stretches (of `model`, or of every
+    model); returns the files whose stretches moved."""
+    moved: set[int] = set()
+    for part in chunks(list(dict.fromkeys(video_ids))):
+        rows = _stretch_updates(s, part, model)
+        if rows:
+            s.connection().execute(
+                update(StretchRow).where(StretchRow.id == bindparam("b_id")).values(
+                    valence=bindparam("b_v"), arousal=bindparam("b_a"),
+                    quadrant=bindparam("b_q"), octant=bindparam("b_o")), rows)
+            moved.update(row["video"] for row in rows)
+    return moved
+
+
+def _stretch_updates(s: Session, video_ids: Any, model: ModelKey | None) -> list[dict[str, Any]]:
+    where = [] if model is None else list(of_model(StretchRow, model))
+    stretches: dict[tuple[int, str, str], list[Any]] = defaultdict(list)
+    for row in s.execute(select(
+            StretchRow.id, StretchRow.video_id, StretchRow.model_name, StretchRow.model_version,
+            StretchRow.valence, StretchRow.arousal, StretchRow.quadrant, StretchRow.octant,
+            StretchRow.own_valence, StretchRow.own_arousal)
+            .where(StretchRow.video_id.in_(video_ids), *where)):
+        stretches[(row.video_id, row.model_name, row.model_version)].append(row)
+    if not stretches:
+        return []
+    files = {(row[0], row[1], row[2]): _from_row(row[3:]) for row in s.execute(
+        select(Analysis.video_id, Analysis.model_name, Analysis.model_version,
+               *_effective_columns())
+        .outerjoin(UserLabel, UserLabel.video_id == Analysis.video_id)
+        .where(Analysis.video_id.in_(video_ids)))}
+    updates = []
+    for key, rows in stretches.items():
+        for row, shown in zip(rows, _shown(rows, files.get(key)), strict=True):
+            if _differs(row, shown):
+                v, a, q, o = shown
+                updates.append({"b_id": row.id, "b_v": v, "b_a": a, "b_q": q, "b_o": o,
+                                "video": key[0]})
+    return updates
+
+
+def _shown(rows: list[Any], file: Effective | None) -> list[tuple[float, float, str, str]]:
+    """Each stretch's shown point, quadrant and octant."""
+    if file is not None and len(rows) == 1:  # the single stretch IS the file
+        return [(file.valence, file.arousal, file.quadrant, file.octant)]
+    dv, da = (0.0, 0.0) if file is None else file.shift
+    shown = []
+    for row in rows:
+        v = (row.valence if row.own_valence is None else row.own_valence) + dv
+        a = (row.arousal if row.own_arousal is None else row.own_arousal) + da
+        shown.append((v, a, quadrant_of(v, a), octant_of(v, a)))
+    return shown
+
+
+def _differs(row: Any, shown: tuple[float, float, str, str]) -> bool:
+    v, a, q, o = shown
+    return (q, o) != (row.quadrant, row.octant) or (
+        abs(v - row.valence) > MOVED or abs(a - row.arousal) > MOVED)
