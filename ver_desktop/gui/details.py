@@ -36,10 +36,11 @@ def adjusted_words(row: VideoRow) -> str:
     """ "Adjusted to your tags (the model said tense, angry)" where what shows is the
     personal layer's and not the model's own; empty otherwise (and for a person's own tag,
     which says so itself)."""
-    if row.corrected or not getattr(row, "adjusted", False):
+    if row.corrected or not row.adjusted:
         return ""
-    own = getattr(row, "own_quadrant", None)
-    said = style.QUADRANT_NAMES.get(own or "", "")
+    said = (style.QUADRANT_NAMES.get(row.own_quadrant or "", "")
+            if row.own_quadrant != row.quadrant
+            else row.own_octant or "")  # the same quarter: the emotion within it moved
     return f"Adjusted to your tags (the model said {said})" if said else \
         "Adjusted to your tags"
 
@@ -125,8 +126,16 @@ class DetailsPane(QWidget):
 
     def _layout(self) -> None:
         self.form = form = QFormLayout()
-        for key, text in (("tag", "Emotion"), ("adjusted", ""), ("segment", "Analysed"),
-                          ("model", "Model"), ("path", "File"), ("problem", "Problem")):
+        emotion = QWidget()  # the tag, and under it whether it was adjusted to the person's
+        lines = QVBoxLayout(emotion)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(2)
+        lines.addWidget(self.fields["tag"])
+        lines.addWidget(self.fields["adjusted"])
+        self.fields["adjusted"].setStyleSheet("font-style: italic;")
+        form.addRow("Emotion", emotion)
+        for key, text in (("segment", "Analysed"), ("model", "Model"), ("path", "File"),
+                          ("problem", "Problem")):
             form.addRow(text, self.fields[key])
         buttons = QHBoxLayout()
         for button in (self.preview, self.open_button, self.folder_button):
@@ -163,7 +172,7 @@ class DetailsPane(QWidget):
             for label in self.fields.values():
                 label.clear()
             self.form.setRowVisible(self.fields["problem"], False)
-            self.form.setRowVisible(self.fields["adjusted"], False)
+            self.fields["adjusted"].hide()
             self.set_probabilities(None)
             self.set_thumbnail(None)
             return
@@ -181,7 +190,7 @@ class DetailsPane(QWidget):
         self.fields["tag"].setText(tag)
         adjusted = adjusted_words(row)
         self.fields["adjusted"].setText(adjusted)
-        self.form.setRowVisible(self.fields["adjusted"], bool(adjusted))
+        self.fields["adjusted"].setVisible(bool(adjusted))
         self.fields["segment"].setText(
             f"{style.clock(row.segment[0])} – {style.clock(row.segment[1])}"
             if row.segment else "–")

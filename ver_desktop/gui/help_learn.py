@@ -135,7 +135,6 @@ class HelpItLearnDialog(QDialog):
         self.pages.addWidget(self.empty)
         self.learned = QLabel()  # what it has learned so far (LearningState)
         self.learned.setWordWrap(True)
-        self.learned.setStyleSheet("color: palette(mid);")
         close = _button("Close")
         close.clicked.connect(self.close)
         bottom = QHBoxLayout()
@@ -268,8 +267,9 @@ class HelpItLearnDialog(QDialog):
         self.name.setText(asked.name)
         self.name.setToolTip(asked.path)
         words = style.QUADRANT_NAMES.get(asked.quadrant, asked.quadrant)
-        text = f"It hears <b>{words}</b> ({asked.octant}), {asked.confidence:.0%} sure"
-        if self.row is not None and getattr(self.row, "adjusted", False):
+        nuance = f" ({asked.octant})" if asked.octant not in words else ""  # not "happy (happy)"
+        text = f"It hears <b>{words}</b>{nuance}, {asked.confidence:.0%} sure"
+        if self.row is not None and self.row.adjusted:
             text += ", adjusted to your tags"
         self.hears.setText(text + ".")
         self.right.setText(f"That's right: {words}  (Enter)")

@@ -59,10 +59,9 @@ class Learning(QObject):
         self.state.apply("learn from your tags", _relearn, self._relearned,
                          after=self._over)
 
-    def _relearned(self, moved: int) -> None:
-        if moved:
-            self.state.say(f"Learned from your tags: {count_of(moved, 'file')} "
-                           f"{'shows' if moved == 1 else 'show'} another tag now", 4000)
+    def _relearned(self, known: LearningState) -> None:
+        if known.enabled and known.tags:
+            self.state.say(known.sentence(), 5000)  # "Learned from 12 of your tags; …"
 
     def _over(self) -> None:
         self._running = False
@@ -127,10 +126,10 @@ class Learning(QObject):
         self.state.apply(what, op, then, after=self.learned.emit)
 
 
-def _relearn(session: Session) -> Done[int]:
-    """The refit, and how many files show another tag after it."""
+def _relearn(session: Session) -> Done[LearningState]:
+    """The refit, and what it has learned after it (said to the person)."""
     from ver_desktop.core.changes import Done
-    from ver_desktop.core.usecases.learning import relearn
+    from ver_desktop.core.usecases.learning import relearn, state
 
     changes = relearn(session.library, session.model, session.bundle.spread)
-    return Done(len(changes.video_ids), changes)
+    return Done(state(session.library, session.model), changes)
