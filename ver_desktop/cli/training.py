@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     _add_train(commands, parents)
     _add_experiment(commands, parents)
+    _add_evaluate_learning(commands, parents)
 
 
 def _add_train(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -75,6 +76,21 @@ def _add_experiment(commands: Commands, parents: list[argparse.ArgumentParser]) 
                             help="rewrite the report from stored results; train nothing")
 
 
+def _add_evaluate_learning(commands: Commands,
+                           parents: list[argparse.ArgumentParser]) -> None:
+    evaluate = commands.add_parser(
+        "evaluate-learning", run_evaluate_learning, parents=parents,
+        help="simulate a person tagging files, on 4Q's held-out folds and on a set never "
+             "trained on, and write the report")
+    evaluate.add_argument("--audio", required=True, type=Path, help="4Q audio folder")
+    evaluate.add_argument("--labels", required=True, type=Path, help="4Q labels CSV")
+    evaluate.add_argument("--transfer-audio", required=True, type=Path,
+                          help="audio of a set never trained on (Grekow)")
+    evaluate.add_argument("--transfer-labels", required=True, type=Path, help="its labels CSV")
+    evaluate.add_argument("--draws", type=int, default=30, help="draws per row (default 30)")
+    evaluate.add_argument("--report", type=Path, default=Path("docs/learning.md"))
+
+
 def require_training() -> None:
     """`train` and `experiment` need torch (the `train` extra); the packaged app has neither."""
     try:
@@ -129,3 +145,20 @@ def run_experiment(args: argparse.Namespace) -> int:
     request = experiment_request(args).check(CANDIDATES, POINT_CANDIDATES)
     data = paths.data_dir(args.data_dir)
     return carry_out(request, paths.cache_dir(data), args.results or data / "experiments")
+
+
+def run_evaluate_learning(args: argparse.Namespace) -> int:
+    require_training()
+    import sys
+
+    from ver_desktop.training.learning_eval import evaluate
+    from ver_desktop.training.learning_report import write_report
+    from ver_desktop.training.transfer import SHIPPED
+
+    data = paths.data_dir(args.data_dir)
+    rows = evaluate(args.audio, args.labels, args.transfer_audio, args.transfer_labels,
+                    cache=paths.cache_dir(data), bundle=paths.model_dir(args.model),
+                    draws=args.draws, candidate=SHIPPED, workers=args.workers)
+    write_report(args.report, rows, argv=sys.argv[1:], draws=args.draws, candidate=SHIPPED)
+    print(f"wrote {args.report}")
+    return 0

@@ -24,7 +24,7 @@ learns only what the person's music needs on top.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,7 +32,12 @@ from ver_desktop.core.labels import OCTANT_QUADRANT, QUADRANT_POINTS
 
 EMBEDDING_DTYPE = "<f2"
 LOGISTIC_PROBIT = 1.702  # sigmoid(1.702 z) ~ Phi(z): the layer's loss speaks probit units
-STRENGTH = 100.0  # the prior's pull toward the shipped model (see docs/learning.md)
+# The prior's pull toward the shipped model, chosen per fit and axis from these by the tags'
+# own evidence (see `_best_fit` and docs/learning.md).
+STRENGTHS = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
+# A weaker prior must explain the tags better by this many nats (a Bayes factor of e^2,
+# "positive evidence"): a handful of tags rarely earns it, so few tags move little.
+EVIDENCE_MARGIN = 2.0  # chosen on 4Q's held-out folds (docs/learning.md), never on Grekow
 NEWTON_STEPS = 25
 
 
@@ -99,7 +104,7 @@ class Layer:
     tagged: np.ndarray  # (k, d + 1) the tagged files' standardised embeddings
     curvature: np.ndarray  # (2, k) the loss's curvature at each tagged file, per axis
     spread: float
-    strength: float = STRENGTH
+    strength: np.ndarray = field(default_factory=lambda: np.full(2, STRENGTHS[-1]))  # per axis
 
     @property
     def tags(self) -> int:
@@ -122,15 +127,26 @@ class Layer:
         H^-1 = (I - T' (strength C^-1 + T T')^-1 T) / strength)."""
         norms = np.einsum("ij,ij->i", x, x)
         if self.tags == 0:
-            return np.repeat((norms / self.strength)[:, None], 2, axis=1)
+            return norms[:, None] / self.strength[None, :]
         cross = x @ self.tagged.T  # (n, k)
         gram = self.tagged @ self.tagged.T
         out = np.empty((len(x), 2))
         for axis in range(2):
-            inner = gram + np.diag(self.strength / np.maximum(self.curvature[axis], 1e-9))
+            strength = float(self.strength[axis])
+            inner = gram + np.diag(strength / np.maximum(self.curvature[axis], 1e-9))
             solved = np.linalg.solve(inner, cross.T)  # (k, n)
-            out[:, axis] = (norms - np.einsum("ij,ji->i", cross, solved)) / self.strength
+            out[:, axis] = (norms - np.einsum("ij,ji->i", cross, solved)) / strength
         return np.maximum(out, 0.0)
+
+
+def prior_layer(library: np.ndarray, spread: float) -> Layer:
+    """No tags yet, but standardised on the library: the shipped model exactly, with the
+    prior's uncertainty (how unlike the library's middle each file is): what "ask me"
+    starts from."""
+    standardise = Standardise.fitted(library)
+    width = np.asarray(library).shape[1] + 1
+    return Layer(standardise, np.zeros((2, width)), np.zeros((0, width)), np.zeros((2, 0)),
+                 spread)
 
 
 def empty_layer(spread: float) -> Layer:
@@ -138,7 +154,8 @@ def empty_layer(spread: float) -> Layer:
 
 
 def fit_layer(embeddings: np.ndarray, own: np.ndarray, sides: np.ndarray, *, spread: float,
-              library: np.ndarray | None = None, strength: float = STRENGTH) -> Layer:
+              library: np.ndarray | None = None,
+              strength: float | None = None) -> Layer:
     """The layer that best explains the tagged files' `sides` ((k, 2) of +1/-1) given their
     `embeddings` and the model's `own` points, anchored to the shipped model by `strength`.
     `library`: the embeddings to standardise with (all analysed files); the tagged ones if
@@ -150,20 +167,46 @@ def fit_layer(embeddings: np.ndarray, own: np.ndarray, sides: np.ndarray, *, spr
     x = standardise(embeddings)
     base = np.asarray(own, np.float64).reshape(-1, 2) / spread
     sides = np.sign(np.asarray(sides, np.float64).reshape(-1, 2))
-    weights = np.zeros((2, x.shape[1]))
-    curvature = np.zeros((2, len(x)))
-    for axis in range(2):
-        weights[axis], curvature[axis] = _fit_axis(x, base[:, axis], sides[:, axis], strength)
-    return Layer(standardise, weights, x, curvature, spread, strength)
+    fits = [_best_fit(x, base[:, axis], sides[:, axis], strength) for axis in range(2)]
+    return Layer(standardise, np.stack([f.weights for f in fits]), x,
+                 np.stack([f.curvature for f in fits]), spread,
+                 np.array([f.strength for f in fits]))
 
 
-def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray,
-              strength: float) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _AxisFit:
+    weights: np.ndarray
+    curvature: np.ndarray
+    strength: float
+    evidence: float
+    alpha: np.ndarray  # the weights in the tagged files' space (w = x' alpha)
+
+
+def _best_fit(x: np.ndarray, base: np.ndarray, y: np.ndarray,
+              strength: float | None) -> _AxisFit:
+    """The fit at `strength`, or, when None, at the prior strength the tags themselves make
+    most likely (the Laplace evidence: empirical Bayes). Tags that agree with the model
+    choose a strong prior, so the layer stays out of the way; tags that disagree
+    systematically choose a weaker one."""
+    if strength is not None:
+        return _fit_axis(x, base, y, strength)
+    fits: list[_AxisFit] = []
+    start = None
+    for each in reversed(STRENGTHS):  # strongest first: each fit starts from the last
+        fits.append(_fit_axis(x, base, y, each, start))
+        start = fits[-1].alpha
+    strongest = fits[0]
+    best = max(fits, key=lambda f: f.evidence)
+    return best if best.evidence > strongest.evidence + EVIDENCE_MARGIN else strongest
+
+
+def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray, strength: float,
+              start: np.ndarray | None = None) -> _AxisFit:
     """Newton's method for min sum log(1 + exp(-y c (base + x w))) + strength/2 |w|^2, solved
     in the tagged files' space: w = x' a, so each step is a k x k system."""
     c = LOGISTIC_PROBIT
     gram = x @ x.T
-    alpha = np.zeros(len(x))
+    alpha = np.zeros(len(x)) if start is None else start.copy()
     for _ in range(NEWTON_STEPS):
         margin = y * c * (base + gram @ alpha)
         p = _sigmoid(-margin)  # the chance the tag's side is missed
@@ -174,11 +217,17 @@ def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray,
         step = np.linalg.solve(strength * np.eye(len(x)) + curvature[:, None] * gram,
                                residual)
         alpha += step
-        if np.max(np.abs(step)) < 1e-8:
+        if np.max(np.abs(step)) < 1e-6:
             break
     margin = y * c * (base + gram @ alpha)
     p = _sigmoid(-margin)
-    return x.T @ alpha, c * c * p * (1 - p)
+    curvature = c * c * p * (1 - p)
+    root = np.sqrt(curvature)
+    _, logdet = np.linalg.slogdet(np.eye(len(x)) + root[:, None] * gram * root[None, :]
+                                  / strength)
+    evidence = (-float(np.logaddexp(0.0, -margin).sum())
+                - strength / 2 * float(alpha @ gram @ alpha) - logdet / 2)
+    return _AxisFit(x.T @ alpha, curvature, strength, evidence, alpha)
 
 
 def _sigmoid(t: np.ndarray) -> np.ndarray:
