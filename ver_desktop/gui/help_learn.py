@@ -251,16 +251,23 @@ class HelpItLearnDialog(QDialog):
             self._show(self.current)
 
     def _next(self) -> None:
-        if self.player is not None and self.player.isVisible():
-            self.player.stop()
+        listening = self.playing()
+        if self.player is not None:
+            self.player.close_player()
         self.current = self.queue.pop(0) if self.queue else None
         if self.current is None:
             self._nothing()
             return
         self.row = self.rows.get(self.current.video_id)
         self._show(self.current)
-        if self.player is not None and self.player.isVisible():
+        if listening:
             self.play_current()  # listening one after another: the next one plays too
+
+    def playing(self) -> bool:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        return self.player is not None and self.player.isVisible() and \
+            self.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
 
     def _show(self, asked: Question) -> None:
         self.pages.setCurrentIndex(0)
@@ -369,18 +376,27 @@ class HelpItLearnDialog(QDialog):
         if asked is None:
             return
         if self.player is None:
+            # Only its position and clock: the picture is beside the name already, and
+            # Play (Space) here plays and pauses; moving on closes it.
             self.player = PreviewPlayer()
-            self.player.video.setMinimumSize(192, 108)
-            self.player.video.setMaximumHeight(200)
+            for widget in (self.player.video, self.player.play_button,
+                           self.player.close_button):
+                widget.hide()
+            self.player.video.setMaximumHeight(0)
             for button in self.player.findChildren(QPushButton):
                 button.setAutoDefault(False)
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.player.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.player.player.playbackStateChanged.connect(lambda _s: self._play_words())
+            self.player.closed.connect(self._play_words)
             self.player_slot.addWidget(self.player)
         segment = row.segment if row is not None else None
         self.player.show()
         self.player.play_items([Item(asked.path, segment[0] if segment else 0.0, asked.name,
                                      asked.video_id, segment[1] if segment else None)])
+
+    def _play_words(self) -> None:
+        self.play.setText("❚❚  Pause  (Space)" if self.playing() else "▶  Play  (Space)")
 
     def _set_thumbnail(self) -> None:
         pixmap = self.thumbnails.pixmap(self.row) if self.row is not None else None
