@@ -66,10 +66,9 @@ def _list_line(row: VideoRow) -> str:
 def _adjusted(row: VideoRow) -> str:
     """A tag the layer moved from the model's, said so: "(calm, adjusted to your tags; the
     model said tense) "."""
-    if row.corrected or not getattr(row, "adjusted", False):
+    if row.corrected or not row.adjusted:
         return ""
-    said = getattr(row, "model_quadrant", None)
-    model = f"; the model said {quarter_word(said)}" if said else ""
+    model = f"; the model said {quarter_word(row.own_quadrant)}" if row.own_quadrant else ""
     return f"({quarter_word(row.quadrant)}, adjusted to your tags{model}) "
 
 

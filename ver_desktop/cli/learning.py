@@ -23,7 +23,6 @@ from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES
 from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
-    from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
     from ver_desktop.core.usecases.embeddings import FillProgress
@@ -66,20 +65,29 @@ def quarter_word(quadrant: str | None) -> str:
     return QUADRANT_NAMES.get(quadrant, quadrant).split(",")[0]
 
 
-def learned_line(library: Library, model: ModelKey, spread: float, moved: Changes,
-                 tagged: set[int]) -> str:
-    """After a tag: what the rest of the library did, in one line (`moved`: relearn's)."""
+def shown_tags(library: Library, model: ModelKey) -> dict[int, tuple[str | None, str | None]]:
+    """Every analysed file's shown tag (a person's wins), to tell later what moved."""
+    return {p.id: (p.quadrant, p.octant) for p in library.map_points(model)}
+
+
+def learned_line(library: Library, model: ModelKey,
+                 before: dict[int, tuple[str | None, str | None]], tagged: set[int]) -> str:
+    """After a tag and relearn: what the rest of the library did, in one line (`before`:
+    shown_tags before the tag)."""
     from ver_desktop.core.usecases import learning
 
     state = learning.state(library, model)
     if not state.enabled:
         return ("Learning from your tags is off, so other files keep the model's tags "
                 "(ver-desktop learning on).")
-    others = len(moved.video_ids - tagged)
-    text = (f"{count_of(others, 'other file')} now {'shows' if others == 1 else 'show'} a tag "
-            f"adjusted to yours" if others else "No other file's tag moved")
-    text += (f" ({count_of(state.adjusted, 'file')} in all, from "
-             f"{count_of(state.tags, 'tag')} of yours).")
+    after = shown_tags(library, model)
+    moved = sum(1 for video_id, tag in after.items()
+                if video_id not in tagged and video_id in before and before[video_id] != tag)
+    text = (f"Learning from it moved the tags of {count_of(moved, 'other file')}" if moved
+            else "No other file's tag moved")
+    files = "file shows" if state.adjusted == 1 else "files show"
+    text += (f"; {state.adjusted} {files} a tag adjusted to yours (learned from your "
+             f"{count_of(state.tags, 'tag')}).")
     if state.without_embedding:
         text += (f" {count_of(state.without_embedding, 'file')} still to prepare for "
                  f"learning: run {PREPARE}")

@@ -25,6 +25,7 @@ from ver_desktop.core import paths
 from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
+    from ver_desktop.core.library import Library
     from ver_desktop.core.pool import WorkersFactory
     from ver_desktop.core.scan import ScanProgress, ScanSummary
 
@@ -65,7 +66,20 @@ def run(args: argparse.Namespace) -> int:
                                retry_failed=args.retry_failed)
         bar.close()
     print_summary(summary, where(args))
+    _still_to_prepare(library, scanner.classifier.info.name, scanner.classifier.info.version)
     return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
+
+
+def _still_to_prepare(library: Library, name: str, version: str) -> None:
+    """Files analysed by an earlier version cannot follow a person's tags until read again:
+    say how many, and how (cli/learning.py)."""
+    from ver_desktop.core.model_key import ModelKey
+    from ver_desktop.core.usecases import learning
+
+    left = learning.state(library, ModelKey(name, version)).without_embedding
+    if left:
+        print(f"{count_of(left, 'file')} still to prepare for learning from your tags: run "
+              "ver-desktop learning prepare")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ver_desktop.cli.common import EXIT_OK, Commands, SetupError, model_key, open_library
-from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.labels import OCTANTS, PLAIN_WORDS, QUADRANTS
 from ver_desktop.core.text import clock, printable, terminal_text
 
 if TYPE_CHECKING:
@@ -20,7 +20,11 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     tag = commands.add_parser("tag", run, parents=parents,
                               help="set your own emotion for a file in the library")
     tag.add_argument("path")
-    group = tag.add_mutually_exclusive_group(required=True)
+    tag.add_argument("emotion", nargs="?", metavar="EMOTION",
+                     help="happy, tense, sad or calm (a quarter), an emotion ("
+                          f"{', '.join(o for o in OCTANTS if o != 'happy')}), or right "
+                          "(yes: what it shows is right, which teaches it too)")
+    group = tag.add_mutually_exclusive_group()
     group.add_argument("--quadrant", choices=QUADRANTS)
     group.add_argument("--octant", choices=OCTANTS)
     group.add_argument("--clear", action="store_true", help="remove your tag")
@@ -28,14 +32,73 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
                      help="tag only the stretch of the file's timeline at this moment")
 
 
+RIGHT = frozenset({"right", "yes"})
+
+
 def run(args: argparse.Namespace) -> int:
     from ver_desktop.core.usecases import tags
 
+    _read_emotion(args)
     library = open_library(args)
     video_id = tags.video_of(library, args.path)
     if args.at is not None:
         return _tag_stretch(args, library, video_id)
-    tags.tag_videos(library, [video_id], quadrant=args.quadrant, octant=args.octant)
+    return _tag_file(args, library, video_id)
+
+
+def _read_emotion(args: argparse.Namespace) -> None:
+    """The positional EMOTION as --quadrant, --octant or "right" (args.right); exactly one
+    of them, or --clear, is needed."""
+    args.right = False
+    word = args.emotion
+    if word is None:
+        if args.quadrant is None and args.octant is None and not args.clear:
+            raise SetupError(f"say what the file is: ver-desktop tag PATH "
+                             f"{'|'.join(('happy', 'tense', 'sad', 'calm'))}|EMOTION|right "
+                             "(or --clear to remove your tag)")
+        return
+    if args.quadrant is not None or args.octant is not None or args.clear:
+        raise SetupError(f"give {word!r} or --quadrant/--octant/--clear, not both")
+    key = word.strip().lower()
+    if key in RIGHT:
+        if args.at is not None:
+            raise SetupError("'right' answers for a whole file; tag a stretch with its "
+                             "emotion")
+        args.right = True
+    elif key in PLAIN_WORDS:  # "happy" is the quarter; --octant happy is the emotion
+        args.quadrant = PLAIN_WORDS[key]
+    elif key.upper() in QUADRANTS:
+        args.quadrant = key.upper()
+    elif key in OCTANTS:
+        args.octant = key
+    else:
+        raise SetupError(f"{terminal_text(repr(word))} is not a tag: say happy, tense, sad "
+                         f"or calm, an emotion ({', '.join(OCTANTS)}), or right")
+
+
+def _tag_file(args: argparse.Namespace, library: Library, video_id: int) -> int:
+    """Tag (or confirm, or clear) the file, then let the rest of the library follow: the
+    layer is refitted here and what moved is said in one line."""
+    from ver_desktop.cli.common import model_and_spread
+    from ver_desktop.cli.learning import learned_line, quarter_word, shown_tags
+    from ver_desktop.core.usecases import learning, tags
+
+    model, spread = model_and_spread(args)
+    name = terminal_text(printable(args.path))
+    before = shown_tags(library, model)
+    if args.right:
+        learning.confirm(library, model, [video_id])
+        row = library.rows(model, [video_id]).get(video_id)
+        shown = (f": {quarter_word(row.quadrant)} ({row.octant})"
+                 if row is not None and row.quadrant is not None else "")
+        print(f"Kept {name} as it shows{shown}: that's right", file=sys.stderr)
+    else:
+        tags.tag_videos(library, [video_id], quadrant=args.quadrant, octant=args.octant)
+        what = ("back to the model's tag" if args.clear else args.octant
+                or quarter_word(args.quadrant))
+        print(f"Tagged {name}: {what}", file=sys.stderr)
+    learning.relearn(library, model, spread)
+    print(learned_line(library, model, before, {video_id}), file=sys.stderr)
     return EXIT_OK
 
 
