@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from scipy.special import ndtr
 
 from ver_desktop.core import asking, personal
 from ver_desktop.core.bundle import Prediction
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
 RECENT = 20  # agreement is told over the last this many tags
 SAMPLE = 20_000  # embeddings the layer's standardisation is fitted on, at most
 NAMED = 2_000  # a relearn that moves more files than this says "any row may have changed"
-TOLERANCE = 5e-4  # a shown point or confidence that moves less is not rewritten
+# A shown point or confidence that moves less is not rewritten (what is stored stays one
+# reading read off one point, only a little older): a refit moves every file a little
+TOLERANCE = 2e-3
 
 
 @dataclass(frozen=True)
@@ -143,7 +146,7 @@ def questions(library: Library, model: ModelKey, spread: float, *,
         usable = [f for f in files if _usable(layer, f)]
         if not usable:
             continue
-        embeddings = np.stack([personal.unpack(f.embedding or b"") for f in usable])
+        embeddings = _embeddings(usable)
         own = np.array([f.own for f in usable])
         scores = asking.teaching_scores(layer, embeddings, own)
         for file, score in zip(usable, scores, strict=True):
@@ -214,19 +217,18 @@ def _fitted(library: Library, model: ModelKey, spread: float, *,
     tagged = library.learning_tags(model, settings.forgotten_at) if settings.enabled else []
     if not (tagged or prior):
         return personal.empty_layer(spread)
-    embeddings = [personal.unpack(t.embedding) for t in tagged]
-    everyone = [personal.unpack(data) for data in library.embedding_sample(model, SAMPLE)]
-    size = _common_size([len(e) for e in embeddings] or [len(e) for e in everyone])
-    library_sample = [e for e in everyone if len(e) == size]
-    keep = [i for i, e in enumerate(embeddings) if len(e) == size]
+    everyone = library.embedding_sample(model, SAMPLE)
+    size = _common_size([len(t.embedding) for t in tagged] or [len(e) for e in everyone])
+    library_sample = _stacked([e for e in everyone if len(e) == size])
+    keep = [t for t in tagged if len(t.embedding) == size]
     if not keep:
-        if not library_sample:
+        if not len(library_sample):
             return personal.empty_layer(spread)
-        return _prior_layer(np.stack(library_sample), spread)
-    sides = np.array([personal.tag_sides(tagged[i].quadrant, tagged[i].octant) for i in keep])
-    return personal.fit_layer(np.stack([embeddings[i] for i in keep]),
-                              np.array([tagged[i].own for i in keep]), sides, spread=spread,
-                              library=np.stack(library_sample))
+        return _prior_layer(library_sample, spread)
+    sides = np.array([personal.tag_sides(t.quadrant, t.octant) for t in keep])
+    return personal.fit_layer(_stacked([t.embedding for t in keep]),
+                              np.array([t.own for t in keep]), sides, spread=spread,
+                              library=library_sample)
 
 
 def _prior_layer(library_sample: np.ndarray, spread: float) -> personal.Layer:
@@ -254,24 +256,52 @@ def _usable(layer: personal.Layer, file: AnalysedFile) -> bool:
 def _rewrites(layer: personal.Layer, files: list[AnalysedFile], spread: float
               ) -> list[Rewrite]:
     """The files whose shown reading the layer moves (files without a usable embedding
-    show their own reading)."""
+    show their own reading). Which ones is decided on arrays (point, quadrant, octant and
+    confidence, the last a product of per-axis chances for an isotropic normal), so only
+    those are read off in full."""
     points = np.array([f.own for f in files], np.float64).reshape(-1, 2)
     spreads = np.full(len(files), spread)
     usable = [i for i, f in enumerate(files) if layer.standardise is not None
               and _usable(layer, f)]
     if usable:
-        adjusted = layer.adjust(np.stack([personal.unpack(files[i].embedding or b"")
-                                          for i in usable]), points[usable])
+        adjusted = layer.adjust(_embeddings([files[i] for i in usable]), points[usable])
         points[usable], spreads[usable] = adjusted.points, adjusted.spreads
-    return [Rewrite(f, p) for f, p in zip(files, readings(points, spreads), strict=True)
-            if p.finite and _moved(f, p)]
+    moved = np.flatnonzero(_moved(files, points, spreads))
+    return [Rewrite(files[i], p) for i, p in zip(
+        moved, readings(points[moved], spreads[moved]), strict=True) if p.finite]
 
 
-def _moved(file: AnalysedFile, new: Prediction) -> bool:
-    return (file.stored_own is None or (new.quadrant, new.octant) != (file.quadrant, file.octant)
-            or abs(new.valence - file.valence) > TOLERANCE
-            or abs(new.arousal - file.arousal) > TOLERANCE
-            or abs(new.confidence - file.confidence) > TOLERANCE)
+def _embeddings(files: Sequence[AnalysedFile]) -> np.ndarray:
+    return _stacked([f.embedding or b"" for f in files])
+
+
+def _stacked(packed: Sequence[bytes]) -> np.ndarray:
+    """Packed embeddings (personal.pack, all of one size) as one (n, d) float32 array."""
+    data = b"".join(packed)
+    return np.frombuffer(data, personal.EMBEDDING_DTYPE).astype(np.float32).reshape(
+        len(packed), -1)
+
+
+def _moved(files: Sequence[AnalysedFile], points: np.ndarray, spreads: np.ndarray
+           ) -> np.ndarray:
+    """(n,) whether each file's shown reading must be rewritten."""
+    stored = np.array([(f.valence, f.arousal, f.confidence) for f in files]).reshape(-1, 3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        confidence = (ndtr(np.abs(points[:, 0]) / spreads)
+                      * ndtr(np.abs(points[:, 1]) / spreads))
+        angle = np.degrees(np.arctan2(points[:, 1], points[:, 0])) % 360.0
+        octant = np.nan_to_num(np.minimum(angle // 45.0, 7)).astype(int)
+    # quadrant_of's rule on arrays: zero counts as positive
+    quadrant = np.where(points[:, 0] >= 0, np.where(points[:, 1] >= 0, 0, 3),
+                        np.where(points[:, 1] >= 0, 1, 2))
+    was = np.array([(f.quadrant, f.octant) for f in files], dtype=object).reshape(-1, 2)
+    retag = ((np.array(QUADRANTS, dtype=object)[quadrant] != was[:, 0])
+             | (np.array(OCTANTS, dtype=object)[octant] != was[:, 1])
+             | ~np.isfinite(points).all(axis=1))
+    unguarded = np.array([f.stored_own is None for f in files], bool)
+    return (retag | unguarded
+            | (np.abs(points - stored[:, :2]).max(axis=1, initial=0.0) > TOLERANCE)
+            | (np.abs(confidence - stored[:, 2]) > TOLERANCE))
 
 
 def readings(points: np.ndarray, spreads: np.ndarray) -> list[Prediction]:
