@@ -224,20 +224,11 @@ def _fitted(library: Library, model: ModelKey, spread: float, *,
     if not keep:
         if not len(library_sample):
             return personal.empty_layer(spread)
-        return _prior_layer(library_sample, spread)
+        return personal.prior_layer(library_sample, spread)
     sides = np.array([personal.tag_sides(t.quadrant, t.octant) for t in keep])
     return personal.fit_layer(_stacked([t.embedding for t in keep]),
                               np.array([t.own for t in keep]), sides, spread=spread,
                               library=library_sample)
-
-
-def _prior_layer(library_sample: np.ndarray, spread: float) -> personal.Layer:
-    """No tags, but standardised on the library: the shipped model exactly, with the
-    prior's uncertainty (how unlike the library's middle each file is)."""
-    standardise = personal.Standardise.fitted(library_sample)
-    width = library_sample.shape[1] + 1
-    return personal.Layer(standardise, np.zeros((2, width)), np.zeros((0, width)),
-                          np.zeros((2, 0)), spread)
 
 
 def _common_size(sizes: list[int]) -> int | None:
