@@ -153,7 +153,9 @@ def test_off_shows_the_models_own_and_on_brings_the_layer_back(lib: Synthetic) -
     learning.relearn(lib.library, MODEL, SPREAD)
     adjusted = learning.state(lib.library, MODEL).adjusted
     assert adjusted > 0
+    stamp = lib.library.change_stamp()  # what a window on a shared library polls
     done = learning.set_enabled(lib.library, MODEL, SPREAD, enabled=False)
+    assert lib.library.change_stamp() != stamp
     assert not done.value.enabled and done.value.adjusted == 0 and done.changes.tags
     assert all(p[:2] == p[2:] for p in lib.own_points().values())
     assert not any(r.adjusted for r in lib.library.videos(MODEL))

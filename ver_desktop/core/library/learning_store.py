@@ -109,6 +109,15 @@ class LearningStore(LibraryBase):
                 index_elements=["model_name", "model_version"], set_=values))
         return settings
 
+    def mark_relearned(self, model: ModelKey) -> None:
+        """A relearn moved shown readings: say so in the change stamp (videos.py)."""
+        values = {"relearned_at": utcnow()}
+        with self.session() as s, s.begin():
+            statement = dialect_insert(s)(LearningSettings).values(**model_values(model),
+                                                                   **values)
+            s.execute(statement.on_conflict_do_update(
+                index_elements=["model_name", "model_version"], set_=values))
+
     # -- what the layer learns from and lays over -----------------------------------------
 
     def learning_tags(self, model: ModelKey, since: dt.datetime | None) -> list[TaggedFile]:

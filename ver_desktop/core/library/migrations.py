@@ -166,7 +166,7 @@ def _learning_tables(connection: Connection) -> None:
 
     settings = Table("learning_settings", metadata, *model(True),
                      Column("enabled", Boolean, nullable=False, server_default="1"),
-                     Column("forgotten_at", DateTime))
+                     Column("forgotten_at", DateTime), Column("relearned_at", DateTime))
     log = Table("tag_log", metadata, Column("id", Integer, primary_key=True),
                 Column("video_id", ForeignKey(videos.c.id, ondelete="SET NULL")),
                 *model(False), Column("at", DateTime, nullable=False),

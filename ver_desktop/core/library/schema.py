@@ -221,6 +221,8 @@ class LearningSettings(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # Tags given before this are not learned from ("forget what it learned"); NULL: all
     forgotten_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # When a relearn last moved shown readings: other windows on a shared library see it
+    relearned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class TagLogRow(Base):

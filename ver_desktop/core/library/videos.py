@@ -22,6 +22,7 @@ from ver_desktop.core.library.base import LibraryBase, names
 from ver_desktop.core.library.browse import BulkVideo, MapPoint, VideoFilter
 from ver_desktop.core.library.schema import (
     Analysis,
+    LearningSettings,
     Playlist,
     UserLabel,
     Video,
@@ -97,7 +98,8 @@ class VideoStore(LibraryBase):
         removed or updated, tags, corrections, playlists. A window on a shared library
         polls it to show what other people did."""
         tables = ((Video, Video.updated_at), (Analysis, Analysis.created_at),
-                  (UserLabel, UserLabel.updated_at), (Playlist, Playlist.updated_at))
+                  (UserLabel, UserLabel.updated_at), (Playlist, Playlist.updated_at),
+                  (LearningSettings, LearningSettings.relearned_at))
         with self.session() as s:
             return tuple(value for table, stamp in tables for value in s.execute(
                 select(func.count(), func.max(stamp)).select_from(table)).one())

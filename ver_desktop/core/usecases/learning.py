@@ -121,6 +121,7 @@ def relearn(library: Library, model: ModelKey, spread: float) -> Changes:
     changed = set(rewritten) | moved
     if not changed:
         return NOTHING
+    library.mark_relearned(model)
     if len(changed) > NAMED:
         return Changes(tags=True)
     return Changes.of_rows(changed)
