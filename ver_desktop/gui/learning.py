@@ -26,7 +26,6 @@ QUIET_MS = 500  # a refit waits this long after the last tag (several quick tags
 
 
 class Learning(QObject):
-    tagged = Signal()  # a person's tag (or "that's right") was saved
     learned = Signal()  # a refit finished and its changes were announced
     state_known = Signal(object)  # LearningState: read, or after on/off and forget
 
@@ -45,7 +44,6 @@ class Learning(QObject):
 
     def after_tag(self) -> None:
         """A person's tag was saved: refit when the tags stop coming for a moment."""
-        self.tagged.emit()
         self._quiet.start()  # restarted by each tag
 
     def relearn(self) -> None:
