@@ -272,6 +272,9 @@ def test_prepare_gives_an_older_library_its_embeddings_back(
         assert state(capsys, data)["without_embedding"] == len(kept)
         code, out, err = cli(capsys, data, "learning")
         assert f"{len(kept)} files still to prepare for learning" in out + err
+        code, out, err = cli(capsys, data, "ask")  # nothing prepared: nothing to ask yet
+        assert code == EXIT_OK and out.startswith("Nothing to ask:") and "learning prepare" in out
+        assert cli(capsys, data, "ask", "--json")[1] == ""
         code, out, err = cli(capsys, data, "learning", "prepare")
     finally:
         Path(damaged + ".away").rename(damaged)

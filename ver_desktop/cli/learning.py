@@ -105,8 +105,9 @@ def run_ask(args: argparse.Namespace) -> int:
         raise SetupError("--count takes a number of files from 1 to 10000")
     library = open_library(args)
     model, spread = model_and_spread(args)
-    found = learning.questions(library, model, spread,
-                               count=args.count if args.count is not None else learning.RECENT)
+    found = (learning.questions(library, model, spread,
+                                count=args.count if args.count is not None else learning.RECENT)
+             if library.count_embeddings(model) else [])  # none prepared: nothing to ask
     if args.json:
         for question in found:
             print(json.dumps(question.to_json()))
