@@ -309,12 +309,12 @@ def readings(points: np.ndarray, spreads: np.ndarray) -> list[Prediction]:
     if finite.any():
         scaled = rounded[finite] / np.asarray(spreads, np.float64)[finite, None]
         octants[finite] = octant_probabilities(scaled, spread=1.0)
-    quadrants = octants.reshape(-1, 4, 2).sum(axis=2)
+    quadrants = np.round(octants.reshape(-1, 4, 2).sum(axis=2), 6).tolist()
     out = []
-    for (v, a), q_probs, o_probs, ok in zip(rounded, quadrants, octants, finite, strict=True):
-        v, a = float(v), float(a)
+    for (v, a), q_probs, o_probs, ok in zip(rounded.tolist(), quadrants,
+                                            np.round(octants, 6).tolist(), finite, strict=True):
         out.append(Prediction(
             quadrant_of(v, a) if ok else QUADRANTS[0], octant_of(v, a) if ok else OCTANTS[0],
-            {q: round(float(p), 6) for q, p in zip(QUADRANTS, q_probs, strict=True)},
-            {o: round(float(p), 6) for o, p in zip(OCTANTS, o_probs, strict=True)}, v, a))
+            dict(zip(QUADRANTS, q_probs, strict=True)), dict(zip(OCTANTS, o_probs, strict=True)),
+            v, a))
     return out
