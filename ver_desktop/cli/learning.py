@@ -197,9 +197,10 @@ def _prepare(args: argparse.Namespace, library: Library, model: ModelKey,
     print(summary.sentence())
     for path, why in summary.skipped:
         print(f"  not prepared: {terminal_text(printable(path))}: {terminal_text(why)}")
-    if summary.moved:
-        print(f"{count_of(summary.moved, 'file')} now {'shows' if summary.moved == 1 else 'show'}"
-              " a tag adjusted to yours.")
+    if summary.filled:
+        from ver_desktop.core.usecases import learning
+
+        print(learning.state(library, model).sentence())
     return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
 
 
@@ -210,8 +211,8 @@ class _Progress:
         self.shown = False
 
     def update(self, progress: FillProgress) -> None:
-        eta = "--" if progress.eta is None else clock(progress.eta)
-        line = f"prepared {progress.done}/{progress.total}, about {eta} left"
+        left = "" if progress.eta is None else f", about {clock(progress.eta)} left"
+        line = f"prepared {progress.done}/{progress.total}{left}"
         if self.tty:
             self.stream.write("\r" + line.ljust(60))
             self.stream.flush()

@@ -59,7 +59,6 @@ class FillSummary:
     filled: int
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
     cancelled: bool = False
-    moved: int = 0  # files whose shown tag moved when the layer was refitted at the end
 
     def sentence(self) -> str:
         """What it did, in a person's words."""
@@ -125,8 +124,7 @@ def fill_embeddings(library: Library, model: ModelKey, front_end: str, *, spread
     moved = NOTHING
     if filled:
         moved = run(lambda: _relearn(library, model, spread))
-    summary = FillSummary(len(todo), filled, skipped, cancelled=done < len(todo),
-                          moved=len(moved.video_ids))
+    summary = FillSummary(len(todo), filled, skipped, cancelled=done < len(todo))
     return Done(summary, moved)
 
 
