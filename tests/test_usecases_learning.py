@@ -367,3 +367,22 @@ def test_relearn_moves_the_stretches_with_their_files(lib: Synthetic) -> None:
     for kept, mine in zip(stretches, own, strict=True):
         assert kept.stretch.valence == pytest.approx(mine.valence + (v - own_v), abs=1e-6)
         assert kept.stretch.arousal == pytest.approx(mine.arousal + (a - own_a), abs=1e-6)
+
+
+def test_questions_leave_out_mostly_speech_files_and_files_not_yet_prepared(
+        lib_sqlite: Synthetic) -> None:
+    lib = lib_sqlite
+    everyone = {q.video_id for q in learning.questions(lib.library, MODEL, SPREAD,
+                                                       count=FILES)}
+    assert len(everyone) == FILES
+    speech, unprepared = lib.ids()[:2]
+    with lib.library.engine.begin() as connection:
+        connection.execute(text("UPDATE analyses SET speech_likeness = 0.99 "
+                                "WHERE video_id = :v"), {"v": speech})
+        connection.execute(text("UPDATE analyses SET embedding = NULL WHERE video_id = :v"),
+                           {"v": unprepared})
+    offered = {q.video_id for q in learning.questions(lib.library, MODEL, SPREAD,
+                                                      count=FILES)}
+    assert offered == everyone - {speech, unprepared}
+    state = learning.state(lib.library, MODEL)
+    assert state.without_embedding == 1
