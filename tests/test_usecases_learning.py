@@ -386,3 +386,15 @@ def test_questions_leave_out_mostly_speech_files_and_files_not_yet_prepared(
     assert offered == everyone - {speech, unprepared}
     state = learning.state(lib.library, MODEL)
     assert state.without_embedding == 1
+
+
+def test_a_library_with_no_embedding_yet_asks_nothing_and_shows_the_models_own(
+        lib_sqlite: Synthetic) -> None:
+    lib = lib_sqlite
+    tag_truly(lib, 5)
+    with lib.library.engine.begin() as connection:
+        connection.execute(text("UPDATE analyses SET embedding = NULL"))
+    assert learning.questions(lib.library, MODEL, SPREAD) == []
+    assert not learning.relearn(lib.library, MODEL, SPREAD)
+    state = learning.state(lib.library, MODEL)
+    assert (state.tags, state.adjusted, state.without_embedding) == (0, 0, FILES)

@@ -220,6 +220,8 @@ def _fitted(library: Library, model: ModelKey, spread: float, *,
         return personal.empty_layer(spread)
     everyone = library.embedding_sample(model, SAMPLE)
     size = _common_size([len(t.embedding) for t in tagged] or [len(e) for e in everyone])
+    if size is None:  # no file is prepared yet: the shipped model, as it is
+        return personal.empty_layer(spread)
     library_sample = _stacked([e for e in everyone if len(e) == size])
     keep = [t for t in tagged if len(t.embedding) == size]
     if not keep:
@@ -269,6 +271,8 @@ def _embeddings(files: Sequence[AnalysedFile]) -> np.ndarray:
 
 def _stacked(packed: Sequence[bytes]) -> np.ndarray:
     """Packed embeddings (personal.pack, all of one size) as one (n, d) float32 array."""
+    if not packed:
+        return np.zeros((0, 0), np.float32)
     data = b"".join(packed)
     return np.frombuffer(data, personal.EMBEDDING_DTYPE).astype(np.float32).reshape(
         len(packed), -1)
