@@ -198,7 +198,8 @@ class Scanner:
             if token:
                 self.library.release(token)
         if summary.analysed:  # new files show what the personal layer learned, at once
-            learning.after_scan(self.library, self.model, self.classifier.info.spread)
+            learning.after_scan(self.library, self.model, self.classifier.info.spread,
+                                writer.analysed_ids)
         summary.cancelled = cancelled()
         summary.seconds = time.perf_counter() - started
         return summary
@@ -215,6 +216,7 @@ class _BatchWriter:
         self.token = token
         self.extracted: list[Extracted] = []
         self.failed: list[Failed] = []
+        self.analysed_ids: list[int] = []  # for the personal layer at the end
         self.last_flush = time.perf_counter()
 
     def add(self, outcome: Outcome) -> None:
@@ -247,6 +249,7 @@ class _BatchWriter:
         stages["inference"] += inferred - started
         stages["database"] += time.perf_counter() - inferred
         self.summary.analysed += len(tagged)
+        self.analysed_ids += [video_id for video_id, _, _ in tagged]
         self.summary.failed.extend((f.path, f.kind.value, f.reason) for f in self.failed)
         self.extracted, self.failed = [], []
         self.last_flush = time.perf_counter()

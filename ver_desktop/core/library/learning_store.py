@@ -153,22 +153,28 @@ class LearningStore(LibraryBase):
         (present, untagged, not mostly speech, with an embedding)."""
         last = 0
         while True:
-            query = (select(Analysis.id, Analysis.video_id, Analysis.embedding,
-                            Analysis.own_valence, Analysis.own_arousal, Analysis.valence,
-                            Analysis.arousal, Analysis.quadrant, Analysis.octant,
-                            Analysis.confidence)
-                     .where(*of_model(Analysis, model), Analysis.id > last)
-                     .order_by(Analysis.id).limit(size))
+            query = _analysed(model).where(Analysis.id > last).order_by(Analysis.id).limit(size)
             if askable:
                 query = _askable(query)
-            with self.session() as s:
-                found = [AnalysedFile(aid, vid, None if e is None else bytes(e),
-                                      _own(ov, oa, v, a), ov, v, a, q, o, c)
-                         for aid, vid, e, ov, oa, v, a, q, o, c in s.execute(query)]
+            found = self._analysed_files(query)
             if not found:
                 return
             yield found
             last = found[-1].analysis_id
+
+    def analysed_files_of(self, model: ModelKey,
+                          video_ids: Sequence[int]) -> Iterator[list[AnalysedFile]]:
+        """The analyses by `model` of these files, a chunk at a time."""
+        for part in chunks(list(dict.fromkeys(video_ids))):
+            found = self._analysed_files(_analysed(model).where(Analysis.video_id.in_(part)))
+            if found:
+                yield found
+
+    def _analysed_files(self, query: Any) -> list[AnalysedFile]:
+        with self.session() as s:
+            return [AnalysedFile(aid, vid, None if e is None else bytes(e),
+                                 _own(ov, oa, v, a), ov, v, a, q, o, c)
+                    for aid, vid, e, ov, oa, v, a, q, o, c in s.execute(query)]
 
     def embedding_sample(self, model: ModelKey, limit: int) -> list[bytes]:
         """Up to about `limit` of the embeddings of `model`'s analyses, spread evenly over
@@ -310,6 +316,12 @@ def _own(own_valence: float | None, own_arousal: float | None, valence: float,
     if own_valence is None or own_arousal is None:
         return valence, arousal
     return own_valence, own_arousal
+
+
+def _analysed(model: ModelKey) -> Any:
+    return select(Analysis.id, Analysis.video_id, Analysis.embedding, Analysis.own_valence,
+                  Analysis.own_arousal, Analysis.valence, Analysis.arousal, Analysis.quadrant,
+                  Analysis.octant, Analysis.confidence).where(*of_model(Analysis, model))
 
 
 def _askable(query: Any) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -113,9 +113,29 @@ class LearningState:
 def relearn(library: Library, model: ModelKey, spread: float) -> Changes:
     """Refit the layer from the library's tags (if learning is on) and rewrite every file's
     and stretch's shown reading; Changes names every file whose shown tag moved."""
-    layer = _fitted(library, model, spread)
+    return _relayed(library, model, _fitted(library, model, spread), spread,
+                    library.analysed_files(model))
+
+
+def after_scan(library: Library, model: ModelKey, spread: float,
+               video_ids: Sequence[int] | None = None) -> Changes:
+    """A scan stored new analyses (their own readings) of `video_ids` (None: any file):
+    while the layer has learned something, they show adjusted readings at once. Costs
+    nothing when it has not, and only those files' reading when it has."""
+    settings = library.learning_settings(model)
+    if not settings.enabled or not library.count_learning_tags(model, settings.forgotten_at):
+        return NOTHING
+    if video_ids is None:
+        return relearn(library, model, spread)
+    return _relayed(library, model, _fitted(library, model, spread), spread,
+                    library.analysed_files_of(model, video_ids))
+
+
+def _relayed(library: Library, model: ModelKey, layer: personal.Layer, spread: float,
+             analysed: Iterable[list[AnalysedFile]]) -> Changes:
+    """Lay `layer` over these files' readings and their stretches."""
     rewritten: list[int] = []
-    for files in library.analysed_files(model):
+    for files in analysed:
         rewritten += library.rewrite_readings(_rewrites(layer, files, spread))
     moved = library.follow_files(rewritten, model) if rewritten else set()
     changed = set(rewritten) | moved
@@ -125,15 +145,6 @@ def relearn(library: Library, model: ModelKey, spread: float) -> Changes:
     if len(changed) > NAMED:
         return Changes(tags=True)
     return Changes.of_rows(changed)
-
-
-def after_scan(library: Library, model: ModelKey, spread: float) -> Changes:
-    """A scan stored new analyses (their own readings): while the layer has learned
-    something, they show adjusted readings at once. Costs nothing when it has not."""
-    settings = library.learning_settings(model)
-    if not settings.enabled or not library.count_learning_tags(model, settings.forgotten_at):
-        return NOTHING
-    return relearn(library, model, spread)
 
 
 def questions(library: Library, model: ModelKey, spread: float, *,
