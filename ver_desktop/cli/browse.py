@@ -68,8 +68,12 @@ def _adjusted(row: VideoRow) -> str:
     model said tense) "."""
     if row.corrected or not row.adjusted:
         return ""
-    model = f"; the model said {quarter_word(row.own_quadrant)}" if row.own_quadrant else ""
-    return f"({quarter_word(row.quadrant)}, adjusted to your tags{model}) "
+    if row.quadrant == row.own_quadrant:  # the same quarter: the emotion within it moved
+        shown, said = row.octant, row.own_octant
+    else:
+        shown, said = quarter_word(row.quadrant), quarter_word(row.own_quadrant)
+    model = f"; the model said {said}" if said else ""
+    return f"({shown}, adjusted to your tags{model}) "
 
 
 def run_stretches(args: argparse.Namespace) -> int:
