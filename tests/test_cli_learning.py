@@ -272,6 +272,9 @@ def test_prepare_gives_an_older_library_its_embeddings_back(
         kept = dict(connection.execute("SELECT video_id, embedding FROM analyses"))
         connection.execute("UPDATE analyses SET embedding = NULL")
     damaged = kinds["song"][3]
+    code, out, err = cli(capsys, data, "scan", os.path.dirname(damaged))
+    assert f"{len(kept)} files still to prepare for learning from your tags: run ver-desktop " \
+           "learning prepare" in out
     Path(damaged).rename(damaged + ".away")  # unreadable now: skipped, its tag kept
     try:
         assert cli(capsys, data, "tag", damaged, "tense")[0] == EXIT_OK
@@ -298,3 +301,58 @@ def test_prepare_gives_an_older_library_its_embeddings_back(
     row = rows(capsys, data)[damaged]
     assert row["corrected"] is True and row["quadrant"] == "NV-PA"
     assert state(capsys, data)["without_embedding"] == 1
+
+
+# -- on either backend, without media ---------------------------------------------------------
+
+
+def test_the_commands_on_a_shared_library(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                          library_url: str) -> None:
+    """tag, list --json, ask --json, agreement --json and learning off on SQLite and on
+    PostgreSQL (--library): 40 files the model hears calm, in two kinds whose embeddings
+    differ; the person says one kind is sad, and the rest of that kind follows."""
+    from test_playlists import analysis
+
+    from ver_desktop.core.bundle import read_bundle_info
+    from ver_desktop.core.library import BulkVideo, Library
+    from ver_desktop.core.model_key import ModelKey
+    from ver_desktop.core.personal import pack
+
+    info = read_bundle_info(paths.model_dir(None))
+    model = ModelKey(info.name, info.version)
+    rng = np.random.default_rng(5)
+    names = [f"/music/{kind}{i:02d}.mp4" for kind in ("dark", "light") for i in range(20)]
+    library = Library(library_url)
+    try:
+        library.bulk_add([BulkVideo(path=name, size=1, mtime_ns=1, duration=30.0, status="ok",
+                                    analysis=analysis(float(rng.uniform(0.1, 0.4)),
+                                                      float(rng.uniform(-0.6, -0.2)), 0.5))
+                          for name in names], model)
+        ids = {name: library.video_id(name) for name in names}
+        library.store_embeddings(model, {
+            ids[name]: pack(rng.normal(1.0 if "dark" in name else -1.0, 0.3, 500))
+            for name in names})
+    finally:
+        library.close()
+
+    def run(*argv: str) -> str:
+        code, out, err = cli(capsys, tmp_path, "--library", library_url, *argv)
+        assert code == EXIT_OK, err
+        return out
+
+    for name in names[:8]:
+        run("tag", name, "sad")
+    shown = {r["path"]: r for r in map(json.loads, run("list", "--json").splitlines())}
+    dark_rest = [shown[n] for n in names[8:20]]
+    light = [shown[n] for n in names[20:]]
+    assert all(r["quadrant"] == "NV-NA" and r["adjusted"] for r in dark_rest)
+    assert all(r["model_quadrant"] == "PV-NA" for r in dark_rest)
+    assert sum(r["quadrant"] == "PV-NA" for r in light) >= 15  # the other kind mostly stays
+    asked = [json.loads(line)["path"] for line in run("ask", "--json").splitlines()]
+    assert asked and not set(asked) & set(names[:8])
+    agreed = json.loads(run("agreement", "--json"))
+    assert (agreed["total"], agreed["model_right"]) == (8, 0)
+    run("learning", "off")
+    shown = {r["path"]: r for r in map(json.loads, run("list", "--json").splitlines())}
+    assert not any(r["adjusted"] for r in shown.values())
+    assert json.loads(run("learning", "--json"))["enabled"] is False
