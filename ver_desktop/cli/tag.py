@@ -1,5 +1,8 @@
-"""`ver-desktop tag`: a person's own emotion for a file, or for one stretch of it (--at);
---clear gives it back the model's. The work is core's (core/usecases/tags.py)."""
+"""`ver-desktop tag PATH happy|tense|sad|calm|EMOTION|right`: a person's own emotion for a
+file (or --quadrant/--octant), or for one stretch of it (--at); `right` (or `yes`) says
+what it shows is right, which counts as a tag; --clear gives it back the model's. After a
+file's tag the personal layer is refitted so the rest of the library follows, and one line
+says what moved. The work is core's (core/usecases/tags.py, core/usecases/learning.py)."""
 
 from __future__ import annotations
 
