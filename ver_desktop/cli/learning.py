@@ -65,29 +65,17 @@ def quarter_word(quadrant: str | None) -> str:
     return QUADRANT_NAMES.get(quadrant, quadrant).split(",")[0]
 
 
-def shown_tags(library: Library, model: ModelKey) -> dict[int, tuple[str | None, str | None]]:
-    """Every analysed file's shown tag (a person's wins), to tell later what moved."""
-    return {p.id: (p.quadrant, p.octant) for p in library.map_points(model)}
-
-
-def learned_line(library: Library, model: ModelKey,
-                 before: dict[int, tuple[str | None, str | None]], tagged: set[int]) -> str:
-    """After a tag and relearn: what the rest of the library did, in one line (`before`:
-    shown_tags before the tag)."""
+def learned_line(library: Library, model: ModelKey) -> str:
+    """After a tag and relearn: where the rest of the library stands, in one line."""
     from ver_desktop.core.usecases import learning
 
     state = learning.state(library, model)
     if not state.enabled:
         return ("Learning from your tags is off, so other files keep the model's tags "
                 "(ver-desktop learning on).")
-    after = shown_tags(library, model)
-    moved = sum(1 for video_id, tag in after.items()
-                if video_id not in tagged and video_id in before and before[video_id] != tag)
-    text = (f"Learning from it moved the tags of {count_of(moved, 'other file')}" if moved
-            else "No other file's tag moved")
-    files = "file shows" if state.adjusted == 1 else "files show"
-    text += (f"; {state.adjusted} {files} a tag adjusted to yours (learned from your "
-             f"{count_of(state.tags, 'tag')}).")
+    verb = "shows" if state.adjusted == 1 else "show"
+    text = (f"{count_of(state.adjusted, 'other file')} now {verb} a tag adjusted to yours "
+            f"(learned from your {count_of(state.tags, 'tag')}).")
     if state.without_embedding:
         text += (f" {count_of(state.without_embedding, 'file')} still to prepare for "
                  f"learning: run {PREPARE}")

@@ -83,12 +83,11 @@ def _tag_file(args: argparse.Namespace, library: Library, video_id: int) -> int:
     """Tag (or confirm, or clear) the file, then let the rest of the library follow: the
     layer is refitted here and what moved is said in one line."""
     from ver_desktop.cli.common import model_and_spread
-    from ver_desktop.cli.learning import learned_line, quarter_word, shown_tags
+    from ver_desktop.cli.learning import learned_line, quarter_word
     from ver_desktop.core.usecases import learning, tags
 
     model, spread = model_and_spread(args)
     name = terminal_text(printable(args.path))
-    before = shown_tags(library, model)
     if args.right:
         learning.confirm(library, model, [video_id])
         row = library.rows(model, [video_id]).get(video_id)
@@ -101,7 +100,7 @@ def _tag_file(args: argparse.Namespace, library: Library, video_id: int) -> int:
                 or quarter_word(args.quadrant))
         print(f"Tagged {name}: {what}", file=sys.stderr)
     learning.relearn(library, model, spread)
-    print(learned_line(library, model, before, {video_id}), file=sys.stderr)
+    print(learned_line(library, model), file=sys.stderr)
     return EXIT_OK
 
 
