@@ -211,18 +211,31 @@ def test_a_person_who_tags_everything_sad_leaves_the_layer_bounded(
 
 def test_a_person_who_contradicts_themselves_leaves_the_layer_bounded(
         lib_sqlite: Synthetic) -> None:
-    """Half of one cluster's tagged files called happy, the other half sad: nothing is
-    learned about that cluster worth swinging it."""
+    """Half of one cluster's tagged files called happy, the other half sad: every move stays
+    bounded, that cluster becomes less sure (it is not swung to one side: the person said
+    both), and the rest of the library moves less than the cluster itself."""
     lib = lib_sqlite
     before = lib.shown()
+    sure_before = {r.id: r.confidence or 0.0 for r in lib.library.videos(MODEL)}
     cluster = lib.ids(1)[:20]
     for i, video_id in enumerate(cluster):
         tags.tag_videos(lib.library, [video_id], quadrant="PV-PA" if i % 2 else "NV-NA")
     learning.relearn(lib.library, MODEL, SPREAD)
     largest = _bounded(lib)
-    share = changed_share(before, lib)
-    print(f"contradictions: largest move {largest:.3f}, {share:.1%} changed quadrant")
-    assert largest < 4 * SPREAD and share < 0.10
+    after = lib.shown()
+    others = [v for v, (_, tagged) in after.items() if not tagged and v not in lib.ids(1)]
+    share = sum(after[v][0] != before[v][0] for v in others) / len(others)
+    rest_of_cluster = [v for v in lib.ids(1) if v not in cluster]
+    moves = {v: float(np.abs(np.subtract(p[:2], p[2:])).max())
+             for v, p in lib.own_points().items()}
+    rows = lib.library.rows(MODEL, rest_of_cluster)
+    sure = np.mean([rows[v].confidence or 0.0 for v in rest_of_cluster])
+    sure_then = np.mean([sure_before[v] for v in rest_of_cluster])
+    print(f"contradictions: largest move {largest:.3f}, {share:.1%} of the other clusters "
+          f"changed quadrant; the cluster's confidence {sure_then:.2f} -> {sure:.2f}")
+    assert largest < 4 * SPREAD and sure <= sure_then
+    assert (np.mean([moves[v] for v in others])
+            < np.mean([moves[v] for v in rest_of_cluster]))
 
 
 def test_agreement_counts_what_showed_before_each_tag(lib_sqlite: Synthetic) -> None:

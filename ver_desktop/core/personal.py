@@ -38,7 +38,11 @@ STRENGTHS = (1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 # A weaker prior must explain the tags better by this many nats (a Bayes factor of e^2,
 # "positive evidence"): a handful of tags rarely earns it, so few tags move little.
 EVIDENCE_MARGIN = 2.0  # chosen on 4Q's held-out folds (docs/learning.md), never on Grekow
+# However sure a few tags are, k tags may weaken the prior only to FEW_TAGS / k: one to
+# three tags, even against a sure model, cannot swing the library.
+FEW_TAGS = 20.0
 NEWTON_STEPS = 25
+BIAS_SCALE = 0.1 ** 0.5  # the whole-library shift's prior SD, relative to the rest
 
 
 def clip_embedding(patches: np.ndarray) -> np.ndarray:
@@ -84,8 +88,10 @@ class Standardise:
     def __call__(self, embeddings: np.ndarray) -> np.ndarray:
         x = (np.asarray(embeddings, np.float64) - self.mean) / self.scale
         # One divisor keeps a row's squared length near 1 on average: the prior's strength
-        # then means the same for any embedding size.
-        return np.hstack([x / np.sqrt(x.shape[1]), np.ones((len(x), 1))])
+        # then means the same for any embedding size. The constant column is small, so the
+        # prior holds a shift of the whole library (every file alike) ten times tighter
+        # than a correction that depends on the sound: a few tags cannot slide the map.
+        return np.hstack([x / np.sqrt(x.shape[1]), np.full((len(x), 1), BIAS_SCALE)])
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,8 @@ def _best_fit(x: np.ndarray, base: np.ndarray, y: np.ndarray,
         return _fit_axis(x, base, y, strength)
     fits: list[_AxisFit] = []
     start = None
-    for each in reversed(STRENGTHS):  # strongest first: each fit starts from the last
+    allowed = [each for each in STRENGTHS if each * len(x) >= FEW_TAGS]
+    for each in reversed(allowed):  # strongest first: each fit starts from the last
         fits.append(_fit_axis(x, base, y, each, start))
         start = fits[-1].alpha
     strongest = fits[0]

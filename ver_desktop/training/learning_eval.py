@@ -9,6 +9,8 @@ never trained on it, and nothing in the layer is tuned on it.
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +121,8 @@ def simulate(data: Simulated, *, ks: tuple[int, ...] = KS, draws: int = DRAWS,
                               "ece_plain": scores(shown.points, data, rest, np.full(
                                   len(data.own), data.spread))["ece"]})
             rows.append(_summary(data.name, way, k, draws, before, after))
+            print(f"{data.name}, {way}, k={k}: {rows[-1]['f1_before']:.3f} -> "
+                  f"{rows[-1]['f1_after']:.3f}", file=sys.stderr, flush=True)
     return rows
 
 
@@ -151,13 +155,22 @@ def transfer_set(dataset: Dataset, bundle: Path, name: str = "Grekow") -> Simula
                      classifier.info.spread)
 
 
-def held_out_set(dataset: Dataset, candidate: str, name: str = "4Q held-out") -> Simulated:
+def held_out_set(dataset: Dataset, candidate: str, cache: Path,
+                 name: str = "4Q held-out") -> Simulated:
     """The training set's own folds: each clip's point from the shipped candidate trained
-    without its fold (artist-grouped), the spread fitted on those points as the bundle's is."""
+    without its fold (artist-grouped), the spread fitted on those points as the bundle's is.
+    The points are kept in `cache` (a rerun of the report does not train again)."""
     from ver_desktop.core.emotion_point import fit_spread
     from ver_desktop.training.transfer import POINT_CANDIDATES, _cross_validated
 
-    own, _ = _cross_validated(POINT_CANDIDATES[candidate], dataset)
+    ids = [e.id for e in dataset.examples]
+    kept = cache / f"{candidate}-{len(ids)}-out-of-fold.json"
+    if kept.exists() and json.loads(kept.read_text())["ids"] == ids:
+        own = np.array(json.loads(kept.read_text())["points"])
+    else:
+        own, _ = _cross_validated(POINT_CANDIDATES[candidate], dataset)
+        cache.mkdir(parents=True, exist_ok=True)
+        kept.write_text(json.dumps({"ids": ids, "points": own.tolist()}))
     return Simulated(name, _embeddings(dataset), own, dataset.quadrants, dataset.va,
                      fit_spread(own, dataset.quadrants))
 
@@ -177,5 +190,5 @@ def evaluate(audio: Path, labels: Path, transfer_audio: Path, transfer_labels: P
     features = FeatureCache(cache / "features", front_end)
     train = load_dataset(labels, audio, features, workers=workers)
     transfer = load_dataset(transfer_labels, transfer_audio, features, workers=workers)
-    return (simulate(held_out_set(train, candidate), draws=draws)
+    return (simulate(held_out_set(train, candidate, cache / "learning"), draws=draws)
             + simulate(transfer_set(transfer, bundle), draws=draws))
