@@ -62,7 +62,10 @@ class EmbeddingsJob(QThread):
         from ver_desktop.core.usecases.embeddings import fill_embeddings, pending
 
         library, model = self.session.library, self.session.model
-        todo = [t for t in pending(library, model) if t[0] not in self.skip]
+        # A file that is not there now is left to the next scan (it marks it missing),
+        # not read and reported here
+        todo = [t for t in pending(library, model)
+                if t[0] not in self.skip and os.path.exists(t[1])]
         self.planned.emit(len(todo))
         if not todo or self._cancel.is_set():
             return
