@@ -155,9 +155,12 @@ def run_learning(args: argparse.Namespace) -> int:
         print(json.dumps(state.to_json()))
         return EXIT_OK
     print(state.sentence())
-    if state.without_embedding and "prepared" not in state.sentence():
-        print(f"{count_of(state.without_embedding, 'file')} still to prepare for learning: "
-              f"run {PREPARE}")
+    if state.without_embedding:
+        if "prepared" in state.sentence():  # it says how many already
+            print(f"To prepare them now: {PREPARE}")
+        else:
+            print(f"{count_of(state.without_embedding, 'file')} still to prepare for "
+                  f"learning: run {PREPARE}")
     return EXIT_OK
 
 
