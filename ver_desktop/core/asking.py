@@ -1,11 +1,12 @@
 """Ask me: which files a person's answer would teach the personal layer most.
 
-A file teaches most when the layer is unsure of its side on an axis (its shown point is
-near the axis, counting the layer's own uncertainty) AND unlike what it has heard (its
-predictive variance is high: nothing tagged resembles it). Per axis the score is
-p (1 - p) * variance, p the chance of the positive side; the file's score is the sum over
-both axes. After each answer the layer is refitted, so the next question already knows
-the last answer.
+A file teaches most when the layer is least sure what correction it needs: its predictive
+variance (core/personal.py `Layer.variance`), which is largest for files unlike every
+file tagged so far and shrinks around each answer. Asking by this alone, rather than also
+by how near the model's point is to an axis, measured better on both sets
+(docs/learning.md): a disagreement on a file the model was sure of is what convinces the
+layer that the person's music differs, and answers spread over the library reach more of
+it. After each answer the layer is refitted, so the next question already knows the last.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import numpy as np
-from scipy.special import ndtr
 
 from ver_desktop.core.personal import Layer
 
@@ -21,9 +21,7 @@ from ver_desktop.core.personal import Layer
 def teaching_scores(layer: Layer, embeddings: np.ndarray, own: np.ndarray) -> np.ndarray:
     """(n,): how much an answer about each file would teach the layer."""
     shown = layer.adjust(embeddings, own)
-    z = shown.points / layer.spread
-    p = ndtr(z / np.sqrt(1.0 + shown.variance))
-    return np.asarray((p * (1 - p) * shown.variance).sum(axis=1))
+    return np.asarray(shown.variance.sum(axis=1))
 
 
 def ask_order(layer: Layer, embeddings: np.ndarray, own: np.ndarray, *,
