@@ -120,16 +120,18 @@ class LearningStore(LibraryBase):
 
     # -- what the layer learns from and lays over -----------------------------------------
 
-    def learning_tags(self, model: ModelKey, since: dt.datetime | None) -> list[TaggedFile]:
+    def learning_tags(self, model: ModelKey, since: dt.datetime | None, *,
+                      latest: int | None = None) -> list[TaggedFile]:
         """The files a person tagged (since `since`) whose analysis by `model` has an
-        embedding."""
+        embedding; with `latest`, only that many of the most recently tagged."""
         query = (select(Analysis.video_id, Analysis.embedding, Analysis.own_valence,
                         Analysis.own_arousal, Analysis.valence, Analysis.arousal,
                         UserLabel.quadrant, UserLabel.octant)
                  .join(UserLabel, UserLabel.video_id == Analysis.video_id)
                  .where(*of_model(Analysis, model), Analysis.embedding.is_not(None),
                         or_(UserLabel.quadrant.is_not(None), UserLabel.octant.is_not(None)))
-                 .order_by(Analysis.video_id))
+                 .order_by(UserLabel.updated_at.desc(), Analysis.video_id.desc())
+                 .limit(latest))
         if since is not None:
             query = query.where(UserLabel.updated_at > since)
         with self.session() as s:

@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
 
+# The fit learns from this many of the latest tags: its cost grows with the cube of the
+# count (benchmarks/bench_learning.py: 0.7 s at 200 tags, 7 s at 1,000 on 2 cores), and a
+# person's latest word is the one to follow.
+MOST_TAGS = 300
 RECENT = 20  # agreement is told over the last this many tags
 SAMPLE = 20_000  # embeddings the layer's standardisation is fitted on, at most
 NAMED = 2_000  # a relearn that moves more files than this says "any row may have changed"
@@ -226,7 +230,8 @@ def _fitted(library: Library, model: ModelKey, spread: float, *,
     was tagged). With `prior`, a layer with no tags still knows the library's embeddings,
     so it can say which files are unlike the rest (ask me before any tag)."""
     settings = library.learning_settings(model)
-    tagged = library.learning_tags(model, settings.forgotten_at) if settings.enabled else []
+    tagged = (library.learning_tags(model, settings.forgotten_at, latest=MOST_TAGS)
+              if settings.enabled else [])
     if not (tagged or prior):
         return personal.empty_layer(spread)
     everyone = library.embedding_sample(model, SAMPLE)
