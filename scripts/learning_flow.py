@@ -28,7 +28,8 @@ WORDS = {"PV-PA": "happy", "NV-PA": "tense", "NV-NA": "sad", "PV-NA": "calm"}
 
 def cli(data: Path, *args: str) -> str:
     command = [str(ROOT / ".venv" / "bin" / "ver-desktop"), "--data-dir", str(data), *args]
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return done.stdout or done.stderr  # `tag` says what it did on stderr
 
 
 def rows(text: str) -> dict[str, dict[str, Any]]:
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                                                 "--json").splitlines() if line.strip()]
     for question in asked:
         said = cli(data, "tag", question["path"], WORDS[truth[Path(question["path"]).name]])
-        print(said.strip().splitlines()[-1])
+        print(said.strip().splitlines()[-1] if said.strip() else "(nothing said)")
     after = rows(cli(data, "list", "--json"))
     print(cli(data, "agreement").strip())
     untagged = [n for n, r in after.items() if not r["corrected"]]
