@@ -184,3 +184,26 @@ def test_the_window_prepares_in_the_background_and_says_so(qtbot, tmp_path: Path
     controller.stop()
     assert not finished and not said
     library.close()
+
+
+def test_the_window_prepares_an_older_library_when_it_opens(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                            media: list[Path],
+                                                            bundled_model: Path) -> None:
+    """gui/main_window.py starts the preparing job once the library is open: the files
+    analysed without an embedding get theirs, and the status bar says it is ready."""
+    from gui_helpers import WAIT_MS, open_window, settings_at
+
+    data = tmp_path / "data"
+    library = Library.at(paths.database_path(data))
+    library.bulk_add([BulkVideo(path=os.fspath(p), size=1, mtime_ns=1, duration=14.0,
+                                status="ok", analysis=analysis(0.3, -0.2, 0.6))
+                      for p in media[:-1]], MODEL)
+    library.close()
+    window = open_window(qtbot, data, bundled_model, settings_at(tmp_path))
+    session = window.session
+    assert session is not None
+    qtbot.waitUntil(lambda: not pending(session.library, MODEL) and not window.embeddings.busy,
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "Ready to learn from your tags.", timeout=WAIT_MS)
+    window.close()

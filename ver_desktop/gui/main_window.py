@@ -36,6 +36,7 @@ from ver_desktop.gui.about import AboutDialog
 from ver_desktop.gui.browser import NO_MATCH, Browser
 from ver_desktop.gui.details import DetailsPane
 from ver_desktop.gui.details_controller import DetailsController
+from ver_desktop.gui.embeddings_job import EmbeddingsController
 from ver_desktop.gui.emotion_map import EmotionMap
 from ver_desktop.gui.empty import EmptyState
 from ver_desktop.gui.folder_actions import FolderActions
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.model.use_thumbnails(self.thumbnails)
         self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
         self.timelines = TimelineController(state, self)
+        self.embeddings = EmbeddingsController(state, self)  # prepares older analyses
         self.timelines.enabled = str(settings.value(TIMELINES_KEY, "true")).lower() == "true"
         self._build()
         self._helpers()
@@ -281,6 +283,8 @@ class MainWindow(QMainWindow):
         self.scans.started.connect(self._scan_started)
         self.scans.started.connect(self.timelines.pause)  # a scan never waits for timelines
         self.scans.idle.connect(self.timelines.resume)
+        self.scans.started.connect(self.embeddings.pause)
+        self.scans.idle.connect(self.embeddings.resume)
         self.timelines.broken.connect(lambda why: self.show_message(
             f"Could not work out emotion over time: {why}", 15000))
         self.scans.planned.connect(self._scan_planned)
@@ -328,6 +332,7 @@ class MainWindow(QMainWindow):
         self.watcher.check = lambda roots: _changed_roots(session, roots)
         if not self.scans.busy:
             self.timelines.resume()
+            self.embeddings.resume()
         self.shared.start()
         self.show_message(f"Library: {self.data_dir} · model {session.bundle.tag}", 8000)
         self.session_ready.emit()
@@ -617,6 +622,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.watcher.poll.stop()
         self.timelines.stop()
+        self.embeddings.stop()
         self.playback.stop()
         self.scans.cancel()
         self.scans.wait()
