@@ -7,10 +7,15 @@ own point on each axis by a linear function of that embedding:
     z = own / spread + w . x + b      (x: the embedding standardised, z: probit units)
 
 and is fitted to the sides (positive or negative valence, high or low arousal) of the
-person's tags by a logistic loss, with an L2 prior that pulls w and b to zero: with no tags
-the layer is the shipped model exactly, and a few tags move it only a little (one to three
-cannot swing the library). The fit is Newton's method in the space of the tagged files
-(Woodbury), so it costs k x k work for k tags whatever the embedding's size.
+person's tags by a logistic loss, with a Gaussian prior that pulls w and b to zero: with no
+tags the layer is the shipped model exactly. How hard the prior pulls is chosen per axis by
+the tags' own evidence (the Laplace approximation of the marginal likelihood): tags that
+agree with the model, or that disagree like noise, keep the strongest prior and change
+nothing; a weaker one must explain the tags better by EVIDENCE_MARGIN nats, k tags can
+weaken it only to FEW_TAGS / k, and a shift of every file alike is held tighter still
+(BIAS_SCALE): one to three tags cannot swing the library. The fit is Newton's method in the
+space of the tagged files (Woodbury), so it costs k x k work for k tags whatever the
+embedding's size.
 
 The shown point is `spread * z`, and everything shown is read off it as today (quadrant,
 octant, probabilities: core/emotion_point.py). Confidence includes the layer's own
@@ -18,8 +23,9 @@ uncertainty: the point's predictive variance under the Laplace approximation of 
 widens the spread used for the probabilities (`Adjusted.spreads`).
 
 Why a residual on the model's point, not a new readout: the shipped model is better than a
-linear readout on music it never heard (docs/learning.md), so the layer starts from it and
-learns only what the person's music needs on top.
+linear readout on music it never heard (docs/reproduction.md, Grekow), so the layer starts
+from it and learns only what the person's music needs on top. What it gains, and that it
+loses nothing where the person agrees with the training labels: docs/learning.md.
 """
 
 from __future__ import annotations
