@@ -412,3 +412,9 @@ def test_a_library_with_no_embedding_yet_asks_nothing_and_shows_the_models_own(
     assert not learning.relearn(lib.library, MODEL, SPREAD)
     state = learning.state(lib.library, MODEL)
     assert (state.tags, state.adjusted, state.without_embedding) == (0, 0, FILES)
+
+
+def test_the_state_says_when_tags_wait_for_files_to_be_prepared() -> None:
+    waiting = learning.LearningState(enabled=True, tags=0, adjusted=0, without_embedding=5)
+    assert waiting.sentence() == "It learns from your tags once 5 files are prepared for it."
+    assert "none yet" in learning.LearningState(True, 0, 0, 0).sentence()

@@ -101,6 +101,9 @@ class LearningState:
     def sentence(self) -> str:
         if not self.enabled:
             return "Learning from your tags is off: every file shows the model's own tag."
+        if self.tags == 0 and self.without_embedding:
+            return (f"It learns from your tags once {self.without_embedding} files are "
+                    "prepared for it.")
         if self.tags == 0:
             return "It learns from your tags: none yet."
         text = (f"Learned from {self.tags} of your tags; {self.adjusted} files show a tag "
