@@ -13,7 +13,9 @@ the tags' own evidence (the Laplace approximation of the marginal likelihood): t
 agree with the model, or that disagree like noise, keep the strongest prior and change
 nothing; a weaker one must explain the tags better by EVIDENCE_MARGIN nats, k tags can
 weaken it only to FEW_TAGS / k, and a shift of every file alike is held tighter still
-(BIAS_SCALE): one to three tags cannot swing the library. The fit is Newton's method in the
+(BIAS_SCALE): one to three tags cannot swing the library. Tags that disagree with the model
+like noise (not in a way the sound explains) widen the spread instead (TEMPERS): the layer
+then says it is less sure, and moves nothing. The fit is Newton's method in the
 space of the tagged files (Woodbury), so it costs k x k work for k tags whatever the
 embedding's size.
 
@@ -49,6 +51,11 @@ EVIDENCE_MARGIN = 1.0
 # three tags, even against a sure model, cannot swing the library.
 FEW_TAGS = 20.0
 NEWTON_STEPS = 25
+# How much less sure of its side the model may be on a person's music than on its training
+# set (a probit noise scale, chosen with the strength by the same evidence). Tags that
+# disagree like noise are then explained by a wider spread, not by a correction: the
+# confidence shown comes to mean what it says, and nothing is learned from noise.
+TEMPERS = (1.0, 1.5, 2.0, 3.0)
 BIAS_SCALE = 0.1 ** 0.5  # the whole-library shift's prior SD, relative to the rest
 
 
@@ -118,6 +125,7 @@ class Layer:
     curvature: np.ndarray  # (2, k) the loss's curvature at each tagged file, per axis
     spread: float
     strength: np.ndarray = field(default_factory=lambda: np.full(2, STRENGTHS[-1]))  # per axis
+    temper: np.ndarray = field(default_factory=lambda: np.ones(2))  # per axis (TEMPERS)
 
     @property
     def tags(self) -> int:
@@ -132,7 +140,7 @@ class Layer:
         x = self.standardise(embeddings)
         z = own / self.spread + x @ self.weights.T
         variance = self.variance(x)
-        spreads = self.spread * np.sqrt(1.0 + variance.mean(axis=1))
+        spreads = self.spread * np.sqrt((self.temper[None, :] ** 2 + variance).mean(axis=1))
         return Adjusted(z * self.spread, spreads, variance)
 
     def variance(self, x: np.ndarray) -> np.ndarray:
@@ -183,7 +191,7 @@ def fit_layer(embeddings: np.ndarray, own: np.ndarray, sides: np.ndarray, *, spr
     fits = [_best_fit(x, base[:, axis], sides[:, axis], strength) for axis in range(2)]
     return Layer(standardise, np.stack([f.weights for f in fits]), x,
                  np.stack([f.curvature for f in fits]), spread,
-                 np.array([f.strength for f in fits]))
+                 np.array([f.strength for f in fits]), np.array([f.temper for f in fits]))
 
 
 @dataclass(frozen=True)
@@ -193,6 +201,7 @@ class _AxisFit:
     strength: float
     evidence: float
     alpha: np.ndarray  # the weights in the tagged files' space (w = x' alpha)
+    temper: float = 1.0
 
 
 def _best_fit(x: np.ndarray, base: np.ndarray, y: np.ndarray,
@@ -203,22 +212,32 @@ def _best_fit(x: np.ndarray, base: np.ndarray, y: np.ndarray,
     systematically choose a weaker one."""
     if strength is not None:
         return _fit_axis(x, base, y, strength)
-    fits: list[_AxisFit] = []
-    start = None
     allowed = [each for each in STRENGTHS if each * len(x) >= FEW_TAGS]
-    for each in reversed(allowed):  # strongest first: each fit starts from the last
-        fits.append(_fit_axis(x, base, y, each, start))
-        start = fits[-1].alpha
-    strongest = fits[0]
+    # Without learning: the strongest prior, with the model's spread unless a wider one
+    # explains the tags better by the margin too.
+    steady = _clearly_best([_fit_axis(x, base, y, allowed[-1], temper=t) for t in TEMPERS])
+    fits: list[_AxisFit] = []
+    for temper in TEMPERS:
+        start = None
+        for each in reversed(allowed[:-1]):  # strongest first: each starts from the last
+            fits.append(_fit_axis(x, base, y, each, start, temper=temper))
+            start = fits[-1].alpha
+    return _clearly_best([steady, *fits])
+
+
+def _clearly_best(fits: list[_AxisFit]) -> _AxisFit:
+    """The first fit (the plainest explanation), unless another is more likely by more than
+    EVIDENCE_MARGIN: then the most likely."""
     best = max(fits, key=lambda f: f.evidence)
-    return best if best.evidence > strongest.evidence + EVIDENCE_MARGIN else strongest
+    return best if best.evidence > fits[0].evidence + EVIDENCE_MARGIN else fits[0]
 
 
 def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray, strength: float,
-              start: np.ndarray | None = None) -> _AxisFit:
-    """Newton's method for min sum log(1 + exp(-y c (base + x w))) + strength/2 |w|^2, solved
-    in the tagged files' space: w = x' a, so each step is a k x k system."""
-    c = LOGISTIC_PROBIT
+              start: np.ndarray | None = None, *, temper: float = 1.0) -> _AxisFit:
+    """Newton's method for min sum log(1 + exp(-y c (base + x w))) + strength/2 |w|^2
+    (c = LOGISTIC_PROBIT / temper), solved in the tagged files' space: w = x' a, so each
+    step is a k x k system."""
+    c = LOGISTIC_PROBIT / temper
     gram = x @ x.T
     alpha = np.zeros(len(x)) if start is None else start.copy()
     for _ in range(NEWTON_STEPS):
@@ -241,7 +260,7 @@ def _fit_axis(x: np.ndarray, base: np.ndarray, y: np.ndarray, strength: float,
                                   / strength)
     evidence = (-float(np.logaddexp(0.0, -margin).sum())
                 - strength / 2 * float(alpha @ gram @ alpha) - logdet / 2)
-    return _AxisFit(x.T @ alpha, curvature, strength, evidence, alpha)
+    return _AxisFit(x.T @ alpha, curvature, strength, evidence, alpha, temper)
 
 
 def _sigmoid(t: np.ndarray) -> np.ndarray:
