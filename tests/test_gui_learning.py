@@ -238,3 +238,21 @@ def test_help_it_learn_on_an_empty_library_says_why_nothing_is_asked(  # type: i
     finally:
         window.close()
 
+
+
+def test_thats_right_in_help_it_learn_saves_the_emotion_its_card_names(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    """A refit may move the file between the card showing and Enter: the person confirmed
+    what they read, so that is what is saved (a user test saw another emotion saved)."""
+    dialog = open_help(qtbot, window)
+    asked = dialog.current
+    assert asked is not None
+    # The card names an emotion in another quarter than the file shows by now.
+    other = next(o for o in ("sleepy", "tensed") if o != asked.octant
+                 and stored(window, asked.video_id).octant != o)
+    quadrant = {"sleepy": "PV-NA", "tensed": "NV-PA"}[other]
+    dialog.current = dataclasses.replace(asked, quadrant=quadrant, octant=other)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stored(window, asked.video_id).corrected, timeout=WAIT_MS)
+    row = stored(window, asked.video_id)
+    assert (row.quadrant, row.octant) == (quadrant, other)

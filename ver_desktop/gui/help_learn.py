@@ -337,10 +337,11 @@ class HelpItLearnDialog(QDialog):
             self.learning.answer(asked.video_id, quadrant)
 
     def confirm(self) -> None:
-        """ "That's right": what it shows for the file becomes the person's tag."""
+        """ "That's right": the emotion the card names becomes the person's tag (not what
+        the file shows by the time it is saved: a refit may have moved it meanwhile)."""
         asked = self._take()
         if asked is not None:
-            self.learning.confirm([asked.video_id])
+            self.learning.answer(asked.video_id, asked.quadrant, octant=asked.octant)
 
     def skip_question(self) -> None:
         if self._take() is not None:

@@ -82,12 +82,14 @@ class Learning(QObject):
                          lambda s: confirm(s.library, s.model, ids),
                          lambda _r: self._saved(f"Kept the tag of {count_of(len(ids), 'file')}"))
 
-    def answer(self, video_id: int, quadrant: str) -> None:
-        """A person's quarter for one file (the Help it learn view)."""
+    def answer(self, video_id: int, quadrant: str, octant: str | None = None) -> None:
+        """A person's quarter (or emotion) for one file (the Help it learn view)."""
         from ver_desktop.core.usecases.tags import tag_videos
 
         self.state.apply("save the tag",
-                         lambda s: tag_videos(s.library, [video_id], quadrant=quadrant),
+                         lambda s: tag_videos(s.library, [video_id],
+                                              quadrant=None if octant else quadrant,
+                                              octant=octant),
                          lambda _r: self._saved(""))
 
     def _saved(self, words: str) -> None:
