@@ -418,3 +418,8 @@ def test_the_state_says_when_tags_wait_for_files_to_be_prepared() -> None:
     waiting = learning.LearningState(enabled=True, tags=0, adjusted=0, without_embedding=5)
     assert waiting.sentence() == "It learns from your tags once 5 files are prepared for it."
     assert "none yet" in learning.LearningState(True, 0, 0, 0).sentence()
+
+
+def test_after_forgetting_the_state_says_the_tags_stay() -> None:
+    forgot = learning.LearningState(True, 0, 0, 0, forgotten=True)
+    assert forgot.sentence().startswith("It forgot what it had learned (your tags stay)")

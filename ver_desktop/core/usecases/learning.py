@@ -97,6 +97,7 @@ class LearningState:
     tags: int  # tags the layer learns from (after the last "forget")
     adjusted: int  # files whose shown tag differs from the model's own
     without_embedding: int  # analysed files it cannot adjust until their embedding is made
+    forgotten: bool = False  # a person asked it to forget what it had learned
 
     def sentence(self) -> str:
         if not self.enabled:
@@ -104,6 +105,9 @@ class LearningState:
         if self.tags == 0 and self.without_embedding:
             return (f"It learns from your tags once {self.without_embedding} files are "
                     "prepared for it.")
+        if self.tags == 0 and self.forgotten:
+            return ("It forgot what it had learned (your tags stay); it learns again from "
+                    "your next tags: none yet.")
         if self.tags == 0:
             return "It learns from your tags: none yet."
         text = (f"Learned from {self.tags} of your tags; {self.adjusted} files show a tag "
@@ -206,7 +210,8 @@ def state(library: Library, model: ModelKey) -> LearningState:
     return LearningState(enabled=settings.enabled,
                          tags=library.count_learning_tags(model, settings.forgotten_at),
                          adjusted=library.count_adjusted(model),
-                         without_embedding=library.count_without_embedding(model))
+                         without_embedding=library.count_without_embedding(model),
+                         forgotten=settings.forgotten_at is not None)
 
 
 def set_enabled(library: Library, model: ModelKey, spread: float, *,
