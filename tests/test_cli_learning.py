@@ -279,7 +279,8 @@ def test_prepare_gives_an_older_library_its_embeddings_back(
         assert cli(capsys, data, "tag", damaged, "tense")[0] == EXIT_OK
         assert state(capsys, data)["without_embedding"] == len(kept)
         code, out, err = cli(capsys, data, "learning")
-        assert f"{len(kept)} files still to prepare for learning" in out + err
+        assert f"once {len(kept)} files are prepared for it" in out + err
+        assert "ver-desktop learning prepare" in out + err
         code, out, err = cli(capsys, data, "ask")  # nothing prepared: nothing to ask yet
         assert code == EXIT_OK and out.startswith("Nothing to ask:") and "learning prepare" in out
         assert cli(capsys, data, "ask", "--json")[1] == ""
