@@ -41,9 +41,10 @@ if TYPE_CHECKING:
 ASK_AHEAD = 20  # questions read at a time
 KEYS = {Qt.Key.Key_1: QUADRANTS[0], Qt.Key.Key_2: QUADRANTS[1], Qt.Key.Key_3: QUADRANTS[2],
         Qt.Key.Key_4: QUADRANTS[3]}
-INTRO = ("Listen, then say where it belongs. Each answer teaches it about every file like "
-         "this one, and the tags of the rest of your library follow.")
-LOOKING = "Finding the files it is least sure of…"
+INTRO = ("Listen, then say where it belongs. Each answer teaches it about files like this "
+         "one; where your answers show a pattern, the tags of the rest of your library "
+         "follow.")
+LOOKING = "Finding the files least like anything you have tagged…"
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ class HelpItLearnDialog(QDialog):
         elif found.analysed == 0:
             text = ("Nothing to ask yet: no file in the library has been analysed. Add a "
                     "folder of music or videos; once their emotion is known, it asks about "
-                    "the ones it is least sure of.")
+                    "the ones least like anything you have tagged.")
         elif found.questions and all(q.video_id in self.asked_ids for q in found.questions):
             text = LOOKING if self.learning.busy else self._all_done()
         elif found.known.without_embedding:

@@ -75,8 +75,8 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
     actions["grid"] = grid
     view_menu.addSeparator()
     _add(view_menu, owner, actions, "help_learn", "&Help it learn…", "Ctrl+L",
-         slots["help_learn"]).setStatusTip("Answer a few questions about the files it is "
-                                           "least sure of; each answer improves the rest")
+         slots["help_learn"]).setStatusTip("Answer a few questions about the files least "
+                                           "like anything you have tagged")
 
     menus.tag_menu = tag_menu = bar.addMenu("&Tag")
     for i, quadrant in enumerate(QUADRANTS, start=1):
