@@ -15,17 +15,17 @@ could not prepare).
 from __future__ import annotations
 
 import os
-import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
-from ver_desktop.gui.tasks import TaskRunner, in_words
+from ver_desktop.gui.background import BackgroundJob, JobController
+from ver_desktop.gui.session import Session
+from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.usecases.embeddings import FillProgress, FillSummary
-    from ver_desktop.gui.session import Session
     from ver_desktop.gui.state import AppState
 
 SAY_EVERY = 50  # files between progress messages
@@ -36,27 +36,16 @@ def background_workers() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
-class EmbeddingsJob(QThread):
+class EmbeddingsJob(BackgroundJob):
     planned = Signal(int)  # how many files it will read (0: nothing to do)
     progressed = Signal(int, int)  # done, total
     ended = Signal(object, object, object)  # FillSummary, Changes (the layer refitted),
     # the ids of the files it could not read again
-    broken = Signal(str)  # the job itself stopped, in words
 
     def __init__(self, session: Session, runner: TaskRunner, skip: set[int], workers: int,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.runner, self.skip, self.workers = session, runner, set(skip), workers
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            self._work()
-        except Exception as exc:  # said in the status bar; tags and scans carry on
-            self.broken.emit(in_words(exc))
+        super().__init__(session, runner, parent)
+        self.skip, self.workers = set(skip), workers
 
     def _work(self) -> None:
         from ver_desktop.core.usecases.embeddings import fill_embeddings, pending
@@ -83,7 +72,7 @@ class EmbeddingsJob(QThread):
         self.ended.emit(done.value, done.changes, skipped)
 
 
-class EmbeddingsController(QObject):
+class EmbeddingsController(JobController):
     """Starts, stops and restarts the preparing job around scans and model changes.
     Wiring (gui/main_window.py): made with the state after the library opens its session;
     `resume()` when the library opens and when scans are idle, `pause()` when a scan
@@ -94,51 +83,26 @@ class EmbeddingsController(QObject):
 
     def __init__(self, state: AppState, parent: QObject | None = None, *,
                  workers: int | None = None) -> None:
-        super().__init__(parent)
-        self.state, self.runner = state, state.runner
+        super().__init__(state, parent)
         self.workers = workers or background_workers()
-        state.changed.connect(self._changed)
-        self.enabled = True
-        self._job: EmbeddingsJob | None = None
-        self._paused = False
-        self._restart = False
         self.skipped: set[int] = set()  # files this run could not read again: not retried
 
-    @property
-    def busy(self) -> bool:
-        return self._job is not None
-
-    def resume(self) -> None:
-        """Prepare the files that lack an embedding (when the library opens, after scans)."""
-        self._paused = False
-        session = self.state.session
-        if self._job is None and session is not None and self.enabled:
-            job = EmbeddingsJob(session, self.runner, self.skipped, self.workers, self)
-            job.planned.connect(self._planned)
-            job.progressed.connect(self._progressed)
-            job.ended.connect(self._ended)
-            job.broken.connect(self._broken)
-            job.finished.connect(lambda: self._finished(job))
-            self._job = job
-            job.start(QThread.Priority.LowPriority)
-
-    def pause(self) -> None:
-        """A scan starts: let it have the machine (what was stored stays)."""
-        self._paused = True
-        if self._job is not None:
-            self._job.cancel()
-
-    def stop(self) -> None:
-        """The window closes: end the job and wait for it (its workers too)."""
-        self.enabled = False
-        if self._job is not None:
-            self._job.cancel()
-            self._job.wait()
+    def _make(self, session: Session) -> EmbeddingsJob:
+        """Prepare the files that lack an embedding."""
+        job = EmbeddingsJob(session, self.runner, self.skipped, self.workers, self)
+        job.planned.connect(self._planned)
+        job.progressed.connect(self._progressed)
+        job.ended.connect(self._ended)
+        job.broken.connect(self._broken)
+        return job
 
     def wait(self, msecs: int = 60_000) -> bool:
         """For tests: wait for the running job to end (True when none runs)."""
         job = self._job
         return job is None or job.wait(msecs)
+
+    def _model_changed(self) -> None:
+        self.skipped.clear()  # another model may read them
 
     # -- what the job says ----------------------------------------------------------------
 
@@ -168,24 +132,6 @@ class EmbeddingsController(QObject):
     def _broken(self, why: str) -> None:
         self.state.say(f"Could not prepare files for learning from your tags: {why}", 15000)
         self.broken.emit(why)
-
-    def _changed(self, changes: Changes) -> None:
-        """Another model: the running job ends and one starts with the new model."""
-        if changes.model:
-            self.skipped.clear()
-            if self._job is not None:
-                self._restart = True
-                self._job.cancel()
-            elif not self._paused:
-                self.resume()
-
-    def _finished(self, job: EmbeddingsJob) -> None:
-        if self._job is job:
-            self._job = None
-        job.deleteLater()
-        restart, self._restart = self._restart, False
-        if restart and not self._paused:
-            self.resume()
 
 
 def _files(count: int) -> str:

@@ -13,18 +13,17 @@ the state announces another model, the running job is ended and a new one starts
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
+from ver_desktop.gui.background import BackgroundJob, JobController
 from ver_desktop.gui.session import Session
-from ver_desktop.gui.tasks import TaskRunner, in_words
+from ver_desktop.gui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from ver_desktop.core.bundle import Classifier
-    from ver_desktop.core.changes import Changes
     from ver_desktop.core.extract import Failed
     from ver_desktop.core.model_key import ModelKey
     from ver_desktop.core.timeline import Embedded
@@ -34,27 +33,15 @@ BATCH = 20  # files asked of the library at a time
 STALL_SECONDS = 1800.0  # a 2-hour film takes about 90 s on one core; a stuck one is ended
 
 
-class TimelineJob(QThread):
+class TimelineJob(BackgroundJob):
     stored = Signal(int)  # a file's timeline was just written
     failed = Signal(int, str)  # a file that has no timeline, and why
     changed = Signal(int)  # a file that changed while read: nothing kept, a scan brings it back
-    broken = Signal(str)  # the job itself stopped, in words
 
     def __init__(self, session: Session, runner: TaskRunner, first: Sequence[tuple[int, str]],
                  skip: set[int], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.session, self.runner = session, runner
+        super().__init__(session, runner, parent)
         self.first, self.skip = list(first), set(skip)
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            self._work()
-        except Exception as exc:  # said in the status bar; tags and scans carry on
-            self.broken.emit(in_words(exc))
 
     def _work(self) -> None:
         from ver_desktop.core.pool import Task, extract_all
@@ -98,7 +85,7 @@ class TimelineJob(QThread):
             self.failed.emit(video_id, not_kept.reason)
 
 
-class TimelineController(QObject):
+class TimelineController(JobController):
     """Starts, stops and restarts the timeline job around scans."""
 
     stored = Signal(int)
@@ -106,39 +93,18 @@ class TimelineController(QObject):
     broken = Signal(str)
 
     def __init__(self, state: AppState, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.state, self.runner = state, state.runner
-        state.changed.connect(self._changed)
-        self.enabled = True
-        self._job: TimelineJob | None = None
+        super().__init__(state, parent)
         self._wanted: list[tuple[int, str]] = []  # asked for by a person: first
-        self._paused = False
-        self._restart = False  # start again when the running job ends (the model changed)
         self.failures: dict[int, str] = {}  # this run's files without a timeline, and why
 
-    @property
-    def busy(self) -> bool:
-        return self._job is not None
-
-    def resume(self) -> None:
-        """Work through the files without a timeline (after scans, when the library opens)."""
-        self._paused = False
-        session = self.state.session
-        if self._job is None and session is not None and self.enabled:
-            job = TimelineJob(session, self.runner, self._wanted, set(self.failures), self)
-            self._wanted = []
-            job.stored.connect(self._stored)
-            job.failed.connect(self._failed)
-            job.broken.connect(self.broken)
-            job.finished.connect(lambda: self._finished(job))
-            self._job = job
-            job.start(QThread.Priority.LowPriority)
-
-    def pause(self) -> None:
-        """A scan starts: let it have the machine."""
-        self._paused = True
-        if self._job is not None:
-            self._job.cancel()
+    def _make(self, session: Session) -> TimelineJob:
+        """Work through the files without a timeline, those a person asked for first."""
+        job = TimelineJob(session, self.runner, self._wanted, set(self.failures), self)
+        self._wanted = []
+        job.stored.connect(self._stored)
+        job.failed.connect(self._failed)
+        job.broken.connect(self.broken)
+        return job
 
     def want(self, video_id: int, path: str) -> None:
         """A person is looking at this file: work it out next."""
@@ -149,28 +115,16 @@ class TimelineController(QObject):
         elif not self._paused:
             self.resume()
 
-    def stop(self) -> None:
-        """The window closes: end the job and wait for it (its worker too)."""
-        self.enabled = False
-        if self._job is not None:
-            self._job.cancel()
-            self._job.wait()
-
     @property
     def model(self) -> ModelKey | None:
         """The model the running job works for (None when none runs)."""
         return self._job.session.model if self._job is not None else None
 
-    def _changed(self, changes: Changes) -> None:
-        """Another model: the running job ends (what it was doing belongs to the old one)
-        and a new one starts with the new model once it has."""
-        if changes.model:
-            self.failures.clear()  # another model may read them
-            if self._job is not None:
-                self._restart = True
-                self._job.cancel()
-            elif not self._paused:
-                self.resume()
+    def _model_changed(self) -> None:
+        self.failures.clear()  # another model may read them
+
+    def _more_to_do(self) -> bool:
+        return bool(self._wanted)
 
     def _stored(self, video_id: int) -> None:
         from ver_desktop.core.changes import Changes
@@ -181,11 +135,3 @@ class TimelineController(QObject):
     def _failed(self, video_id: int, reason: str) -> None:
         self.failures[video_id] = reason
         self.failed.emit(video_id, reason)
-
-    def _finished(self, job: TimelineJob) -> None:
-        if self._job is job:
-            self._job = None
-        job.deleteLater()
-        restart, self._restart = self._restart, False
-        if not self._paused and (self._wanted or restart):
-            self.resume()
