@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ver_desktop.core import paths
 from ver_desktop.core.errors import AppError
@@ -182,3 +182,25 @@ def quit_now() -> None:
 def quoted(name: str) -> str:
     """A playlist's name in a sentence, quoted and safe to print (core.text.terminal_text)."""
     return f"'{terminal_text(name)}'"
+
+
+class ProgressLine:
+    """One line of progress on `stream`: redrawn in place on a terminal (`width` columns),
+    printed every 25 files otherwise (a log keeps every line)."""
+
+    def __init__(self, stream: TextIO, width: int) -> None:
+        self.stream, self.width = stream, width
+        self.tty = stream.isatty()
+        self.shown = False
+
+    def show(self, line: str, done: int, total: int) -> None:
+        if self.tty:
+            self.stream.write("\r" + line[:self.width].ljust(self.width))
+            self.stream.flush()
+            self.shown = True
+        elif done % 25 == 0 or done == total:
+            print(line, file=self.stream)
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")

@@ -15,6 +15,7 @@ from ver_desktop.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Commands,
+    ProgressLine,
     interrupt_flag,
     model_and_spread,
     open_library,
@@ -195,22 +196,11 @@ def _prepare(args: argparse.Namespace, library: Library, model: ModelKey,
     return EXIT_INTERRUPTED if summary.cancelled else EXIT_OK
 
 
-class _Progress:
+class _Progress(ProgressLine):
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.shown = False
+        super().__init__(stream, 60)
 
     def update(self, progress: FillProgress) -> None:
         left = "" if progress.eta is None else f", about {clock(progress.eta)} left"
-        line = f"prepared {progress.done}/{progress.total}{left}"
-        if self.tty:
-            self.stream.write("\r" + line.ljust(60))
-            self.stream.flush()
-            self.shown = True
-        elif progress.done % 25 == 0 or progress.done == progress.total:
-            print(line, file=self.stream)
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
+        self.show(f"prepared {progress.done}/{progress.total}{left}", progress.done,
+                  progress.total)

@@ -15,6 +15,7 @@ from ver_desktop.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     Commands,
+    ProgressLine,
     SetupError,
     interrupt_flag,
     open_classifier,
@@ -100,11 +101,9 @@ def _scan_workers(args: argparse.Namespace) -> Iterator[tuple[int | None, Worker
         yield args.workers or cluster.threads(), cluster.workers
 
 
-class _ProgressBar:
+class _ProgressBar(ProgressLine):
     def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.shown = False
+        super().__init__(stream, 160)
 
     def update(self, progress: ScanProgress) -> None:
         eta = "--" if progress.eta is None else clock(progress.eta)
@@ -112,16 +111,7 @@ class _ProgressBar:
         filled = int(width * progress.done / max(progress.total, 1))
         line = (f"[{'#' * filled}{'.' * (width - filled)}] {progress.done}/{progress.total} "
                 f"{progress.rate:.1f} files/s ETA {eta}  {_short(progress.path)}")
-        if self.tty:
-            self.stream.write("\r" + line[:160].ljust(160))
-            self.stream.flush()
-            self.shown = True
-        elif progress.done % 25 == 0 or progress.done == progress.total:
-            print(line, file=self.stream)
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
+        self.show(line, progress.done, progress.total)
 
 
 def _short(path: str) -> str:
