@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import create_engine, text
+from test_library import table_shapes
 
 from ver_desktop.core import personal
 from ver_desktop.core.bundle import Classifier, prediction_at
@@ -76,19 +76,12 @@ def test_step_9_keeps_the_data_and_copies_the_own_points(library_url: str,
 
 
 def test_a_migrated_step_8_sqlite_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
-    def shape(database: Path) -> dict[str, list[tuple[str, str, int, int]]]:
-        with sqlite3.connect(database) as db:
-            tables = [t for (t,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-            return {t: sorted((c[1], c[2], c[3], c[5]) for c in db.execute(
-                f"PRAGMA table_info({t})")) for t in tables}
-
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     Library.at(fresh).close()
     Library.at(old).close()
     _as_step_8(f"sqlite:///{old}")
     Library.at(old).close()
-    assert shape(old) == shape(fresh)
+    assert table_shapes(old) == table_shapes(fresh)
     assert list(tmp_path.glob("old.sqlite3.v8-*.bak"))
 
 

@@ -100,14 +100,16 @@ def test_a_version_4_library_gets_its_search_keys(tmp_path: Path) -> None:
     assert len(library.video_ids(MODEL, VideoFilter(search="cafe"))) == 1
 
 
-def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
-    def shape(database: Path) -> dict[str, list[tuple[str, str, int, int]]]:
-        with sqlite3.connect(database) as db:
-            tables = [t for (t,) in db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-            return {t: sorted((c[1], c[2], c[3], c[5]) for c in db.execute(
-                f"PRAGMA table_info({t})")) for t in tables}
+def table_shapes(database: Path) -> dict[str, list[tuple[str, str, int, int]]]:
+    """Each table of an SQLite file: its columns' names, types, NOT NULL and keys."""
+    with sqlite3.connect(database) as db:
+        tables = [t for (t,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: sorted((c[1], c[2], c[3], c[5]) for c in db.execute(
+            f"PRAGMA table_info({t})")) for t in tables}
 
+
+def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
     Library.at(fresh).close()
     Library.at(old).close()
@@ -119,7 +121,7 @@ def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
         db.execute("ALTER TABLE videos DROP COLUMN search_text")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     Library.at(old).close()
-    assert shape(old) == shape(fresh)
+    assert table_shapes(old) == table_shapes(fresh)
 
 
 def test_paths_that_are_not_utf8_round_trip(library_url: str, tmp_path: Path) -> None:
