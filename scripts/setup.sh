@@ -10,9 +10,11 @@ EXTRAS="${EXTRAS:-dev,train,package,server}"
 # Qt's offscreen platform and QtMultimedia need these shared libraries; PyInstaller
 # (packaging/build.sh) needs binutils; tests/test_packaging.py validates the desktop entry
 # and AppStream file with desktop-file-utils and appstream; the tests start a throwaway
-# PostgreSQL server from Debian's postgresql (tests/pgserver.py) for the shared library.
+# PostgreSQL server from Debian's postgresql (tests/pgserver.py) for the shared library;
+# the speech tests read real recorded speech from pocketsphinx-testdata (LibriVox readings)
+# and codec2-examples (radio and studio voices).
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils
-              desktop-file-utils appstream postgresql)
+              desktop-file-utils appstream postgresql pocketsphinx-testdata codec2-examples)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
