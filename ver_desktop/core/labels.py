@@ -45,8 +45,11 @@ def octant_of(valence: float, arousal: float) -> str:
 
 # -- a person's tag on the map ---------------------------------------------------------------
 # One rule, used by every view, filter, playlist and export (its SQL twin is in
-# library/browse.py): a person's tag is certain (confidence 1) and its point is the model's
-# point moved into the tagged sector by mirroring, so it keeps its distance from the middle.
+# library/browse.py): a person's tag is certain (confidence 1). The model's point stays
+# where it is when it already lies well inside the tagged sector; otherwise it goes to the
+# middle of the tagged octant (a quadrant-only tag: the quadrant's octant on the side the
+# model leaned to), as far out as the model's point was and never in the neutral middle.
+# (Mirroring it in, as before, left points on an axis: 0.01 inside "happy, excited".)
 
 CORRECTED_CONFIDENCE = 1.0
 # Each quadrant's signs of valence and arousal; also the point its name stands for on a
@@ -55,26 +58,62 @@ QUADRANT_POINTS: dict[str, tuple[float, float]] = {
     "PV-PA": (1.0, 1.0), "NV-PA": (-1.0, 1.0), "NV-NA": (-1.0, -1.0), "PV-NA": (1.0, -1.0)}
 # Octants where the arousal side is the larger one (45-90, 90-135, 225-270, 270-315 degrees).
 AROUSAL_OCTANTS = frozenset({"aroused", "tensed", "tired", "sleepy"})
-TIE_SHRINK = 0.99  # a point on an octant border is moved just inside the tagged octant
+# "Well inside" a sector: a sixth of its width away from its borders (15 degrees from the
+# axes for a quadrant, 7.5 degrees for an octant), as ratios of the smaller distance from
+# an axis to the larger one (tangents, so SQL needs no trigonometry).
+QUADRANT_MARGIN = math.tan(math.radians(15.0))
+OCTANT_MARGINS = (math.tan(math.radians(7.5)), math.tan(math.radians(37.5)))
+MIN_TAGGED_RADIUS = 0.5  # a moved point sits at least this far from the neutral middle
+# The middle of an octant (22.5 degrees from its axis): its larger and smaller distances
+# from the axes, per unit of distance from the middle.
+MIDDLE_BIG, MIDDLE_SMALL = math.cos(math.radians(22.5)), math.sin(math.radians(22.5))
+
+
+def leans_to_arousal(quadrant: str, size_v: float, size_a: float) -> bool:
+    """Whether a point mirrored into `quadrant` lies in its arousal-side octant (the
+    borders as `octant_of` draws them)."""
+    return size_a >= size_v if quadrant in ("PV-PA", "NV-NA") else size_a > size_v
+
+
+def well_inside(valence: float, arousal: float, quadrant: str, octant: str | None) -> bool:
+    """Whether the point lies in the tagged sector, a margin away from its borders."""
+    if quadrant_of(valence, arousal) != quadrant:
+        return False
+    size_v, size_a = abs(valence), abs(arousal)
+    big, small = max(size_v, size_a), min(size_v, size_a)
+    if octant is None:
+        return big > 0 and small >= big * QUADRANT_MARGIN
+    on_side = size_a > size_v if octant in AROUSAL_OCTANTS else size_v > size_a
+    low, high = OCTANT_MARGINS
+    return on_side and big * low <= small <= big * high
 
 
 def corrected_point(valence: float, arousal: float, quadrant: str | None,
                     octant: str | None) -> tuple[float, float]:
-    """The model's point moved into a person's tag: into the tagged quadrant by flipping
-    signs; into the tagged octant (if one was named) by swapping the two distances from
-    the axes. A point already inside is not moved."""
+    """Where a person's tag puts the model's point: where it is, when well inside the
+    tagged sector; else the middle of the tagged octant (for a quadrant, the octant the
+    point leaned to), as far from the middle as the point was (at least
+    MIN_TAGGED_RADIUS)."""
     if octant is not None:
         quadrant = OCTANT_QUADRANT[octant]
     if quadrant is None:
         return valence, arousal
-    sign_v, sign_a = QUADRANT_POINTS[quadrant]
+    if well_inside(valence, arousal, quadrant, octant):
+        return valence, arousal
     size_v, size_a = abs(valence), abs(arousal)
+    to_arousal = (octant in AROUSAL_OCTANTS if octant is not None
+                  else leans_to_arousal(quadrant, size_v, size_a))
+    radius = max(size_v, size_a, MIN_TAGGED_RADIUS)
+    big, small = radius * MIDDLE_BIG, radius * MIDDLE_SMALL
+    sign_v, sign_a = QUADRANT_POINTS[quadrant]
+    return (sign_v * small, sign_a * big) if to_arousal else (sign_v * big, sign_a * small)
+
+
+def tag_words(quadrant: str | None, octant: str | None) -> str:
+    """A person's tag as they would say it: "calm, content (pleased)"."""
     if octant is not None:
-        big, small = max(size_v, size_a), min(size_v, size_a)
-        if big == small:
-            small *= TIE_SHRINK
-        size_v, size_a = (small, big) if octant in AROUSAL_OCTANTS else (big, small)
-    return sign_v * size_v, sign_a * size_a
+        return f"{QUADRANT_NAMES[OCTANT_QUADRANT[octant]]} ({octant})"
+    return QUADRANT_NAMES[quadrant] if quadrant else "the model's tag"
 
 
 # -- places on the map by name (mood paths' start and target) --------------------------------

@@ -27,7 +27,15 @@ from sqlalchemy import (
 )
 
 from ver_desktop.core.content import SPEECH_THRESHOLD
-from ver_desktop.core.labels import AROUSAL_OCTANTS, CORRECTED_CONFIDENCE, TIE_SHRINK
+from ver_desktop.core.labels import (
+    AROUSAL_OCTANTS,
+    CORRECTED_CONFIDENCE,
+    MIDDLE_BIG,
+    MIDDLE_SMALL,
+    MIN_TAGGED_RADIUS,
+    OCTANT_MARGINS,
+    QUADRANT_MARGIN,
+)
 from ver_desktop.core.library import shared_paths
 from ver_desktop.core.library.schema import Analysis, UserLabel, Video, of_model
 from ver_desktop.core.model_key import ModelKey
@@ -53,13 +61,14 @@ class VideoFilter:
     folder: str | None = None  # a folder and everything below it
     statuses: frozenset[str] = frozenset()
     search: str = ""  # part of the name or its nearest folders; case and accents ignored
+    include_talk: bool = False  # emotion filters leave mostly-talk files out unless asked
 
     def matches(self, row: Any) -> bool:
         """The same test in Python, for one `VideoRow` (used to check the SQL, and to decide
         whether a changed row still belongs to a smart playlist)."""
         emotional = bool(self.quadrants or self.octants or self.min_confidence or self.region)
         checks = (
-            not emotional or row.corrected or not row.mostly_speech,
+            not emotional or self.include_talk or row.corrected or not row.mostly_speech,
             not self.quadrants or row.quadrant in self.quadrants,
             not self.octants or row.octant in self.octants,
             self.min_confidence is None or (row.confidence or 0.0) >= self.min_confidence,
@@ -146,8 +155,24 @@ def _raw(path: str) -> Any:
 
 
 # A person's tag wins everywhere, by one rule (`labels.corrected_point`, whose SQL twin this
-# is): it is certain, and its point is the model's point mirrored into the tagged sector.
-# `set_user_label` always stores the quadrant, also when an octant was named.
+# is): it is certain, and its point stays when well inside the tagged sector, else goes to
+# the middle of the tagged octant. `set_user_label` always stores the quadrant, also when
+# an octant was named.
+
+_LEANS_TO_AROUSAL = {"PV-PA": ("aroused", "happy"), "NV-PA": ("tensed", "frustrated"),
+                     "NV-NA": ("tired", "miserable"), "PV-NA": ("sleepy", "pleased")}
+
+
+def _sizes() -> tuple[Any, Any]:
+    return func.abs(Analysis.valence), func.abs(Analysis.arousal)
+
+
+def _leans_to_arousal() -> ColumnElement[Any]:
+    """`labels.leans_to_arousal` for the tagged quadrant."""
+    size_v, size_a = _sizes()
+    return case((UserLabel.quadrant.in_(("PV-PA", "NV-NA")), size_a >= size_v),
+                else_=size_a > size_v)
+
 
 def effective_quadrant() -> ColumnElement[Any]:
     return func.coalesce(UserLabel.quadrant, Analysis.quadrant)
@@ -156,14 +181,9 @@ def effective_quadrant() -> ColumnElement[Any]:
 def effective_octant() -> ColumnElement[Any]:
     """The person's octant; for a quadrant-only tag, the octant of the moved point (none
     when there is no model point to move); else the model's octant."""
-    size_v, size_a = func.abs(Analysis.valence), func.abs(Analysis.arousal)
-    arousal_side = {"PV-PA": (size_a >= size_v, "aroused", "happy"),
-                    "NV-PA": (size_a > size_v, "tensed", "frustrated"),
-                    "NV-NA": (size_a >= size_v, "tired", "miserable"),
-                    "PV-NA": (size_a > size_v, "sleepy", "pleased")}
     moved = [(and_(UserLabel.quadrant == quadrant, Analysis.valence.is_not(None)),
-              case((test, literal(high)), else_=literal(low)))
-             for quadrant, (test, high, low) in arousal_side.items()]
+              case((_leans_to_arousal(), literal(high)), else_=literal(low)))
+             for quadrant, (high, low) in _LEANS_TO_AROUSAL.items()]
     return case((UserLabel.octant.is_not(None), UserLabel.octant), *moved,
                 (UserLabel.quadrant.is_not(None), literal(None)), else_=Analysis.octant)
 
@@ -176,18 +196,38 @@ def effective_arousal() -> ColumnElement[Any]:
     return _effective_axis(Analysis.arousal, ("PV-PA", "NV-PA"), arousal_axis=True)
 
 
+def _well_inside() -> ColumnElement[Any]:
+    """`labels.well_inside` for the person's tag."""
+    size_v, size_a = _sizes()
+    valence, arousal = Analysis.valence, Analysis.arousal
+    signs = case((UserLabel.quadrant == "PV-PA", and_(valence >= 0, arousal >= 0)),
+                 (UserLabel.quadrant == "NV-PA", and_(valence < 0, arousal >= 0)),
+                 (UserLabel.quadrant == "NV-NA", and_(valence < 0, arousal < 0)),
+                 else_=and_(valence >= 0, arousal < 0))
+    big = case((size_v >= size_a, size_v), else_=size_a)
+    small = case((size_v >= size_a, size_a), else_=size_v)
+    low, high = OCTANT_MARGINS
+    on_side = case((UserLabel.octant.in_(sorted(AROUSAL_OCTANTS)), size_a > size_v),
+                   else_=size_v > size_a)
+    in_sector = case((UserLabel.octant.is_(None),
+                      and_(big > 0, small >= big * QUADRANT_MARGIN)),
+                     else_=and_(on_side, small >= big * low, small <= big * high))
+    return and_(signs, in_sector)
+
+
 def _effective_axis(value: Any, positive: tuple[str, str], *,
                     arousal_axis: bool) -> ColumnElement[Any]:
-    size_v, size_a = func.abs(Analysis.valence), func.abs(Analysis.arousal)
-    big = case((size_v >= size_a, size_v), else_=size_a)
-    small = case((size_v == size_a, size_v * TIE_SHRINK),
-                 (size_v >= size_a, size_a), else_=size_v)
-    on_arousal_side = UserLabel.octant.in_(sorted(AROUSAL_OCTANTS))
-    size = case((UserLabel.octant.is_(None), func.abs(value)),
-                (on_arousal_side, big if arousal_axis else small),
-                else_=small if arousal_axis else big)
+    size_v, size_a = _sizes()
+    far = case((size_v >= size_a, size_v), else_=size_a)
+    radius = case((far < MIN_TAGGED_RADIUS, literal(MIN_TAGGED_RADIUS)), else_=far)
+    to_arousal = case((UserLabel.octant.is_(None), _leans_to_arousal()),
+                      else_=UserLabel.octant.in_(sorted(AROUSAL_OCTANTS)))
+    # the axis the tag leans to gets the middle's larger share
+    share = case((to_arousal, literal(MIDDLE_BIG if arousal_axis else MIDDLE_SMALL)),
+                 else_=literal(MIDDLE_SMALL if arousal_axis else MIDDLE_BIG))
     sign = case((UserLabel.quadrant.in_(positive), literal(1.0)), else_=literal(-1.0))
-    return case((UserLabel.quadrant.is_(None), value), else_=sign * size)
+    return case((UserLabel.quadrant.is_(None), value), (_well_inside(), value),
+                else_=sign * radius * share)
 
 
 def corrected() -> ColumnElement[Any]:
@@ -229,8 +269,9 @@ def sort_column(key: str) -> ColumnElement[Any]:
 
 def apply_filter(query: Select[Any], where: VideoFilter) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
-    if where.quadrants or where.octants or where.min_confidence or where.region:
-        conditions.append(reliable())  # speech has no emotion to filter by
+    emotional = where.quadrants or where.octants or where.min_confidence or where.region
+    if emotional and not where.include_talk:
+        conditions.append(reliable())  # talk has no emotion to filter by
     if where.quadrants:
         conditions.append(effective_quadrant().in_(sorted(where.quadrants)))
     if where.octants:
