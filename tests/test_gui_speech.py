@@ -7,10 +7,10 @@ from pathlib import Path
 
 import mediagen
 import pytest
+import real_speech
 from gui_helpers import scanned_window, settle, visible_rows
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from test_content import babble
 
 from ver_desktop.gui.columns import position
 from ver_desktop.gui.main_window import MainWindow
@@ -23,7 +23,7 @@ STATUS = position("status")
 def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     folder = tmp_path / "videos"
     folder.mkdir()
-    mediagen.write_media(folder / "vlog.mp4", babble(20.0))
+    mediagen.write_media(folder / "vlog.mp4", real_speech.talk(20.0))
     mediagen.write_media(folder / "song.mp4", mediagen.music(20.0))
     window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
                             lambda w: len(visible_rows(w)) == 2 and all(visible_rows(w)))

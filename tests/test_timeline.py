@@ -128,7 +128,7 @@ def test_the_timeline_command_prints_points_and_segments_and_keeps_them(
     shown = json.loads(done.stdout)
     assert set(shown) == {"path", "model", "points", "segments"}
     assert shown["path"] == os.fspath(path)
-    assert set(shown["points"][0]) == {"t", "valence", "arousal", "quadrant"}
+    assert set(shown["points"][0]) == {"t", "valence", "arousal", "quadrant", "talk"}
     assert [s["quadrant"] for s in shown["segments"]] == ["PV-NA", "NV-PA"]
     assert shown["segments"][-1]["end"] == pytest.approx(80.0, abs=0.2)
     info = read_bundle_info(paths.bundled_model_dir())

@@ -16,7 +16,16 @@ merged into the neighbour whose mean point is nearer its own, and neighbours tha
 the same quadrant are joined. A boundary lies halfway between the last point of one
 stretch and the first of the next; the first stretch starts at 0 and the last ends at the
 end of the file. A stretch's point is the mean of its points, and its quadrant and octant
-are read off that point, so all four agree as they do for a file's tag.
+are read off that point, so all four agree as they do for a file's tag. Refining a
+boundary (see `_refined`) never makes a stretch shorter than `MIN_STRETCH_SECONDS`.
+
+Talk. The same decoded audio goes through the speech detector (speech.py): each 3-s patch
+keeps its talk share (stored with the points, timeline format 2; format 1, from before,
+has none and is worked out again because the cut's version changed). A patch is talk when
+its share is at least `speech.TALK_MOMENT`. The file is first cut into runs of talk and
+runs of the rest at patch edges, runs under `MIN_STRETCH_SECONDS` given to their
+neighbours; a run of talk is one stretch marked `speech` (talk has no emotion the model
+can read: its point is kept but not shown as one), the rest is cut by emotion as above.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import itertools
 import os
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -40,7 +50,8 @@ WINDOW_PATCHES = 10  # a model window: 30 s, as a scan's segment
 SMOOTH_POINTS = 5
 MIN_STRETCH_SECONDS = 20.0
 _SCALE = 1000.0  # stored points are int16 thousandths
-_FORMAT = 1
+_FORMAT = 2  # 1: points only; 2: points, then each patch's talk share (uint8 of 255)
+_TALK_SCALE = 255.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,7 @@ class Embedded:
     decode_seconds: float = 0.0
     embed_seconds: float = 0.0
     identity: tuple[int, int] | None = None  # the file's (size, mtime_ns) before reading
+    talk: np.ndarray | None = None  # each patch's talk share (speech.py)
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Stretch:
     octant: str
     valence: float
     arousal: float
+    speech: bool = False  # a run of talk: no emotion to read (its point is kept, not shown)
 
     @property
     def seconds(self) -> float:
@@ -72,7 +85,8 @@ class Stretch:
     def to_json(self) -> dict[str, Any]:
         return {"start": round(self.start, 2), "end": round(self.end, 2),
                 "quadrant": self.quadrant, "octant": self.octant,
-                "valence": round(self.valence, 4), "arousal": round(self.arousal, 4)}
+                "valence": round(self.valence, 4), "arousal": round(self.arousal, 4),
+                "speech": self.speech}
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ class Timeline:
     duration: float
     valence: np.ndarray
     arousal: np.ndarray
+    talk: np.ndarray | None = None  # each `hop`-long patch's talk share from 0 (None: unknown)
 
     def __len__(self) -> int:
         return len(self.valence)
@@ -95,34 +110,55 @@ class Timeline:
     def smoothed(self) -> tuple[np.ndarray, np.ndarray]:
         return smooth(self.valence), smooth(self.arousal)
 
+    def talk_at(self, times: np.ndarray) -> np.ndarray:
+        """The talk share of the patch at each of `times` (0 where unknown)."""
+        if self.talk is None or not len(self.talk):
+            return np.zeros(len(times), np.float32)
+        index = np.clip((np.asarray(times) // self.hop).astype(np.int64), 0, len(self.talk) - 1)
+        return self.talk[index]
+
     def points_json(self) -> list[dict[str, Any]]:
         valence, arousal = self.smoothed()
+        talk = self.talk_at(self.times())
         return [{"t": round(float(t), 2), "valence": round(float(v), 4),
-                 "arousal": round(float(a), 4), "quadrant": quadrant_of(float(v), float(a))}
-                for t, v, a in zip(self.times(), valence, arousal, strict=True)]
+                 "arousal": round(float(a), 4), "quadrant": quadrant_of(float(v), float(a)),
+                 "talk": round(float(k), 3)}
+                for t, v, a, k in zip(self.times(), valence, arousal, talk, strict=True)]
 
     def to_bytes(self) -> bytes:
-        """A few kilobytes per hour: int16 thousandths, compressed."""
+        """A few kilobytes per hour: int16 thousandths, then a byte of talk per patch,
+        compressed."""
         pairs = np.stack([self.valence, self.arousal], axis=1) * _SCALE
         packed = np.clip(np.round(pairs), -32767, 32767).astype("<i2").tobytes()
-        header = np.array([_FORMAT, self.first, self.hop, self.duration], "<f8").tobytes()
-        return header + zlib.compress(packed, 9)
+        talk = np.zeros(0) if self.talk is None else np.asarray(self.talk, np.float64)
+        talk_bytes = np.clip(np.round(talk * _TALK_SCALE), 0, 255).astype(np.uint8).tobytes()
+        header = np.array([_FORMAT, self.first, self.hop, self.duration,
+                           len(self) if self.talk is not None else -1], "<f8").tobytes()
+        return header + zlib.compress(packed + talk_bytes, 9)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Timeline:
-        version, first, hop, duration = np.frombuffer(data[:32], "<f8")
-        if int(version) != _FORMAT:
+        """Reads format 2 and format 1 (no talk: `talk` is None)."""
+        version = int(np.frombuffer(data[:8], "<f8")[0])
+        if version not in (1, _FORMAT):
             raise ValueError(f"timeline format {version} is not one this version reads")
-        pairs = np.frombuffer(zlib.decompress(data[32:]), "<i2").reshape(-1, 2)
+        head = 4 if version == 1 else 5
+        _, first, hop, duration, *rest = np.frombuffer(data[:8 * head], "<f8")
+        body = zlib.decompress(data[8 * head:])
+        points = int(rest[0]) if rest and rest[0] >= 0 else len(body) // 4
+        pairs = np.frombuffer(body[:points * 4], "<i2").reshape(-1, 2)
         values = pairs.astype(np.float32) / _SCALE
+        talk = None
+        if rest and rest[0] >= 0:
+            talk = np.frombuffer(body[points * 4:], np.uint8).astype(np.float32) / _TALK_SCALE
         return cls(float(first), float(hop), float(duration), values[:, 0].copy(),
-                   values[:, 1].copy())
+                   values[:, 1].copy(), talk)
 
 
 def embed_whole(path: str, front_end: str) -> Embedded | Failed:
     """The worker's task: decode all of `path` and embed every patch (see the module's
     docstring). Failures come back as `Failed`, as a scan's do."""
-    from ver_desktop.core import frontends
+    from ver_desktop.core import frontends, speech
     from ver_desktop.core.encoder import HOP, MODEL_RATE, PATCH_FRAMES
     from ver_desktop.core.media import SAMPLE_RATE, stream_audio
 
@@ -133,6 +169,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
         patch_seconds = PATCH_FRAMES * HOP / MODEL_RATE
         block = round(WINDOW_PATCHES * patch_seconds * SAMPLE_RATE)  # exactly 10 patches
         rows: list[np.ndarray] = []
+        talk: list[np.ndarray] = []
         decoding = embedding = 0.0
         decoded = 0
         started = time.perf_counter()
@@ -142,6 +179,8 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
             decoded += len(samples)
             if len(samples) >= PATCH_FRAMES * HOP * SAMPLE_RATE / MODEL_RATE:
                 rows.append(frontends.whole_patches(signal=samples, rate=SAMPLE_RATE))
+                talk.append(speech.shares_per_span(
+                    speech.talk_frames(samples, SAMPLE_RATE), patch_seconds, len(rows[-1])))
             started = time.perf_counter()
             embedding += started - read
         if not rows:
@@ -152,7 +191,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
             raise MediaError(ErrorKind.INTERNAL, "the sound gave values that are not finite "
                              "numbers, so it has no timeline")
         return Embedded(path, patches, patch_seconds, decoded / SAMPLE_RATE, decoding,
-                        embedding, before)
+                        embedding, before, np.concatenate(talk))
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
     except MemoryError:
@@ -216,14 +255,16 @@ def read_timeline(embedded: Embedded, classifier: Any) -> tuple[Timeline, list[S
     timeline = Timeline(first=span / 2, hop=embedded.patch_seconds,
                         duration=max(embedded.duration, span),
                         valence=np.array([p.valence for p in predictions], np.float32),
-                        arousal=np.array([p.arousal for p in predictions], np.float32))
+                        arousal=np.array([p.arousal for p in predictions], np.float32),
+                        talk=embedded.talk)
     alone = classifier.predict([patch[None] for patch in embedded.patches])
     if not all(p.finite for p in [*predictions, *alone]):
         raise MediaError(ErrorKind.INTERNAL, NOT_FINITE)
     patch_points = np.array([(p.valence, p.arousal) for p in alone], np.float64)
     valence, arousal = timeline.smoothed()
     stretches = cut(timeline.times(), valence, arousal, timeline.duration,
-                    patch_points=patch_points, patch_seconds=embedded.patch_seconds)
+                    patch_points=patch_points, patch_seconds=embedded.patch_seconds,
+                    talk=embedded.talk)
     return timeline, stretches
 
 
@@ -249,28 +290,90 @@ class _Run:
     arousal: float = 0.0
 
 
-CUT_VERSION = 1  # raise when cut() draws stretches differently: stored timelines are recut
+CUT_VERSION = 2  # raise when cut() draws stretches differently: stored timelines are recut
+# 2: runs of talk are stretches of their own; refining keeps stretches of 20 s or more
 
 
 def cut(times: np.ndarray, valence: np.ndarray, arousal: np.ndarray, duration: float,
         min_seconds: float = MIN_STRETCH_SECONDS, *,
-        patch_points: np.ndarray | None = None, patch_seconds: float = 0.0) -> list[Stretch]:
-    """Stretches of one quadrant (see the module's docstring); with `patch_points` (the
-    model's point for each patch alone), each boundary is moved to the patch edge that
-    best splits the patches around it between the two stretches' points."""
+        patch_points: np.ndarray | None = None, patch_seconds: float = 0.0,
+        talk: np.ndarray | None = None) -> list[Stretch]:
+    """Stretches (see the module's docstring): with `talk` (each patch's talk share), runs
+    of talk first, the rest by emotion; with `patch_points` (the model's point for each
+    patch alone), each emotion boundary is moved to the patch edge that best splits the
+    patches around it between the two stretches' points."""
     if not len(times):
         return []
+    found: list[Stretch] = []
+    for start, end, is_talk in talk_runs(talk, patch_seconds, duration, min_seconds):
+        inside = _inside(times, start, end)
+        if is_talk:
+            v, a = float(np.mean(valence[inside])), float(np.mean(arousal[inside]))
+            found.append(Stretch(start, end, quadrant_of(v, a), octant_of(v, a), v, a,
+                                 speech=True))
+        else:
+            found += _by_emotion(times[inside], valence[inside], arousal[inside], start, end,
+                                 min_seconds, patch_points, patch_seconds)
+    return found
+
+
+def talk_runs(talk: np.ndarray | None, patch_seconds: float, duration: float,
+              min_seconds: float = MIN_STRETCH_SECONDS) -> list[tuple[float, float, bool]]:
+    """(start, end, is talk) of the runs of talk patches and of the rest, at patch edges,
+    the first from 0 and the last to `duration`; a run under `min_seconds` joins its
+    neighbours (the shortest first)."""
+    from ver_desktop.core.speech import TALK_MOMENT
+
+    if talk is None or not len(talk) or patch_seconds <= 0:
+        return [(0.0, duration, False)]
+    flags = np.asarray(talk) >= TALK_MOMENT
+    runs: list[list[Any]] = []  # [first patch, last patch, flag]
+    for i, flag in enumerate(flags):
+        if runs and runs[-1][2] == flag:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i, bool(flag)])
+
+    def bounds(k: int) -> tuple[float, float]:
+        start = 0.0 if k == 0 else runs[k][0] * patch_seconds
+        end = duration if k == len(runs) - 1 else (runs[k][1] + 1) * patch_seconds
+        return start, max(start, end)
+
+    while len(runs) > 1:
+        spans = [end - start for start, end in (bounds(k) for k in range(len(runs)))]
+        k = int(np.argmin(spans))
+        if spans[k] >= min_seconds:
+            break
+        low, high = max(k - 1, 0), min(k + 1, len(runs) - 1)
+        flag = runs[low][2] if low != k else runs[high][2]
+        runs[low:high + 1] = [[runs[low][0], runs[high][1], flag]]
+    return [(*bounds(k), runs[k][2]) for k in range(len(runs))]
+
+
+def _inside(times: np.ndarray, start: float, end: float) -> np.ndarray:
+    """The points within [start, end); the nearest one when none is."""
+    inside = (times >= start) & (times < end)
+    if not inside.any():
+        gap = np.abs(times - (start + end) / 2)
+        inside = gap == gap.min()
+    return inside
+
+
+def _by_emotion(times: np.ndarray, valence: np.ndarray, arousal: np.ndarray, start: float,
+                end: float, min_seconds: float, patch_points: np.ndarray | None,
+                patch_seconds: float) -> list[Stretch]:
+    """Stretches of one quadrant between `start` and `end` (the points given lie there)."""
     runs = _joined([_Run(i, i) for i in range(len(times))], valence, arousal)
     while len(runs) > 1:
-        spans = [end - start for start, end in (_bounds(r, times, duration) for r in runs)]
+        spans = [e - s for s, e in (_bounds(r, times, start, end) for r in runs)]
         shortest = int(np.argmin(spans))
         if spans[shortest] >= min_seconds:
             break
         runs = _joined(_merged(runs, shortest), valence, arousal)
-    edges = [_bounds(run, times, duration)[0] for run in runs[1:]]
+    edges = [_bounds(run, times, start, end)[0] for run in runs[1:]]
     if patch_points is not None and patch_seconds > 0:
-        edges = _refined(edges, runs, patch_points, patch_seconds)
-    return _stretches([0.0, *edges, duration], times, valence, arousal)
+        edges = _refined(edges, runs, patch_points, patch_seconds, (start, end), min_seconds)
+    return _stretches([start, *edges, end], times, valence, arousal)
 
 
 def _stretches(edges: list[float], times: np.ndarray, valence: np.ndarray,
@@ -279,9 +382,7 @@ def _stretches(edges: list[float], times: np.ndarray, valence: np.ndarray,
     nearest point when none is), neighbours of one quadrant joined."""
     found: list[Stretch] = []
     for start, end in itertools.pairwise(edges):
-        inside = (times >= start) & (times < end)
-        if not inside.any():
-            inside = np.abs(times - (start + end) / 2) == np.min(np.abs(times - (start + end) / 2))
+        inside = _inside(times, start, end)
         v, a = float(np.mean(valence[inside])), float(np.mean(arousal[inside]))
         if found and found[-1].quadrant == quadrant_of(v, a):
             start = found.pop().start
@@ -292,15 +393,19 @@ def _stretches(edges: list[float], times: np.ndarray, valence: np.ndarray,
 
 
 def _refined(edges: list[float], runs: list[_Run], patch_points: np.ndarray,
-             patch_seconds: float) -> list[float]:
-    """Each boundary moved, within half a window either way and never past its
-    neighbours, to the patch edge k that minimises the squared distances of the patches
-    before k to the earlier stretch's point plus those from k to the later one's."""
+             patch_seconds: float, span: tuple[float, float],
+             min_seconds: float = MIN_STRETCH_SECONDS) -> list[float]:
+    """Each boundary moved, within half a window either way, to the patch edge k that
+    minimises the squared distances of the patches before k to the earlier stretch's
+    point plus those from k to the later one's; never so far that a stretch on either
+    side gets shorter than `min_seconds` (a 20-s stretch moved 2 s became 18 s)."""
     reach = WINDOW_PATCHES * patch_seconds / 2
     moved: list[float] = []
     for i, edge in enumerate(edges):
-        low = max(moved[-1] if moved else 0.0, edge - reach)
-        high = min(edges[i + 1] if i + 1 < len(edges) else np.inf, edge + reach)
+        previous = moved[-1] if moved else span[0]
+        following = edges[i + 1] if i + 1 < len(edges) else span[1]
+        low = max(previous + min_seconds, edge - reach)
+        high = min(following - min_seconds, edge + reach)
         first, last = int(np.ceil(low / patch_seconds)), int(np.floor(high / patch_seconds))
         last = min(last, len(patch_points))
         if last - first < 2:
@@ -348,10 +453,41 @@ def _merged(runs: list[_Run], index: int) -> list[_Run]:
     return [*runs[:low], merged, *runs[high + 1:]]
 
 
-def _bounds(run: _Run, times: np.ndarray, duration: float) -> tuple[float, float]:
-    """A run's start and end in seconds: halfway to its neighbours' points, the file's
-    ends at the ends."""
-    start = 0.0 if run.first == 0 else float(times[run.first - 1] + times[run.first]) / 2
-    end = duration if run.last == len(times) - 1 else float(
+def _bounds(run: _Run, times: np.ndarray, first: float,
+            last: float) -> tuple[float, float]:
+    """A run's start and end in seconds: halfway to its neighbours' points, `first` and
+    `last` (the span's ends) at the ends."""
+    start = first if run.first == 0 else float(times[run.first - 1] + times[run.first]) / 2
+    end = last if run.last == len(times) - 1 else float(
         times[run.last] + times[run.last + 1]) / 2
     return start, max(start, end)
+
+
+def talk_summary(stretches: Sequence[Stretch]) -> str:
+    """A file's sound in words, from its stretches: "mostly talk, with music from 1:10 to
+    2:30", "music, with talk from 0:00 to 0:40", "talk throughout", "music throughout"
+    ("" without stretches). What is not talk is called music: it is what the models read."""
+    if not stretches:
+        return ""
+    spans: list[list[Any]] = []  # [start, end, is talk], neighbours of one kind joined
+    for x in sorted(stretches, key=lambda x: x.start):
+        if spans and spans[-1][2] == x.speech:
+            spans[-1][1] = x.end
+        else:
+            spans.append([x.start, x.end, x.speech])
+    talk = sum(end - start for start, end, is_talk in spans if is_talk)
+    total = sum(end - start for start, end, _ in spans)
+    mostly_talk = talk * 2 >= total
+    major, minor = ("talk", "music") if mostly_talk else ("music", "talk")
+    others = [(start, end) for start, end, is_talk in spans if is_talk != mostly_talk]
+    if not others:
+        return f"{major} throughout"
+    head = "mostly talk" if mostly_talk else "music"
+    return f"{head}, with {minor} {_spans_in_words(others)}"
+
+
+def _spans_in_words(spans: list[tuple[float, float]]) -> str:
+    from ver_desktop.core.text import clock
+
+    said = [f"from {clock(start)} to {clock(end)}" for start, end in spans]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]

@@ -1,12 +1,18 @@
-"""Fit and evaluate the "mostly speech" check of `ver_desktop.core.content`.
+"""Measure the talk flags of `ver_desktop.core.content` (files) and of timelines (3-s
+moments) on music, on real speech and on talk mixed over music.
 
     python -m ver_desktop.training.content_check --music ../shared/data/4q \\
-        --speech SPEECH_DIR [--workers 2]
+        --grekow ../shared/data/grekow [--speech-dir DIR ...] [--workers 2]
 
-Music: the 4Q clips (its artist-grouped folds). Speech: a folder of speech recordings, e.g.
-made by `tools/speech/make_speech.sh` (espeak-ng voices; synthetic, so real-world speech
-is not measured here). Prints cross-validated error rates and the constants to put in
-content.py.
+Music: the 4Q clips and Grekow's clips (false alarms only). Speech: the real recordings
+that scripts/setup.sh installs (LibriVox readings and spoken cards of pocketsphinx's test
+data, codec2's voices; its two digital-mode signals left out), or the folders given.
+Talk over music: the LibriVox readings, repeated to the clip's length, mixed over every
+30th 4Q clip at 0, -6 and -12 dB (talk's loudness against the music's).
+
+Columns: files flagged mostly talk as the app flags them (the 3 patches the model reads),
+the same over the whole analysed audio, and the share of 3-s moments that are talk at the
+moment threshold of `speech.TALK_MOMENT` (and at 0.3 and 0.5 for comparison).
 """
 
 from __future__ import annotations
@@ -14,76 +20,146 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import re
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from ver_desktop.core.content import speech_cues
-from ver_desktop.core.errors import MediaError
-from ver_desktop.core.media import load_segment
-from ver_desktop.training.dataset import read_labels
+SPEECH_DIRS = (Path("/usr/share/pocketsphinx/test/data/librivox"),
+               Path("/usr/share/pocketsphinx/test/data/cards"),
+               Path("/usr/share/codec2/wav"))
+NOT_SPEECH = frozenset({"david4.wav", "vk2tpm_004.wav"})  # digital-mode radio signals
+LIBRIVOX = SPEECH_DIRS[0]
+MIX_DB = (0.0, -6.0, -12.0)
+MIX_EVERY = 30  # every 30th 4Q clip gets talk mixed over it
+MOMENT_LEVELS = (0.3, 0.5)
 
 
-def cues_of(path: str) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Measured:
+    path: str
+    flag_share: float  # talk share of the patches the model reads (the app's figure)
+    whole_share: float  # of the whole analysed audio
+    moments: np.ndarray  # talk share of each 3-s moment
+
+
+def _patch_seconds() -> float:
+    from ver_desktop.core.encoder import HOP, MODEL_RATE, PATCH_FRAMES
+
+    return PATCH_FRAMES * HOP / MODEL_RATE
+
+
+def measure_signal(path: str, signal: np.ndarray, rate: int) -> Measured:
+    from ver_desktop.core import speech
+    from ver_desktop.core.content import check_content
+
+    talk = speech.talk_frames(signal, rate)
+    spans = max(1, int(len(signal) / rate / _patch_seconds()))
+    return Measured(path, check_content(signal=signal, rate=rate).speech_likeness,
+                    float(talk.mean()) if len(talk) else 0.0,
+                    speech.shares_per_span(talk, _patch_seconds(), spans))
+
+
+def measure_file(path: str) -> Measured | None:
+    """The figures of a file's analysed segment (as a scan reads it), None if unreadable."""
+    from ver_desktop.core.errors import MediaError
+    from ver_desktop.core.media import load_segment
+
     try:
         segment = load_segment(path)
     except MediaError:
         return None
-    return speech_cues(signal=segment.samples, rate=segment.rate)
+    return measure_signal(path, segment.samples, segment.rate)
 
 
-def _all_cues(paths: list[str], workers: int) -> list[np.ndarray | None]:
+def measure_mix(job: tuple[str, float]) -> Measured | None:
+    """Talk (LibriVox) mixed over a music clip at `db` below or at the music's loudness."""
+    from ver_desktop.core.errors import MediaError
+    from ver_desktop.core.media import load_segment, stream_audio
+
+    path, db = job
+    try:
+        music = load_segment(path)
+    except MediaError:
+        return None
+    talk = np.concatenate([block for p in sorted(LIBRIVOX.glob("*.wav"))
+                           for block in stream_audio(p, 1 << 20)])
+    talk = np.resize(talk, len(music.samples))
+    gain = 10 ** (db / 20) * _rms(music.samples) / max(_rms(talk), 1e-9)
+    mixed = (music.samples + gain * talk).astype(np.float32)
+    return measure_signal(f"{path} {db:+.0f} dB", mixed, music.rate)
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x, dtype=np.float64))))
+
+
+def speech_files(folders: Iterable[Path]) -> list[str]:
+    return sorted(os.fspath(p) for folder in folders for p in folder.glob("*.wav")
+                  if p.name not in NOT_SPEECH)
+
+
+def _run(task: Callable[[Any], Measured | None], jobs: Sequence[Any],
+         workers: int) -> list[Measured]:
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(cues_of, paths, chunksize=8))
+        return [m for m in pool.map(task, jobs, chunksize=4) if m is not None]
 
 
-def evaluate(x: np.ndarray, y: np.ndarray, folds: np.ndarray) -> tuple[float, float]:
-    """Cross-validated false-alarm rate on music and detection rate on speech at 0.5."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+def row(name: str, found: list[Measured]) -> str:
+    from ver_desktop.core.content import SPEECH_THRESHOLD
+    from ver_desktop.core.speech import TALK_MOMENT
 
-    guess = np.zeros(len(y), bool)
-    for fold in np.unique(folds):
-        test = folds == fold
-        scaler = StandardScaler().fit(x[~test])
-        model = LogisticRegression(C=1.0).fit(scaler.transform(x[~test]), y[~test])
-        guess[test] = model.predict_proba(scaler.transform(x[test]))[:, 1] >= 0.5
-    return float(guess[y == 0].mean()), float(guess[y == 1].mean())
+    flagged = np.mean([m.flag_share >= SPEECH_THRESHOLD for m in found])
+    whole = np.mean([m.whole_share >= SPEECH_THRESHOLD for m in found])
+    moments = np.concatenate([m.moments for m in found])
+    levels = [TALK_MOMENT, *MOMENT_LEVELS]
+    shares = "  ".join(f"{np.mean(moments >= level):7.3f}" for level in levels)
+    return (f"{name:<26} {len(found):>5} {flagged:>8.3f} {whole:>8.3f} {len(moments):>7}  "
+            f"{shares}")
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
+    from ver_desktop.core.content import SPEECH_THRESHOLD
+    from ver_desktop.core.speech import TALK_MOMENT
+    from ver_desktop.training.dataset import read_labels
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--music", type=Path, required=True, help="4Q folder (labels.csv)")
-    parser.add_argument("--speech", type=Path, required=True)
+    parser.add_argument("--grekow", type=Path, help="Grekow folder (labels.csv)")
+    parser.add_argument("--speech-dir", type=Path, action="append",
+                        help="folders of speech recordings (default: the Debian ones)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--limit", type=int, help="only this many clips of each music set")
+    parser.add_argument("--list", action="store_true", help="also list each flagged file")
     args = parser.parse_args()
-    examples = read_labels(args.music / "labels.csv", args.music / "audio")
-    speech = sorted(os.fspath(p) for p in args.speech.iterdir() if p.is_file())
-    cues = _all_cues([os.fspath(e.path) for e in examples] + speech, args.workers)
-    kept = [i for i, c in enumerate(cues) if c is not None]
-    x = np.stack([c for c in cues if c is not None])
-    y = np.array([int(i >= len(examples)) for i in kept])
-    # Speech folds by utterance, so a recording and its noisy copy share a fold.
-    utterance = [int(re.sub(r"\D", "", Path(p).stem) or 0) for p in speech]
-    folds = np.array([examples[i].fold if i < len(examples)
-                      else utterance[i - len(examples)] % 10 for i in kept])
-    false_alarms, detected = evaluate(x, y, folds)
-    print(f"{(y == 0).sum()} music clips, {(y == 1).sum()} speech recordings")
-    print(f"10-fold cross-validation: music flagged as speech {false_alarms:.3f}, "
-          f"speech flagged {detected:.3f}")
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=1.0).fit(scaler.transform(x), y)
-    print("constants for ver_desktop/core/content.py:")
-    print(f"CUE_MEAN = np.array({np.round(scaler.mean_, 5).tolist()})")
-    print(f"CUE_SD = np.array({np.round(scaler.scale_, 5).tolist()})")
-    print(f"WEIGHTS = np.array({np.round(model.coef_[0], 5).tolist()})")
-    print(f"BIAS = {round(float(model.intercept_[0]), 5)}")
+    music = [os.fspath(e.path) for e in read_labels(args.music / "labels.csv",
+                                                    args.music / "audio")][:args.limit]
+    sets = {"4Q music": _run(measure_file, music, args.workers)}
+    if args.grekow:
+        grekow = [os.fspath(e.path) for e in read_labels(args.grekow / "labels.csv",
+                                                         args.grekow / "audio")][:args.limit]
+        sets["Grekow music"] = _run(measure_file, grekow, args.workers)
+    speech = _run(measure_file, speech_files(args.speech_dir or SPEECH_DIRS), args.workers)
+    sets["real speech"] = speech
+    for db in MIX_DB:
+        jobs = [(p, db) for p in music[::MIX_EVERY]]
+        sets[f"talk over music {db:+.0f} dB"] = _run(measure_mix, jobs, args.workers)
+    print(f"file flag: talk share >= {SPEECH_THRESHOLD}; moment: 3-s talk share >= "
+          f"{TALK_MOMENT} (then >= {MOMENT_LEVELS[0]}, >= {MOMENT_LEVELS[1]})")
+    print(f"{'set':<26} {'files':>5} {'flagged':>8} {'whole':>8} {'moments':>7}  "
+          f"{'talk':>7}  {'@0.3':>7}  {'@0.5':>7}")
+    for name, found in sets.items():
+        print(row(name, found))
+    if args.list:
+        for name, found in sets.items():
+            for m in found:
+                if m.flag_share >= SPEECH_THRESHOLD or "speech" in name:
+                    print(f"{name}: {Path(m.path).name} flag {m.flag_share:.2f} "
+                          f"whole {m.whole_share:.2f}")
 
 
 if __name__ == "__main__":

@@ -176,6 +176,17 @@ def _learning_tables(connection: Connection) -> None:
     metadata.create_all(connection, tables=[settings, log])
 
 
+def _speech_stretches(connection: Connection) -> None:
+    """stretches.speech: a run of talk, not an emotion (core/timeline.py). Stretches cut
+    before it are all false, and cut again since the cut's version changed with it."""
+    have = {c["name"] for c in inspect(connection).get_columns("stretches")}
+    if "speech" not in have:
+        boolean = Boolean().compile(dialect=connection.dialect)
+        default = "FALSE" if connection.dialect.name == "postgresql" else "0"
+        connection.execute(text(
+            f"ALTER TABLE stretches ADD COLUMN speech {boolean} NOT NULL DEFAULT {default}"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -190,6 +201,8 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
      _cut_version),
     (9, "learning: embeddings and the model's own points, the layer's settings, the tag log",
      _learning),
+    (10, "stretches.speech: runs of talk are stretches of talk, not an emotion",
+     _speech_stretches),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -209,6 +209,8 @@ class StretchRow(Base):
     # The model's own point (valence/arousal above show it moved by its file's shift)
     own_valence: Mapped[float | None] = mapped_column(Float)
     own_arousal: Mapped[float | None] = mapped_column(Float)
+    # A run of talk (core/timeline.py): no emotion to read, left out of mood paths
+    speech: Mapped[bool] = mapped_column(Boolean, server_default="0", default=False)
 
 
 class LearningSettings(Base):

@@ -17,6 +17,7 @@ from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of
 from ver_desktop.core.library import browse, following
 from ver_desktop.core.library.browse import MapPoint
 from ver_desktop.core.library.schema import (
+    Analysis,
     PlaylistItem,
     StretchRow,
     TimelineRow,
@@ -54,9 +55,10 @@ class StretchFilter:
 
     quadrants: frozenset[str] = frozenset()
     octants: frozenset[str] = frozenset()
-    min_seconds: float | None = None
+    min_seconds: float | None = None  # compared as shown: to the nearest second
     max_seconds: float | None = None
     search: str = ""  # part of the file's name or nearest folders
+    include_talk: bool = False  # emotion filters leave talk out unless asked
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,29 @@ def store(s: Session, video_id: int, model: ModelKey, timeline: Timeline,
     if identity is not None:
         _check(s, video_id, identity, timeline.duration)
     _restretched(s, video_id, model, stretches)
+    _refresh_speech(s, video_id, model, timeline)
+
+
+def _refresh_speech(s: Session, video_id: int, model: ModelKey, timeline: Timeline) -> None:
+    """The file's talk share, as a scan now measures it, from the timeline's own (the
+    analysed segment's patches): a file scanned before talk was detected gets the new
+    figure when its timeline is worked out again (the cut's version changed with it)."""
+    from ver_desktop.core.content import CHECKED_PATCHES
+    from ver_desktop.core.encoder import spread
+
+    if timeline.talk is None or not len(timeline.talk):
+        return
+    span = s.execute(select(Analysis.segment_start, Analysis.segment_end).where(
+        Analysis.video_id == video_id, *of_model(Analysis, model))).first()
+    if span is None or span[0] is None or span[1] is None:
+        return
+    first = round(span[0] / timeline.hop)
+    last = min(len(timeline.talk), max(first + 1, round(span[1] / timeline.hop)))
+    first = min(first, last - 1)
+    picked = first + spread(last - first, CHECKED_PATCHES)
+    share = round(float(np.mean(timeline.talk[picked])), 4)
+    s.execute(update(Analysis).where(Analysis.video_id == video_id, *of_model(Analysis, model))
+              .values(speech_likeness=share))
 
 
 def _check(s: Session, video_id: int, identity: tuple[int, int], read: float) -> None:
@@ -129,7 +154,7 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
     for i, x in enumerate(stretches):
         row = by_span.pop(_span(x.start, x.end), None)
         if row is not None:
-            row.quadrant, row.octant = x.quadrant, x.octant
+            row.quadrant, row.octant, row.speech = x.quadrant, x.octant, x.speech
             row.valence, row.arousal = x.valence, x.arousal
             row.own_valence, row.own_arousal = x.valence, x.arousal
             kept[i] = row
@@ -149,7 +174,7 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
     new = [{"video_id": video_id, **model_values(model),
             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
             "valence": x.valence, "arousal": x.arousal,
-            "own_valence": x.valence, "own_arousal": x.arousal,
+            "own_valence": x.valence, "own_arousal": x.arousal, "speech": x.speech,
             "user_quadrant": tags.get(i, (None, None))[0],
             "user_octant": tags.get(i, (None, None))[1]}
            for i, x in enumerate(stretches) if i not in kept]
@@ -266,19 +291,30 @@ def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None)
 def _conditions(model: ModelKey, where: StretchFilter) -> list[Any]:
     length = StretchRow.end - StretchRow.start
     conditions: list[Any] = [*of_model(StretchRow, model), Video.status != VideoStatus.MISSING]
+    if (where.quadrants or where.octants) and not where.include_talk:
+        conditions.append(or_(~StretchRow.speech, _tagged_row()))  # talk has no emotion
     if where.quadrants:
         conditions.append(func.coalesce(StretchRow.user_quadrant, StretchRow.quadrant)
                           .in_(sorted(where.quadrants)))
     if where.octants:
         conditions.append(or_(StretchRow.user_quadrant.is_not(None),
                               StretchRow.octant.in_(sorted(where.octants))))
+    # Lengths are shown to the second (text.clock): 1:59.6 reads 2:00, so "at least 2
+    # minutes" keeps it (it hid it before).
     if where.min_seconds is not None:
-        conditions.append(length >= where.min_seconds)
+        conditions.append(length >= where.min_seconds - SHOWN_ROUNDING)
     if where.max_seconds is not None:
-        conditions.append(length <= where.max_seconds)
+        conditions.append(length < where.max_seconds + SHOWN_ROUNDING)
     if where.search:
         conditions.append(browse.search_condition(where.search))
     return conditions
+
+
+SHOWN_ROUNDING = 0.5  # seconds: lengths are shown rounded to the second
+
+
+def _tagged_row() -> Any:
+    return or_(StretchRow.user_quadrant.is_not(None), StretchRow.user_octant.is_not(None))
 
 
 def _stored(row: StretchRow, path: str, name: str) -> StoredStretch:
@@ -287,18 +323,21 @@ def _stored(row: StretchRow, path: str, name: str) -> StoredStretch:
     quadrant, octant = row.user_quadrant, row.user_octant
     if quadrant is None and octant is None:
         return StoredStretch(row.id, row.video_id, Stretch(
-            row.start, row.end, row.quadrant, row.octant, row.valence, row.arousal), path, name)
+            row.start, row.end, row.quadrant, row.octant, row.valence, row.arousal,
+            bool(row.speech)), path, name)
     quadrant = quadrant or OCTANT_QUADRANT[str(octant)]
     valence, arousal = corrected_point(row.valence, row.arousal, quadrant, octant)
     octant = octant or octant_of(valence, arousal)
     return StoredStretch(row.id, row.video_id, Stretch(
-        row.start, row.end, quadrant, octant, valence, arousal), path, name, corrected=True)
+        row.start, row.end, quadrant, octant, valence, arousal, bool(row.speech)), path,
+        name, corrected=True)
 
 
 def _point(kept: StoredStretch) -> MapPoint:
     x = kept.stretch
     return MapPoint(kept.id, f"{kept.name} ({clock(x.start)}-{clock(x.end)})", x.valence,
                     x.arousal, x.quadrant, x.octant, kept.corrected, x.seconds, x.seconds,
+                    mostly_speech=x.speech and not kept.corrected,  # mood paths skip talk
                     span=(x.start, x.end), video=kept.video_id)
 
 
