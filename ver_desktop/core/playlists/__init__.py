@@ -23,7 +23,14 @@ from ver_desktop.core.playlists.export import (
     read_mpv_edl,
     read_xspf,
 )
-from ver_desktop.core.playlists.moodpath import MoodPath, MoodPathStep, mood_path, plan_mood_path
+from ver_desktop.core.playlists.moodpath import (
+    MoodPath,
+    MoodPathStep,
+    mood_path,
+    plan_mood_path,
+    quarters_gone_back,
+)
+from ver_desktop.core.playlists.route import Route, routes
 from ver_desktop.core.playlists.rules import (
     PlaylistError,
     playlist_entries,
@@ -45,6 +52,7 @@ __all__ = [
     "MoodPath",
     "MoodPathStep",
     "PlaylistError",
+    "Route",
     "entries_for",
     "entry_for",
     "export_m3u8",
@@ -60,9 +68,11 @@ __all__ = [
     "playlist_items",
     "playlist_stretches",
     "playlist_video_ids",
+    "quarters_gone_back",
     "read_m3u8",
     "read_mpv_edl",
     "read_xspf",
+    "routes",
     "rule_from_json",
     "rule_to_json",
     "stretch_rule_from_json",

@@ -1,20 +1,23 @@
 """Mood-path playlists (music therapy's iso principle): start where the listener is on the
 valence-arousal plane and move, step by step, towards where they want to be.
 
-The algorithm lays `n` evenly spaced waypoints on the straight line from `start` to
-`target` and takes for each, in order, the unused video nearest to it; of those, the one
-nearest the start opens the path, the one nearest the target closes it, and the rest are
-matched to the waypoints between (least total squared distance). Every path therefore
-begins near the start and ends near the target whenever the library has videos there.
-Points are the library's effective points: a video a person re-tagged sits in the sector
-they chose (`labels.corrected_point`).
+The way goes round the circle, not through the neutral middle (`route.Route`): from tense
+to calm it passes through sad or through happy, whichever side the library covers better
+when neither is clearly shorter. `n` waypoints are spaced evenly along the way, each takes
+the unused video nearest to it, and the videos play in the order of how far along the way
+they lie (their angle), so a quarter once left is not met again; the video nearest the
+start opens the path and the one nearest the target closes it. Points are the library's
+effective points: a video a person re-tagged sits in the sector they chose
+(`labels.corrected_point`). Speech has no mood, so videos that are mostly talk are left out.
 
-By duration, `n` is the number of steps whose videos' play time (the analysed segment, or
-the whole file, as the playlist plays them) comes closest to the time asked for; the aim
-is within `DURATION_TOLERANCE` of it.
+By duration, `n` is the number of steps whose segments come closest to the time asked
+for. Minutes mean minutes: when the segments run
+short, items play longer stretches of their files or whole files (`filling`), so a path
+lasts what was asked whenever the library holds that much music near the way; when it does
+not, `problems` says how much it can give.
 
 What a library cannot give is said in words in `MoodPath.problems`, never by returning an
-empty or half path in silence: too few videos, none near part of the line (which music to
+empty or half path in silence: too few videos, none near part of the way (which music to
 add), a step larger than the largest step asked for, a duration that cannot be matched.
 """
 
@@ -22,24 +25,24 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
 from ver_desktop.core.library import Library, MapPoint, check_play
 from ver_desktop.core.model_key import ModelKey
+from ver_desktop.core.playlists.filling import lengths_to_fill, span_around
+from ver_desktop.core.playlists.route import Point, Route, chosen, routes
 from ver_desktop.core.text import count_of
 
 MAX_STEPS = 500
 DURATION_TOLERANCE = 0.15  # a path by minutes lasts within 15 % of what was asked
+FILL_BELOW = 0.95  # segments giving less than this share of the time play longer
 STRAY = 0.6  # a video farther than this from its waypoint means the library is thin there
 USES_MOST = 0.8  # a path using this share of the library strays because it is using it up
-
-Point = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,8 @@ class MoodPathStep:
     arousal: float
     waypoint: Point
     seconds: float  # how long this item plays (0 when unknown)
-    span: tuple[float, float] | None = None  # a stretch of the file, when paths use them
+    span: tuple[float, float] | None = None  # a stretch of the file, when it plays one
+    longer: bool = False  # plays more than its segment, to fill the time asked for
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class MoodPath:
     steps: tuple[MoodPathStep, ...]
     problems: tuple[str, ...]  # what the library could not give, in words
     play: str = "segment"
+    route: Route | None = None  # the way it follows
+    asked_seconds: float | None = None  # by minutes: the time asked for
 
     @property
     def complete(self) -> bool:
@@ -77,16 +83,47 @@ class MoodPath:
     def spans(self) -> list[tuple[float, float] | None]:
         return [s.span for s in self.steps]
 
+    @property
+    def points(self) -> list[Point]:
+        return [(s.valence, s.arousal) for s in self.steps]
+
     def largest_jump(self) -> float:
-        return max((math.dist((a.valence, a.arousal), (b.valence, b.arousal))
-                    for a, b in itertools.pairwise(self.steps)), default=0.0)
+        return largest_step(self.points)
+
+    def description(self) -> str:
+        """The way in words, and how the time was filled: "from tense, angry through sad,
+        tired to calm, content; 6 of 19 videos play longer than their segment"."""
+        said = self.route.words() if self.route is not None else ""
+        longer = sum(step.longer for step in self.steps)
+        if longer:
+            said += (f"; {longer} of {count_of(len(self.steps), 'video')} play longer "
+                     "stretches or whole files to fill the time")
+        return said
 
     def to_json(self) -> dict[str, Any]:
         """What a saved mood-path playlist keeps, so the map can draw it again."""
         return {"start": list(self.start), "target": list(self.target),
                 "max_jump": self.max_jump, "complete": self.complete,
                 "problems": list(self.problems), "play": self.play,
-                "points": [[s.valence, s.arousal] for s in self.steps]}
+                "points": [[s.valence, s.arousal] for s in self.steps],
+                "route": [list(v) for v in self.route.vertices] if self.route else None,
+                "description": self.description(), "asked_seconds": self.asked_seconds,
+                "seconds": round(self.seconds, 1)}
+
+
+def largest_step(points: Sequence[Point]) -> float:
+    return max((math.dist(a, b) for a, b in itertools.pairwise(points)), default=0.0)
+
+
+def quarters_gone_back(points: Sequence[Point]) -> int:
+    """How many steps land in a quarter the path had already left (happy, sad, happy: 1)."""
+    left: set[str] = set()
+    back = 0
+    for a, b in itertools.pairwise(quadrant_of(*p) for p in points):
+        if a != b:
+            left.add(a)
+            back += b in left
+    return back
 
 
 def play_seconds(point: MapPoint, play: str) -> float:
@@ -96,58 +133,26 @@ def play_seconds(point: MapPoint, play: str) -> float:
     return float(first or second or 0.0)
 
 
-def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
-                   count: int | None = None, total_seconds: float | None = None,
-                   max_jump: float | None = None, play: str = "segment") -> MoodPath:
-    """A path of `count` videos, or of videos that play for about `total_seconds`,
-    chosen from `points` (all of a library's, or `map_points`' result)."""
-    return _plan(points, start, target, count, total_seconds, max_jump, play)[0]
+def longest_seconds(point: MapPoint, play: str) -> float:
+    """The most a video can play to fill a path's time: its whole file, when a playlist of
+    segments may lengthen it; a stretch plays as it is."""
+    if point.span is None and play == "segment" and point.duration:
+        return max(float(point.duration), play_seconds(point, play))
+    return play_seconds(point, play)
 
 
-def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
-              count: int | None = None, total_seconds: float | None = None,
-              max_jump: float | None = None, play: str = "segment",
-              stretches: bool = False) -> MoodPath:
-    """`plan_mood_path` over a library, reading only the videos near the way: a corridor
-    around the line from start to target, widened until every pick lies inside it (then
-    no video outside could have been nearer) or it holds the whole library. At 100,000
-    videos this reads a few thousand rows instead of all of them. With `stretches`, the
-    path is made of stretches of one emotion (from the files' timelines), each playing
-    from its start to its end."""
-    if stretches:
-        available = library.count_stretch_points(model)
-        read = library.stretch_points
-        empty = ("no file has its emotion over time yet: the app works it out after the "
-                 "tags (or run ver-desktop timeline FILE)")
-    else:
-        available = library.count_mood_points(model)
-        read = library.map_points
-        empty = EMPTY_LIBRARY
-    radius = FIRST_RADIUS
-    while True:
-        points = read(model, near=(start, target, radius))
-        path, pool = _plan(points, start, target, count, total_seconds, max_jump, play,
-                           available=available, empty=empty,
-                           noun="stretch" if stretches else "video")
-        whole = len(points) >= available or radius > WIDEST
-        if whole or (pool.reach <= radius and not pool.exhausted):
-            return path
-        radius *= 2
+@dataclass(frozen=True)
+class _Ask:
+    count: int | None
+    total_seconds: float | None
+    max_jump: float | None
+    play: str
+    noun: str = "video"
+    empty: str = ""
 
 
-FIRST_RADIUS = 0.05  # small: a big library is dense near any way; a small one is cheap to widen
-WIDEST = 1e4  # past this every point is inside (a guard against a point that never is)
-
-
-EMPTY_LIBRARY = "the library has no analysed videos yet: add a folder and let it scan"
-
-
-def _plan(points: Sequence[MapPoint], start: Point, target: Point, count: int | None,
-          total_seconds: float | None, max_jump: float | None, play: str, *,
-          available: int | None = None, empty: str = EMPTY_LIBRARY,
-          noun: str = "video") -> tuple[MoodPath, _Pool]:
-    """The path, and the pool it was chosen from (how far its picks reached). `available`
-    is how many videos the whole library offers when `points` is only part of it."""
+def _ask(count: int | None, total_seconds: float | None, max_jump: float | None,
+         play: str, **more: str) -> _Ask:
     if (count is None) == (total_seconds is None):
         raise ValueError("give either count or total_seconds")
     if count is not None and not 1 <= count <= MAX_STEPS:
@@ -155,25 +160,145 @@ def _plan(points: Sequence[MapPoint], start: Point, target: Point, count: int | 
     if total_seconds is not None and total_seconds <= 0:
         raise ValueError("total_seconds must be positive")
     check_play(play)
-    pool = _Pool([p for p in points if not p.mostly_speech], play)  # speech has no mood
+    return _Ask(count, total_seconds, max_jump, play, **more)
+
+
+def plan_mood_path(points: Sequence[MapPoint], start: Point, target: Point, *,
+                   count: int | None = None, total_seconds: float | None = None,
+                   max_jump: float | None = None, play: str = "segment") -> MoodPath:
+    """A path of `count` videos, or of videos that play for about `total_seconds`,
+    chosen from `points` (all of a library's, or `map_points`' result)."""
+    ask = _ask(count, total_seconds, max_jump, play, empty=EMPTY_LIBRARY)
+    return _best([_plan(points, route, ask)[0] for route in routes(start, target)])
+
+
+def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
+              count: int | None = None, total_seconds: float | None = None,
+              max_jump: float | None = None, play: str = "segment",
+              stretches: bool = False) -> MoodPath:
+    """`plan_mood_path` over a library, reading only the videos near the way: a corridor
+    around each leg of the way, widened until every pick lies inside it (then no video
+    outside could have been nearer) or it holds the whole library. At 100,000 videos this
+    reads a few thousand rows instead of all of them. With `stretches`, the path is made
+    of stretches of one emotion (from the files' timelines), each playing from its start
+    to its end. Items lengthened to fill the time play around their analysed segment."""
+    if stretches:
+        available = library.count_stretch_points(model)
+        read = library.stretch_points
+        ask = _ask(count, total_seconds, max_jump, play, noun="stretch", empty=(
+            "no file has its emotion over time yet: the app works it out after the tags "
+            "(or run ver-desktop timeline FILE)"))
+    else:
+        available = library.count_mood_points(model)
+        read = library.map_points
+        ask = _ask(count, total_seconds, max_jump, play, empty=EMPTY_LIBRARY)
+    path = _best([_plan_near(read, model, route, ask, available)
+                  for route in routes(start, target)])
+    longer = [s.video_id for s in path.steps if s.longer]
+    if not longer:
+        return path
+    rows = library.rows(model, longer)
+    return placed(path, {i: (row.segment, row.duration) for i, row in rows.items()})
+
+
+Reader = Callable[..., list[MapPoint]]
+FIRST_RADIUS = 0.05  # small: a big library is dense near any way; a small one is cheap to widen
+WIDEST = 1e4  # past this every point is inside (a guard against a point that never is)
+EMPTY_LIBRARY = "the library has no analysed videos yet: add a folder and let it scan"
+
+
+def _plan_near(read: Reader, model: ModelKey, route: Route, ask: _Ask,
+               available: int) -> MoodPath:
+    radius = FIRST_RADIUS
+    while True:
+        points = _read_near(read, model, route, radius)
+        path, pool = _plan(points, route, ask, available=available)
+        whole = len(points) >= available or radius > WIDEST
+        if whole or (pool.reach <= radius and not pool.exhausted):
+            return path
+        radius *= 2
+
+
+def _read_near(read: Reader, model: ModelKey, route: Route, radius: float) -> list[MapPoint]:
+    """The points within `radius` of any leg of the way (and a few more), each once."""
+    found: dict[int, MapPoint] = {}
+    for a, b in route.legs():
+        for point in read(model, near=(a, b, radius)):
+            found.setdefault(point.id, point)
+    return [found[key] for key in sorted(found)]
+
+
+def placed(path: MoodPath,
+           files: Mapping[int, tuple[tuple[float, float] | None, float | None]]) -> MoodPath:
+    """`path` with each lengthened item's stretch placed around its analysed segment
+    (`files`: each video's segment and duration)."""
+    steps = []
+    for step in path.steps:
+        segment, duration = files.get(step.video_id, (None, None))
+        if step.longer and duration:
+            step = replace(step, span=span_around(segment, duration, step.seconds))
+        steps.append(step)
+    return replace(path, steps=tuple(steps))
+
+
+def _best(paths: list[MoodPath]) -> MoodPath:
+    """Of the ways tried, the one the library covers best (complete first, then the one
+    whose videos lie nearest their waypoints); the first (the shorter) on a tie."""
+    def key(path: MoodPath) -> tuple[bool, float]:
+        return (not path.complete, round(_stray(path), 3))
+
+    best = min(paths, key=key)
+    if best.route is None:
+        return best
+    others = len(paths) - 1
+    better = others > 0 and key(best) < min(key(p) for p in paths if p is not best)
+    return replace(best, route=chosen(best.route, others, better=better))
+
+
+def _stray(path: MoodPath) -> float:
+    """How far, on average, the path's videos lie from their waypoints."""
+    if not path.steps:
+        return math.inf
+    return float(np.mean([math.dist((s.valence, s.arousal), s.waypoint) for s in path.steps]))
+
+
+def _plan(points: Sequence[MapPoint], route: Route, ask: _Ask, *,
+          available: int | None = None) -> tuple[MoodPath, _Pool]:
+    """The path, and the pool it was chosen from (how far its picks reached). `available`
+    is how many videos the whole library offers when `points` is only part of it."""
+    pool = _Pool([p for p in points if not p.mostly_speech], ask.play)  # speech has no mood
+    pool.keep_to(route)
     library_size = len(pool.points) if available is None else available
+    made = _Made(route, ask)
     if not pool.points:
         if library_size:
             pool.exhausted = True  # none near the way: look wider
-        return MoodPath(start, target, max_jump, (), (empty,), play), pool
-    if count is not None:
-        steps = _walk(pool, start, target, count)
-        notes = _shortage(library_size, count, noun)
+        return made.path((), (ask.empty,)), pool
+    if ask.count is not None:
+        steps = _steps(pool, *_walk(pool, route, ask.count))
+        off_way = _off_way(len(steps), min(ask.count, library_size), route, ask.noun)
+        notes = [*_shortage(library_size, ask.count, ask.noun), *off_way]
     else:
-        steps, notes = _walk_for_duration(pool, start, target, float(total_seconds or 0),
-                                          library_size)
-    thin = _thin_stretches(steps)
+        steps, notes = _walk_for_duration(pool, route, float(ask.total_seconds or 0),
+                                          library_size, ask.noun)
+        off_way = []
+    thin = [] if off_way else _thin_stretches(steps)  # the way's quarters are used up
     if thin and len(steps) >= USES_MOST * library_size:
         thin = [f"it uses {len(steps)} of the library's {library_size} videos, so some "
                 "sit far from the way between start and target: ask for less time, or add "
                 "more music"]
-    problems = [*notes, *thin, *_big_steps(steps, max_jump)]
-    return MoodPath(start, target, max_jump, tuple(steps), tuple(problems), play), pool
+    return made.path(steps, (*notes, *thin, *_big_steps(steps, ask.max_jump))), pool
+
+
+@dataclass(frozen=True)
+class _Made:
+    route: Route
+    ask: _Ask
+
+    def path(self, steps: Sequence[MoodPathStep], problems: Sequence[str]) -> MoodPath:
+        return MoodPath(self.route.start, self.route.target, self.ask.max_jump,
+                        tuple(steps), tuple(problems), self.ask.play, self.route,
+                        self.ask.total_seconds)
 
 
 class _Pool:
@@ -184,72 +309,125 @@ class _Pool:
         self.xy = np.array([(p.valence, p.arousal) for p in self.points],
                            dtype=np.float64).reshape(-1, 2)
         self.seconds = np.array([play_seconds(p, play) for p in self.points], np.float64)
+        self.longest = np.array([longest_seconds(p, play) for p in self.points], np.float64)
         self.reach = 0.0  # the farthest any pick lay from its waypoint
         self.exhausted = False  # a walk wanted more videos than these
+        self.on_way = np.ones(len(self.points), dtype=bool)  # in the quarters passed
+
+    def keep_to(self, route: Route) -> None:
+        """Keep to the videos in the quarters a way that turns passes through: one from
+        elsewhere would send the path back to a quarter it had left, or on to one it
+        never meant to visit (a way through the middle has no quarters to keep to)."""
+        if route.round and self.points:
+            passed = route.quadrants()
+            self.on_way = np.array([quadrant_of(v, a) in passed for v, a in self.xy])
 
 
+Walk = tuple[list[int], list[Point]]  # the picks (pool indices) in play order, their waypoints
 
 
-def _walk(pool: _Pool, start: Point, target: Point, n: int) -> list[MoodPathStep]:
-    """Each waypoint's nearest unused video; then, of those, the one nearest the start
-    opens the path, the one nearest the target closes it, and the rest are matched to the
-    waypoints between so that their total squared distance is least. (Greedy picks alone
-    can leave the last waypoint a video from elsewhere: a sad-to-calm path over nearly a
-    whole library once ended on an energetic track.)"""
-    used = np.zeros(len(pool.points), dtype=bool)
-    pool.exhausted |= n >= len(pool.points)
-    waypoints = _waypoints(start, target, min(n, len(pool.points)))
-    chosen: list[int] = []
+def _walk(pool: _Pool, route: Route, n: int) -> Walk:
+    """Each waypoint's nearest unused video (of those in the quarters the way passes
+    through), in play order."""
+    used = ~pool.on_way
+    free = int((~used).sum())
+    pool.exhausted |= n >= free
+    waypoints = route.waypoints(min(n, free)) if free else []
+    picks: list[int] = []
     for waypoint in waypoints:
         distance = np.where(used, np.inf, np.hypot(*(pool.xy - np.array(waypoint)).T))
-        chosen.append(int(np.argmin(distance)))
-        pool.reach = max(pool.reach, float(distance[chosen[-1]]))
-        used[chosen[-1]] = True
-    order = _ordered(pool.xy, chosen, waypoints)
-    return [MoodPathStep(pool.points[i].video_id, pool.points[i].valence,
-                         pool.points[i].arousal, waypoint, float(pool.seconds[i]),
-                         pool.points[i].span)
-            for i, waypoint in zip(order, waypoints, strict=True)]
+        picks.append(int(np.argmin(distance)))
+        pool.reach = max(pool.reach, float(distance[picks[-1]]))
+        used[picks[-1]] = True
+    return _ordered(pool.xy, route, picks), waypoints
 
 
-def _ordered(xy: np.ndarray, chosen: list[int], waypoints: list[Point]) -> list[int]:
-    if len(chosen) < 3:
-        return sorted(chosen, key=lambda i: math.dist(xy[i], waypoints[0]))
-    first = min(chosen, key=lambda i: math.dist(xy[i], waypoints[0]))
-    last = min((i for i in chosen if i != first), key=lambda i: math.dist(xy[i], waypoints[-1]))
-    middle = [i for i in chosen if i not in (first, last)]
-    inner = np.array(waypoints[1:-1])
-    costs = ((xy[middle][:, None, :] - inner[None, :, :]) ** 2).sum(axis=2)
-    videos, places = linear_sum_assignment(costs)
-    by_place = sorted(zip(places, videos, strict=True))
-    return [first, *(middle[v] for _, v in by_place), last]
+def _ordered(xy: np.ndarray, route: Route, picks: list[int]) -> list[int]:
+    """The picks in the order of how far along the way they lie; the one nearest the start
+    first and the one nearest the target last (a video beyond the target, or off to one
+    side of the start, does not take their places)."""
+    if len(picks) < 3:
+        return sorted(picks, key=lambda i: math.dist(xy[i], route.start))
+    spot = xy[picks]
+    to_start = np.hypot(*(spot - np.array(route.start)).T)
+    to_target = np.hypot(*(spot - np.array(route.target)).T)
+    along = route.progress(spot)
+    beside = np.where(along >= 1, -to_target, np.where(along <= 0, to_start, 0.0))
+    order = [picks[i] for i in np.lexsort((beside, np.clip(along, 0.0, 1.0)))]
+    first = picks[int(np.argmin(to_start))]
+    order.remove(first)
+    last = min(order, key=lambda i: math.dist(xy[i], route.target))
+    order.remove(last)
+    return [first, *order, last]
 
 
-def _walk_for_duration(pool: _Pool, start: Point, target: Point, total: float,
-                       library_size: int) -> tuple[list[MoodPathStep], list[str]]:
-    """The walk whose play time comes closest to `total`, and what fell short."""
+def _steps(pool: _Pool, picks: list[int], waypoints: list[Point],
+           lengths: np.ndarray | None = None) -> list[MoodPathStep]:
+    steps = []
+    for k, (i, waypoint) in enumerate(zip(picks, waypoints, strict=True)):
+        point, seconds = pool.points[i], float(pool.seconds[i])
+        played = seconds if lengths is None else round(float(lengths[k]), 1)
+        longer = played > seconds + 0.05
+        span = (span_around(None, float(point.duration or played), played) if longer
+                else point.span)
+        steps.append(MoodPathStep(point.video_id, point.valence, point.arousal, waypoint,
+                                  played if longer else seconds, span, longer))
+    return steps
+
+
+def _walk_for_duration(pool: _Pool, route: Route, total: float, library_size: int,
+                       noun: str) -> tuple[list[MoodPathStep], list[str]]:
+    """The walk that plays closest to `total` (longer stretches filling what segments
+    leave), and what fell short."""
     known = pool.seconds[pool.seconds > 0]
     if not known.size:
-        return [], ["no video in the library has a known length yet: let the scan finish"]
-    limit = min(len(pool.points), MAX_STEPS)
+        return [], [f"no {noun} in the library has a known length yet: let the scan finish"]
+    steps = _filled(pool, _walk_to_time(pool, route, total), total)
+    return steps, _time_notes(steps, total, library_size, noun)
+
+
+def _walk_to_time(pool: _Pool, route: Route, total: float) -> Walk:
+    """The walk whose segments play closest to `total`, moving one step at a time."""
+    limit = min(int(pool.on_way.sum()), MAX_STEPS)
+    known = pool.seconds[pool.seconds > 0]
     n = max(1, min(limit, round(total / float(np.median(known)))))
-    tried: dict[int, list[MoodPathStep]] = {}
-    while n not in tried and 1 <= n <= limit:  # move towards the total, one step at a time
-        tried[n] = _walk(pool, start, target, n)
-        played = sum(s.seconds for s in tried[n])
-        n += 1 if played < total else -1
-    best = min(tried.values(), key=lambda steps: abs(sum(s.seconds for s in steps) - total))
-    played = sum(s.seconds for s in best)
-    notes = []
-    if abs(played - total) > DURATION_TOLERANCE * total:
-        what = f"{_minutes(played)} of the {_minutes(total)} asked for"
-        if played < total:
-            notes.append(f"the whole library plays only {what}: add more music"
-                         if len(best) == library_size else f"could fill only {what}")
-        else:
-            notes.append(f"the shortest path that reaches the target lasts {what}: its "
-                         "videos are long (play segments only, or ask for more time)")
-    return best, notes
+    tried: dict[int, Walk] = {}
+    while n not in tried and 1 <= n <= limit:
+        tried[n] = _walk(pool, route, n)
+        n += 1 if pool.seconds[tried[n][0]].sum() < total else -1
+    return min(tried.values(), key=lambda w: abs(pool.seconds[w[0]].sum() - total))
+
+
+def _filled(pool: _Pool, walk: Walk, total: float) -> list[MoodPathStep]:
+    """The walk's steps, lengthened to fill `total` when their segments fall short."""
+    picks, waypoints = walk
+    if pool.seconds[picks].sum() >= FILL_BELOW * total:
+        return _steps(pool, picks, waypoints)
+    lengths = lengths_to_fill(pool.seconds[picks], pool.longest[picks], total)
+    return _steps(pool, picks, waypoints, lengths)
+
+
+def _fits(steps: Sequence[MoodPathStep], total: float) -> bool:
+    return abs(sum(s.seconds for s in steps) - total) <= DURATION_TOLERANCE * total
+
+
+def _time_notes(steps: Sequence[MoodPathStep], total: float, library_size: int,
+                noun: str) -> list[str]:
+    played = sum(s.seconds for s in steps)
+    if _fits(steps, total):
+        return []
+    if played > total:
+        return [f"the shortest path that reaches the target lasts {_minutes(played)} of the "
+                f"{_minutes(total)} asked for: its videos are long (play segments, or ask "
+                "for more time)"]
+    what = f"only {_minutes(played)} on this way, of the {_minutes(total)} asked for"
+    if noun == "stretch":
+        return [f"the stretches of one emotion give {what}: ask for less time, or turn "
+                "stretches off to play whole files"]
+    whole = ("the whole library plays" if len(steps) >= library_size
+             else "the library can give")
+    return [f"{whole} {what}, even playing whole files: add more music, or ask for less "
+            "time"]
 
 
 def _shortage(available: int, asked: int, noun: str = "video") -> list[str]:
@@ -259,11 +437,22 @@ def _shortage(available: int, asked: int, noun: str = "video") -> list[str]:
             f"{asked} asked for"]
 
 
+def _off_way(found: int, asked: int, route: Route, noun: str) -> list[str]:
+    if found >= asked:
+        return []
+    names = " or ".join(QUADRANT_NAMES[q] for q in route.quadrants())
+    return [f"only {count_of(found, noun)} in the library {'is' if found == 1 else 'are'} "
+            f"{names} (the feelings this way passes through), not {asked}: add more such "
+            "music, or ask for fewer"]
+
+
 def _thin_stretches(steps: Sequence[MoodPathStep]) -> list[str]:
-    """Where the nearest video was far from its waypoint: name the music that is missing."""
+    """Parts of the way with no video of the path near them: name the music missing there.
+    (Each video plays in the order of the way, not always beside its own waypoint.)"""
     missing: list[str] = []
+    spots = np.array([(s.valence, s.arousal) for s in steps]).reshape(-1, 2)
     for step in steps:
-        if math.dist((step.valence, step.arousal), step.waypoint) > STRAY:
+        if np.hypot(*(spots - np.array(step.waypoint)).T).min() > STRAY:
             words = QUADRANT_NAMES[quadrant_of(*step.waypoint)]
             if words not in missing:
                 missing.append(words)
@@ -287,10 +476,3 @@ def _big_steps(steps: Sequence[MoodPathStep], max_jump: float | None) -> list[st
 
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
-
-
-def _waypoints(start: Point, target: Point, n: int) -> list[Point]:
-    if n == 1:
-        return [start]
-    return [(start[0] + (target[0] - start[0]) * i / (n - 1),
-             start[1] + (target[1] - start[1]) * i / (n - 1)) for i in range(n)]

@@ -29,6 +29,7 @@ def rule_to_json(rule: VideoFilter) -> dict[str, Any]:
         "region": list(rule.region) if rule.region else None,
         "min_duration": rule.min_duration, "max_duration": rule.max_duration,
         "folder": rule.folder, "statuses": sorted(rule.statuses), "search": rule.search,
+        "include_talk": rule.include_talk,
     }
 
 
@@ -60,7 +61,17 @@ def rule_from_json(data: Any) -> VideoFilter:
         min_duration=_number(data.get("min_duration")),
         max_duration=_number(data.get("max_duration")),
         folder=folder, statuses=statuses, search=search,
+        include_talk=_flag(data.get("include_talk")),
     )
+
+
+def _flag(value: Any) -> bool:
+    """A stored yes/no; absent in rules saved before talk was told apart (then no)."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise PlaylistError("the rule's talk setting is malformed")
+    return value
 
 
 def _names(value: Any, known: tuple[str, ...]) -> frozenset[str] | None:
@@ -85,7 +96,8 @@ def stretch_rule_to_json(rule: StretchFilter) -> dict[str, Any]:
     """A smart playlist of stretches: the stretches view's filters."""
     return {"format": RULE_FORMAT, "of": "stretches", "quadrants": sorted(rule.quadrants),
             "octants": sorted(rule.octants), "min_seconds": rule.min_seconds,
-            "max_seconds": rule.max_seconds, "search": rule.search}
+            "max_seconds": rule.max_seconds, "search": rule.search,
+            "include_talk": rule.include_talk}
 
 
 def stretch_rule_from_json(data: Any) -> StretchFilter:
@@ -98,7 +110,8 @@ def stretch_rule_from_json(data: Any) -> StretchFilter:
         raise PlaylistError("the rule names an unknown quadrant or emotion")
     return StretchFilter(quadrants=quadrants, octants=octants,
                          min_seconds=_number(data.get("min_seconds")),
-                         max_seconds=_number(data.get("max_seconds")), search=search)
+                         max_seconds=_number(data.get("max_seconds")), search=search,
+                         include_talk=_flag(data.get("include_talk")))
 
 
 def playlist_video_ids(library: Library, model: ModelKey,
