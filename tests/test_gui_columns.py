@@ -29,10 +29,10 @@ def test_every_sortable_column_is_one_the_library_sorts_by() -> None:
 def test_each_column_reads_a_row_in_words() -> None:
     shown = {c.key: c.show(row(), False) for c in COLUMNS}
     assert shown == {"thumbnail": "", "name": "calm song.mp4", "duration": "1:35",
-                     "quadrant": "PV-NA", "octant": "pleased", "confidence": "80%",
+                     "quadrant": "calm, content", "octant": "pleased", "confidence": "80%",
                      "valence": "+0.40", "arousal": "-0.30", "status": "ok", "folder": "/v"}
     mine = row(corrected=True)
-    assert column_of("quadrant").show(mine, False) == "PV-NA ✎"
+    assert column_of("quadrant").show(mine, False) == "calm, content ✎"  # words, no code
     assert column_of("confidence").show(mine, False) == "your tag"
     failed = row(status="failed", error_reason="no audio track", quadrant=None)
     assert column_of("name").show(failed, False) == "calm song.mp4 — no audio track"

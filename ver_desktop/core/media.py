@@ -61,6 +61,10 @@ VIDEO_EXTENSIONS = frozenset(
 AUDIO_EXTENSIONS = frozenset({".mp3", ".flac", ".ogg", ".opus", ".wav", ".m4a", ".aac", ".wma"})
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
 
+# What a person reads for a file that is no media at all (or too damaged to tell): plain
+# words about the file, not the name of the tool that tried to read it.
+NOT_MEDIA_REASON = "not an audio or video file, or one too damaged to play"
+
 # Leading bytes of containers FFmpeg reads: a file that starts like one but will not open
 # is damaged ("corrupt"), anything else is "not media".
 _SIGNATURES: tuple[tuple[int, bytes, str], ...] = (
@@ -121,8 +125,7 @@ def load_segment(path: str | os.PathLike[str]) -> Segment:
         # FFmpeg's MP3 and raw-AAC probes open almost any bytes: "damaged" with no known
         # signature at the start means it never was media.
         if error.kind == ErrorKind.CORRUPT and _sniff(path) is None:
-            raise MediaError(ErrorKind.NOT_MEDIA,
-                             "not an audio or video file that FFmpeg can read") from None
+            raise MediaError(ErrorKind.NOT_MEDIA, NOT_MEDIA_REASON) from None
         raise
     return segment
 
@@ -193,8 +196,7 @@ def _open(path: Path) -> av.container.InputContainer:
     except (av.error.FFmpegError, ValueError, OSError, UnicodeDecodeError):
         kind = _sniff(path)
         if kind is None:
-            raise MediaError(ErrorKind.NOT_MEDIA,
-                             "not an audio or video file that FFmpeg can read") from None
+            raise MediaError(ErrorKind.NOT_MEDIA, NOT_MEDIA_REASON) from None
         raise MediaError(ErrorKind.CORRUPT,
                          f"looks like a {kind} file but is damaged or incomplete") from None
 

@@ -64,6 +64,15 @@ def _label(key: str) -> Show:
     return show
 
 
+def _quadrant(row: VideoRow, _working: bool) -> str:
+    """The quarter of the map in words ("calm, content"), as the buttons say it; the codes
+    (PV-NA) are for exports and --json only."""
+    if row.quadrant is None:
+        return ""
+    words = style.QUADRANT_NAMES.get(row.quadrant, row.quadrant)
+    return f"{words} ✎" if row.corrected else words
+
+
 def _signed(key: str) -> Show:
     def show(row: VideoRow, _working: bool) -> str:
         value = getattr(row, key)
@@ -85,8 +94,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("thumbnail", "", 56, lambda _row, _working: "", sortable=False),
     Column("name", "Name", 220, _name),
     Column("duration", "Duration", 60, _duration, when_failed=False),
-    Column("quadrant", "Quadrant", 72, _label("quadrant"), tag=True, when_failed=False),
-    Column("octant", "Octant", 84, _label("octant"), tag=True, when_failed=False),
+    Column("quadrant", "Emotion", 112, _quadrant, tag=True, when_failed=False),
+    Column("octant", "Feeling", 84, _label("octant"), tag=True, when_failed=False),
     Column("confidence", "Confidence", 80, _confidence, tag=True, when_failed=False),
     Column("valence", "Valence", 60, _signed("valence"), tag=True, when_failed=False),
     Column("arousal", "Arousal", 60, _signed("arousal"), tag=True, when_failed=False),

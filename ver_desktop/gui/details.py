@@ -45,6 +45,12 @@ def adjusted_words(row: VideoRow) -> str:
         "Adjusted to your tags"
 
 
+def _bar_words(name: str) -> str:
+    """A quarter as the filter buttons name it ("Calm", not PV-NA); a feeling as it is."""
+    words = style.QUADRANT_NAMES.get(name)
+    return words.split(",")[0].capitalize() if words else name
+
+
 class ProbabilityBars(QWidget):
     """One horizontal bar per class, coloured by quadrant; the chosen class is bold."""
 
@@ -78,7 +84,8 @@ class ProbabilityBars(QWidget):
             painter.setFont(font)
             painter.setPen(self.palette().windowText().color())
             painter.drawText(QRectF(0, top, label_width - 6, row_height),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             _bar_words(name))
             if value is not None:
                 painter.drawText(QRectF(label_width + width + 4, top, 44, row_height),
                                  Qt.AlignmentFlag.AlignVCenter, f"{value:.0%}")
@@ -148,9 +155,9 @@ class DetailsPane(QWidget):
         body.addWidget(self.timeline)  # the file's emotion over time, at a glance
         body.addWidget(self.timeline_caption)
         body.addLayout(form)
-        body.addWidget(QLabel("Quadrant probabilities"))
+        body.addWidget(QLabel("How likely each quarter is"))
         body.addWidget(self.quadrants)
-        body.addWidget(QLabel("Octant probabilities"))
+        body.addWidget(QLabel("How likely each feeling is"))
         body.addWidget(self.octants)
         layout = QVBoxLayout(self)
         layout.addWidget(self.thumbnail, alignment=Qt.AlignmentFlag.AlignHCenter)
@@ -179,7 +186,7 @@ class DetailsPane(QWidget):
         self.set_timeline(None)
         self.title.setText(f"<b>{row.name}</b>")
         words = style.QUADRANT_NAMES.get(row.quadrant or "", "")
-        tag = f"{words} ({row.quadrant})" if words else "–"
+        tag = words or "–"  # words; the codes (NV-PA) are for exports
         tag += f" / {row.octant or 'any'}"
         if row.corrected:
             tag += " · your tag"  # certain: its point sits in the sector chosen

@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from ver_desktop.core.labels import OCTANTS
+from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, octant_of, tag_words
 from ver_desktop.gui import style
 
 if TYPE_CHECKING:
@@ -53,6 +53,21 @@ def _inside(v: float, a: float) -> tuple[float, float]:
 Cells = dict[tuple[int, int], list[int]]
 
 
+def colour_key(point: MapPoint) -> str | None:
+    """Mostly speech: grey, like an unknown tag, never a confident colour (also when it is
+    the one selected)."""
+    return None if point.mostly_speech else point.quadrant
+
+
+def point_words(point: MapPoint) -> str:
+    if point.mostly_speech:
+        return "mostly talk: no emotion to trust"
+    if point.quadrant is None:
+        return "not tagged yet"
+    words = tag_words(point.quadrant, point.octant)
+    return f"{words} (your tag)" if point.corrected else words
+
+
 def index_points(points: Sequence[MapPoint]) -> tuple[list[tuple[float, float]], Cells]:
     """Drawn positions and a hover index; pure Python, so it can run on a pool thread (it
     takes a few hundred milliseconds at 100,000 points)."""
@@ -72,7 +87,7 @@ class EmotionMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setMinimumSize(200, 200)
+        self.setMinimumSize(260, 220)  # room for the octants' names round the circle
         self.points: list[MapPoint] = []
         self._xy: list[tuple[float, float]] = []
         self._cells: Cells = defaultdict(list)
@@ -85,6 +100,7 @@ class EmotionMap(QWidget):
         self._picked: list[tuple[float, float]] = []
         self._press: QPointF | None = None
         self._dragged: int | None = None
+        self._drag_at: QPointF | None = None  # where a dragged point is now
         self._lasso: list[QPointF] = []
         self._shape: str = "rect"
         self.chosen: frozenset[int] = frozenset()  # the region chosen, ringed until cleared
@@ -177,6 +193,7 @@ class EmotionMap(QWidget):
         self._paint_chosen(painter)
         self._paint_highlight(painter)
         self._paint_selection(painter)
+        self._paint_drag(painter)
         painter.end()
 
     def _render_base(self) -> QPixmap:
@@ -205,21 +222,28 @@ class EmotionMap(QWidget):
         painter.setPen(QPen(text, 1.2))
         painter.drawLine(self.to_widget(-EXTENT, 0), self.to_widget(EXTENT, 0))
         painter.drawLine(self.to_widget(0, -EXTENT), self.to_widget(0, EXTENT))
-        painter.drawText(self.to_widget(EXTENT - 0.75, -0.12) + QPointF(0, 8), "valence →")
-        painter.drawText(self.to_widget(0.06, EXTENT - 0.1) + QPointF(0, 6), "↑ arousal")
+        self._label(painter, "valence →", self.to_widget(EXTENT, -0.12), right=True)
+        self._label(painter, "↑ arousal", self.to_widget(0.06, EXTENT - 0.1), left=True)
         for k, name in enumerate(OCTANTS):
             angle = math.radians(45 * k + 22.5)
-            spot = self.to_widget(2.2 * math.cos(angle), 2.2 * math.sin(angle))
-            painter.drawText(QRectF(spot.x() - 40, spot.y() - 9, 80, 18),
-                             Qt.AlignmentFlag.AlignCenter, name)
+            self._label(painter, name, self.to_widget(2.2 * math.cos(angle),
+                                                      2.2 * math.sin(angle)))
+
+    def _label(self, painter: QPainter, text: str, spot: QPointF, *, right: bool = False,
+               left: bool = False) -> None:
+        """`text` centred on `spot` (ending there: `right`; starting there: `left`), moved
+        in as far as it takes to show it whole: a narrow map cut its names at the sides."""
+        width = self.fontMetrics().horizontalAdvance(text) + 4
+        x = spot.x() - width if right else spot.x() if left else spot.x() - width / 2
+        x = min(max(x, 1.0), self.width() - width - 1.0)
+        painter.drawText(QRectF(x, spot.y() - 9, width, 18), Qt.AlignmentFlag.AlignCenter,
+                         text)
 
     def _paint_points(self, painter: QPainter) -> None:
         by_quadrant: dict[str | None, list[QPointF]] = defaultdict(list)
         scale, cx, cy = self._scale(), self.width() / 2, self.height() / 2
         for point, (v, a) in zip(self.points, self._xy, strict=True):  # to_widget, inlined
-            # Mostly speech: grey, like an unknown tag, never a confident colour.
-            colour_key = None if point.mostly_speech else point.quadrant
-            by_quadrant[colour_key].append(QPointF(cx + v * scale, cy - a * scale))
+            by_quadrant[colour_key(point)].append(QPointF(cx + v * scale, cy - a * scale))
         many = len(self.points) >= 20000
         size = 5.0 if len(self.points) < 2000 else 2.0 if many else 3.0
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not many)  # 10x faster
@@ -262,8 +286,35 @@ class EmotionMap(QWidget):
         if index is not None:
             v, a = self._xy[index]
             painter.setPen(QPen(self.palette().highlight().color(), 2.5))
-            painter.setBrush(QBrush(style.colour(self.points[index].quadrant)))
+            painter.setBrush(QBrush(style.colour(colour_key(self.points[index]))))
             painter.drawEllipse(self.to_widget(v, a), 7, 7)
+
+    def _paint_drag(self, painter: QPainter) -> None:
+        """A dragged point under the mouse, the octant it would be tagged with lit and
+        named: what is saved is that part of the circle."""
+        if self._dragged is None or self._drag_at is None:
+            return
+        octant = octant_of(*self.to_emotion(self._drag_at))
+        colour = style.colour(OCTANT_QUADRANT[octant])
+        centre, radius = self.to_widget(0, 0), CIRCLE * self._scale()
+        wedge = QPainterPath(centre)
+        box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        wedge.arcTo(box, OCTANTS.index(octant) * 45.0, 45.0)
+        wedge.closeSubpath()
+        lit = QColor(colour)
+        lit.setAlpha(45)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(lit)
+        painter.drawPath(wedge)
+        painter.setPen(QPen(self.palette().highlight().color(), 2.5))
+        painter.setBrush(QBrush(colour))
+        painter.drawEllipse(self._drag_at, 7, 7)
+        painter.setPen(self.palette().windowText().color())
+        words = tag_words(None, octant)
+        width = self.fontMetrics().horizontalAdvance(words) + 8
+        x = min(max(self._drag_at.x() - width / 2, 0.0), self.width() - width)
+        y = self._drag_at.y() - 30 if self._drag_at.y() > 40 else self._drag_at.y() + 12
+        painter.drawText(QRectF(x, y, width, 18), Qt.AlignmentFlag.AlignCenter, words)
 
     def _paint_selection(self, painter: QPainter) -> None:
         if self._press is None or self._dragged is not None or not self._lasso:
@@ -305,13 +356,21 @@ class EmotionMap(QWidget):
             if found is not None:
                 point = self.points[found]
                 QToolTip.showText(event.globalPosition().toPoint(),
-                                  f"{point.name}\n{point.quadrant} / {point.octant or '–'}",
-                                  self)
+                                  f"{point.name}\n{point_words(point)}", self)
             else:
                 QToolTip.hideText()
             return
-        self._lasso.append(pos)
+        if self._dragged is not None:  # the point follows the mouse
+            self._drag_at = pos
+        else:
+            self._lasso.append(pos)
         self.update()
+
+    def dragging_over(self) -> str | None:
+        """The octant a dragged point is over, in words ("calm, content (pleased)")."""
+        if self._dragged is None or self._drag_at is None:
+            return None
+        return tag_words(None, octant_of(*self.to_emotion(self._drag_at)))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._press is None:
@@ -329,7 +388,7 @@ class EmotionMap(QWidget):
             self.region_selected.emit(self.ids_in(self._selection_path()))
         else:
             self.region_selected.emit(None)
-        self._press, self._dragged, self._lasso = None, None, []
+        self._press, self._dragged, self._lasso, self._drag_at = None, None, [], None
         self.update()
 
     def _pick(self, pos: QPointF) -> None:

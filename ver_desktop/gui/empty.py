@@ -34,3 +34,34 @@ class EmptyState(QWidget):
     def set_message(self, title: str, hint: str = "") -> None:
         self.title.setText(title)
         self.hint.setText(hint)
+
+
+class DropOverlay(QLabel):
+    """Shown over the window while files or folders are dragged over it: where they go,
+    in words, so a person knows the drop will be taken."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Drop to add these videos to the library\n"
+                         "(folders are searched for videos; your files stay where they are)",
+                         parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.setFont(font)
+        self.setAutoFillBackground(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        highlight, back = self.palette().highlight().color(), self.palette().window().color()
+        # nearly opaque: the words are read over the table, not mixed with it
+        self.setStyleSheet(
+            f"background-color: rgba({back.red()}, {back.green()}, {back.blue()}, 225); "
+            f"border: 4px dashed {highlight.name()}; border-radius: 10px; padding: 24px;")
+        self.hide()
+
+    def cover(self) -> None:
+        """Over the whole of the parent, on top."""
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect().adjusted(8, 8, -8, -8))
+        self.raise_()
+        self.show()

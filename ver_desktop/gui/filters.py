@@ -91,16 +91,18 @@ class FilterBar(QWidget):
     def _layout(self) -> None:
         first = QHBoxLayout()
         first.addWidget(self.search, 1)
+        # captions tell the quarter "Happy" from the feeling "happy" below it
+        first.addWidget(QLabel("Quarter:"))
         for button in self.quadrant_buttons.values():
             first.addWidget(button)
         first.addWidget(self.confidence_label)
         first.addWidget(self.confidence)
         second = QHBoxLayout()
+        second.addWidget(QLabel("Feeling:"))
         for button in self.octant_buttons.values():
             second.addWidget(button)
         second.addStretch(1)
-        second.addWidget(self.map_label)
-        second.addWidget(self.clear_map)
+        # map_label and clear_map are placed by the window, under the map they belong to
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(first)

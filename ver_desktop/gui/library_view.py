@@ -43,6 +43,18 @@ class LibraryTable(QTableView):
         super().__init__()
         self.setTabKeyNavigation(False)
 
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home/End (with Ctrl: the first/last row) keep the column the cursor is in, so
+        the table does not scroll sideways and take the Name column out of view."""
+        found = super().moveCursor(action, modifiers)
+        moves = (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd)
+        if action in moves and found.isValid():
+            current = self.currentIndex()
+            return found.siblingAtColumn(current.column() if current.isValid()
+                                         else position("name"))
+        return found
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
                 self.currentIndex().isValid():
@@ -190,9 +202,20 @@ class NamedTileDelegate(QStyledItemDelegate):
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         model = index.model()
-        name = model.index(index.row(), 1).data(Qt.ItemDataRole.DisplayRole)
         row = model.video(index.data(Qt.ItemDataRole.UserRole)) \
             if isinstance(model, LibraryTableModel) else None
+        # The bare name (the name column adds a failed file's reason), and each line elided
+        # on its own: elided together, the two ran into one ("Copy of holid…e filefailed").
+        name = row.name if row is not None else str(
+            model.index(index.row(), 1).data(Qt.ItemDataRole.DisplayRole) or "")
         emotion = emotion_words(row) if row is not None else ""
-        option.text = f"{name or ''}\n{emotion}" if emotion else str(name or "")
-        option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        width = option.rect.width() - 8 if option.rect.width() > 8 else 160
+        metrics = option.fontMetrics
+        lines = [metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)]
+        if emotion:
+            lines.append(metrics.elidedText(emotion, Qt.TextElideMode.ElideRight, width))
+        option.text = "\u2028".join(lines)  # a line break the style keeps ("\n" it drops)
+        option.textElideMode = Qt.TextElideMode.ElideNone
+        # WrapText: the style breaks lines only then (else the two lines are drawn as one)
+        option.features |= (QStyleOptionViewItem.ViewItemFeature.HasDisplay
+                            | QStyleOptionViewItem.ViewItemFeature.WrapText)

@@ -6,13 +6,21 @@ the window; views refresh themselves from the changes the state announces."""
 from __future__ import annotations
 
 import gc
+import html
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QTextDocumentFragment
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDropEvent,
+    QTextDocumentFragment,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.changes import Changes
-from ver_desktop.core.labels import octant_of
+from ver_desktop.core.labels import octant_of, tag_words
 from ver_desktop.core.paths import is_shared
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import menus as menu_bar
@@ -38,7 +46,7 @@ from ver_desktop.gui.details import DetailsPane
 from ver_desktop.gui.details_controller import DetailsController
 from ver_desktop.gui.embeddings_job import EmbeddingsController
 from ver_desktop.gui.emotion_map import EmotionMap
-from ver_desktop.gui.empty import EmptyState
+from ver_desktop.gui.empty import DropOverlay, EmptyState
 from ver_desktop.gui.folder_actions import FolderActions
 from ver_desktop.gui.learning import Learning
 from ver_desktop.gui.library_view import LibraryView
@@ -154,8 +162,17 @@ class MainWindow(QMainWindow):
         details.setWidget(self.details)
         details.setWidgetResizable(True)
         details.setFrameShape(QFrame.Shape.NoFrame)
+        # Never scrolled sideways: the pane is as wide as its content needs, so nothing in
+        # it is cut at the window's narrowest.
+        details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = self.details.layout()
+        sides = 0 if layout is None else (layout.contentsMargins().left()
+                                          + layout.contentsMargins().right())
+        needs = max(self.details.minimumSizeHint().width(),  # the body shows once a video is
+                    self.details.body.minimumSizeHint().width() + sides)
+        details.setMinimumWidth(needs + details.verticalScrollBar().sizeHint().width())
         self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.addWidget(self.map)
+        self.right.addWidget(self._map_with_choice())
         self.right.addWidget(details)
         self.sidebar = Sidebar()
         self.retry_button = QPushButton("Retry failed files")
@@ -217,10 +234,31 @@ class MainWindow(QMainWindow):
         column.addWidget(self.pages, 1)
         column.addWidget(self.notice)
         self.setCentralWidget(content)
+        self.drop_overlay = DropOverlay(content)  # while something is dragged over
         # During scans, committed rows are re-read in batches: each read competes with the
         # window for Python's lock, and each repaint costs the window.
         self._rows_timer = QTimer(self, singleShot=True, interval=300)
         self._recorded: set[int] = set()  # committed, not re-read yet
+
+    def _map_with_choice(self) -> QWidget:
+        """The map, and under it the region chosen on it ("3 chosen on the map", Clear).
+        Their room is kept while nothing is chosen: choosing a region moves nothing."""
+        filters = self.library_view.filters
+        choice = QHBoxLayout()
+        choice.setContentsMargins(4, 0, 4, 0)
+        choice.addWidget(filters.map_label, 1)
+        choice.addWidget(filters.clear_map)
+        for widget in (filters.map_label, filters.clear_map):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.map, 1)
+        column.addLayout(choice)
+        return box
 
     def _helpers(self) -> None:
         """The helpers, each with the state and the views it works on."""
@@ -488,13 +526,15 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.state.scanning = self.scans.busy
         if error is not None:
-            self.show_message(f"The scan stopped: {in_words(error)}")
+            # kept in view like a summary: a status message would be gone in a moment
+            self.show_notice(f"The scan stopped: {html.escape(in_words(error))}")
         elif summary is not None:
             self.show_notice(scan_summary_text(summary))
         self.state.announce(_SCANNED)
 
     def show_notice(self, text: str) -> None:
-        """Rich text kept in the status bar until the next notice, a scan, or ✕."""
+        """Rich text kept in view, under the window's content, until the next notice, the
+        next scan, or ✕."""
         self.notice.setToolTip(QTextDocumentFragment.fromHtml(text).toPlainText())
         if "dismiss" not in text:
             text += ' &nbsp; <a href="dismiss">✕</a>'
@@ -531,8 +571,14 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if any(url.isLocalFile() for url in event.mimeData().urls()):
             event.acceptProposedAction()
+            self.drop_overlay.cover()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self.drop_overlay.hide()
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        self.drop_overlay.hide()
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
@@ -541,8 +587,9 @@ class MainWindow(QMainWindow):
     # -- a person's tags ---------------------------------------------------------------
 
     def correct(self, *, quadrant: str | None = None, octant: str | None = None,
-                ids: Sequence[int] | None = None) -> None:
-        """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it."""
+                ids: Sequence[int] | None = None, said: str | None = None) -> None:
+        """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it.
+        `said`: a notice, kept in view, once it is saved."""
         from ver_desktop.core.usecases.tags import tag_videos
 
         if ids is None and self.showing_stretches():
@@ -555,10 +602,13 @@ class MainWindow(QMainWindow):
         self.state.apply("save the correction",
                          lambda s: tag_videos(s.library, targets, quadrant=quadrant,
                                               octant=octant),
-                         lambda _r: self._corrected(len(targets)))
+                         lambda _r: self._corrected(len(targets), said))
 
-    def _corrected(self, count: int) -> None:
-        self.show_message(f"Corrected {count_of(count, 'video')}", 3000)
+    def _corrected(self, count: int, said: str | None = None) -> None:
+        if said:
+            self.show_notice(said)
+        else:
+            self.show_message(f"Corrected {count_of(count, 'video')}", 3000)
         self.learning.after_tag()  # the rest of the library learns from it, in a moment
 
     def thats_right(self) -> None:
@@ -580,10 +630,19 @@ class MainWindow(QMainWindow):
         self.help_learn.activateWindow()
 
     def _point_moved(self, point_id: int, valence: float, arousal: float) -> None:
+        """A point dropped on the map: its tag is the octant it was dropped in. Only that
+        part of the circle is kept, so the point settles in its middle, and the notice
+        says so (it used to jump elsewhere without a word)."""
+        octant = octant_of(valence, arousal)
+        name = next((p.name for p in self.map.points if p.id == point_id), "It")
+        said = (f"Tagged “{html.escape(name)}” as {tag_words(None, octant)}. "
+                "The tag keeps the part of the circle you chose, so the point sits in its "
+                "middle.")
         if self.showing_stretches():
-            self.stretch_actions.correct([point_id], None, octant_of(valence, arousal))
+            self.stretch_actions.correct([point_id], None, octant)
+            self.show_notice(said)
         else:
-            self.correct(octant=octant_of(valence, arousal), ids=[point_id])
+            self.correct(octant=octant, ids=[point_id], said=said)
 
     # -- window state ------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
-from ver_desktop.core.labels import OCTANTS, QUADRANTS
+from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.gui.style import QUADRANT_NAMES
 
 if TYPE_CHECKING:
@@ -81,11 +81,15 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
     menus.tag_menu = tag_menu = bar.addMenu("&Tag")
     for i, quadrant in enumerate(QUADRANTS, start=1):
         _add(tag_menu, owner, actions, f"quadrant:{quadrant}",
-             f"{quadrant}  ({QUADRANT_NAMES[quadrant]})", f"Alt+{i}",
+             f"Quarter: {QUADRANT_NAMES[quadrant].capitalize()}", f"Alt+{i}",
              partial(tag, quadrant=quadrant))
     tag_menu.addSeparator()
     for i, octant in enumerate(OCTANTS, start=1):
-        _add(tag_menu, owner, actions, f"octant:{octant}", octant, f"Ctrl+{i}",
+        # a finer feeling, named with its quarter: "happy" (the feeling) never reads like
+        # "Happy, excited" (the quarter)
+        quarter = QUADRANT_NAMES[OCTANT_QUADRANT[octant]].split(",")[0]
+        _add(tag_menu, owner, actions, f"octant:{octant}", f"Feeling: {octant}  (in {quarter})",
+             f"Ctrl+{i}",
              partial(tag, octant=octant))
     tag_menu.addSeparator()
     # Return alone previews the highlighted video (gui/library_view.py), so Ctrl+Return.

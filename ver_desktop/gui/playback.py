@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow
@@ -26,6 +28,19 @@ class Playback(QObject):
         self.state, self.details, self.sidebar, self.videos = state, details, sidebar, videos
         self.player: PreviewPlayer | None = None  # made on the first preview
         details.preview_requested.connect(self.preview)
+        # Space pauses and plays the preview, as in every player (not while typing).
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space),
+                               parent if isinstance(parent, QWidget) else details)
+        self.space.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.space.activated.connect(self.toggle)
+
+    def toggle(self) -> bool:
+        """Pause or play the preview that shows; False when none shows."""
+        player = self.player
+        if player is None or not player.isVisible() or not player.queue:
+            return False
+        player.toggle()
+        return True
 
     def ensure_player(self) -> PreviewPlayer:
         if self.player is None:

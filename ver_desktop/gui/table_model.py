@@ -147,7 +147,8 @@ class LibraryTableModel(QAbstractTableModel):
             return "–"
         x = kept.stretch
         mark = " ✎" if kept.corrected else ""
-        return {"quadrant": x.quadrant + mark, "octant": x.octant + mark,
+        words = style.QUADRANT_NAMES.get(x.quadrant, x.quadrant)
+        return {"quadrant": words + mark, "octant": x.octant + mark,
                 "confidence": "your tag" if kept.corrected else "–",
                 "valence": f"{x.valence:+.2f}", "arousal": f"{x.arousal:+.2f}"}[key]
 

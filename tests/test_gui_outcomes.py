@@ -1,0 +1,202 @@
+"""Issue 23 in the window, as a person meets it: the scan's outcome stays in view with room
+for its words, a dragged point goes where it is dropped (and the notice says what was
+kept), the table and menus speak in words, the keyboard and the grid behave, and a folder
+dragged over the window is welcomed in words."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+from gui_helpers import WAIT_MS, make_collection, scanned_window, settle, shown_whole, visible_rows
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
+
+from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, octant_of, tag_words
+from ver_desktop.core.library import MapPoint
+from ver_desktop.gui import style
+from ver_desktop.gui.columns import position
+from ver_desktop.gui.emotion_map import EmotionMap, point_words
+from ver_desktop.gui.main_window import MainWindow
+
+LONG_NAME = "Copy of holiday video from the summer at grandma's house.mp4"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,  # type: ignore[no-untyped-def]
+           media_files: dict[str, Path]) -> MainWindow:
+    folder = make_collection(tmp_path / "videos", media_files)  # 2 songs, 1 broken file
+    (folder / LONG_NAME).write_text("not a video at all\n" * 40)
+    window = scanned_window(qtbot, tmp_path, data_dir, bundled_model, folder,
+                            lambda w: all(visible_rows(w)) and len(w.map.points) == 2)
+    yield window
+    window.close()
+
+
+def test_the_scan_summary_is_in_view_with_room_for_it_and_stays(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    notice = window.notice
+    assert "Done: 2 tagged, 2 failed" in notice.text()
+    assert shown_whole(notice)
+    window.resize(window.minimumSizeHint().width(), window.height())  # narrowest it goes
+    qtbot.waitUntil(lambda: shown_whole(notice), timeout=WAIT_MS)  # wraps, is not cut
+    settle(qtbot, window)  # later work (the map, counts, rows) does not take it away
+    assert shown_whole(notice) and "Done: 2 tagged" in notice.text()
+    window.select_video(window.map.points[0].id)  # at the narrowest, the details are whole
+    qtbot.waitUntil(lambda: window.details.body.isVisible(), timeout=WAIT_MS)
+    details = window.details
+    qtbot.waitUntil(lambda: details.width() >= details.minimumSizeHint().width(),
+                    timeout=WAIT_MS)
+    for button in (details.preview, details.open_button, details.folder_button):
+        assert button.width() >= button.minimumSizeHint().width()
+    assert window.map.width() >= window.map.minimumWidth() >= 260  # room for its names
+
+
+def test_a_dragged_point_follows_the_mouse_and_stays_in_its_part_of_the_circle(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    chart = window.map
+    point = chart.points[0]
+    target = next(o for o in ("sleepy", "tensed") if o != point.octant)
+    angle = math.radians(OCTANTS.index(target) * 45 + 35)  # near its border, not its middle
+    end = chart.to_widget(1.6 * math.cos(angle), 1.6 * math.sin(angle)).toPoint()
+    start = chart.to_widget(point.valence, point.arousal).toPoint()
+    qtbot.mousePress(chart, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(chart, end)
+    assert chart.dragging_over() == tag_words(None, target)  # lit and named while dragged
+    qtbot.mouseRelease(chart, Qt.MouseButton.LeftButton, pos=end)
+    settle(qtbot, window, lambda: any(p.id == point.id and p.corrected for p in chart.points))
+    moved = next(p for p in chart.points if p.id == point.id)
+    assert moved.octant == target == octant_of(moved.valence, moved.arousal)
+    inside = math.degrees(math.atan2(moved.arousal, moved.valence)) % 360 \
+        - OCTANTS.index(target) * 45
+    assert 7.5 <= inside <= 37.5  # well inside the part dropped on, not by an axis
+    settle(qtbot, window, lambda: getattr(window.model.video(point.id), "corrected", False))
+    row = window.model.video(point.id)  # the table says the same
+    assert row is not None and (row.octant, row.corrected) == (target, True)
+    assert (row.valence, row.arousal) == pytest.approx((moved.valence, moved.arousal))
+    assert f"as {tag_words(None, target)}" in window.notice.text()  # said in words
+    assert shown_whole(window.notice)
+    window.library_view.filters.octant_buttons[target].setChecked(True)  # the filter agrees
+    settle(qtbot, window, lambda: point.id in window.model.ids() and all(
+        getattr(window.model.video(i), "octant", None) == target for i in window.model.ids()))
+
+
+def test_the_table_and_the_menus_speak_in_words(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    model = window.model
+    column = position("quadrant")
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "Emotion"
+    said = [model.data(model.index(r, column)) for r in range(model.rowCount())]
+    words = set(QUADRANT_NAMES.values())
+    assert [s for s in said if s] and all(s in words for s in said if s), said
+    assert not any("-" in (point_words(p)) for p in window.map.points)  # no PV-NA
+    window.select_video(window.map.points[0].id)
+    qtbot.waitUntil(lambda: window.details.row is not None, timeout=WAIT_MS)
+    shown = window.details.fields["tag"].text()
+    assert shown and not any(code in shown for code in QUADRANT_NAMES), shown
+    menu = [a.text() for a in window.tag_menu.actions() if a.text()]
+    assert not any(code in text for text in menu for code in QUADRANT_NAMES)
+    quarters = [t for t in menu if t.startswith("Quarter:")]
+    feelings = [t for t in menu if t.startswith("Feeling:")]
+    assert len(quarters) == 4 and len(feelings) == 8
+    filters = window.library_view.filters
+    captions = {label.text() for label in filters.findChildren(QLabel)
+                if label.isVisibleTo(window)}
+    assert {"Quarter:", "Feeling:"} <= captions  # the "Happy" quarter beside the "happy" feeling
+
+
+def test_ctrl_end_keeps_the_name_column_in_view(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(window.minimumSizeHint().width(), window.height())
+    table = window.library_view.table
+    bar = table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)  # more columns than room
+    table.setFocus()
+    table.setCurrentIndex(window.model.index(0, position("name")))
+    qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert table.currentIndex().row() == window.model.rowCount() - 1
+    assert bar.value() == 0  # the Name column still shows
+
+
+def test_grid_captions_keep_the_name_and_the_emotion_apart(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    view = window.library_view
+    window.actions_by_name["grid"].setChecked(True)
+    broken = next(r for r in visible_rows(window) if r.name == LONG_NAME)  # type: ignore[attr-defined]
+    row = window.model.row_of(broken.id)  # type: ignore[attr-defined]
+    assert row is not None
+    option = QStyleOptionViewItem()
+    option.rect = view.grid.visualRect(window.model.index(row, 0))
+    option.fontMetrics = view.grid.fontMetrics()
+    view.grid.itemDelegate().initStyleOption(option, window.model.index(row, 0))
+    name, status = option.text.splitlines()
+    assert status == "failed"  # its own line, not run into the name
+    assert name.startswith("Copy of") and name.endswith(".mp4") and "…" in name
+    assert option.fontMetrics.horizontalAdvance(name) <= option.rect.width()
+
+
+def test_a_folder_dragged_over_the_window_is_welcomed_in_words(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, tmp_path: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(os.fspath(tmp_path))])
+    enter = QDragEnterEvent(QPoint(300, 300), Qt.DropAction.CopyAction, data,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    overlay = window.drop_overlay
+    assert shown_whole(overlay) and "Drop to add" in overlay.text()
+    QApplication.sendEvent(window, QDragLeaveEvent())
+    assert not overlay.isVisible()
+
+
+def test_space_pauses_and_plays_the_preview(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    song = next(r for r in visible_rows(window) if r.name == "calm song.mp4")  # type: ignore[attr-defined]
+    window.select_video(song.id)  # type: ignore[attr-defined]
+    window.playback.preview(song.path, 1.0)  # type: ignore[attr-defined]
+    player = window.player
+    state = player.player.playbackState
+    qtbot.waitUntil(lambda: state() == QMediaPlayer.PlaybackState.PlayingState,
+                    timeout=WAIT_MS)
+    window.library_view.table.setFocus()
+    qtbot.keyClick(window.library_view.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: state() == QMediaPlayer.PlaybackState.PausedState,
+                    timeout=WAIT_MS)
+    qtbot.keyClick(window.library_view.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: state() == QMediaPlayer.PlaybackState.PlayingState,
+                    timeout=WAIT_MS)
+    player.close_player()
+
+
+def test_a_talk_video_stays_grey_when_it_is_the_one_selected(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = EmotionMap()
+    qtbot.addWidget(chart)
+    chart.resize(300, 300)
+    talk = MapPoint(1, "Wedding speech", 0.9, 0.9, "PV-PA", "aroused", False,
+                    mostly_speech=True)
+    chart.set_points([talk])
+    chart.set_highlight(1)
+    spot = chart.to_widget(0.9, 0.9).toPoint()
+    shown = chart.grab().toImage().pixelColor(spot)
+    grey, orange = style.colour(None), style.colour("PV-PA")
+    distance = (abs(shown.red() - grey.red()) + abs(shown.green() - grey.green())
+                + abs(shown.blue() - grey.blue()))
+    assert distance < 40, shown.name()
+    assert shown.name() != orange.name()
+
+
+def test_choosing_a_region_on_the_map_moves_nothing(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.resize(window.minimumSizeHint().width(), window.height())
+    settle(qtbot, window)
+    watched = (window.library_view.table, window.library_view.filters, window.map,
+               window.details)
+    before = [w.geometry() for w in watched]
+    chosen = frozenset({window.map.points[0].id})
+    window.map.region_selected.emit(chosen)
+    settle(qtbot, window, lambda: window.model.ids() == sorted(chosen))
+    label = window.library_view.filters.map_label
+    assert shown_whole(label) and "1 chosen on the map" in label.text()
+    assert [w.geometry() for w in watched] == before  # nothing jumped to make room
+    window.library_view.filters.clear_map.click()
+    settle(qtbot, window, lambda: len(window.model.ids()) == 4)
+    assert [w.geometry() for w in watched] == before
