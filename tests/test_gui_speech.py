@@ -3,12 +3,13 @@ in the details pane (offscreen, real scan, real model)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import mediagen
 import pytest
 import real_speech
-from gui_helpers import scanned_window, settle, visible_rows
+from gui_helpers import WAIT_MS, scanned_window, settle, visible_rows
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
@@ -96,3 +97,58 @@ def test_the_grid_and_the_map_treat_speech_as_the_table_does(qtbot, window: Main
     settle(qtbot, window, lambda: len(window.map.points) == 2)
     speech = {p.name: p.mostly_speech for p in window.map.points}
     assert speech == {"vlog.mp4": True, "song.mp4": False}  # drawn grey, not in a colour
+
+
+def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_words(
+        qtbot, tmp_path: Path, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """Talk, then a song, then talk: the strip greys the talk and says so, the details
+    pane says "mostly talk, with music from ..." with room for it, the stretches view
+    lists the talk as talk, and its "This stretch" goes once the view is left.
+    Screenshots: docs/screenshots/issue23-speech-*.png."""
+    from gui_helpers import shown_whole
+    from test_gui_timeline import TIMELINE_WAIT_MS, scanned
+    from test_speech import home_video
+
+    from ver_desktop.gui.sidebar import Place
+    from ver_desktop.gui.stretches import TALK
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    home_video(folder)
+    window, session = scanned(qtbot, tmp_path, data_dir, folder, 1)
+    window.resize(1280, 860)
+    qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
+                    timeout=TIMELINE_WAIT_MS)
+    video_id = window.model.ids()[0]
+    window.select_video(video_id)
+    strip, details = window.details.timeline, window.details
+    qtbot.waitUntil(lambda: strip.timeline is not None, timeout=WAIT_MS)
+    assert strip.stretches[0].speech and strip.stretches[-1].speech
+    qtbot.waitUntil(lambda: shown_whole(details.sound), timeout=WAIT_MS)
+    assert details.sound.text().startswith("Sound: mostly talk, with music from 0:3")
+    assert "talk 0:00–0:" in details.timeline_caption.text()
+    shots = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    assert details.grab().save(os.fspath(shots / "issue23-speech-details.png"))
+
+    window.sidebar.select(Place("stretches"))
+    view = window.stretches
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(strip.stretches), timeout=WAIT_MS)
+    moods = [view.model.index(r, 4).data() for r in range(view.model.rowCount())]
+    assert moods[0] == TALK and moods[-1] == TALK and TALK not in moods[1:-1], moods
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: "This stretch" in details.timeline_caption.text(),
+                    timeout=WAIT_MS)
+    assert window.grab().save(os.fspath(shots / "issue23-speech-stretches.png"))
+    view.emotion.setCurrentIndex(view.emotion.findData(strip.stretches[0].quadrant))
+    qtbot.waitUntil(lambda: TALK not in [view.model.index(r, 4).data()
+                                         for r in range(view.model.rowCount())],
+                    timeout=WAIT_MS)  # an emotion leaves talk out...
+    view.include_talk.setChecked(True)
+    qtbot.waitUntil(lambda: TALK in [view.model.index(r, 4).data()
+                                     for r in range(view.model.rowCount())],
+                    timeout=WAIT_MS)  # ...unless asked
+    window.sidebar.select(Place("library"))
+    qtbot.waitUntil(lambda: "This stretch" not in details.timeline_caption.text()
+                    and details.timeline.chosen is None, timeout=WAIT_MS)
+    window.close()
+    window.runner.wait()

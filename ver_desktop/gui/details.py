@@ -92,6 +92,13 @@ class ProbabilityBars(QWidget):
         painter.end()
 
 
+def _stretch_word(stretch: Stretch) -> str:
+    """"talk", or the first word of the stretch's quarter ("calm")."""
+    if stretch.speech:
+        return "talk"
+    return style.QUADRANT_NAMES.get(stretch.quadrant, stretch.quadrant).split(",")[0]
+
+
 class DetailsPane(QWidget):
     preview_requested = Signal(str, float)  # path, start (seconds)
     message = Signal(str)  # something the user should read in the status bar
@@ -120,6 +127,10 @@ class DetailsPane(QWidget):
         self.timeline.seek.connect(self._preview_from)
         self.timeline_caption = QLabel()
         self.timeline_caption.setWordWrap(True)
+        self.sound = QLabel()  # the file's sound in words: "mostly talk, with music from ..."
+        self.sound.setWordWrap(True)
+        self.sound.setObjectName("sound_summary")
+        self.sound.setStyleSheet("QLabel#sound_summary { font-weight: bold; }")
         self.quadrants = ProbabilityBars(QUADRANTS)
         self.octants = ProbabilityBars(OCTANTS)
         self.preview = QPushButton("Preview")
@@ -152,6 +163,7 @@ class DetailsPane(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(buttons)  # first, so Preview never needs scrolling to
+        body.addWidget(self.sound)  # talk and music, in words, over the strip that shows them
         body.addWidget(self.timeline)  # the file's emotion over time, at a glance
         body.addWidget(self.timeline_caption)
         body.addLayout(form)
@@ -230,10 +242,19 @@ class DetailsPane(QWidget):
         if found is None or row is None:
             self.timeline.show_note(note if row is not None and row.status == "ok" else "")
             self.timeline_caption.clear()
+            self._show_sound("")
             return
+        from ver_desktop.core.timeline import talk_summary  # the CLI's wording too
+
         timeline, stretches = found
         self.timeline.show_timeline(timeline, stretches, row.segment)
         self._caption()
+        self._show_sound(talk_summary(stretches))
+
+    def _show_sound(self, words: str) -> None:
+        """The summary line, when the file has talk in it (all music says nothing new)."""
+        self.sound.setText(f"Sound: {words}" if words else "")
+        self.sound.setVisible(bool(words) and words != "music throughout")
 
     def choose_stretch(self, span: tuple[float, float] | None) -> None:
         """Ring a stretch chosen elsewhere (the stretches view) and name it."""
@@ -242,8 +263,8 @@ class DetailsPane(QWidget):
 
     def _caption(self) -> None:
         stretches = self.timeline.stretches
-        parts = [f"{style.QUADRANT_NAMES.get(s.quadrant, s.quadrant).split(',')[0]} "
-                 f"{style.clock(s.start)}–{style.clock(s.end)}" for s in stretches]
+        parts = [f"{_stretch_word(s)} {style.clock(s.start)}–{style.clock(s.end)}"
+                 for s in stretches]
         text = " → ".join(parts) if len(parts) <= 5 else f"{len(parts)} stretches"
         chosen = self.timeline.chosen
         if chosen is not None:

@@ -48,6 +48,8 @@ class DetailsController(QObject):
         the background."""
         self.row_shown.emit(row)
         self.pane.show_row(row)
+        if span is None:
+            self.pane.choose_stretch(None)  # a stretch is ringed only when one is chosen
         if row is not None:
             self.state.read("read the model's probabilities",
                             lambda s: s.library.probabilities(s.model, row.id),

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,13 +34,14 @@ class FilterState:
     min_confidence: float = 0.0
     map_ids: frozenset[int] | None = None  # a region chosen on the map
     statuses: frozenset[str] = field(default_factory=frozenset)
+    include_talk: bool = False  # mostly-talk files pass the emotion filters too
 
     def video_filter(self) -> VideoFilter:
         from ver_desktop.core.library import VideoFilter  # engine loads after the window
 
         return VideoFilter(quadrants=self.quadrants, octants=self.octants,
                            min_confidence=self.min_confidence or None, search=self.search,
-                           statuses=self.statuses)
+                           statuses=self.statuses, include_talk=self.include_talk)
 
 
 def _toggle(text: str, tip: str, colour: str) -> QToolButton:
@@ -78,6 +80,10 @@ class FilterBar(QWidget):
         self.confidence.setToolTip("Only videos the model is at least this sure about "
                                    "(your own tags count as certain)")
         self.confidence_label = QLabel("confidence ≥ 0%")
+        self.include_talk = QCheckBox("Include talk")
+        self.include_talk.setToolTip("Talk has no emotion the model can read: files that "
+                                     "are mostly talk are left out of the emotion filters "
+                                     "unless this is ticked")
         self.map_label = QLabel()
         self.clear_map = QPushButton("Clear map selection")
         self.clear_map.clicked.connect(lambda: self.set_map_ids(None))
@@ -102,6 +108,7 @@ class FilterBar(QWidget):
         for button in self.octant_buttons.values():
             second.addWidget(button)
         second.addStretch(1)
+        second.addWidget(self.include_talk)
         # map_label and clear_map are placed by the window, under the map they belong to
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,6 +119,7 @@ class FilterBar(QWidget):
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         for button in (*self.quadrant_buttons.values(), *self.octant_buttons.values()):
             button.toggled.connect(lambda _on: self.changed.emit())
+        self.include_talk.toggled.connect(lambda _on: self.changed.emit())
         self.confidence.valueChanged.connect(self._confidence_moved)
 
     def _confidence_moved(self, value: int) -> None:
@@ -132,4 +140,5 @@ class FilterBar(QWidget):
             octants=frozenset(o for o, b in self.octant_buttons.items() if b.isChecked()),
             min_confidence=self.confidence.value() / 100.0,
             map_ids=self._map_ids,
+            include_talk=self.include_talk.isChecked(),
         )

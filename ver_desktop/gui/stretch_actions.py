@@ -39,6 +39,27 @@ class StretchActions(QObject):
         self.view.changed.connect(self.load)
         self.view.current_changed.connect(self.chosen)
         self.view.play_requested.connect(self.play_requested)
+        selection.sidebar.place_changed.connect(self._place_changed)
+        self._was_showing = False
+
+    def _place_changed(self, place: Any) -> None:
+        """Leaving the stretches view: the details pane goes back to the video chosen in
+        the table, without the stretch ("This stretch: ...") that belonged to the view."""
+        showing = getattr(place, "kind", None) == "stretches"
+        left, self._was_showing = self._was_showing and not showing, showing
+        if not left:
+            return
+        video_id = self.selection.videos.current_id()
+        if video_id is None or self.state.session is None:
+            self.file_chosen.emit(None, None)
+            return
+        self.state.read("read the chosen video",
+                        lambda session: session.library.rows(session.model, [video_id]),
+                        lambda rows: self._back(video_id, rows))
+
+    def _back(self, video_id: int, rows: dict[int, VideoRow]) -> None:
+        if not self.selection.showing_stretches():
+            self.file_chosen.emit(rows.get(video_id), None)
 
     def _changed(self, changes: Changes) -> None:
         if not self.selection.showing_stretches():

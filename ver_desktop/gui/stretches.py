@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -37,6 +38,14 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("File", "From", "To", "Length", "Mood", "Emotion")
 EMPTY = ("No stretches yet. Each file's emotion over time is worked out in the background "
          "after its tag (a minute or two for a film); its stretches then appear here.")
+
+
+TALK = "talk"  # a stretch of talk: no emotion to show
+
+
+def is_talk(kept: StoredStretch) -> bool:
+    """Shown as talk: talk the person has not tagged with an emotion."""
+    return kept.stretch.speech and not kept.corrected
 
 
 class StretchTableModel(QAbstractTableModel):
@@ -66,13 +75,15 @@ class StretchTableModel(QAbstractTableModel):
             return None
         kept = self.items[index.row()]
         x, column = kept.stretch, COLUMNS[index.column()]
+        talk = is_talk(kept)
         if role == Qt.ItemDataRole.DisplayRole:
             return {"File": kept.name, "From": style.clock(x.start), "To": style.clock(x.end),
                     "Length": style.clock(x.seconds),
-                    "Mood": style.QUADRANT_NAMES.get(x.quadrant, x.quadrant),
-                    "Emotion": x.octant + (" ✎" if kept.corrected else "")}[column]
+                    "Mood": TALK if talk else style.QUADRANT_NAMES.get(x.quadrant, x.quadrant),
+                    "Emotion": "–" if talk else x.octant + (" ✎" if kept.corrected else "")
+                    }[column]
         if role == Qt.ItemDataRole.ForegroundRole and column in ("Mood", "Emotion"):
-            return style.quadrant_text_colour(x.quadrant)
+            return style.colour(None) if talk else style.quadrant_text_colour(x.quadrant)
         if role == Qt.ItemDataRole.ToolTipRole:
             mark = "\nYour tag" if kept.corrected else ""
             return f"{kept.path}\n{style.clock(x.start)} – {style.clock(x.end)}{mark}"
@@ -107,18 +118,23 @@ class StretchesView(QWidget):
         self.minutes.setDecimals(1)
         self.minutes.setSuffix(" min")
         self.minutes.setSpecialValueText("any length")
+        self.include_talk = QCheckBox("Include talk")
+        self.include_talk.setToolTip("Stretches of talk have no emotion the model can "
+                                     "read: an emotion chosen here leaves them out unless "
+                                     "this is ticked")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name…")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         for signal in (self.emotion.currentIndexChanged, self.minutes.valueChanged,
-                       self.search.textChanged):
+                       self.search.textChanged, self.include_talk.toggled):
             signal.connect(self.changed)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.emotion)
         row.addWidget(QLabel("at least"))
         row.addWidget(self.minutes)
+        row.addWidget(self.include_talk)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -131,7 +147,8 @@ class StretchesView(QWidget):
         quadrant = self.emotion.currentData()
         return StretchFilter(quadrants=frozenset({quadrant}) if quadrant else frozenset(),
                              min_seconds=self.minutes.value() * 60 or None,
-                             search=self.search.text().strip())
+                             search=self.search.text().strip(),
+                             include_talk=self.include_talk.isChecked())
 
     def show_items(self, items: list[StoredStretch]) -> None:
         chosen = {k.id for k in self.selected()}

@@ -1,6 +1,7 @@
 """A file's emotion over time, in the details pane: a band coloured by each stretch's
-quadrant, the valence and arousal curves over it, and the analysed 30 s marked. Clicking
-it previews the file from that moment."""
+quadrant (grey with the word "talk" where the sound is talk: no emotion to read there), the
+valence and arousal curves over it, and the analysed 30 s marked. Clicking it previews the
+file from that moment."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:  # the engine loads after the window shows (see session.py)
 VALENCE_COLOUR = QColor("#f2f2f2")
 AROUSAL_COLOUR = QColor("#202020")
 SCALE = 2.0  # the curves' vertical range is -SCALE..SCALE
+TALK_COLOUR = QColor("#b0b0b0")  # talk: grey, as the map draws a mostly-talk file
+TALK = "talk"
 
 
 class TimelineStrip(QWidget):
@@ -82,8 +85,12 @@ class TimelineStrip(QWidget):
         for stretch in self.stretches:
             left, right = self._x(stretch.start), self._x(stretch.end)
             painter.fillRect(QRectF(left, band.top(), right - left, band.height()),
-                             style.colour(stretch.quadrant))
+                             TALK_COLOUR if stretch.speech else style.colour(stretch.quadrant))
+        painter.save()
+        painter.setClipPath(self._not_talk(band))  # talk has no emotion: no curves over it
         self._curves(painter, band)
+        painter.restore()
+        self._talk_words(painter, band)
         if self.chosen is not None:
             painter.setPen(QPen(self.palette().highlight().color(), 3))
             left, right = self._x(self.chosen[0]), self._x(self.chosen[1])
@@ -99,6 +106,33 @@ class TimelineStrip(QWidget):
             painter.drawLine(QPointF(right, y - 3), QPointF(right, y + 3))
         self._times(painter, band)
         painter.end()
+
+    def _not_talk(self, band: QRectF) -> QPainterPath:
+        """The band less its stretches of talk."""
+        area = QPainterPath()
+        area.addRect(band)
+        for stretch in self.stretches:
+            if stretch.speech:
+                talk = QPainterPath()
+                left, right = self._x(stretch.start), self._x(stretch.end)
+                talk.addRect(QRectF(left, band.top(), right - left, band.height()))
+                area = area.subtracted(talk)
+        return area
+
+    def _talk_words(self, painter: QPainter, band: QRectF) -> None:
+        """The word "talk" over each stretch of talk wide enough to hold it."""
+        font = painter.font()
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#303030"))
+        room = painter.fontMetrics().horizontalAdvance(TALK) + 6
+        for stretch in self.stretches:
+            left, right = self._x(stretch.start), self._x(stretch.end)
+            if stretch.speech and right - left >= room:
+                painter.drawText(QRectF(left, band.top(), right - left, band.height() / 2),
+                                 Qt.AlignmentFlag.AlignCenter, TALK)
+        font.setBold(False)
+        painter.setFont(font)
 
     def _times(self, painter: QPainter, band: QRectF) -> None:
         """The file's start, middle and end under the band: a scale to read it by."""
@@ -142,8 +176,9 @@ class TimelineStrip(QWidget):
         seconds = self._seconds(event.position().x())
         stretch = self.stretch_at(seconds)
         if stretch is not None:
-            words = style.QUADRANT_NAMES.get(stretch.quadrant, stretch.quadrant)
+            words = (f"{style.QUADRANT_NAMES.get(stretch.quadrant, stretch.quadrant)} "
+                     f"({stretch.octant})") if not stretch.speech else "talk (no emotion read)"
             QToolTip.showText(event.globalPosition().toPoint(),
-                              f"{style.clock(seconds)} · {words} ({stretch.octant}), "
+                              f"{style.clock(seconds)} · {words}, "
                               f"{style.clock(stretch.start)} – {style.clock(stretch.end)}"
                               "\nClick to preview from here", self)

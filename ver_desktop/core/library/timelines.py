@@ -110,9 +110,11 @@ def store(s: Session, video_id: int, model: ModelKey, timeline: Timeline,
 
 
 def _refresh_speech(s: Session, video_id: int, model: ModelKey, timeline: Timeline) -> None:
-    """The file's talk share, as a scan now measures it, from the timeline's own (the
-    analysed segment's patches): a file scanned before talk was detected gets the new
-    figure when its timeline is worked out again (the cut's version changed with it)."""
+    """The file's talk share from its timeline, which read all of it: the larger of the
+    analysed segment's (its patches as a scan picks them: is the tag reliable?) and the
+    whole file's (is it mostly talk?), so that a film of talk whose segment happens to be
+    a song is flagged too. A file scanned before talk was detected gets its figure when
+    its timeline is worked out again (the cut's version changed with it)."""
     from ver_desktop.core.content import CHECKED_PATCHES
     from ver_desktop.core.encoder import spread
 
@@ -126,7 +128,7 @@ def _refresh_speech(s: Session, video_id: int, model: ModelKey, timeline: Timeli
     last = min(len(timeline.talk), max(first + 1, round(span[1] / timeline.hop)))
     first = min(first, last - 1)
     picked = first + spread(last - first, CHECKED_PATCHES)
-    share = round(float(np.mean(timeline.talk[picked])), 4)
+    share = round(max(float(np.mean(timeline.talk[picked])), float(np.mean(timeline.talk))), 4)
     s.execute(update(Analysis).where(Analysis.video_id == video_id, *of_model(Analysis, model))
               .values(speech_likeness=share))
 
