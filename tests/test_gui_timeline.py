@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from ver_desktop.core import paths
+from ver_desktop.core.labels import QUADRANT_NAMES
 from ver_desktop.core.text import clock
 from ver_desktop.gui.main_window import MainWindow
 from ver_desktop.gui.session import Session
@@ -127,7 +128,8 @@ def test_the_stretches_view_filters_tags_one_stretch_and_makes_a_playlist_of_the
     name = window.model.data(window.model.index(0, 1))
     assert name == f"{clock(last.stretch.start)}–{clock(last.stretch.end)}  film.mp4"
     quadrant = window.model.data(window.model.index(0, 3))
-    assert quadrant == last.stretch.quadrant  # the stretch's emotion, not the file's
+    # the stretch's emotion (in words), not the file's
+    assert quadrant == QUADRANT_NAMES[last.stretch.quadrant]
     window.close()
     window.runner.wait()
 
