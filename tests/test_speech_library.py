@@ -140,3 +140,36 @@ def test_step_10_gives_an_old_librarys_stretches_the_talk_column(tmp_path: Path)
     finally:
         library.close()
     assert table_shapes(old) == table_shapes(fresh)
+
+
+def test_the_cli_says_where_the_talk_is_and_leaves_it_out_unless_asked(
+        tmp_path: Path, data_dir: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from ver_desktop.core import paths
+    from ver_desktop.core.bundle import read_bundle_info
+
+    info = read_bundle_info(paths.bundled_model_dir())
+    model = (info.name, info.version)
+    library = Library.at(paths.database_path(data_dir))
+    path = os.fspath(tmp_path / "Wedding speech.mp4")
+    plan = library.plan_scan([os.fspath(tmp_path)], [FileStat(path, 1, 1)], model)
+    video_id = plan.to_analyse[0][0]
+    read = Extracted(path, np.zeros((3, 2), np.float32), 0, 30, 300.0, 0, speech_likeness=0.1)
+    library.record([(video_id, read, prediction_at(0.6, -0.6, spread=1.0))], [], model)
+    timeline = Timeline(15.0, 3.0, 300.0, np.zeros(90, np.float32), np.zeros(90, np.float32))
+    library.store_timeline(video_id, model, timeline, stretches())
+    library.close()
+
+    def cli(*args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "ver_desktop", "--data-dir",
+                               os.fspath(data_dir), *args], capture_output=True, text=True,
+                              timeout=600, check=True).stdout
+
+    assert "(music, with talk from 1:40 to 3:00) " in cli("list")
+    assert json.loads(cli("list", "--json"))["sound"] == "music, with talk from 1:40 to 3:00"
+    assert cli("stretches", "--quadrant", "tense") == ""
+    talk = cli("stretches", "--quadrant", "tense", "--include-talk")
+    assert "talk (no emotion read)" in talk and "1:40" in talk

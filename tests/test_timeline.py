@@ -126,7 +126,8 @@ def test_the_timeline_command_prints_points_and_segments_and_keeps_them(
                            os.fspath(data_dir), "timeline", os.fspath(path), "--json"],
                           capture_output=True, text=True, timeout=600, check=True)
     shown = json.loads(done.stdout)
-    assert set(shown) == {"path", "model", "points", "segments"}
+    assert set(shown) == {"path", "model", "sound", "points", "segments"}
+    assert shown["sound"] == "music throughout"
     assert shown["path"] == os.fspath(path)
     assert set(shown["points"][0]) == {"t", "valence", "arousal", "quadrant", "talk"}
     assert [s["quadrant"] for s in shown["segments"]] == ["PV-NA", "NV-PA"]

@@ -11,8 +11,9 @@ Talk over music: the LibriVox readings, repeated to the clip's length, mixed ove
 30th 4Q clip at 0, -6 and -12 dB (talk's loudness against the music's).
 
 Columns: files flagged mostly talk as the app flags them (the 3 patches the model reads),
-the same over the whole analysed audio, and the share of 3-s moments that are talk at the
-moment threshold of `speech.TALK_MOMENT` (and at 0.3 and 0.5 for comparison).
+the same over the whole analysed audio, the share of 3-s moments that are talk at the
+moment threshold of `speech.TALK_MOMENT` (and at 0.3 and 0.5 for comparison), and the
+share of files in which a timeline would cut a stretch of talk (a run of 20 s or more).
 """
 
 from __future__ import annotations
@@ -119,7 +120,16 @@ def row(name: str, found: list[Measured]) -> str:
     levels = [TALK_MOMENT, *MOMENT_LEVELS]
     shares = "  ".join(f"{np.mean(moments >= level):7.3f}" for level in levels)
     return (f"{name:<26} {len(found):>5} {flagged:>8.3f} {whole:>8.3f} {len(moments):>7}  "
-            f"{shares}")
+            f"{shares}  {np.mean([_has_talk_stretch(m) for m in found]):>7.3f}")
+
+
+def _has_talk_stretch(found: Measured) -> bool:
+    """Whether a timeline of this audio would cut a stretch of talk (runs of 20 s)."""
+    from ver_desktop.core.timeline import talk_runs
+
+    seconds = len(found.moments) * _patch_seconds()
+    return any(talk for _start, _end, talk in talk_runs(found.moments, _patch_seconds(),
+                                                         seconds))
 
 
 def main() -> None:
@@ -151,7 +161,7 @@ def main() -> None:
     print(f"file flag: talk share >= {SPEECH_THRESHOLD}; moment: 3-s talk share >= "
           f"{TALK_MOMENT} (then >= {MOMENT_LEVELS[0]}, >= {MOMENT_LEVELS[1]})")
     print(f"{'set':<26} {'files':>5} {'flagged':>8} {'whole':>8} {'moments':>7}  "
-          f"{'talk':>7}  {'@0.3':>7}  {'@0.5':>7}")
+          f"{'talk':>7}  {'@0.3':>7}  {'@0.5':>7}  {'stretch':>7}")
     for name, found in sets.items():
         print(row(name, found))
     if args.list:
