@@ -103,12 +103,12 @@ class FilterBar(QWidget):
             first.addWidget(button)
         first.addWidget(self.confidence_label)
         first.addWidget(self.confidence)
+        first.addWidget(self.include_talk)  # here: the feelings' row is the widest
         second = QHBoxLayout()
         second.addWidget(QLabel("Feeling:"))
         for button in self.octant_buttons.values():
             second.addWidget(button)
         second.addStretch(1)
-        second.addWidget(self.include_talk)
         # map_label and clear_map are placed by the window, under the map they belong to
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
