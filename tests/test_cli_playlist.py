@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from test_playlists import MODEL, fill
+from test_usecases_playlists import add_long_songs
 
 from ver_desktop.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from ver_desktop.core import paths
@@ -124,6 +125,37 @@ def test_a_partial_mood_path_exits_1_with_its_reasons(filled: tuple[Library, tup
                    "--count", "6", "--max-step", "0.05"])
     assert status == EXIT_FAILED
     assert "larger than the largest step" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("minutes", [20, 12])
+def test_minutes_mean_minutes_and_what_cannot_be_given_is_said_first(
+        data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        minutes: int) -> None:
+    """Issue 23: 12 songs of a minute on the way from tense to calm. 12 minutes are given
+    by playing them whole (their segments give 6); 20 cannot be, and that is printed before
+    the playlist is made, or instead of making it with --only-if-complete."""
+    from ver_desktop.core.model_key import ModelKey
+
+    info = read_bundle_info(paths.model_dir(None))
+    library = Library.at(paths.database_path(data_dir))
+    add_long_songs(library, ModelKey(info.name, info.version), tmp_path, 12, 60.0)
+    ask = ["playlist", "moodpath", "Evening", "--from", "tense", "--to", "calm",
+           "--minutes", str(minutes)]
+    if minutes == 20:
+        assert main([*ask, "--only-if-complete"]) == EXIT_FAILED
+        said = capsys.readouterr().err
+        assert "note: the library can give only 12 min on this way, of the 20 min" in said
+        assert "Did not make 'Evening'" in said and library.playlists() == []
+    status = main(ask)
+    said = capsys.readouterr().err
+    assert status == (EXIT_FAILED if minutes == 20 else EXIT_OK)
+    assert ("note:" in said) == (minutes == 20)
+    assert "note:" not in said or said.index("note:") < said.index("Made")
+    assert "12 videos, 12 min, from tense, angry through sad, tired to calm, content" in said
+    assert main(["playlist", "show", "Evening", "--json"]) == EXIT_OK
+    shown = [json.loads(line) for line in lines(capsys)]
+    assert sum(row["stop"] - row["start"] for row in shown) == pytest.approx(720.0)
+    library.close()
 
 
 def test_a_therapists_session_from_the_command_line(data_dir: Path, tmp_path: Path,

@@ -14,6 +14,7 @@ from test_playlists import analysis
 
 from ver_desktop.core.changes import NOTHING, Changes
 from ver_desktop.core.errors import AppError
+from ver_desktop.core.labels import named_point
 from ver_desktop.core.library import BulkVideo, Library, VideoFilter
 from ver_desktop.core.library.timelines import StretchFilter
 from ver_desktop.core.model_key import ModelKey
@@ -140,6 +141,68 @@ def test_a_mood_path_is_kept_or_refused_when_it_has_no_step(library: Library,
                                (1.0, 1.0), count=3, keep_empty=True)
     assert kept.value.playlist_id is not None and kept.value.path.problems
     assert library.playlist_video_ids(kept.value.playlist_id) == []
+
+
+def long_songs(library_url: str, folder: Path, count: int, seconds: float) -> Library:
+    library = Library(library_url)
+    add_long_songs(library, MODEL, folder, count, seconds)
+    return library
+
+
+def add_long_songs(library: Library, model: ModelKey, folder: Path, count: int,
+                   seconds: float) -> None:
+    """`count` songs of `seconds` from tense round by sad to calm, each analysed from 100 s
+    to 130 s; and three happy ones off that way."""
+    angles = np.radians(np.linspace(135, 315, count))
+    points = [(1.2 * np.cos(t), 1.2 * np.sin(t)) for t in angles] + [(1.0, 1.0)] * 3
+    library.bulk_add([BulkVideo(path=os.fspath(folder / f"song{i}.mp4"), size=i, mtime_ns=i,
+                                duration=seconds, status="ok", analysis={
+                                    **analysis(float(v), float(a), 0.8),
+                                    "segment_start": 100.0, "segment_end": 130.0})
+                      for i, (v, a) in enumerate(points)], model)
+
+
+def test_twenty_minutes_from_songs_whose_segments_give_six(library_url: str,
+                                                           tmp_path: Path) -> None:
+    """Issue 23: a 20-minute path from 12 songs of 4 minutes (their segments give 6) lasts
+    20 minutes: each item plays a longer stretch of its song, around its analysed
+    segment, and the exported playlist starts and stops there."""
+    library = long_songs(library_url, tmp_path, 12, 240.0)
+    tense, calm = named_point("tense"), named_point("calm")
+    assert tense is not None and calm is not None
+    made = uc.create_mood_path(library, MODEL, "Evening", tense, calm, total_seconds=1200)
+    path = made.value.path
+    assert path.complete and abs(path.seconds - 1200) <= 0.15 * 1200, path.problems
+    shown = uc.shown(library, MODEL, uc.find(library, "Evening"))
+    assert len(shown) == 12
+    played = 0.0
+    for item in shown:
+        start, stop = item.entry.start, item.entry.stop
+        assert start is not None and stop is not None
+        assert 0 <= start <= 100 and 130 <= stop <= 240  # the segment plays within it
+        played += stop - start
+    assert abs(played - 1200) <= 0.15 * 1200
+    target = tmp_path / "evening.m3u8"
+    uc.export(library, MODEL, uc.find(library, "Evening"), target)
+    assert target.read_text().count("#EXTVLCOPT:stop-time=") == 12
+    library.close()
+
+
+def test_what_the_library_cannot_give_is_known_before_the_playlist_is_made(
+        library_url: str, tmp_path: Path) -> None:
+    library = long_songs(library_url, tmp_path, 12, 60.0)
+    tense, calm = named_point("tense"), named_point("calm")
+    assert tense is not None and calm is not None
+    path = uc.plan_mood_path(library, MODEL, tense, calm, total_seconds=1200)
+    assert path.problems == ("the library can give only 12 min on this way, of the 20 min "
+                             "asked for, even playing whole files: add more music, or ask "
+                             "for less time",)
+    assert library.playlists() == []  # nothing made yet: the person decides
+    kept = uc.keep_mood_path(library, "Anyway", path)
+    assert library.playlist_video_ids(kept.value.playlist_id or 0) == path.video_ids
+    with pytest.raises(uc.PlaylistRefused, match="exists already"):
+        uc.keep_mood_path(library, "Anyway", path)
+    library.close()
 
 
 def test_editing_a_playlist(library: Library, tmp_path: Path) -> None:

@@ -5,8 +5,9 @@ so a playlist made here is the one the app shows, and a person's tags count the 
 this module parses and prints. Export writes the format the file's suffix names, from the
 one registry of formats (`core.playlists.export.EXPORT_FORMATS`).
 Errors a person can fix (an unknown name, a path not in the library, an impossible mood
-path) end in one sentence with exit status 2; a mood path the library can only partly
-give is made, its problems printed, and the exit status is 1.
+path) end in one sentence with exit status 2; what a mood path's library cannot give is
+printed before the path is made (and with --only-if-complete it is then not made), and the
+exit status is 1.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     mood.add_argument("--max-step", type=float, help="largest step between two videos")
     mood.add_argument("--stretches", action="store_true",
                       help="make it of stretches of one emotion (from the files' timelines)")
-    _add_play_option(mood)
+    mood.add_argument("--only-if-complete", action="store_true",
+                      help="make it only if the library can give all that is asked (what "
+                      "it cannot give is said either way)")
+    _add_play_option(mood, minutes=True)
     mood.add_argument("--json", action="store_true")
     stretched = actions.add_parser("stretches", parents=parents,
                                    help="a playlist of stretches of one emotion, e.g. the "
@@ -98,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
     return ACTIONS[args.action](args, library, model)
 
 
-def _add_play_option(parser: argparse.ArgumentParser) -> None:
+def _add_play_option(parser: argparse.ArgumentParser, *, minutes: bool = False) -> None:
+    longer = (" (by --minutes, longer stretches or whole files when segments fall short)"
+              if minutes else "")
     parser.add_argument("--play", choices=("segment", "file"), default="segment",
-                        help="each item plays its analysed segment (default) or whole file")
+                        help=f"each item plays its analysed segment (default){longer} or "
+                        "whole file")
 
 
 def _list(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
@@ -182,23 +189,32 @@ MAP_REACH = 100.0  # valence and arousal lie within a few units of 0; far past i
 
 
 def _moodpath(args: argparse.Namespace, library: Library, model: ModelKey) -> int:
+    """What the library cannot give is said before the playlist is made; with
+    --only-if-complete, it is then not made."""
     from ver_desktop.core.usecases import playlists as usecase
 
     name = usecase.new_name(library, args.name)  # said before a bad point or size
     start, target = parse_point(args.start), parse_point(args.target)
     _check_size(args)
-    path = usecase.create_mood_path(
-        library, model, name, start, target, count=args.count, stretches=args.stretches,
+    path = usecase.plan_mood_path(
+        library, model, start, target, count=args.count, stretches=args.stretches,
         total_seconds=None if args.minutes is None else args.minutes * 60,
-        max_jump=args.max_step, play=args.play).value.path
+        max_jump=args.max_step, play=args.play)
+    for problem in path.problems:
+        print(f"  note: {terminal_text(problem)}", file=sys.stderr)
+    made = not (args.only_if_complete and path.problems)
+    if made:
+        usecase.keep_mood_path(library, name, path)
     if args.json:
-        print(json.dumps({"name": name, "videos": path.video_ids,
-                          "seconds": round(path.seconds, 1), "problems": list(path.problems)}))
+        print(json.dumps({"name": name, "made": made, "videos": path.video_ids,
+                          "seconds": round(path.seconds, 1), "problems": list(path.problems),
+                          "description": path.description()}))
+    elif made:
+        print(f"Made mood path {quoted(name)}: {terminal_text(path.summary())}",
+              file=sys.stderr)
     else:
-        print(f"Made mood path {quoted(name)}: {count_of(len(path.steps), 'video')}, "
-              f"{path.seconds / 60:.0f} min", file=sys.stderr)
-        for problem in path.problems:
-            print(f"  note: {terminal_text(problem)}", file=sys.stderr)
+        print(f"Did not make {quoted(name)} (--only-if-complete): it would be "
+              f"{terminal_text(path.summary())}", file=sys.stderr)
     return 0 if path.complete else 1
 
 

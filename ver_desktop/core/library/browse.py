@@ -317,7 +317,8 @@ def ids_query(model: ModelKey, where: VideoFilter, sort: str, descending: bool) 
     return apply_filter(joined(select(Video.id), model), where).order_by(*order)
 
 
-Corridor = tuple[tuple[float, float], tuple[float, float], float]  # start, target, radius
+Leg = tuple[tuple[float, float], tuple[float, float], float]  # start, target, radius
+Corridor = Leg | tuple[Leg, ...]  # one leg, or a mood path's legs (near any of them)
 
 
 def points_query(model: ModelKey, where: VideoFilter,
@@ -340,7 +341,10 @@ def near_segment(valence: Any, arousal: Any, corridor: Corridor) -> ColumnElemen
     """Points within `radius` of the segment start-target, and a few more: the rectangle
     around that capsule, along and across the segment. Linear in the columns, so the
     database tests it row by row without fetching the rows (a mood path at 100,000
-    videos reads only the videos near its way)."""
+    videos reads only the videos near its way). Several legs: near any of them, in one
+    pass over the table."""
+    if not isinstance(corridor[-1], int | float):
+        return or_(*(near_segment(valence, arousal, leg) for leg in corridor))
     (v0, a0), (v1, a1), radius = corridor
     dv, da = v1 - v0, a1 - a0
     length = (dv * dv + da * da) ** 0.5
@@ -349,7 +353,9 @@ def near_segment(valence: Any, arousal: Any, corridor: Corridor) -> ColumnElemen
                     arousal.between(a0 - radius, a0 + radius))
     along = (valence - v0) * dv + (arousal - a0) * da  # projection, times the length
     across = (arousal - a0) * dv - (valence - v0) * da
-    return and_(along.between(-radius * length, length * length + radius * length),
+    return and_(valence.between(min(v0, v1) - radius, max(v0, v1) + radius),  # cheap first
+                arousal.between(min(a0, a1) - radius, max(a0, a1) + radius),
+                along.between(-radius * length, length * length + radius * length),
                 across.between(-radius * length, radius * length))
 
 

@@ -66,6 +66,7 @@ class MoodPath:
     play: str = "segment"
     route: Route | None = None  # the way it follows
     asked_seconds: float | None = None  # by minutes: the time asked for
+    noun: str = "video"  # what each item is: a video, or a stretch of one
 
     @property
     def complete(self) -> bool:
@@ -92,13 +93,19 @@ class MoodPath:
 
     def description(self) -> str:
         """The way in words, and how the time was filled: "from tense, angry through sad,
-        tired to calm, content; 6 of 19 videos play longer than their segment"."""
+        tired to calm, content; 6 of 19 videos play longer stretches or whole files to
+        fill the time"."""
         said = self.route.words() if self.route is not None else ""
         longer = sum(step.longer for step in self.steps)
         if longer:
-            said += (f"; {longer} of {count_of(len(self.steps), 'video')} play longer "
+            said += (f"; {longer} of {count_of(len(self.steps), self.noun)} play longer "
                      "stretches or whole files to fill the time")
         return said
+
+    def summary(self) -> str:
+        """What was made, in a line: "19 videos, 20 min, from tense, angry through..."."""
+        return (f"{count_of(len(self.steps), self.noun)}, {minutes_words(self.seconds)}, "
+                f"{self.description()}")
 
     def to_json(self) -> dict[str, Any]:
         """What a saved mood-path playlist keeps, so the map can draw it again."""
@@ -192,8 +199,7 @@ def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
         available = library.count_mood_points(model)
         read = library.map_points
         ask = _ask(count, total_seconds, max_jump, play, empty=EMPTY_LIBRARY)
-    path = _best([_plan_near(read, model, route, ask, available)
-                  for route in routes(start, target)])
+    path = _best(_plan_near(read, model, routes(start, target), ask, available))
     longer = [s.video_id for s in path.steps if s.longer]
     if not longer:
         return path
@@ -202,30 +208,24 @@ def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
 
 
 Reader = Callable[..., list[MapPoint]]
-FIRST_RADIUS = 0.05  # small: a big library is dense near any way; a small one is cheap to widen
+FIRST_RADIUS = 0.02  # small: a big library is dense near any way; a small one is cheap to widen
 WIDEST = 1e4  # past this every point is inside (a guard against a point that never is)
 EMPTY_LIBRARY = "the library has no analysed videos yet: add a folder and let it scan"
 
 
-def _plan_near(read: Reader, model: ModelKey, route: Route, ask: _Ask,
-               available: int) -> MoodPath:
+def _plan_near(read: Reader, model: ModelKey, ways: list[Route], ask: _Ask,
+               available: int) -> list[MoodPath]:
+    """A path along each way, read in one pass for all of them (a corridor around every
+    leg), widened until each way's picks lie inside it."""
     radius = FIRST_RADIUS
     while True:
-        points = _read_near(read, model, route, radius)
-        path, pool = _plan(points, route, ask, available=available)
+        near = tuple((a, b, radius) for route in ways for a, b in route.legs())
+        points = read(model, near=near)
+        planned = [_plan(points, route, ask, available=available) for route in ways]
         whole = len(points) >= available or radius > WIDEST
-        if whole or (pool.reach <= radius and not pool.exhausted):
-            return path
+        if whole or all(pool.reach <= radius and not pool.exhausted for _, pool in planned):
+            return [path for path, _ in planned]
         radius *= 2
-
-
-def _read_near(read: Reader, model: ModelKey, route: Route, radius: float) -> list[MapPoint]:
-    """The points within `radius` of any leg of the way (and a few more), each once."""
-    found: dict[int, MapPoint] = {}
-    for a, b in route.legs():
-        for point in read(model, near=(a, b, radius)):
-            found.setdefault(point.id, point)
-    return [found[key] for key in sorted(found)]
 
 
 def placed(path: MoodPath,
@@ -298,7 +298,7 @@ class _Made:
     def path(self, steps: Sequence[MoodPathStep], problems: Sequence[str]) -> MoodPath:
         return MoodPath(self.route.start, self.route.target, self.ask.max_jump,
                         tuple(steps), tuple(problems), self.ask.play, self.route,
-                        self.ask.total_seconds)
+                        self.ask.total_seconds, self.ask.noun)
 
 
 class _Pool:
@@ -319,8 +319,9 @@ class _Pool:
         elsewhere would send the path back to a quarter it had left, or on to one it
         never meant to visit (a way through the middle has no quarters to keep to)."""
         if route.round and self.points:
-            passed = route.quadrants()
-            self.on_way = np.array([quadrant_of(v, a) in passed for v, a in self.xy])
+            v, a = self.xy.T >= 0  # as labels.quadrant_of: zero counts as positive
+            quadrant = np.where(v, np.where(a, "PV-PA", "PV-NA"), np.where(a, "NV-PA", "NV-NA"))
+            self.on_way = np.isin(quadrant, route.quadrants())
 
 
 Walk = tuple[list[int], list[Point]]  # the picks (pool indices) in play order, their waypoints
@@ -417,10 +418,11 @@ def _time_notes(steps: Sequence[MoodPathStep], total: float, library_size: int,
     if _fits(steps, total):
         return []
     if played > total:
-        return [f"the shortest path that reaches the target lasts {_minutes(played)} of the "
-                f"{_minutes(total)} asked for: its videos are long (play segments, or ask "
-                "for more time)"]
-    what = f"only {_minutes(played)} on this way, of the {_minutes(total)} asked for"
+        return [f"the shortest path that reaches the target lasts {minutes_words(played)} "
+                f"of the {minutes_words(total)} asked for: its videos are long (play "
+                "segments, or ask for more time)"]
+    what = (f"only {minutes_words(played)} on this way, of the {minutes_words(total)} "
+            "asked for")
     if noun == "stretch":
         return [f"the stretches of one emotion give {what}: ask for less time, or turn "
                 "stretches off to play whole files"]
@@ -474,5 +476,6 @@ def _big_steps(steps: Sequence[MoodPathStep], max_jump: float | None) -> list[st
             "has gaps along this path"]
 
 
-def _minutes(seconds: float) -> str:
+def minutes_words(seconds: float) -> str:
+    """A path's length as a person says it: "20 min", "45 s"."""
     return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"

@@ -150,9 +150,28 @@ def create_mood_path(library: Library, model: ModelKey, name: str, start: Point,
     with what the library could not give in `path.problems`. A path of no step is refused
     in words, unless `keep_empty` (the window keeps it, and says why it is empty)."""
     new_name(library, name)
-    path = moodpath.mood_path(library, model, start, target, count=count,
+    path = plan_mood_path(library, model, start, target, count=count,
+                          total_seconds=total_seconds, max_jump=max_jump, play=play,
+                          stretches=stretches)
+    return keep_mood_path(library, name, path, keep_empty=keep_empty)
+
+
+def plan_mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
+                   count: int | None = None, total_seconds: float | None = None,
+                   max_jump: float | None = None, play: str = "segment",
+                   stretches: bool = False) -> MoodPath:
+    """The mood path the library would give, without keeping it: the window shows what it
+    cannot give (`path.problems`) before the playlist is made."""
+    return moodpath.mood_path(library, model, start, target, count=count,
                               total_seconds=total_seconds, max_jump=max_jump, play=play,
                               stretches=stretches)
+
+
+def keep_mood_path(library: Library, name: str, path: MoodPath, *,
+                   keep_empty: bool = False) -> Done[MoodPathMade]:
+    """Keep a planned `path` as a playlist named `name`: each item plays its segment, its
+    whole file, or the stretch of it the path gives (a longer one, to fill the time)."""
+    new_name(library, name)
     if not path.steps and not keep_empty:
         raise PlaylistRefused("no mood path: " + "; ".join(path.problems))
     playlist_id = library.create_playlist(name, "mood_path", rule=path.to_json(),
