@@ -152,3 +152,14 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
                     and details.timeline.chosen is None, timeout=WAIT_MS)
     window.close()
     window.runner.wait()
+
+
+def test_an_emotion_filter_leaves_a_mostly_talk_file_out_unless_asked(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    vlog = next(r for r in visible_rows(window) if r.name == "vlog.mp4")  # type: ignore[attr-defined]
+    filters = window.library_view.filters
+    filters.quadrant_buttons[vlog.quadrant].setChecked(True)  # the vlog's own quarter
+    settle(qtbot, window, lambda: vlog.id not in window.model.ids())
+    filters.include_talk.setChecked(True)
+    settle(qtbot, window, lambda: vlog.id in window.model.ids())
+    assert filters.include_talk.isVisibleTo(window)
