@@ -162,3 +162,15 @@ def test_a_saved_path_keeps_what_older_versions_read_and_adds_its_way() -> None:
             "points"} <= set(saved)
     assert saved["route"][0] == [-1.0, 1.0] and saved["route"][-1] == [1.0, -1.0]
     assert len(saved["route"]) == 3 and "through" in saved["description"]
+
+
+@pytest.mark.parametrize("ask", [{"count": 5}, {"total_seconds": 600.0}])
+def test_a_library_with_nothing_on_the_way_says_which_music_to_add(
+        ask: dict[str, float]) -> None:
+    happy = [MapPoint(i, "", 1.0 + 0.1 * i, 1.0, "PV-PA", None, False, 60.0, 30.0)
+             for i in range(5)]
+    path = plan_mood_path(happy, QUADRANT_POINTS["NV-PA"], QUADRANT_POINTS["NV-NA"],
+                          **ask)  # type: ignore[arg-type]
+    assert not path.steps
+    assert path.problems == ("no video in the library is tense, angry or sad, tired (the "
+                             "feelings this way passes through): add such music",)

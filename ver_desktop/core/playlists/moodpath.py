@@ -282,6 +282,9 @@ def _plan(points: Sequence[MapPoint], route: Route, ask: _Ask, *,
         steps, notes = _walk_for_duration(pool, route, float(ask.total_seconds or 0),
                                           library_size, ask.noun)
         off_way = []
+    if not steps:
+        notes = [f"no {ask.noun} in the library is {_way_words(route)} (the feelings this "
+                 "way passes through): add such music"]
     thin = [] if off_way else _thin_stretches(steps)  # the way's quarters are used up
     if thin and len(steps) >= USES_MOST * library_size:
         thin = [f"it uses {len(steps)} of the library's {library_size} videos, so some "
@@ -393,7 +396,7 @@ def _walk_to_time(pool: _Pool, route: Route, total: float) -> Walk:
     known = pool.seconds[pool.seconds > 0]
     n = max(1, min(limit, round(total / float(np.median(known)))))
     tried: dict[int, Walk] = {}
-    while n not in tried and 1 <= n <= limit:
+    while n not in tried and 1 <= n <= max(limit, 1):  # none on the way: one empty walk
         tried[n] = _walk(pool, route, n)
         n += 1 if pool.seconds[tried[n][0]].sum() < total else -1
     return min(tried.values(), key=lambda w: abs(pool.seconds[w[0]].sum() - total))
@@ -442,10 +445,13 @@ def _shortage(available: int, asked: int, noun: str = "video") -> list[str]:
 def _off_way(found: int, asked: int, route: Route, noun: str) -> list[str]:
     if found >= asked:
         return []
-    names = " or ".join(QUADRANT_NAMES[q] for q in route.quadrants())
     return [f"only {count_of(found, noun)} in the library {'is' if found == 1 else 'are'} "
-            f"{names} (the feelings this way passes through), not {asked}: add more such "
-            "music, or ask for fewer"]
+            f"{_way_words(route)} (the feelings this way passes through), not {asked}: add "
+            "more such music, or ask for fewer"]
+
+
+def _way_words(route: Route) -> str:
+    return " or ".join(QUADRANT_NAMES[q] for q in route.quadrants())
 
 
 def _thin_stretches(steps: Sequence[MoodPathStep]) -> list[str]:
