@@ -117,10 +117,11 @@ def test_the_timeline_pass_gives_a_file_scanned_before_its_talk_share(
     assert row.speech_likeness == pytest.approx(0.44, abs=0.01) and row.mostly_speech
 
 
-def test_step_10_gives_an_old_librarys_stretches_the_talk_column(tmp_path: Path) -> None:
-    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
-    Library.at(fresh).close()
-    library = Library.at(old)
+def test_step_10_gives_an_old_librarys_stretches_the_talk_column(library_url: str,
+                                                                 tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    library = Library(library_url)
     root = os.fspath(tmp_path)
     plan = library.plan_scan([root], [FileStat(os.path.join(root, "a.mp4"), 1, 1)], MODEL)
     video_id = plan.to_analyse[0][0]
@@ -129,16 +130,30 @@ def test_step_10_gives_an_old_librarys_stretches_the_talk_column(tmp_path: Path)
     timeline = Timeline(15.0, 3.0, 300.0, np.zeros(90, np.float32), np.zeros(90, np.float32))
     library.store_timeline(video_id, MODEL, timeline, stretches(), cut_version=1)
     library.close()
-    with sqlite3.connect(old) as db:  # as version 9 left it
-        db.execute("ALTER TABLE stretches DROP COLUMN speech")
-        db.execute("DELETE FROM schema_migrations WHERE version >= 10")
-    library = Library.at(old)
+    engine = create_engine(library_url)
+    with engine.begin() as db:  # as version 9 left it
+        db.execute(text("ALTER TABLE stretches DROP COLUMN speech"))
+        db.execute(text("DELETE FROM schema_migrations WHERE version >= 10"))
+    engine.dispose()
+    library = Library(library_url, upgrade=True)
     try:
         assert [k.stretch.speech for k in library.stretches(MODEL)] == [False] * 3
         assert library.without_timeline(MODEL) == [(video_id, plan.to_analyse[0][1])]
         assert CUT_VERSION == 2  # so those stretches are cut again, talk found
+        library.store_timeline(video_id, MODEL, timeline, stretches())
+        assert [k.stretch.speech for k in library.stretches(MODEL)] == [False, True, False]
     finally:
         library.close()
+
+
+def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
+    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
+    Library.at(fresh).close()
+    Library.at(old).close()
+    with sqlite3.connect(old) as db:
+        db.execute("ALTER TABLE stretches DROP COLUMN speech")
+        db.execute("DELETE FROM schema_migrations WHERE version >= 10")
+    Library.at(old).close()
     assert table_shapes(old) == table_shapes(fresh)
 
 
