@@ -54,7 +54,7 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
         if not np.isfinite(features).all():  # no tag from numbers the model cannot read
             return Failed(path, ErrorKind.INTERNAL, "the sound gave feature values that are "
                           "not finite numbers, so it was not tagged")
-        content = check_content(signal=segment.samples, rate=segment.rate)
+        talk = talk_share(segment.samples, segment.rate)
         finished = time.perf_counter()
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
@@ -63,8 +63,16 @@ def extract(path: str, front_end: str = MIR) -> Outcome:
     except Exception as exc:  # a decoder surprise must cost one file, not the scan
         return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
     return Extracted(path, features, segment.start, segment.end, segment.duration,
-                     segment.bad_packets, decoded - started, finished - decoded,
-                     content.speech_likeness)
+                     segment.bad_packets, decoded - started, finished - decoded, talk)
+
+
+def talk_share(samples: np.ndarray, rate: int) -> float | None:
+    """The segment's talk share (content.py); None when the speech detector cannot run
+    here (its native library missing or refused): the file is still tagged, unflagged."""
+    try:
+        return check_content(signal=samples, rate=rate).speech_likeness
+    except (ImportError, OSError):
+        return None
 
 
 def task_for(front_end: str) -> Callable[[str], Outcome]:

@@ -158,7 +158,7 @@ class Timeline:
 def embed_whole(path: str, front_end: str) -> Embedded | Failed:
     """The worker's task: decode all of `path` and embed every patch (see the module's
     docstring). Failures come back as `Failed`, as a scan's do."""
-    from ver_desktop.core import frontends, speech
+    from ver_desktop.core import frontends
     from ver_desktop.core.encoder import HOP, MODEL_RATE, PATCH_FRAMES
     from ver_desktop.core.media import SAMPLE_RATE, stream_audio
 
@@ -169,7 +169,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
         patch_seconds = PATCH_FRAMES * HOP / MODEL_RATE
         block = round(WINDOW_PATCHES * patch_seconds * SAMPLE_RATE)  # exactly 10 patches
         rows: list[np.ndarray] = []
-        talk: list[np.ndarray] = []
+        talk: list[np.ndarray] | None = []  # None: the speech detector cannot run here
         decoding = embedding = 0.0
         decoded = 0
         started = time.perf_counter()
@@ -179,8 +179,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
             decoded += len(samples)
             if len(samples) >= PATCH_FRAMES * HOP * SAMPLE_RATE / MODEL_RATE:
                 rows.append(frontends.whole_patches(signal=samples, rate=SAMPLE_RATE))
-                talk.append(speech.shares_per_span(
-                    speech.talk_frames(samples, SAMPLE_RATE), patch_seconds, len(rows[-1])))
+                talk = _talk_of(talk, samples, patch_seconds, len(rows[-1]))
             started = time.perf_counter()
             embedding += started - read
         if not rows:
@@ -191,7 +190,7 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
             raise MediaError(ErrorKind.INTERNAL, "the sound gave values that are not finite "
                              "numbers, so it has no timeline")
         return Embedded(path, patches, patch_seconds, decoded / SAMPLE_RATE, decoding,
-                        embedding, before, np.concatenate(talk))
+                        embedding, before, None if talk is None else np.concatenate(talk))
     except MediaError as exc:
         return Failed(path, exc.kind, exc.reason)
     except MemoryError:
@@ -200,6 +199,22 @@ def embed_whole(path: str, front_end: str) -> Embedded | Failed:
         return Failed(path, ErrorKind.INTERNAL, str(exc))
     except Exception as exc:  # a decoder surprise must cost one file, not the folder
         return Failed(path, ErrorKind.INTERNAL, f"unexpected error while reading: {exc!r}")
+
+
+def _talk_of(talk: list[np.ndarray] | None, samples: np.ndarray, patch_seconds: float,
+             patches: int) -> list[np.ndarray] | None:
+    """`talk` with the talk share of each of this block's patches added; None from the
+    first time the speech detector cannot run (the timeline is kept without talk)."""
+    from ver_desktop.core import speech
+    from ver_desktop.core.media import SAMPLE_RATE
+
+    if talk is None:
+        return None
+    try:
+        frames = speech.talk_frames(samples, SAMPLE_RATE)
+    except (ImportError, OSError):
+        return None
+    return [*talk, speech.shares_per_span(frames, patch_seconds, patches)]
 
 
 def identity(path: str) -> tuple[int, int] | None:
