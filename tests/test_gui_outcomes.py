@@ -165,6 +165,11 @@ def test_space_pauses_and_plays_the_preview(qtbot, window: MainWindow) -> None: 
     qtbot.keyClick(window.library_view.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: state() == QMediaPlayer.PlaybackState.PlayingState,
                     timeout=WAIT_MS)
+    search = window.library_view.filters.search
+    search.setFocus()
+    qtbot.keyClicks(search, "a b")  # typing a space in the search still types it
+    assert search.text() == "a b"
+    assert state() == QMediaPlayer.PlaybackState.PlayingState
     player.close_player()
 
 
