@@ -121,6 +121,7 @@ def test_twenty_minutes_from_long_files_whose_segments_give_six() -> None:
         start, end = step.span
         assert 0 <= start < end <= 240.0 and end - start == pytest.approx(step.seconds)
     assert "play longer stretches or whole files to fill the time" in path.description()
+    assert not path.shortfall
     assert quarters_gone_back(path.points) == 0
     short = plan_mood_path(songs, QUADRANT_POINTS["NV-PA"], QUADRANT_POINTS["PV-NA"],
                            total_seconds=5 * 60)  # segments are enough: none longer
@@ -139,6 +140,7 @@ def test_a_library_that_cannot_fill_the_time_says_how_much_it_can_give() -> None
     assert path.problems == ("the library can give only 12 min on this way, of the 20 min "
                              "asked for, even playing whole files: add more music, or ask "
                              "for less time",)
+    assert path.shortfall == path.problems  # what was asked and cannot be given
     whole = plan_mood_path(songs, QUADRANT_POINTS["NV-PA"], QUADRANT_POINTS["PV-NA"],
                            total_seconds=20 * 60, play="file")
     assert whole.seconds == path.seconds and not whole.complete
@@ -174,3 +176,17 @@ def test_a_library_with_nothing_on_the_way_says_which_music_to_add(
     assert not path.steps
     assert path.problems == ("no video in the library is tense, angry or sad, tired (the "
                              "feelings this way passes through): add such music",)
+
+
+def test_songs_far_from_the_way_are_left_out_when_the_rest_can_fill_the_time() -> None:
+    """Segments fall short, so items play longer anyway: then songs far from the way (a
+    sad one in the middle of the map) are left out rather than played out of place."""
+    songs = along_the_way(10, 240.0)
+    stray = MapPoint(50, "stray", -0.05, -0.1, "NV-NA", None, False, 240.0, 30.0)
+    path = plan_mood_path([*songs, stray], QUADRANT_POINTS["NV-PA"],
+                          QUADRANT_POINTS["PV-NA"], total_seconds=20 * 60)
+    assert 50 not in path.video_ids and path.complete
+    assert path.seconds == pytest.approx(1200.0)
+    counted = plan_mood_path([*songs, stray], QUADRANT_POINTS["NV-PA"],
+                             QUADRANT_POINTS["PV-NA"], count=11)  # by count, all of them
+    assert 50 in counted.video_ids

@@ -67,6 +67,7 @@ class MoodPath:
     route: Route | None = None  # the way it follows
     asked_seconds: float | None = None  # by minutes: the time asked for
     noun: str = "video"  # what each item is: a video, or a stretch of one
+    shortfall: tuple[str, ...] = ()  # of `problems`, what of the request it cannot give
 
     @property
     def complete(self) -> bool:
@@ -242,10 +243,13 @@ def placed(path: MoodPath,
 
 
 def _best(paths: list[MoodPath]) -> MoodPath:
-    """Of the ways tried, the one the library covers best (complete first, then the one
-    whose videos lie nearest their waypoints); the first (the shorter) on a tie."""
-    def key(path: MoodPath) -> tuple[bool, float]:
-        return (not path.complete, round(_stray(path), 3))
+    """Of the ways tried, the one the library covers best: one that gives all that was
+    asked, then the one with more videos near the way, then the one whose videos lie
+    nearest their waypoints; the first (the shorter) on a tie."""
+    def key(path: MoodPath) -> tuple[bool, int, float]:
+        near = 0 if path.route is None else int(
+            (path.route.distance(np.array(path.points)) <= STRAY).sum())
+        return (bool(path.shortfall), -near, round(_stray(path), 3))
 
     best = min(paths, key=key)
     if best.route is None:
@@ -273,7 +277,7 @@ def _plan(points: Sequence[MapPoint], route: Route, ask: _Ask, *,
     if not pool.points:
         if library_size:
             pool.exhausted = True  # none near the way: look wider
-        return made.path((), (ask.empty,)), pool
+        return made.path((), (ask.empty,), (ask.empty,)), pool
     if ask.count is not None:
         steps = _steps(pool, *_walk(pool, route, ask.count))
         off_way = _off_way(len(steps), min(ask.count, library_size), route, ask.noun)
@@ -290,7 +294,8 @@ def _plan(points: Sequence[MapPoint], route: Route, ask: _Ask, *,
         thin = [f"it uses {len(steps)} of the library's {library_size} videos, so some "
                 "sit far from the way between start and target: ask for less time, or add "
                 "more music"]
-    return made.path(steps, (*notes, *thin, *_big_steps(steps, ask.max_jump))), pool
+    problems = (*notes, *thin, *_big_steps(steps, ask.max_jump))
+    return made.path(steps, problems, tuple(notes)), pool
 
 
 @dataclass(frozen=True)
@@ -298,10 +303,11 @@ class _Made:
     route: Route
     ask: _Ask
 
-    def path(self, steps: Sequence[MoodPathStep], problems: Sequence[str]) -> MoodPath:
+    def path(self, steps: Sequence[MoodPathStep], problems: Sequence[str],
+             shortfall: Sequence[str]) -> MoodPath:
         return MoodPath(self.route.start, self.route.target, self.ask.max_jump,
                         tuple(steps), tuple(problems), self.ask.play, self.route,
-                        self.ask.total_seconds, self.ask.noun)
+                        self.ask.total_seconds, self.ask.noun, tuple(shortfall))
 
 
 class _Pool:
@@ -386,7 +392,7 @@ def _walk_for_duration(pool: _Pool, route: Route, total: float, library_size: in
     known = pool.seconds[pool.seconds > 0]
     if not known.size:
         return [], [f"no {noun} in the library has a known length yet: let the scan finish"]
-    steps = _filled(pool, _walk_to_time(pool, route, total), total)
+    steps = _filled(pool, route, _walk_to_time(pool, route, total), total)
     return steps, _time_notes(steps, total, library_size, noun)
 
 
@@ -402,13 +408,32 @@ def _walk_to_time(pool: _Pool, route: Route, total: float) -> Walk:
     return min(tried.values(), key=lambda w: abs(pool.seconds[w[0]].sum() - total))
 
 
-def _filled(pool: _Pool, walk: Walk, total: float) -> list[MoodPathStep]:
-    """The walk's steps, lengthened to fill `total` when their segments fall short."""
+def _filled(pool: _Pool, route: Route, walk: Walk, total: float) -> list[MoodPathStep]:
+    """The walk's steps, lengthened to fill `total` when their segments fall short; then
+    the videos far from the way are left out when those near it can fill the time."""
     picks, waypoints = walk
     if pool.seconds[picks].sum() >= FILL_BELOW * total:
         return _steps(pool, picks, waypoints)
+    kept = _near_enough(pool, route, picks, total)
+    if len(kept) < len(picks):
+        picks, waypoints = kept, route.waypoints(len(kept))
     lengths = lengths_to_fill(pool.seconds[picks], pool.longest[picks], total)
     return _steps(pool, picks, waypoints, lengths)
+
+
+def _near_enough(pool: _Pool, route: Route, picks: list[int], total: float) -> list[int]:
+    """`picks` (in order) without those farther than STRAY from the way, save the first and
+    the last; back the nearest of them come, while the rest cannot fill `total`."""
+    if len(picks) < 3:
+        return picks
+    away = route.distance(pool.xy[picks])
+    keep = away <= STRAY
+    keep[[0, -1]] = True
+    for index in np.argsort(away):
+        if pool.longest[picks][keep].sum() >= total:
+            break
+        keep[index] = True
+    return [pick for pick, kept in zip(picks, keep, strict=True) if kept]
 
 
 def _fits(steps: Sequence[MoodPathStep], total: float) -> bool:

@@ -94,6 +94,17 @@ class Route:
         turned = (angles - _angle(self.start)) * math.copysign(1.0, self.turn)
         return (np.mod(turned + slack, 360.0) - slack) / abs(self.turn)
 
+    def distance(self, xy: np.ndarray) -> np.ndarray:
+        """How far each point lies from the way (its nearest leg)."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        nearest = np.full(len(xy), np.inf)
+        for (v0, a0), (v1, a1) in self.legs():
+            leg = np.array([v1 - v0, a1 - a0])
+            rel = xy - np.array([v0, a0])
+            t = np.clip(rel @ leg / max(float(leg @ leg), 1e-12), 0.0, 1.0)
+            nearest = np.minimum(nearest, np.hypot(*(rel - t[:, None] * leg).T))
+        return nearest
+
     def quadrants(self) -> list[str]:
         """The quarters the way passes through, in order."""
         passed: list[str] = []
