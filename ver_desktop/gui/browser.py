@@ -142,7 +142,8 @@ class Browser(QObject):
         rule = playlist.rule or {}
         if playlist.kind == "mood_path" and rule.get("points"):
             self.map.set_path([tuple(p) for p in rule["points"]],
-                              (tuple(rule["start"]), tuple(rule["target"])))
+                              (tuple(rule["start"]), tuple(rule["target"])),
+                              [tuple(p) for p in rule.get("route") or ()])
 
     def _show_no_match(self) -> None:
         """An empty result says why, instead of a blank table."""

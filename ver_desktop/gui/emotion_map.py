@@ -96,6 +96,7 @@ class EmotionMap(QWidget):
         self.highlight: int | None = None
         self.path: list[tuple[float, float]] = []
         self.path_ends: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.path_route: list[tuple[float, float]] = []  # the way it meant to go, if saved
         self.picking_path = False
         self._picked: list[tuple[float, float]] = []
         self._press: QPointF | None = None
@@ -126,8 +127,12 @@ class EmotionMap(QWidget):
         self.update()
 
     def set_path(self, points: Sequence[tuple[float, float]],
-                 ends: tuple[tuple[float, float], tuple[float, float]] | None) -> None:
+                 ends: tuple[tuple[float, float], tuple[float, float]] | None,
+                 route: Sequence[tuple[float, float]] | None = None) -> None:
+        """A mood path's videos, its start and target, and the way between (saved paths
+        since issue 23 go round the middle; older ones went straight)."""
         self.path, self.path_ends = list(points), ends
+        self.path_route = list(route or ())
         self.update()
 
     def start_picking_path(self) -> None:
@@ -258,7 +263,8 @@ class EmotionMap(QWidget):
         if self.path_ends:  # the intended route, so a path that stopped early shows it
             route = QPen(self.palette().windowText().color(), 1, Qt.PenStyle.DashLine)
             painter.setPen(route)
-            painter.drawLine(*(self.to_widget(v, a) for v, a in self.path_ends))
+            way = self.path_route or list(self.path_ends)  # round the middle, or straight
+            painter.drawPolyline(QPolygonF([self.to_widget(v, a) for v, a in way]))
         if self.path:
             painter.setPen(QPen(self.palette().windowText().color(), 2))
             painter.drawPolyline(QPolygonF([self.to_widget(v, a) for v, a in self.path]))
