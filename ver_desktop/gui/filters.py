@@ -68,6 +68,9 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
+        # room to read what is typed, also at the window's narrowest (it was squeezed to "S…")
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(
+            "Search by name") + 36)
         self.quadrant_buttons = {
             q: _toggle(quadrant_button_text(q), f"Only {style.QUADRANT_NAMES[q]} videos ({q})",
                        style.QUADRANT_COLOURS[q]) for q in QUADRANTS}
@@ -77,6 +80,7 @@ class FilterBar(QWidget):
         self.confidence = QSlider(Qt.Orientation.Horizontal)
         self.confidence.setRange(0, 100)
         self.confidence.setMaximumWidth(120)
+        self.confidence.setMinimumWidth(80)  # a slider squeezed to a dot cannot be used
         self.confidence.setToolTip("Only videos the model is at least this sure about "
                                    "(your own tags count as certain)")
         self.confidence_label = QLabel("confidence ≥ 0%")
