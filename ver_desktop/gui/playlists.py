@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -31,13 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, QUADRANTS, named_point
-from ver_desktop.core.text import count_of, free_name
+from ver_desktop.core.text import free_name
 from ver_desktop.gui.sidebar import Place, Sidebar
 from ver_desktop.gui.tasks import in_words
 
 if TYPE_CHECKING:
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import PlaylistInfo
+    from ver_desktop.core.playlists.moodpath import MoodPath
     from ver_desktop.core.usecases.playlists import MoodPathMade
     from ver_desktop.gui.emotion_map import EmotionMap
     from ver_desktop.gui.selection import Selection
@@ -64,9 +67,16 @@ def emotion_choices() -> list[tuple[str, str]]:
     return [*quadrants, *((f"  {o}", o) for o in OCTANTS)]
 
 
+MAKE, ANYWAY = "Make playlist", "Make it anyway"
+
+
 class MoodPathDialog(QDialog):
     """Where the listener is, where they want to go, and how long the journey is: emotions
-    to pick (or points picked on the map); exact numbers only under "Exact points"."""
+    to pick (or points picked on the map); exact numbers only under "Exact points".
+    "Make playlist" emits `make`: the path is checked first, and what the library cannot
+    give is said here (`show_shortfall`) before anything is made."""
+
+    make = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,7 +90,8 @@ class MoodPathDialog(QDialog):
         self.count.setValue(10)
         self.by_minutes = QRadioButton("Total minutes")
         self.minutes = _spin(1, 600, 30, 5)
-        self.segments = QCheckBox("Play each video's analysed 30 seconds only")
+        self.segments = QCheckBox("Play each video's analysed 30 seconds (by minutes, "
+                                  "longer parts or whole files when the time needs them)")
         self.segments.setChecked(True)
         self.use_stretches = QCheckBox("Use stretches of one emotion from longer files "
                                        "(a film's calm minutes, say) instead of whole files")
@@ -110,11 +121,30 @@ class MoodPathDialog(QDialog):
         form.addRow(self.segments)
         form.addRow(self.use_stretches)
         form.addRow(self.exact)
+        # What the library cannot give, said before the playlist is made; it stays until
+        # the person makes it anyway, changes the request or cancels.
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setFrameShape(QFrame.Shape.StyledPanel)
+        self.outcome.setContentsMargins(6, 4, 6, 4)
+        self.outcome.hide()
+        form.addRow(self.outcome)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        self.make_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.make_button.setText(MAKE)
+        buttons.accepted.connect(self.make.emit)  # checked first: see PlaylistActions
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.planned: MoodPath | None = None  # a path shown with what it cannot give
+        for changed in (self.name.textChanged, self.start.currentIndexChanged,
+                        self.target.currentIndexChanged, self.by_count.toggled,
+                        self.count.valueChanged, self.minutes.valueChanged,
+                        self.segments.toggled, self.use_stretches.toggled,
+                        self.exact.toggled, self.start_v.valueChanged,
+                        self.start_a.valueChanged, self.target_v.valueChanged,
+                        self.target_a.valueChanged, self.max_jump.valueChanged):
+            changed.connect(self.request_changed)
 
     @staticmethod
     def _emotion_box(chosen: str) -> QComboBox:
@@ -156,6 +186,38 @@ class MoodPathDialog(QDialog):
             "stretches": self.use_stretches.isChecked(),
         }
 
+
+    def checking(self) -> None:
+        self.make_button.setEnabled(False)
+        self.say("Looking at what the library can give on this way…")
+
+    def show_shortfall(self, path: MoodPath) -> None:
+        """What the library cannot give of what was asked, in view until the person makes
+        it anyway, changes the request or cancels."""
+        self.planned = path
+        cannot = "; ".join(path.shortfall or path.problems)
+        made = (f"It would be {html.escape(path.summary())}." if path.steps
+                else "It would be empty.")
+        self.say(f"<b>{html.escape(cannot[:1].upper() + cannot[1:])}.</b> {made} "
+                 "Make it anyway, or change what you ask for.")
+        self.make_button.setText(ANYWAY)
+        self.make_button.setEnabled(True)
+
+    def refused(self, why: str) -> None:
+        self.say(f"<b>{html.escape(why[:1].upper() + why[1:])}</b>")
+        self.make_button.setEnabled(True)
+
+    def say(self, text: str) -> None:
+        self.outcome.setText(text)
+        self.outcome.show()
+        self.adjustSize()  # room for the words
+
+    def request_changed(self) -> None:
+        """A changed request is checked again before it is made."""
+        self.planned = None
+        self.outcome.hide()
+        self.make_button.setText(MAKE)
+        self.make_button.setEnabled(True)
 
     def _stretches_toggled(self, on: bool) -> None:
         """Stretches play from their start to their end: the 30-s choice does not apply."""
@@ -289,9 +351,45 @@ class PlaylistActions(QObject):
         dialog.name.setText(free_name("Mood path", self.sidebar.playlist_names()))
         self._dialog = dialog
         dialog.pick.clicked.connect(lambda: self._pick_on_map(dialog))
-        dialog.accepted.connect(lambda: self.build_mood_path(dialog.name.text() or "Mood path",
-                                                             dialog.request()))
+        dialog.make.connect(lambda: self.check_mood_path(dialog))
         dialog.show()
+
+    def check_mood_path(self, dialog: MoodPathDialog) -> None:
+        """Make the path the dialog asks for, once the library is known to give it all;
+        else say in the dialog what it cannot give (the person makes it anyway, or not)."""
+        from ver_desktop.core.usecases import playlists as lists
+
+        name = dialog.name.text().strip() or "Mood path"
+        if dialog.planned is not None:  # shown with its shortfall: made anyway
+            self._keep_mood_path(dialog, name, dialog.planned)
+            return
+        session, request = self.state.session, dialog.request()
+        if session is None:
+            return
+        dialog.checking()
+
+        def plan() -> MoodPath:
+            lists.new_name(session.library, name)  # a taken name is said first
+            return lists.plan_mood_path(session.library, session.model, **request)
+
+        def planned(path: MoodPath | None, error: BaseException | None) -> None:
+            if dialog.planned is not None or not dialog.isVisible():
+                return  # the person moved on
+            if error is not None:
+                dialog.refused(in_words(error))
+            elif path is not None and (path.shortfall or not path.steps):
+                dialog.show_shortfall(path)
+            elif path is not None:
+                self._keep_mood_path(dialog, name, path)
+
+        self.state.runner.run(plan, planned)
+
+    def _keep_mood_path(self, dialog: MoodPathDialog, name: str, path: MoodPath) -> None:
+        from ver_desktop.core.usecases import playlists as lists
+
+        dialog.accept()
+        self._apply(lambda s: lists.keep_mood_path(s.library, name, path, keep_empty=True),
+                    self._mood_path_built)
 
     def _pick_on_map(self, dialog: MoodPathDialog) -> None:
         dialog.hide()
@@ -315,9 +413,7 @@ class PlaylistActions(QObject):
     def _mood_path_built(self, made: MoodPathMade) -> None:
         """What was made, and what the library could not give, kept in view."""
         path = made.path
-        minutes = round(path.seconds / 60)
-        text = (f"Mood path: {count_of(len(path.steps), 'video')}, "
-                f"about {minutes} min")
+        text = f"Mood path: {html.escape(path.summary())}"
         if path.problems:
             text += " · " + "; ".join(html.escape(p) for p in path.problems)
         self.state.keep_in_view(text)

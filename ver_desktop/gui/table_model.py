@@ -143,8 +143,8 @@ class LibraryTableModel(QAbstractTableModel):
         if key not in TAG_KEYS:
             return self._display(row, key)
         kept = self._stretch_at(position)
-        if kept is None:  # a stretch no timeline has now: no emotion to show
-            return "–"
+        if kept is None:  # a longer part a mood path plays, or a stretch no timeline has
+            return self._display(row, key)  # now: the file's own emotion
         x = kept.stretch
         mark = " ✎" if kept.corrected else ""
         words = style.QUADRANT_NAMES.get(x.quadrant, x.quadrant)
