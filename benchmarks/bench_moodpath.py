@@ -14,8 +14,9 @@ order of how far along the way each video lies.
 The generated library is `--points` points spread evenly over the map (seeded). The
 scanned one is a library folder (`--data-dir`, e.g. one that `ver-desktop --data-dir DIR
 scan ../shared/data/4q/audio` filled with the bundled model's readings), or `--scan
-FOLDER` scans FOLDER into a temporary one first. `--minutes` also asks each way by
-minutes and reports how long the path lasts.
+FOLDER` scans FOLDER into a temporary one first; from it, 10 collections of `--songs`
+clips are also drawn (seeded), as a home collection of that size. `--minutes` also asks
+each way by minutes and reports how long the path lasts.
 """
 
 from __future__ import annotations
@@ -130,6 +131,32 @@ def measure(name: str, points: Sequence[MapPoint], steps: int, minutes: float | 
           f"{statistics.median(after_steps):12.2f}")
 
 
+def measure_draws(name: str, points: Sequence[MapPoint], size: int, draws: int,
+                  steps: int) -> None:
+    """Collections of `size` drawn from `points` (seeded): every pair, summed over draws."""
+    usable = [p for p in points if not p.mostly_speech]
+    rng = np.random.default_rng(0)
+    before_steps, after_steps, before_back, after_back, paths = [], [], 0, 0, 0
+    for _ in range(draws):
+        drawn = [usable[i] for i in rng.choice(len(usable), size, replace=False)]
+        for start, target in itertools.permutations(QUADRANTS, 2):
+            a, b = QUADRANT_POINTS[start], QUADRANT_POINTS[target]
+            old = straight_line_path(drawn, a, b, steps)
+            new = plan_mood_path(drawn, a, b, count=steps)
+            before_steps.append(largest_step(old))
+            after_steps.append(new.largest_jump())
+            before_back += quarters_gone_back(old)
+            after_back += quarters_gone_back(new.points)
+            paths += 1
+    print(f"\n{name}: {draws} collections of {size} drawn from {len(usable)}, {steps} steps "
+          f"asked, {paths} paths")
+    print(f"  went back to a quarter it had left: before {before_back} times "
+          f"(in {paths} paths), after {after_back}")
+    print(f"  largest step: before median {statistics.median(before_steps):.2f}, max "
+          f"{max(before_steps):.2f}; after median {statistics.median(after_steps):.2f}, max "
+          f"{max(after_steps):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=2000)
@@ -149,11 +176,15 @@ def main() -> None:
     if args.scan is not None:
         with tempfile.TemporaryDirectory() as temporary:
             scan_into(args.scan, Path(temporary))
-            measure(f"scanned {args.scan}", scanned(Path(temporary)), args.steps,
-                    args.minutes)
+            found = scanned(Path(temporary))
+            measure(f"scanned {args.scan}", found, args.steps, args.minutes)
+            measure_draws(f"home-sized collections from {args.scan}", found, args.songs, 10,
+                          args.songs_steps)
     elif args.data_dir is not None:
-        measure(f"library in {args.data_dir}", scanned(args.data_dir), args.steps,
-                args.minutes)
+        found = scanned(args.data_dir)
+        measure(f"library in {args.data_dir}", found, args.steps, args.minutes)
+        measure_draws(f"home-sized collections from {args.data_dir}", found, args.songs,
+                      10, args.songs_steps)
 
 
 if __name__ == "__main__":
