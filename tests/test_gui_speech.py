@@ -124,22 +124,26 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
     strip, details = window.details.timeline, window.details
     qtbot.waitUntil(lambda: strip.timeline is not None, timeout=WAIT_MS)
     assert strip.stretches[0].speech and strip.stretches[-1].speech
+    talk_quadrant, count = strip.stretches[0].quadrant, len(strip.stretches)
     qtbot.waitUntil(lambda: shown_whole(details.sound), timeout=WAIT_MS)
     assert details.sound.text().startswith("Sound: mostly talk, with music from 0:3")
     assert "talk 0:00–0:" in details.timeline_caption.text()
+    qtbot.waitUntil(lambda: shown_whole(details.speech), timeout=WAIT_MS)  # its share, new
+    qtbot.waitUntil(lambda: all(shown_whole(details.fields[key]) for key in ("tag", "path")),
+                    timeout=WAIT_MS)  # laid out again after the new share
     shots = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
     assert details.grab().save(os.fspath(shots / "issue23-speech-details.png"))
 
     window.sidebar.select(Place("stretches"))
     view = window.stretches
-    qtbot.waitUntil(lambda: view.model.rowCount() == len(strip.stretches), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: view.model.rowCount() == count, timeout=WAIT_MS)
     moods = [view.model.index(r, 4).data() for r in range(view.model.rowCount())]
     assert moods[0] == TALK and moods[-1] == TALK and TALK not in moods[1:-1], moods
     view.table.selectRow(0)
     qtbot.waitUntil(lambda: "This stretch" in details.timeline_caption.text(),
                     timeout=WAIT_MS)
     assert window.grab().save(os.fspath(shots / "issue23-speech-stretches.png"))
-    view.emotion.setCurrentIndex(view.emotion.findData(strip.stretches[0].quadrant))
+    view.emotion.setCurrentIndex(view.emotion.findData(talk_quadrant))
     qtbot.waitUntil(lambda: TALK not in [view.model.index(r, 4).data()
                                          for r in range(view.model.rowCount())],
                     timeout=WAIT_MS)  # an emotion leaves talk out...

@@ -73,12 +73,18 @@ class DetailsController(QObject):
         if row.status != "ok":
             return
         self.state.read("read the emotion over time",
-                        lambda s: s.library.timeline(row.id, s.model),
-                        lambda found: self._timeline_read(row, found))
+                        lambda s: (s.library.timeline(row.id, s.model),
+                                   s.library.rows(s.model, [row.id]).get(row.id)),
+                        lambda read: self._timeline_read(row, *read))
 
-    def _timeline_read(self, row: VideoRow, found: Any) -> None:
+    def _timeline_read(self, row: VideoRow, found: Any, fresh: VideoRow | None) -> None:
+        """The timeline, and the row again when the timeline changed its talk share (the
+        pane's row may be older than the timeline: a table's rows are read once)."""
         if not self._shown(row.id):
             return  # the user moved on
+        if fresh is not None and fresh.speech_likeness != row.speech_likeness:
+            self.pane.show_row(fresh)  # the same file: a stretch ringed stays
+            row = fresh
         timelines, pane = self.timelines, self.pane
         if found is not None:
             timeline, kept = found
