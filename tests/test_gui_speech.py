@@ -140,7 +140,8 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
     moods = [view.model.index(r, 4).data() for r in range(view.model.rowCount())]
     assert moods[0] == TALK and moods[-1] == TALK and TALK not in moods[1:-1], moods
     view.table.selectRow(0)
-    qtbot.waitUntil(lambda: "This stretch" in details.timeline_caption.text(),
+    qtbot.waitUntil(lambda: strip.timeline is not None and strip.chosen is not None
+                    and "This stretch: 0:00–0:30. talk" in details.timeline_caption.text(),
                     timeout=WAIT_MS)
     assert window.grab().save(os.fspath(shots / "issue23-speech-stretches.png"))
     view.emotion.setCurrentIndex(view.emotion.findData(talk_quadrant))

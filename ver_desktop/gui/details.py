@@ -263,6 +263,9 @@ class DetailsPane(QWidget):
 
     def _caption(self) -> None:
         stretches = self.timeline.stretches
+        if self.timeline.timeline is None:  # still being read: nothing to name yet
+            self.timeline_caption.clear()
+            return
         parts = [f"{_stretch_word(s)} {style.clock(s.start)}–{style.clock(s.end)}"
                  for s in stretches]
         text = " → ".join(parts) if len(parts) <= 5 else f"{len(parts)} stretches"
