@@ -64,7 +64,7 @@ def test_the_details_pane_says_why(qtbot, window: MainWindow) -> None:  # type: 
     assert "Mostly speech: the emotion tag is unreliable" in warning.text()
     row = window.details.row
     assert row is not None and row.speech_likeness is not None and row.speech_likeness >= 0.5
-    assert f"speech likeness {row.speech_likeness:.0%}" in warning.text()
+    assert f"{row.speech_likeness:.0%} of what was analysed is talk" in warning.text()
     show(qtbot, window, "song.mp4")
     assert not warning.isVisibleTo(window)
 

@@ -27,7 +27,7 @@ def quadrant_text_colour(quadrant: str | None) -> QColor:
 
 
 def speech_warning(likeness: float | None) -> str:
-    share = f" (speech likeness {likeness:.0%})" if likeness is not None else ""
+    share = f" ({likeness:.0%} of what was analysed is talk)" if likeness is not None else ""
     return f"Mostly speech: the emotion tag is unreliable{share}. The models learned from music."
 
 
