@@ -91,3 +91,54 @@ def test_the_row_the_map_and_the_filters_agree(library: Library,
             region=box, octants=frozenset({str(row.octant)})))
         assert video_id in {r.id for r in found}
     library.close()
+
+
+def test_step_11_gives_an_old_library_room_for_dropped_points(library_url: str,
+                                                             tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from ver_desktop.core.usecases.tags import tag_videos
+
+    library = Library(library_url)
+    library.bulk_add([BulkVideo(path=os.fspath(tmp_path / f"{i}.mp4"), size=i, mtime_ns=i,
+                                duration=60.0, status="ok", analysis=analysis(v, a, 0.6))
+                      for i, (v, a) in enumerate(POINTS[:2])], MODEL)
+    first, second = (row.id for row in library.videos(MODEL))
+    tag_videos(library, [first], octant="tired")  # a tag given before step 11
+    before = library.rows(MODEL, [first])[first]
+    library.close()
+    engine = create_engine(library_url)
+    with engine.begin() as db:  # as version 10 left it
+        for table, columns in (("user_labels", ("valence", "arousal")),
+                               ("stretches", ("user_valence", "user_arousal"))):
+            for column in columns:
+                db.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+        db.execute(text("DELETE FROM schema_migrations WHERE version >= 11"))
+    engine.dispose()
+    library = Library(library_url, upgrade=True)
+    try:
+        after = library.rows(MODEL, [first])[first]
+        assert (after.valence, after.arousal, after.octant) == pytest.approx(
+            (before.valence, before.arousal, "tired"))  # the old tag shows as it did
+        tag_videos(library, [second], point=(0.33, -0.81))
+        row = library.rows(MODEL, [second])[second]
+        assert (row.valence, row.arousal) == pytest.approx((0.33, -0.81), abs=0.01)
+    finally:
+        library.close()
+
+
+def test_a_library_migrated_to_step_11_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
+    import sqlite3
+
+    from test_library import table_shapes
+
+    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
+    Library.at(fresh).close()
+    Library.at(old).close()
+    with sqlite3.connect(old) as db:
+        for table, column in (("user_labels", "valence"), ("user_labels", "arousal"),
+                              ("stretches", "user_valence"), ("stretches", "user_arousal")):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        db.execute("DELETE FROM schema_migrations WHERE version >= 11")
+    Library.at(old).close()
+    assert table_shapes(old) == table_shapes(fresh)

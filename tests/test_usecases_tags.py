@@ -12,7 +12,8 @@ import pytest
 from test_playlists import analysis
 
 from ver_desktop.core.changes import Changes
-from ver_desktop.core.library import BulkVideo, Library
+from ver_desktop.core.labels import OCTANT_QUADRANT, corrected_point, octant_of, quadrant_of
+from ver_desktop.core.library import BulkVideo, Library, VideoFilter
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.timeline import Timeline, cut
 from ver_desktop.core.usecases.tags import (
@@ -126,3 +127,69 @@ def test_video_of_finds_a_path_as_given_or_says_it_is_not_there(
     with pytest.raises(NotInLibrary, match=r"^nope\.mp4 is not in the library; scan its "
                                            r"folder first$"):
         video_of(library, "nope.mp4")
+
+
+DROPPED = (-0.73, 0.41)  # in "tense, angry" (tensed's neighbour, frustrated)
+
+
+def test_a_point_dropped_on_the_map_stays_where_it_was_dropped(library: Library,
+                                                               tmp_path: Path) -> None:
+    first, second, _ = ids(library, tmp_path)
+    octant = octant_of(*DROPPED)
+    changes = tag_videos(library, [first], point=DROPPED)
+    assert changes == Changes(tags=True, video_ids=frozenset({first}))
+    row = library.rows(MODEL, [first])[first]
+    assert (row.valence, row.arousal) == pytest.approx(DROPPED, abs=0.01)
+    assert (row.quadrant, row.octant, row.corrected) == ("NV-PA", octant, True)
+    assert quadrant_of(*DROPPED) == row.quadrant  # quarter, octant and point agree
+    point = next(p for p in library.map_points(MODEL) if p.id == first)
+    assert (point.valence, point.arousal) == pytest.approx(DROPPED, abs=0.01)
+    box = (DROPPED[0] - 0.02, DROPPED[0] + 0.02, DROPPED[1] - 0.02, DROPPED[1] + 0.02)
+    assert {r.id for r in library.videos(MODEL, where=VideoFilter(region=box))} == {first}
+    assert first in {r.id for r in library.videos(MODEL, where=VideoFilter(
+        octants=frozenset({octant}), quadrants=frozenset({"NV-PA"})))}
+    # a mood path's corridor round the dropped point finds it there, not where it was
+    near = library.map_points(MODEL, near=(DROPPED, DROPPED, 0.05))
+    assert [p.id for p in near] == [first]
+    # Tag > a feeling (no point): the point kept is forgotten, the menu's rule again
+    tag_videos(library, [first, second], octant="tensed")
+    rows = library.rows(MODEL, [first, second])
+    assert (rows[first].valence, rows[first].arousal) == pytest.approx(
+        (rows[second].valence, rows[second].arousal))
+    assert (rows[first].valence, rows[first].arousal) == pytest.approx(
+        corrected_point(0.5, -0.5, None, "tensed"))
+    assert not library.videos(MODEL, where=VideoFilter(region=box))
+
+
+def test_a_point_dropped_on_an_axis_is_kept_in_the_quarter_its_octant_names(
+        library: Library, tmp_path: Path) -> None:
+    first, second, _ = ids(library, tmp_path)
+    tag_videos(library, [first], point=(0.0, 0.6))  # 90 degrees: where "tensed" starts
+    tag_videos(library, [second], point=(-0.6, 0.0))  # 180 degrees: "miserable"
+    rows = library.rows(MODEL, [first, second])
+    for video_id, octant in ((first, "tensed"), (second, "miserable")):
+        row = rows[video_id]
+        assert row.valence is not None and row.arousal is not None
+        assert row.octant == octant == octant_of(row.valence, row.arousal)
+        assert row.quadrant == quadrant_of(row.valence, row.arousal) == OCTANT_QUADRANT[octant]
+    assert rows[first].valence == pytest.approx(0.0, abs=0.001)
+    with pytest.raises(ValueError, match="not in"):
+        tag_videos(library, [first], octant="pleased", point=(0.0, 0.6))
+
+
+def test_a_stretch_dropped_on_the_map_stays_where_it_was_dropped(library: Library,
+                                                                 tmp_path: Path) -> None:
+    first = ids(library, tmp_path)[0]
+    early, late = library.stretches(MODEL)
+    tag_stretches(library, [early.id], point=DROPPED, video_ids=[first])
+    kept = {k.id: k for k in library.stretches(MODEL)}
+    shown = kept[early.id].stretch
+    assert (shown.valence, shown.arousal) == pytest.approx(DROPPED, abs=0.01)
+    assert (shown.quadrant, shown.octant) == ("NV-PA", octant_of(*DROPPED))
+    assert kept[early.id].corrected and not kept[late.id].corrected
+    point = next(p for p in library.stretch_points(MODEL) if p.id == early.id)
+    assert (point.valence, point.arousal) == pytest.approx(DROPPED, abs=0.01)
+    tag_stretches(library, [early.id], quadrant="NV-NA")  # by the menu: the rule again
+    shown = next(k for k in library.stretches(MODEL) if k.id == early.id).stretch
+    assert shown.quadrant == quadrant_of(shown.valence, shown.arousal) == "NV-NA"
+    assert (shown.valence, shown.arousal) != pytest.approx(DROPPED, abs=0.01)

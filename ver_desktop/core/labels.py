@@ -89,11 +89,16 @@ def well_inside(valence: float, arousal: float, quadrant: str, octant: str | Non
 
 
 def corrected_point(valence: float, arousal: float, quadrant: str | None,
-                    octant: str | None) -> tuple[float, float]:
-    """Where a person's tag puts the model's point: where it is, when well inside the
+                    octant: str | None,
+                    dropped: tuple[float | None, float | None] = (None, None)
+                    ) -> tuple[float, float]:
+    """Where a person's tag puts the model's point: where they dropped it on the map, when
+    they did (`dropped`, kept with the tag); else where it is, when well inside the
     tagged sector; else the middle of the tagged octant (for a quadrant, the octant the
     point leaned to), as far from the middle as the point was (at least
     MIN_TAGGED_RADIUS)."""
+    if dropped[0] is not None and dropped[1] is not None:
+        return dropped[0], dropped[1]
     if octant is not None:
         quadrant = OCTANT_QUADRANT[octant]
     if quadrant is None:
@@ -107,6 +112,22 @@ def corrected_point(valence: float, arousal: float, quadrant: str | None,
     big, small = radius * MIDDLE_BIG, radius * MIDDLE_SMALL
     sign_v, sign_a = QUADRANT_POINTS[quadrant]
     return (sign_v * small, sign_a * big) if to_arousal else (sign_v * big, sign_a * small)
+
+
+# A point off the axes' exact lines: on the valence axis's negative half or the arousal
+# axis's positive half, `quadrant_of` and `octant_of` name different quarters.
+AXIS_NUDGE = 1e-4
+
+
+def dropped_tag(valence: float, arousal: float) -> tuple[float, float, str]:
+    """A point a person dropped on the map, as it is kept: the point (moved off an axis
+    by AXIS_NUDGE, far under a pixel, where the quarter it is in and the octant it is in
+    would disagree) and its octant, so quadrant, octant and point all agree."""
+    if valence == 0 and arousal > 0:
+        valence = -AXIS_NUDGE  # 90 degrees starts "tensed", in "tense, angry"
+    elif arousal == 0 and valence < 0:
+        arousal = -AXIS_NUDGE  # 180 degrees starts "miserable", in "sad, tired"
+    return valence, arousal, octant_of(valence, arousal)
 
 
 def tag_words(quadrant: str | None, octant: str | None) -> str:

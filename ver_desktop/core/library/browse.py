@@ -156,8 +156,9 @@ def _raw(path: str) -> Any:
 
 # A person's tag wins everywhere, by one rule (`labels.corrected_point`, whose SQL twin this
 # is): it is certain, and its point stays when well inside the tagged sector, else goes to
-# the middle of the tagged octant. `set_user_label` always stores the quadrant, also when
-# an octant was named.
+# the middle of the tagged octant; a point the person dropped on the map is kept with the
+# tag and shown where it was dropped. `set_user_label` always stores the quadrant, also
+# when an octant was named, and the octant of a dropped point.
 
 _LEANS_TO_AROUSAL = {"PV-PA": ("aroused", "happy"), "NV-PA": ("tensed", "frustrated"),
                      "NV-NA": ("tired", "miserable"), "PV-NA": ("sleepy", "pleased")}
@@ -189,11 +190,13 @@ def effective_octant() -> ColumnElement[Any]:
 
 
 def effective_valence() -> ColumnElement[Any]:
-    return _effective_axis(Analysis.valence, ("PV-PA", "PV-NA"), arousal_axis=False)
+    return func.coalesce(UserLabel.valence, _effective_axis(
+        Analysis.valence, ("PV-PA", "PV-NA"), arousal_axis=False))
 
 
 def effective_arousal() -> ColumnElement[Any]:
-    return _effective_axis(Analysis.arousal, ("PV-PA", "NV-PA"), arousal_axis=True)
+    return func.coalesce(UserLabel.arousal, _effective_axis(
+        Analysis.arousal, ("PV-PA", "NV-PA"), arousal_axis=True))
 
 
 def _well_inside() -> ColumnElement[Any]:

@@ -43,16 +43,17 @@ class Effective:
 
 
 def effective(valence: float, arousal: float, quadrant: str, octant: str,
-              own: tuple[float | None, float | None], label: tuple[str | None, str | None]
-              ) -> Effective:
-    """The shown reading with a person's tag (if any) applied, as videos._row does."""
+              own: tuple[float | None, float | None], label: tuple[str | None, str | None],
+              dropped: tuple[float | None, float | None] = (None, None)) -> Effective:
+    """The shown reading with a person's tag (if any) applied, as videos._row does;
+    `dropped`: where they dropped it on the map, if they did."""
     own_v = valence if own[0] is None else own[0]
     own_a = arousal if own[1] is None else own[1]
     label_quadrant, label_octant = label
     if label_quadrant is None and label_octant is None:
         return Effective(valence, arousal, quadrant, octant, own_v, own_a)
     quadrant = label_quadrant or OCTANT_QUADRANT[str(label_octant)]
-    valence, arousal = corrected_point(valence, arousal, quadrant, label_octant)
+    valence, arousal = corrected_point(valence, arousal, quadrant, label_octant, dropped)
     return Effective(valence, arousal, quadrant, label_octant or octant_of(valence, arousal),
                      own_v, own_a)
 
@@ -68,12 +69,13 @@ def own_tag(quadrant: str, octant: str, valence: float, arousal: float,
 
 def _effective_columns() -> tuple[Any, ...]:
     return (Analysis.valence, Analysis.arousal, Analysis.quadrant, Analysis.octant,
-            Analysis.own_valence, Analysis.own_arousal, UserLabel.quadrant, UserLabel.octant)
+            Analysis.own_valence, Analysis.own_arousal, UserLabel.quadrant, UserLabel.octant,
+            UserLabel.valence, UserLabel.arousal)
 
 
 def _from_row(row: Any) -> Effective:
-    v, a, q, o, own_v, own_a, label_q, label_o = row
-    return effective(v, a, q, o, (own_v, own_a), (label_q, label_o))
+    v, a, q, o, own_v, own_a, label_q, label_o, label_v, label_a = row
+    return effective(v, a, q, o, (own_v, own_a), (label_q, label_o), (label_v, label_a))
 
 
 def file_shift(s: Session, video_id: int, model: ModelKey) -> tuple[float, float]:

@@ -187,6 +187,21 @@ def _speech_stretches(connection: Connection) -> None:
             f"ALTER TABLE stretches ADD COLUMN speech {boolean} NOT NULL DEFAULT {default}"))
 
 
+def _dropped_points(connection: Connection) -> None:
+    """Where a person dropped a point on the map is kept with their tag (a file's, a
+    stretch's); tags given before it have none and keep labels.corrected_point's rule."""
+    quoted = connection.dialect.identifier_preparer.quote
+    floating = Float().compile(dialect=connection.dialect)
+    added = {"user_labels": ("valence", "arousal"),
+             "stretches": ("user_valence", "user_arousal")}
+    for table, columns in added.items():
+        have = {c["name"] for c in inspect(connection).get_columns(table)}
+        for name in columns:
+            if name not in have:
+                connection.execute(text(
+                    f"ALTER TABLE {quoted(table)} ADD COLUMN {quoted(name)} {floating}"))
+
+
 # (version, description, step). Never edit a released step; append a new one.
 MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
     (1, "initial schema", _initial),
@@ -203,6 +218,8 @@ MIGRATIONS: tuple[tuple[int, str, Step], ...] = (
      _learning),
     (10, "stretches.speech: runs of talk are stretches of talk, not an emotion",
      _speech_stretches),
+    (11, "points dropped on the map: a person's tag keeps where they put it",
+     _dropped_points),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -143,6 +143,10 @@ class UserLabel(Base):
     quadrant: Mapped[str | None] = mapped_column(String(8))
     octant: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Where the person dropped the point on the map (its octant is `octant`); NULL for a
+    # tag by menu or key, whose point follows labels.corrected_point's rule
+    valence: Mapped[float | None] = mapped_column(Float)
+    arousal: Mapped[float | None] = mapped_column(Float)
 
 
 class Playlist(Base):
@@ -206,6 +210,9 @@ class StretchRow(Base):
     # A person's own tag for this stretch alone (it wins, as a file's does)
     user_quadrant: Mapped[str | None] = mapped_column(String(8))
     user_octant: Mapped[str | None] = mapped_column(String(16))
+    # Where the person dropped this stretch's point on the map, as for a file's tag
+    user_valence: Mapped[float | None] = mapped_column(Float)
+    user_arousal: Mapped[float | None] = mapped_column(Float)
     # The model's own point (valence/arousal above show it moved by its file's shift)
     own_valence: Mapped[float | None] = mapped_column(Float)
     own_arousal: Mapped[float | None] = mapped_column(Float)

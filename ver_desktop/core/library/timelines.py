@@ -160,15 +160,15 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
             row.valence, row.arousal = x.valence, x.arousal
             row.own_valence, row.own_arousal = x.valence, x.arousal
             kept[i] = row
-    tags: dict[int, tuple[str | None, str | None]] = {
-        i: (row.user_quadrant, row.user_octant) for i, row in kept.items() if _tagged(row)}
+    tags: dict[int, UserTag] = {i: _user_tag(row) for i, row in kept.items() if _tagged(row)}
     gone = [row for row in by_span.values() if _tagged(row)]
     for row in sorted(gone, key=lambda r: r.start - r.end):  # the longest first
         heir = _heir(row, stretches) if stretches else None
         if heir is not None and heir not in tags:  # a tag already there stays
-            tags[heir] = (row.user_quadrant, row.user_octant)
+            tags[heir] = _user_tag(row)
             if heir in kept:
-                kept[heir].user_quadrant, kept[heir].user_octant = tags[heir]
+                (kept[heir].user_quadrant, kept[heir].user_octant, kept[heir].user_valence,
+                 kept[heir].user_arousal) = tags[heir]
     if by_span or twins:
         s.execute(delete(StretchRow).where(StretchRow.id.in_(
             [*twins, *(r.id for r in by_span.values())])))
@@ -177,13 +177,22 @@ def _restretched(s: Session, video_id: int, model: ModelKey,
             "start": x.start, "end": x.end, "quadrant": x.quadrant, "octant": x.octant,
             "valence": x.valence, "arousal": x.arousal,
             "own_valence": x.valence, "own_arousal": x.arousal, "speech": x.speech,
-            "user_quadrant": tags.get(i, (None, None))[0],
-            "user_octant": tags.get(i, (None, None))[1]}
+            **dict(zip(("user_quadrant", "user_octant", "user_valence", "user_arousal"),
+                       tags.get(i, NO_TAG), strict=True))}
            for i, x in enumerate(stretches) if i not in kept]
     if new:
         s.execute(insert(StretchRow), new)
     s.flush()
     following.follow(s, [video_id], model)  # the model's own points, shown as the file is
+
+
+# A stretch's own tag: quadrant, octant and the point dropped on the map (or None)
+UserTag = tuple[str | None, str | None, float | None, float | None]
+NO_TAG: UserTag = (None, None, None, None)
+
+
+def _user_tag(row: StretchRow) -> UserTag:
+    return row.user_quadrant, row.user_octant, row.user_valence, row.user_arousal
 
 
 def _tagged(row: StretchRow) -> bool:
@@ -284,10 +293,13 @@ def count_points(s: Session, model: ModelKey) -> int:
     return int(s.scalar(query.where(*_conditions(model, StretchFilter()))) or 0)
 
 
-def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None) -> None:
-    """A person's tag for one stretch (both None: back to the model's)."""
+def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None,
+          point: tuple[float | None, float | None] = (None, None)) -> None:
+    """A person's tag for one stretch (both None: back to the model's), with the point
+    they dropped it at on the map, if they did."""
     s.execute(update(StretchRow).where(StretchRow.id == stretch_id)
-              .values(user_quadrant=quadrant, user_octant=octant))
+              .values(user_quadrant=quadrant, user_octant=octant, user_valence=point[0],
+                      user_arousal=point[1]))
 
 
 def _conditions(model: ModelKey, where: StretchFilter) -> list[Any]:
@@ -328,7 +340,8 @@ def _stored(row: StretchRow, path: str, name: str) -> StoredStretch:
             row.start, row.end, row.quadrant, row.octant, row.valence, row.arousal,
             bool(row.speech)), path, name)
     quadrant = quadrant or OCTANT_QUADRANT[str(octant)]
-    valence, arousal = corrected_point(row.valence, row.arousal, quadrant, octant)
+    valence, arousal = corrected_point(row.valence, row.arousal, quadrant, octant,
+                                       (row.user_valence, row.user_arousal))
     octant = octant or octant_of(valence, arousal)
     return StoredStretch(row.id, row.video_id, Stretch(
         row.start, row.end, quadrant, octant, valence, arousal, bool(row.speech)), path,

@@ -212,7 +212,8 @@ def _row(video: Video, analysis: Analysis | None, label: UserLabel | None) -> Vi
         quadrant = label.quadrant or OCTANT_QUADRANT[str(label.octant)]
         confidence = CORRECTED_CONFIDENCE
         if point is not None:
-            point = corrected_point(*point, quadrant, label.octant)
+            point = corrected_point(*point, quadrant, label.octant,
+                                    (label.valence, label.arousal))
         octant = label.octant or (octant_of(*point) if point is not None else None)
     return VideoRow(
         id=video.id, path=video.path, name=video.name, folder=video.folder,

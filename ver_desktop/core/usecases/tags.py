@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ver_desktop.core.changes import Changes, Done
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.library.tags import checked_tag
+from ver_desktop.core.library.tags import Point, dropped
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.text import clock
 
@@ -42,18 +42,20 @@ def video_of(library: Library, path: str) -> int:
 
 
 def tag_videos(library: Library, video_ids: Sequence[int], *, quadrant: str | None = None,
-               octant: str | None = None) -> Changes:
-    """A person's emotion for these videos (an octant implies its quadrant); neither: their
-    own tag is cleared and the model's shows again. A tag is logged against what showed
-    just before it (agreement, core/usecases/learning.py); the files' stretches follow
-    their new tag. The personal layer learns from it when the caller relearns."""
-    if quadrant is not None or octant is not None:
-        library.log_tags(video_ids, checked_tag(quadrant, octant)[0] or "")
+               octant: str | None = None, point: Point | None = None) -> Changes:
+    """A person's emotion for these videos (an octant implies its quadrant); `point`:
+    where they dropped it on the map, kept and shown there, its octant the tag (a tag
+    without one forgets any point kept before); none of them: their own tag is cleared
+    and the model's shows again. A tag is logged against what showed just before it
+    (agreement, core/usecases/learning.py); the files' stretches follow their new tag.
+    The personal layer learns from it when the caller relearns."""
+    if quadrant is not None or octant is not None or point is not None:
+        library.log_tags(video_ids, dropped(quadrant, octant, point)[0] or "")
     for video_id in video_ids:
-        if quadrant is None and octant is None:
+        if quadrant is None and octant is None and point is None:
             library.clear_user_label(video_id)
         else:
-            library.set_user_label(video_id, quadrant=quadrant, octant=octant)
+            library.set_user_label(video_id, quadrant=quadrant, octant=octant, point=point)
     library.follow_files(video_ids)
     return Changes.of_rows(video_ids)
 
@@ -65,12 +67,13 @@ def clear_videos(library: Library, video_ids: Sequence[int]) -> Changes:
 
 def tag_stretches(library: Library, stretch_ids: Sequence[int], *,
                   quadrant: str | None = None, octant: str | None = None,
-                  video_ids: Iterable[int] = ()) -> Changes:
-    """A person's emotion for these stretches only (neither: back to the model's); the
-    files and their other stretches keep theirs. `video_ids`, the stretches' files when
-    the caller knows them, are named in the Changes (else any file's may have changed)."""
+                  point: Point | None = None, video_ids: Iterable[int] = ()) -> Changes:
+    """A person's emotion for these stretches only (none: back to the model's; `point`
+    as for `tag_videos`); the files and their other stretches keep theirs. `video_ids`,
+    the stretches' files when the caller knows them, are named in the Changes (else any
+    file's may have changed)."""
     for stretch_id in stretch_ids:
-        library.set_stretch_label(stretch_id, quadrant=quadrant, octant=octant)
+        library.set_stretch_label(stretch_id, quadrant=quadrant, octant=octant, point=point)
     return Changes.of_rows(video_ids)
 
 
