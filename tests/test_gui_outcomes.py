@@ -1,5 +1,5 @@
 """Issue 23 in the window, as a person meets it: the scan's outcome stays in view with room
-for its words, a dragged point goes where it is dropped (and the notice says what was
+for its words, a dragged point stays where it is dropped (and the notice says what was
 kept), the table and menus speak in words, the keyboard and the grid behave, and a folder
 dragged over the window is welcomed in words."""
 
@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 from gui_helpers import WAIT_MS, make_collection, scanned_window, settle, shown_whole, visible_rows
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
 
 from ver_desktop.core.labels import OCTANTS, QUADRANT_NAMES, octant_of, tag_words
-from ver_desktop.core.library import MapPoint
+from ver_desktop.core.library import MapPoint, VideoFilter
 from ver_desktop.gui import style
 from ver_desktop.gui.columns import position
-from ver_desktop.gui.emotion_map import EmotionMap, point_words
+from ver_desktop.gui.emotion_map import EmotionMap, display_position, point_words
 from ver_desktop.gui.main_window import MainWindow
 
 LONG_NAME = "Copy of holiday video from the summer at grandma's house.mp4"
@@ -56,7 +56,7 @@ def test_the_scan_summary_is_in_view_with_room_for_it_and_stays(  # type: ignore
     assert window.map.width() >= window.map.minimumWidth() >= 260  # room for its names
 
 
-def test_a_dragged_point_follows_the_mouse_and_stays_in_its_part_of_the_circle(  # type: ignore[no-untyped-def]
+def test_a_dragged_point_follows_the_mouse_and_stays_where_it_is_dropped(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow) -> None:
     chart = window.map
     point = chart.points[0]
@@ -69,20 +69,37 @@ def test_a_dragged_point_follows_the_mouse_and_stays_in_its_part_of_the_circle( 
     assert chart.dragging_over() == tag_words(None, target)  # lit and named while dragged
     qtbot.mouseRelease(chart, Qt.MouseButton.LeftButton, pos=end)
     settle(qtbot, window, lambda: any(p.id == point.id and p.corrected for p in chart.points))
+    dropped = chart.to_emotion(QPointF(end))
     moved = next(p for p in chart.points if p.id == point.id)
+    assert (moved.valence, moved.arousal) == pytest.approx(dropped, abs=0.01)
     assert moved.octant == target == octant_of(moved.valence, moved.arousal)
-    inside = math.degrees(math.atan2(moved.arousal, moved.valence)) % 360 \
-        - OCTANTS.index(target) * 45
-    assert 7.5 <= inside <= 37.5  # well inside the part dropped on, not by an axis
+    drawn = chart.to_widget(*display_position(moved))
+    assert math.hypot(drawn.x() - end.x(), drawn.y() - end.y()) <= 1.0  # where it was let go
     settle(qtbot, window, lambda: getattr(window.model.video(point.id), "corrected", False))
     row = window.model.video(point.id)  # the table says the same
     assert row is not None and (row.octant, row.corrected) == (target, True)
-    assert (row.valence, row.arousal) == pytest.approx((moved.valence, moved.arousal))
-    assert f"as {tag_words(None, target)}" in window.notice.text()  # said in words
+    assert (row.valence, row.arousal) == pytest.approx(dropped, abs=0.01)
+    said = window.notice.text()  # said in words
+    assert f"as {tag_words(None, target)}, kept where you dropped it" in said, said
     assert shown_whole(window.notice)
+    session = window.session
+    assert session is not None
+    box = (dropped[0] - 0.02, dropped[0] + 0.02, dropped[1] - 0.02, dropped[1] + 0.02)
+    assert [r.id for r in session.library.videos(session.model, where=VideoFilter(
+        region=box))] == [point.id]  # a region round the drop holds it
     window.library_view.filters.octant_buttons[target].setChecked(True)  # the filter agrees
     settle(qtbot, window, lambda: point.id in window.model.ids() and all(
         getattr(window.model.video(i), "octant", None) == target for i in window.model.ids()))
+    window.library_view.filters.octant_buttons[target].setChecked(False)
+    assert window.library_view.select_id(point.id)  # Tag > the same feeling, by the menu
+    window.actions_by_name[f"octant:{target}"].trigger()
+    settle(qtbot, window, lambda: next(
+        (p for p in chart.points if p.id == point.id), moved).valence != moved.valence)
+    again = next(p for p in chart.points if p.id == point.id)
+    assert again.corrected and again.octant == target  # no point kept: the menu's rule
+    inside = math.degrees(math.atan2(again.arousal, again.valence)) % 360 \
+        - OCTANTS.index(target) * 45
+    assert 7.5 <= inside <= 37.5  # well inside the part tagged, not by an axis
 
 
 def test_the_table_and_the_menus_speak_in_words(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -384,8 +384,8 @@ class EmotionMap(QWidget):
         moved = (event.position() - self._press).manhattanLength() > 4
         if self._dragged is not None:
             point = self.points[self._dragged]
-            if moved:
-                v, a = self.to_emotion(event.position())
+            if moved:  # kept inside the drawn square, so it is drawn where it was let go
+                v, a = _inside(*self.to_emotion(event.position()))
                 self.point_moved.emit(point.id, v, a)
             else:
                 self.point_clicked.emit(point.id)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ver_desktop.core.changes import Changes
-from ver_desktop.core.labels import octant_of, tag_words
+from ver_desktop.core.labels import dropped_tag, tag_words
 from ver_desktop.core.paths import is_shared
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import menus as menu_bar
@@ -630,19 +630,27 @@ class MainWindow(QMainWindow):
         self.help_learn.activateWindow()
 
     def _point_moved(self, point_id: int, valence: float, arousal: float) -> None:
-        """A point dropped on the map: its tag is the octant it was dropped in. Only that
-        part of the circle is kept, so the point settles in its middle, and the notice
-        says so (it used to jump elsewhere without a word)."""
-        octant = octant_of(valence, arousal)
+        """A point dropped on the map: it is kept where it was dropped, its tag the
+        octant there, and the notice says so once it is saved (it used to jump elsewhere
+        without a word)."""
+        octant = dropped_tag(valence, arousal)[2]
         name = next((p.name for p in self.map.points if p.id == point_id), "It")
-        said = (f"Tagged “{html.escape(name)}” as {tag_words(None, octant)}. "
-                "The tag keeps the part of the circle you chose, so the point sits in its "
-                "middle.")
+        said = (f"Tagged “{html.escape(name)}” as {tag_words(None, octant)}, kept where "
+                "you dropped it on the map.")
         if self.showing_stretches():
-            self.stretch_actions.correct([point_id], None, octant)
-            self.show_notice(said)
+            self.stretch_actions.correct([point_id], None, None, point=(valence, arousal),
+                                         said=lambda: self.show_notice(said))
         else:
-            self.correct(octant=octant, ids=[point_id], said=said)
+            self._tag_at(point_id, (valence, arousal), said)
+
+    def _tag_at(self, video_id: int, point: tuple[float, float], said: str) -> None:
+        from ver_desktop.core.usecases.tags import tag_videos
+
+        if self.session is None:
+            return
+        self.state.apply("save the correction",
+                         lambda s: tag_videos(s.library, [video_id], point=point),
+                         lambda _r: self._corrected(1, said))
 
     # -- window state ------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from ver_desktop.core.text import count_of
 from ver_desktop.gui.emotion_map import EmotionMap, index_points
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import MapPoint, VideoRow
     from ver_desktop.core.library.timelines import StoredStretch
@@ -107,18 +109,24 @@ class StretchActions(QObject):
         self.file_chosen.emit(rows.get(kept.video_id), (kept.stretch.start, kept.stretch.end))
 
     def correct(self, stretch_ids: list[int], quadrant: str | None,
-                octant: str | None) -> None:
+                octant: str | None, *, point: tuple[float, float] | None = None,
+                said: Callable[[], None] | None = None) -> None:
         """A person's tag for these stretches only: the files and their other stretches
-        keep theirs."""
+        keep theirs. `point`: where it was dropped on the map; `said`: tells the person
+        once it is saved (else a short message does)."""
         from ver_desktop.core.usecases.tags import tag_stretches
 
         if not stretch_ids:
             return
         self.state.apply("save the correction",
                          lambda session: tag_stretches(session.library, stretch_ids,
-                                                       quadrant=quadrant, octant=octant),
-                         lambda _r: self._tagged(len(stretch_ids)))
+                                                       quadrant=quadrant, octant=octant,
+                                                       point=point),
+                         lambda _r: self._tagged(len(stretch_ids), said))
 
-    def _tagged(self, count: int) -> None:
-        self.state.say(f"Corrected {count_of(count, 'stretch')}", 3000)
+    def _tagged(self, count: int, said: Callable[[], None] | None = None) -> None:
+        if said is not None:
+            said()
+        else:
+            self.state.say(f"Corrected {count_of(count, 'stretch')}", 3000)
         self.tagged.emit()
