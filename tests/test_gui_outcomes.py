@@ -222,3 +222,44 @@ def test_choosing_a_region_on_the_map_moves_nothing(qtbot, window: MainWindow) -
     window.library_view.filters.clear_map.click()
     settle(qtbot, window, lambda: len(window.model.ids()) == 4)
     assert [w.geometry() for w in watched] == before
+
+
+def test_a_stretch_dragged_on_the_map_stays_where_it_is_dropped(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path, data_dir: Path) -> None:
+    import mediagen
+    import numpy as np
+    from test_gui_timeline import TIMELINE_WAIT_MS, scanned
+
+    from ver_desktop.gui.sidebar import Place
+
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    mediagen.write_media(folder / "film.mp4", np.concatenate([mediagen.pad(60),
+                                                              mediagen.drums(60)]))
+    window, session = scanned(qtbot, tmp_path, data_dir, folder, 1)
+    qtbot.waitUntil(lambda: not session.library.without_timeline(session.model),
+                    timeout=TIMELINE_WAIT_MS)
+    window.sidebar.select(Place("stretches"))
+    chart = window.map
+    qtbot.waitUntil(lambda: len(chart.points) >= 2, timeout=WAIT_MS)
+    point = chart.points[0]
+    target = next(o for o in ("tired", "aroused") if o != point.octant)
+    angle = math.radians(OCTANTS.index(target) * 45 + 12)
+    end = chart.to_widget(1.1 * math.cos(angle), 1.1 * math.sin(angle)).toPoint()
+    qtbot.mousePress(chart, Qt.MouseButton.LeftButton,
+                     pos=chart.to_widget(point.valence, point.arousal).toPoint())
+    qtbot.mouseMove(chart, end)
+    qtbot.mouseRelease(chart, Qt.MouseButton.LeftButton, pos=end)
+    settle(qtbot, window, lambda: any(p.id == point.id and p.corrected for p in chart.points))
+    moved = next(p for p in chart.points if p.id == point.id)
+    drawn = chart.to_widget(*display_position(moved))
+    assert math.hypot(drawn.x() - end.x(), drawn.y() - end.y()) <= 1.0
+    assert moved.octant == target
+    kept = {k.id: k for k in session.library.stretches(session.model)}
+    assert (kept[point.id].stretch.valence, kept[point.id].stretch.arousal) == pytest.approx(
+        chart.to_emotion(QPointF(end)), abs=0.01)
+    assert sum(k.corrected for k in kept.values()) == 1  # that stretch only
+    assert f"as {tag_words(None, target)}, kept where you dropped it" in window.notice.text()
+    assert shown_whole(window.notice)
+    window.close()
+    window.runner.wait()
