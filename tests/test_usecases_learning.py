@@ -270,6 +270,17 @@ def test_confirm_makes_the_shown_tag_the_persons_and_logs_it_right(
     assert (told.scored, told.learned_right, told.model_right) == (1, 1, 1)
 
 
+def test_confirm_keeps_a_point_dropped_on_the_map_where_it_was_dropped(
+        lib_sqlite: Synthetic) -> None:
+    lib = lib_sqlite
+    video_id = lib.ids(2)[0]
+    tags.tag_videos(lib.library, [video_id], point=(-0.61, -1.17))  # dropped on "tired"
+    learning.confirm(lib.library, MODEL, [video_id])
+    row = lib.library.rows(MODEL, [video_id])[video_id]
+    assert row.corrected and (row.quadrant, row.octant) == ("NV-NA", "tired")
+    assert (row.valence, row.arousal) == pytest.approx((-0.61, -1.17), abs=0.01)
+
+
 def test_questions_offer_untagged_files_the_most_teaching_first(lib_sqlite: Synthetic) -> None:
     lib = lib_sqlite
     first = learning.questions(lib.library, MODEL, SPREAD, count=10)

@@ -187,12 +187,18 @@ def questions(library: Library, model: ModelKey, spread: float, *,
 
 def confirm(library: Library, model: ModelKey, video_ids: Sequence[int]) -> Changes:
     """"Yes, that's right": each file's shown tag (quadrant and octant) becomes the person's
-    own, logged for agreement like any tag (it was right)."""
+    own, logged for agreement like any tag (it was right). A file the person had tagged
+    keeps its point where it shows (one they dropped on the map stays there)."""
     changes = NOTHING
     rows = library.rows(model, video_ids)
     for video_id in dict.fromkeys(video_ids):
         row = rows.get(video_id)
-        if row is not None and row.octant is not None:
+        if row is None or row.octant is None:
+            continue
+        if row.corrected and row.valence is not None and row.arousal is not None:
+            point = (row.valence, row.arousal)
+            changes |= tags.tag_videos(library, [video_id], point=point)
+        else:
             changes |= tags.tag_videos(library, [video_id], octant=row.octant)
     return changes
 
