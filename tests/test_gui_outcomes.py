@@ -82,6 +82,9 @@ def test_a_dragged_point_follows_the_mouse_and_stays_where_it_is_dropped(  # typ
     said = window.notice.text()  # said in words
     assert f"as {tag_words(None, target)}, kept where you dropped it" in said, said
     assert shown_whole(window.notice)
+    shots = os.environ.get("VER_SHOTS")  # a folder for the screenshots, if given
+    if shots:
+        window.grab().save(f"{shots}/issue23-map-after-drag.png")
     session = window.session
     assert session is not None
     box = (dropped[0] - 0.02, dropped[0] + 0.02, dropped[1] - 0.02, dropped[1] + 0.02)
