@@ -288,6 +288,10 @@ def test_mood_path_crosses_an_empty_region_and_says_so() -> None:
     assert not path.complete
     said = " ".join(path.problems)
     assert "larger than the largest step" in said and "add more" in said
+    assert path.falls_short  # a step over the largest asked for is less than was asked
+    # the same way with no largest step: every video asked for, only advice is left
+    free = plan_mood_path(cluster + far, (-1.5, 0.0), (1.6, 0.0), count=10)
+    assert "add more" in " ".join(free.problems) and not free.falls_short
 
 
 def test_a_smart_rule_round_trips_every_filter_field(library: Library) -> None:

@@ -7,7 +7,7 @@ one registry of formats (`core.playlists.export.EXPORT_FORMATS`).
 Errors a person can fix (an unknown name, a path not in the library, an impossible mood
 path) end in one sentence with exit status 2; what a mood path's library cannot give is
 printed before the path is made (and with --only-if-complete it is then not made), and the
-exit status is 1.
+exit status is 1; advice alone ("add more sad music") is printed with exit status 0.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def _moodpath(args: argparse.Namespace, library: Library, model: ModelKey) -> in
         max_jump=args.max_step, play=args.play)
     for problem in path.problems:
         print(f"  note: {terminal_text(problem)}", file=sys.stderr)
-    made = not (args.only_if_complete and path.problems)
+    made = not (args.only_if_complete and path.falls_short)
     if made:
         usecase.keep_mood_path(library, name, path)
     if args.json:
@@ -215,7 +215,7 @@ def _moodpath(args: argparse.Namespace, library: Library, model: ModelKey) -> in
     else:
         print(f"Did not make {quoted(name)} (--only-if-complete): it would be "
               f"{terminal_text(path.summary())}", file=sys.stderr)
-    return 0 if path.complete else 1
+    return 1 if path.falls_short else 0
 
 
 def _check_size(args: argparse.Namespace) -> None:

@@ -74,6 +74,13 @@ class MoodPath:
         return not self.problems
 
     @property
+    def falls_short(self) -> bool:
+        """It gives less than was asked (time, count, or a step over the largest asked
+        for); advice alone ("add more sad music") does not count."""
+        return bool(self.shortfall) or (self.max_jump is not None
+                                         and self.largest_jump() > self.max_jump)
+
+    @property
     def seconds(self) -> float:
         return float(sum(step.seconds for step in self.steps))
 
