@@ -1,9 +1,12 @@
 """A file's timeline and stretches follow its file (issue 22: what a person said wins
-everywhere, one rule). A file's shift is its effective shown point (the personal layer's,
-or a person's tag by `labels.corrected_point`) minus the model's own point; its timeline
-points and its stretches show their own points moved by that shift, and a file with a
-single stretch shows the file's effective tag on it. A person's tag on a stretch still
-wins for that stretch (timelines._stored applies it on top).
+everywhere, one rule). Its timeline points and stretches show the model's own points
+moved by the personal layer's shift (the file's shown point before any tag of a person's,
+minus the model's own point). A person's tag on the whole file speaks for the file, not
+for each of its parts: a film tagged "calm" keeps the tense song inside it tense (moving
+every part by the file's move listed that song as calm and pushed stretches off the map,
+issue 23's user test); its parts take the person's word when tagged themselves. A file
+with a single stretch is that stretch: it shows the file's effective tag. A person's tag
+on a stretch wins for that stretch (timelines._stored applies it on top).
 
 Written here, once, for the tag use case (a file tag changed), for relearn (shown points
 moved) and for storing a timeline (new stretches)."""
@@ -36,10 +39,12 @@ class Effective:
     octant: str
     own_valence: float
     own_arousal: float
+    layer_shift: tuple[float, float] = (0.0, 0.0)  # the personal layer's move
 
-    @property
-    def shift(self) -> tuple[float, float]:
-        return self.valence - self.own_valence, self.arousal - self.own_arousal
+    def moves(self, own_valence: float, own_arousal: float) -> tuple[float, float]:
+        """Where a part of the file (a stretch, a timeline point) at the model's own
+        point shows."""
+        return own_valence + self.layer_shift[0], own_arousal + self.layer_shift[1]
 
 
 def effective(valence: float, arousal: float, quadrant: str, octant: str,
@@ -50,12 +55,13 @@ def effective(valence: float, arousal: float, quadrant: str, octant: str,
     own_v = valence if own[0] is None else own[0]
     own_a = arousal if own[1] is None else own[1]
     label_quadrant, label_octant = label
+    layer_shift = (valence - own_v, arousal - own_a)
     if label_quadrant is None and label_octant is None:
-        return Effective(valence, arousal, quadrant, octant, own_v, own_a)
-    quadrant = label_quadrant or OCTANT_QUADRANT[str(label_octant)]
-    valence, arousal = corrected_point(valence, arousal, quadrant, label_octant, dropped)
-    return Effective(valence, arousal, quadrant, label_octant or octant_of(valence, arousal),
-                     own_v, own_a)
+        return Effective(valence, arousal, quadrant, octant, own_v, own_a, layer_shift)
+    tagged = label_quadrant or OCTANT_QUADRANT[str(label_octant)]
+    v, a = corrected_point(valence, arousal, tagged, label_octant, dropped)
+    return Effective(v, a, tagged, label_octant or octant_of(v, a), own_v, own_a,
+                     layer_shift)
 
 
 def own_tag(quadrant: str, octant: str, valence: float, arousal: float,
@@ -78,12 +84,12 @@ def _from_row(row: Any) -> Effective:
     return effective(v, a, q, o, (own_v, own_a), (label_q, label_o), (label_v, label_a))
 
 
-def file_shift(s: Session, video_id: int, model: ModelKey) -> tuple[float, float]:
-    """How far the file's shown point lies from the model's own (0, 0 if not analysed)."""
+def file_effective(s: Session, video_id: int, model: ModelKey) -> Effective | None:
+    """The file's tag as everyone sees it (None if not analysed)."""
     row = s.execute(select(*_effective_columns())
                     .outerjoin(UserLabel, UserLabel.video_id == Analysis.video_id)
                     .where(Analysis.video_id == video_id, *of_model(Analysis, model))).first()
-    return (0.0, 0.0) if row is None else _from_row(row).shift
+    return None if row is None else _from_row(row)
 
 
 def follow(s: Session, video_ids: Iterable[int], model: ModelKey | None = None) -> set[int]:
@@ -131,11 +137,12 @@ def _shown(rows: list[Any], file: Effective | None) -> list[tuple[float, float, 
     """Each stretch's shown point, quadrant and octant."""
     if file is not None and len(rows) == 1:  # the single stretch IS the file
         return [(file.valence, file.arousal, file.quadrant, file.octant)]
-    dv, da = (0.0, 0.0) if file is None else file.shift
     shown = []
     for row in rows:
-        v = (row.valence if row.own_valence is None else row.own_valence) + dv
-        a = (row.arousal if row.own_arousal is None else row.own_arousal) + da
+        v = row.valence if row.own_valence is None else row.own_valence
+        a = row.arousal if row.own_arousal is None else row.own_arousal
+        if file is not None:
+            v, a = file.moves(v, a)
         shown.append((v, a, quadrant_of(v, a), octant_of(v, a)))
     return shown
 

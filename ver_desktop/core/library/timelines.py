@@ -214,7 +214,7 @@ def _heir(row: StretchRow, stretches: Sequence[Stretch]) -> int:
 def read(s: Session, video_id: int, model: ModelKey,
          cut_version: int) -> tuple[Timeline, list[StoredStretch]] | None:
     """The file's timeline and stretches, if `cut_version` cut them: the model's own
-    points moved by the file's shift, as its stretches are (see following.py)."""
+    points moved as the file's was, as its stretches are (see following.py)."""
     data = s.scalar(select(TimelineRow.data).where(
         TimelineRow.video_id == video_id, *of_model(TimelineRow, model),
         TimelineRow.cut_version == cut_version))
@@ -223,7 +223,8 @@ def read(s: Session, video_id: int, model: ModelKey,
     rows = s.scalars(select(StretchRow).where(*_of(video_id, model))
                      .order_by(StretchRow.start))
     own = Timeline.from_bytes(bytes(data))
-    dv, da = following.file_shift(s, video_id, model)
+    file = following.file_effective(s, video_id, model)
+    dv, da = (0.0, 0.0) if file is None else file.layer_shift
     shown = replace(own, valence=(own.valence + dv).astype(np.float32),
                     arousal=(own.arousal + da).astype(np.float32))
     return shown, [_stored(r, "", "") for r in rows]
