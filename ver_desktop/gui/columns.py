@@ -22,7 +22,7 @@ Show = Callable[["VideoRow", bool], str]  # a row, and whether a running scan ha
 class Column:
     key: str  # stable: saved header layouts and sorting use it
     title: str
-    width: int  # pixels, at first
+    width: int  # pixels, at first (room for the longest words, bold, and a ✎)
     show: Show
     tag: bool = False  # the model's say about the emotion
     sortable: bool = True  # the library sorts by `key`
@@ -94,7 +94,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("thumbnail", "", 56, lambda _row, _working: "", sortable=False),
     Column("name", "Name", 220, _name),
     Column("duration", "Duration", 60, _duration, when_failed=False),
-    Column("quadrant", "Emotion", 112, _quadrant, tag=True, when_failed=False),
+    Column("quadrant", "Emotion", 140, _quadrant, tag=True, when_failed=False),
     Column("octant", "Feeling", 84, _label("octant"), tag=True, when_failed=False),
     Column("confidence", "Confidence", 80, _confidence, tag=True, when_failed=False),
     Column("valence", "Valence", 60, _signed("valence"), tag=True, when_failed=False),

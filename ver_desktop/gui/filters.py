@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.gui import style
+from ver_desktop.gui.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoFilter
@@ -55,6 +55,16 @@ def _toggle(text: str, tip: str, colour: str) -> QToolButton:
     return button
 
 
+def _group(*widgets: QWidget) -> QWidget:
+    """Widgets kept together on one row when the filter bar wraps."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    return group
+
+
 def quadrant_button_text(quadrant: str) -> str:
     """The first of the quadrant's plain words: Happy, Tense, Sad, Calm."""
     return style.QUADRANT_NAMES[quadrant].split(",")[0].capitalize()
@@ -68,9 +78,10 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        # room to read what is typed, also at the window's narrowest (it was squeezed to "S…")
+        # room for its words and what is typed (it was squeezed to "S…"); the bar wraps
+        # rather than squeezing it
         self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(
-            "Search by name") + 36)
+            "Search by name  (Ctrl+F)") + 36)
         self.quadrant_buttons = {
             q: _toggle(quadrant_button_text(q), f"Only {style.QUADRANT_NAMES[q]} videos ({q})",
                        style.QUADRANT_COLOURS[q]) for q in QUADRANTS}
@@ -99,25 +110,17 @@ class FilterBar(QWidget):
         self.set_map_ids(None)
 
     def _layout(self) -> None:
-        first = QHBoxLayout()
-        first.addWidget(self.search, 1)
+        """Groups that wrap onto more rows when the window is narrow (in two fixed rows
+        the feelings alone made the window 1206 px at its narrowest)."""
         # captions tell the quarter "Happy" from the feeling "happy" below it
-        first.addWidget(QLabel("Quarter:"))
-        for button in self.quadrant_buttons.values():
-            first.addWidget(button)
-        first.addWidget(self.confidence_label)
-        first.addWidget(self.confidence)
-        first.addWidget(self.include_talk)  # here: the feelings' row is the widest
-        second = QHBoxLayout()
-        second.addWidget(QLabel("Feeling:"))
-        for button in self.octant_buttons.values():
-            second.addWidget(button)
-        second.addStretch(1)
+        quarters = _group(QLabel("Quarter:"), *self.quadrant_buttons.values())
+        feelings = list(self.octant_buttons.values())
+        flow = FlowLayout(self)
+        for widget in (self.search, quarters, _group(self.confidence_label, self.confidence),
+                       self.include_talk, _group(QLabel("Feeling:"), *feelings[:4]),
+                       _group(*feelings[4:])):
+            flow.addWidget(widget)
         # map_label and clear_map are placed by the window, under the map they belong to
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(first)
-        layout.addLayout(second)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._debounce.start())
