@@ -391,5 +391,5 @@ def test_small_things_a_user_noticed(qtbot, window: MainWindow,  # type: ignore[
     window.details.open_button.click()
     assert "No program to play it" in window.statusBar().currentMessage()
     window.correct(quadrant="PV-NA", ids=[song.id])  # type: ignore[attr-defined]
-    settle(qtbot, window, lambda: "Corrected" in window.statusBar().currentMessage())
-    assert window.statusBar().currentMessage() == "Corrected 1 video"
+    said = f"Tagged “{song.name}” as calm, content."  # type: ignore[attr-defined]
+    settle(qtbot, window, lambda: said in window.notice.text())  # kept in view, in words

@@ -99,6 +99,19 @@ def scan_summary_text(summary: Any) -> str:
     return f"{verb}: {', '.join(parts)} &nbsp; <a href=\"dismiss\">✕</a>"
 
 
+def tag_notice(names: Sequence[str], words: str | None, kind: str = "file", *,
+               dropped: bool = False) -> str:
+    """What a person's tag saved, one sentence for the lasting notice, the same for the
+    Tag menu, its keys and a drop on the map: "Tagged “Blue night.mp4” as calm, content.",
+    "Tagged 3 files as ..."; `words` None: the tag was cleared."""
+    one = len(names) == 1 and names[0]
+    who = f"“{html.escape(names[0])}”" if one else count_of(len(names), kind)
+    if words is None:
+        return f"Cleared your tag on {who}: the model's tag shows again."
+    kept = ", kept where you dropped it on the map" if dropped else ""
+    return f"Tagged {who} as {words}{kept}."
+
+
 def library_location(data_dir: Path, given: str | None, settings: QSettings) -> str:
     """--library, else $VER_DESKTOP_LIBRARY_URL, else Settings' shared library, else the
     file in the data folder."""
@@ -589,26 +602,33 @@ class MainWindow(QMainWindow):
     def correct(self, *, quadrant: str | None = None, octant: str | None = None,
                 ids: Sequence[int] | None = None, said: str | None = None) -> None:
         """Set the selected videos' emotion by hand; `quadrant=octant=None` clears it.
-        `said`: a notice, kept in view, once it is saved."""
+        `said`: a notice, kept in view, once it is saved (by default what was saved)."""
         from ver_desktop.core.usecases.tags import tag_videos
 
+        words = None if quadrant is None and octant is None else tag_words(quadrant, octant)
         if ids is None and self.showing_stretches():
-            self.stretch_actions.correct([k.id for k in self.stretches.selected()], quadrant,
-                                         octant)
+            chosen = [k.id for k in self.stretches.selected()]
+            notice = said or tag_notice(self._names(chosen), words, "stretch")
+            self.stretch_actions.correct(chosen, quadrant, octant,
+                                         said=lambda: self.show_notice(notice))
             return
         targets = list(ids) if ids is not None else self.library_view.selected_ids()
         if self.session is None or not targets:
             return
+        notice = said or tag_notice([getattr(self.model.video(i), "name", "") for i in targets],
+                                    words)
         self.state.apply("save the correction",
                          lambda s: tag_videos(s.library, targets, quadrant=quadrant,
                                               octant=octant),
-                         lambda _r: self._corrected(len(targets), said))
+                         lambda _r: self._corrected(notice))
 
-    def _corrected(self, count: int, said: str | None = None) -> None:
-        if said:
-            self.show_notice(said)
-        else:
-            self.show_message(f"Corrected {count_of(count, 'video')}", 3000)
+    def _names(self, point_ids: Sequence[int]) -> list[str]:
+        """The names the map shows for these points (files, or stretches of files)."""
+        named = {p.id: p.name for p in self.map.points}
+        return [named.get(i, "") for i in point_ids]
+
+    def _corrected(self, said: str) -> None:
+        self.show_notice(said)  # kept in view: what was saved, in words
         self.learning.after_tag()  # the rest of the library learns from it, in a moment
 
     def thats_right(self) -> None:
@@ -634,9 +654,7 @@ class MainWindow(QMainWindow):
         octant there, and the notice says so once it is saved (it used to jump elsewhere
         without a word)."""
         octant = dropped_tag(valence, arousal)[2]
-        name = next((p.name for p in self.map.points if p.id == point_id), "It")
-        said = (f"Tagged “{html.escape(name)}” as {tag_words(None, octant)}, kept where "
-                "you dropped it on the map.")
+        said = tag_notice(self._names([point_id]), tag_words(None, octant), dropped=True)
         if self.showing_stretches():
             self.stretch_actions.correct([point_id], None, None, point=(valence, arousal),
                                          said=lambda: self.show_notice(said))
@@ -650,7 +668,7 @@ class MainWindow(QMainWindow):
             return
         self.state.apply("save the correction",
                          lambda s: tag_videos(s.library, [video_id], point=point),
-                         lambda _r: self._corrected(1, said))
+                         lambda _r: self._corrected(said))
 
     # -- window state ------------------------------------------------------------------
 
