@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from gui_helpers import WAIT_MS, make_collection, scanned_window, settle, shown_whole, visible_rows
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent
+from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QFontMetrics
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
 
@@ -266,3 +266,99 @@ def test_a_stretch_dragged_on_the_map_stays_where_it_is_dropped(  # type: ignore
     assert shown_whole(window.notice)
     window.close()
     window.runner.wait()
+
+
+def test_the_window_fits_half_a_full_hd_screen_with_nothing_cut(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow) -> None:
+    narrowest = window.minimumSizeHint().width()
+    assert narrowest <= 960  # half of a 1920-px screen (it was 1206)
+    window.resize(narrowest, 800)
+    window.select_video(window.map.points[0].id)
+    details = window.details
+    qtbot.waitUntil(lambda: details.body.isVisible(), timeout=WAIT_MS)
+    settle(qtbot, window, lambda: window.width() == narrowest)
+    filters = window.library_view.filters
+    for label in (details.title, details.fields["tag"], details.fields["path"],
+                  filters.confidence_label, *(c for c in filters.findChildren(QLabel)
+                                              if c.text() in ("Quarter:", "Feeling:"))):
+        assert shown_whole(label), label.text()
+    for button in (*filters.quadrant_buttons.values(), *filters.octant_buttons.values(),
+                   filters.include_talk, details.preview, details.folder_button):
+        assert button.isVisibleTo(window) and button.width() >= button.sizeHint().width()
+        inside = button.mapTo(window, QPoint(button.width(), 0)).x()
+        assert inside <= window.width(), button.text()  # the bar wraps, never runs off
+    assert filters.search.width() >= filters.search.minimumWidth()
+    scroll = details.parentWidget().parentWidget()  # the pane's scroll area, never sideways
+    assert details.width() <= scroll.width()
+    assert window.map.width() >= window.map.minimumWidth() >= 260  # the map's names whole
+    table = window.library_view.table
+    name = position("name")
+    assert table.columnViewportPosition(name) >= 0
+    assert (table.columnViewportPosition(name) + table.columnWidth(name)
+            <= table.viewport().width())  # the Name column shows whole
+    shots = os.environ.get("VER_SHOTS")
+    if shots:
+        window.grab().save(f"{shots}/issue23-minimum-width.png")
+
+
+def test_the_emotion_column_holds_its_longest_words(window: MainWindow) -> None:
+    table = window.library_view.table
+    font = table.font()
+    font.setBold(True)  # a person's tag is bold, with a ✎
+    metrics = QFontMetrics(font)
+    longest = max(metrics.horizontalAdvance(f"{words} ✎")
+                  for words in style.QUADRANT_NAMES.values())
+    assert table.columnWidth(position("quadrant")) >= longest + 12  # and the cell's margins
+
+
+def test_a_tag_from_the_menu_says_what_was_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    song = next(r for r in visible_rows(window) if r.name == "calm song.mp4")  # type: ignore[attr-defined]
+    assert window.library_view.select_id(song.id)  # type: ignore[attr-defined]
+    window.actions_by_name["octant:pleased"].trigger()
+    said = f"Tagged “calm song.mp4” as {tag_words(None, 'pleased')}."
+    settle(qtbot, window, lambda: said in window.notice.text())
+    assert shown_whole(window.notice)
+    window.library_view.table.selectAll()  # two songs and two broken files
+    count = len(window.library_view.selected_ids())
+    qtbot.keyClick(window.library_view.table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    settle(qtbot, window, lambda: f"Tagged {count} files as" in window.notice.text())
+    shown = window.notice.text()
+    assert f"Tagged {count} files as {tag_words('PV-PA', None)}." in shown
+    assert "calm song" not in shown  # the older tag's notice is replaced, not added to
+    assert shown_whole(window.notice)
+
+
+def test_the_speech_warning_agrees_with_the_sound_line(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from ver_desktop.core.library import VideoRow
+    from ver_desktop.core.timeline import Stretch, Timeline
+    from ver_desktop.gui.details import DetailsPane
+
+    pane = DetailsPane()
+    qtbot.addWidget(pane)
+    pane.resize(340, 900)
+    pane.show()
+    # its analysed 30 s are talk (0:39-1:21), the rest of its 3 minutes music
+    row = VideoRow(id=1, path="/v/talk then music.mp4", name="talk then music.mp4",
+                   folder="/v", duration=180.0, status="ok", error_reason=None,
+                   quadrant="NV-PA", octant="tensed", confidence=0.4, valence=-0.3,
+                   arousal=0.3, corrected=False, model="m", segment=(45.0, 75.0),
+                   mostly_speech=True, speech_likeness=0.9)
+    stretches = [Stretch(0.0, 39.0, "PV-NA", "pleased", 0.5, -0.3),
+                 Stretch(39.0, 81.0, "NV-PA", "tensed", -0.3, 0.3, speech=True),
+                 Stretch(81.0, 180.0, "PV-NA", "pleased", 0.5, -0.3)]
+    timeline = Timeline(15.0, 3.0, 180.0, np.zeros(56, np.float32), np.zeros(56, np.float32))
+    pane.show_row(row)
+    assert "Mostly speech" in pane.speech.text()  # before the timeline is known
+    pane.set_timeline((timeline, stretches))
+    warning, sound = pane.speech.text(), pane.sound.text()
+    assert sound.startswith("Sound: music, with talk from 0:39 to 1:21"), sound
+    assert "analysed part is mostly talk" in warning and "most of the file is music" in warning
+    assert "Mostly speech" not in warning  # no longer at odds with the line below
+    assert warning.count(".") == 1  # one short sentence
+    assert shown_whole(pane.speech) and shown_whole(pane.sound)
+    talk = [Stretch(0.0, 150.0, "NV-PA", "tensed", -0.3, 0.3, speech=True),
+            Stretch(150.0, 180.0, "PV-NA", "pleased", 0.5, -0.3)]
+    pane.set_timeline((timeline, talk))  # mostly talk, and so is the part analysed
+    assert "Mostly speech" in pane.speech.text() and "mostly talk" in pane.sound.text()

@@ -4,6 +4,7 @@ segment, the model, why it failed; open it in the system player or show it in it
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
@@ -97,6 +98,38 @@ def _stretch_word(stretch: Stretch) -> str:
     if stretch.speech:
         return "talk"
     return style.QUADRANT_NAMES.get(stretch.quadrant, stretch.quadrant).split(",")[0]
+
+
+def _talk_share(stretches: Sequence[Stretch], span: tuple[float, float] | None = None
+                ) -> float:
+    """The share of the stretches (or of `span` in them) that is talk."""
+    talk = total = 0.0
+    for x in stretches:
+        start, end = (x.start, x.end) if span is None else (max(x.start, span[0]),
+                                                            min(x.end, span[1]))
+        if end > start:
+            total += end - start
+            talk += (end - start) if x.speech else 0.0
+    return talk / total if total else 0.0
+
+
+def speech_words(row: VideoRow, stretches: Sequence[Stretch] | None) -> str:
+    """Why the tag of a file flagged as talk says little, in one sentence that agrees with
+    the sound line under it once the timeline is known (a file's flag is the larger of the
+    analysed part's talk share and the whole file's, so the two can differ)."""
+    if not stretches:
+        return style.speech_warning(row.speech_likeness)
+    part = _talk_share(stretches, row.segment) >= 0.5 if row.segment else None
+    whole = _talk_share(stretches) >= 0.5
+    if part and not whole:
+        return ("The analysed part is mostly talk, so the emotion tag says little; most of "
+                "the file is music (see below).")
+    if whole and part is False:
+        return ("Mostly talk: the emotion tag comes from a part with music and says little "
+                "about the rest (see below).")
+    if whole:
+        return style.speech_warning(row.speech_likeness)
+    return "Much of it is talk, so the emotion tag may say little (see below)."
 
 
 class DetailsPane(QWidget):
@@ -219,11 +252,12 @@ class DetailsPane(QWidget):
         # An empty "Problem" row reads as if something were wrong.
         self.form.setRowVisible(self.fields["problem"], bool(row.error_reason))
 
-    def _show_speech(self, row: VideoRow | None) -> None:
+    def _show_speech(self, row: VideoRow | None,
+                     stretches: Sequence[Stretch] | None = None) -> None:
         if row is None or not row.mostly_speech:
             self.speech.hide()
             return
-        text = "⚠ " + style.speech_warning(row.speech_likeness)
+        text = "⚠ " + speech_words(row, stretches)
         if row.corrected:
             text += " Your correction stands."
         self.speech.setText(text)
@@ -250,6 +284,7 @@ class DetailsPane(QWidget):
         self.timeline.show_timeline(timeline, stretches, row.segment)
         self._caption()
         self._show_sound(talk_summary(stretches))
+        self._show_speech(row, stretches)  # now that it knows where the talk is
 
     def _show_sound(self, words: str) -> None:
         """The summary line, when the file has talk in it (all music says nothing new)."""
