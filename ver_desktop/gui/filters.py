@@ -60,6 +60,7 @@ def _group(*widgets: QWidget) -> QWidget:
     group = QWidget()
     row = QHBoxLayout(group)
     row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)  # the feelings and Include talk share a row at the first width
     for widget in widgets:
         row.addWidget(widget)
     return group
@@ -116,9 +117,10 @@ class FilterBar(QWidget):
         quarters = _group(QLabel("Quarter:"), *self.quadrant_buttons.values())
         feelings = list(self.octant_buttons.values())
         flow = FlowLayout(self)
+        # in this order, two rows at the window's first width
         for widget in (self.search, quarters, _group(self.confidence_label, self.confidence),
-                       self.include_talk, _group(QLabel("Feeling:"), *feelings[:4]),
-                       _group(*feelings[4:])):
+                       _group(QLabel("Feeling:"), *feelings[:4]), _group(*feelings[4:]),
+                       self.include_talk):
             flow.addWidget(widget)
         # map_label and clear_map are placed by the window, under the map they belong to
 

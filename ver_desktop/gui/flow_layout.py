@@ -58,17 +58,25 @@ class FlowLayout(QLayout):
         return [i for i in self._items if not i.isEmpty()]
 
     def _place(self, rect: QRect, *, move: bool) -> int:
-        """Lay the items out in `rect` (or only measure); the height they take."""
+        """Lay the items out in `rect` (or only measure), each centred in its row's
+        height; the height they take."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, row_height = area.x(), area.y(), 0
+        rows: list[list[tuple[QLayoutItem, int, QSize]]] = [[]]
+        x = area.x()
         for item in self._shown():
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and x > area.x():  # wrap
-                x, y = area.x(), y + row_height + self._gap
-                row_height = 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+                rows.append([])
+                x = area.x()
+            rows[-1].append((item, x, hint))
             x += hint.width() + self._gap
-            row_height = max(row_height, hint.height())
-        return y + row_height - rect.y() + m.bottom()
+        y = area.y()
+        for row in rows:
+            height = max((hint.height() for _item, _x, hint in row), default=0)
+            if move:
+                for item, left, hint in row:
+                    item.setGeometry(QRect(QPoint(left, y + (height - hint.height()) // 2),
+                                           hint))
+            y += height + self._gap
+        return max(y - self._gap, area.y()) - rect.y() + m.bottom()
