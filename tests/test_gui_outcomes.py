@@ -318,6 +318,9 @@ def test_a_tag_from_the_menu_says_what_was_saved(qtbot, window: MainWindow) -> N
     said = f"Tagged “calm song.mp4” as {tag_words(None, 'pleased')}."
     settle(qtbot, window, lambda: said in window.notice.text())
     assert shown_whole(window.notice)
+    shots = os.environ.get("VER_SHOTS")
+    if shots:
+        window.grab().save(f"{shots}/issue23-menu-tag-notice.png")
     window.library_view.table.selectAll()  # two songs and two broken files
     count = len(window.library_view.selected_ids())
     qtbot.keyClick(window.library_view.table, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
@@ -358,6 +361,9 @@ def test_the_speech_warning_agrees_with_the_sound_line(qtbot) -> None:  # type: 
     assert "Mostly speech" not in warning  # no longer at odds with the line below
     assert warning.count(".") == 1  # one short sentence
     assert shown_whole(pane.speech) and shown_whole(pane.sound)
+    shots = os.environ.get("VER_SHOTS")
+    if shots:
+        pane.grab().save(f"{shots}/issue23-speech-warning-agrees.png")
     talk = [Stretch(0.0, 150.0, "NV-PA", "tensed", -0.3, 0.3, speech=True),
             Stretch(150.0, 180.0, "PV-NA", "pleased", 0.5, -0.3)]
     pane.set_timeline((timeline, talk))  # mostly talk, and so is the part analysed
