@@ -264,6 +264,14 @@ def test_a_stretch_dragged_on_the_map_stays_where_it_is_dropped(  # type: ignore
     assert sum(k.corrected for k in kept.values()) == 1  # that stretch only
     assert f"as {tag_words(None, target)}, kept where you dropped it" in window.notice.text()
     assert shown_whole(window.notice)
+    other = chart.points[-1]  # Tag > a feeling on a stretch says what was saved, too
+    window.stretches.select_stretch(other.id)
+    qtbot.waitUntil(lambda: [k.id for k in window.stretches.selected()] == [other.id],
+                    timeout=WAIT_MS)
+    window.actions_by_name["octant:sleepy"].trigger()
+    said = f"Tagged “{other.name}” as {tag_words(None, 'sleepy')}."
+    settle(qtbot, window, lambda: said in window.notice.text())
+    assert "kept where you dropped" not in window.notice.text() and shown_whole(window.notice)
     window.close()
     window.runner.wait()
 
