@@ -131,8 +131,9 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
     qtbot.waitUntil(lambda: shown_whole(details.speech), timeout=WAIT_MS)  # its share, new
     qtbot.waitUntil(lambda: all(shown_whole(details.fields[key]) for key in ("tag", "path")),
                     timeout=WAIT_MS)  # laid out again after the new share
-    shots = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-    assert details.grab().save(os.fspath(shots / "issue23-speech-details.png"))
+    shots = os.environ.get("VER_SHOTS")  # a folder for the screenshots, if given
+    if shots:  # (docs/screenshots/issue23-speech-*.png were taken so)
+        assert details.grab().save(os.path.join(shots, "issue23-speech-details.png"))
 
     window.sidebar.select(Place("stretches"))
     view = window.stretches
@@ -143,7 +144,8 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
     qtbot.waitUntil(lambda: strip.timeline is not None and strip.chosen is not None
                     and "This stretch: 0:00–0:30. talk" in details.timeline_caption.text(),
                     timeout=WAIT_MS)
-    assert window.grab().save(os.fspath(shots / "issue23-speech-stretches.png"))
+    if shots:
+        assert window.grab().save(os.path.join(shots, "issue23-speech-stretches.png"))
     view.emotion.setCurrentIndex(view.emotion.findData(talk_quadrant))
     qtbot.waitUntil(lambda: TALK not in [view.model.index(r, 4).data()
                                          for r in range(view.model.rowCount())],
