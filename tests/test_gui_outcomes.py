@@ -5,6 +5,7 @@ dragged over the window is welcomed in words."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from pathlib import Path
@@ -376,3 +377,13 @@ def test_the_speech_warning_agrees_with_the_sound_line(qtbot) -> None:  # type: 
             Stretch(150.0, 180.0, "PV-NA", "pleased", 0.5, -0.3)]
     pane.set_timeline((timeline, talk))  # mostly talk, and so is the part analysed
     assert "Mostly speech" in pane.speech.text() and "mostly talk" in pane.sound.text()
+    # flagged (talk under the music where the tag was read), but no stretch of talk there
+    short = [Stretch(0.0, 39.0, "PV-NA", "pleased", 0.5, -0.3),
+             Stretch(39.0, 60.0, "NV-PA", "tensed", -0.3, 0.3, speech=True),
+             Stretch(60.0, 180.0, "PV-NA", "pleased", 0.5, -0.3)]
+    pane.show_row(dataclasses.replace(row, segment=(150.0, 180.0)))
+    pane.set_timeline((timeline, short))
+    warning = pane.speech.text()
+    assert "part the tag was read from" in warning and "most of the file is music" in warning
+    assert pane.sound.text().startswith("Sound: music, with talk from 0:39 to 1:00")
+    assert shown_whole(pane.speech)

@@ -129,7 +129,11 @@ def speech_words(row: VideoRow, stretches: Sequence[Stretch] | None) -> str:
                 "about the rest (see below).")
     if whole:
         return style.speech_warning(row.speech_likeness)
-    return "Much of it is talk, so the emotion tag may say little (see below)."
+    # Flagged, yet no stretch of talk covers the part read: talk too short or too quiet
+    # to make a stretch was heard where the tag was read (the Graduation speech of issue
+    # 23's retest: talk under the band, "music" on the sound line).
+    return ("Talk was heard in the part the tag was read from, so the tag may say little; "
+            "most of the file is music.")
 
 
 class DetailsPane(QWidget):
