@@ -34,9 +34,17 @@ import numpy as np
 from ver_desktop.core.labels import QUADRANT_NAMES, quadrant_of
 from ver_desktop.core.library import Library, MapPoint, check_play
 from ver_desktop.core.model_key import ModelKey
-from ver_desktop.core.playlists.filling import lengths_to_fill, span_around
+from ver_desktop.core.playlists.filling import (
+    JOINED,
+    Span,
+    lengths_to_fill,
+    run_for,
+    span_around,
+    span_within,
+)
 from ver_desktop.core.playlists.route import Point, Route, chosen, routes
 from ver_desktop.core.text import count_of
+from ver_desktop.core.timeline import Stretch
 
 MAX_STEPS = 500
 DURATION_TOLERANCE = 0.15  # a path by minutes lasts within 15 % of what was asked
@@ -196,7 +204,8 @@ def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
     outside could have been nearer) or it holds the whole library. At 100,000 videos this
     reads a few thousand rows instead of all of them. With `stretches`, the path is made
     of stretches of one emotion (from the files' timelines), each playing from its start
-    to its end. Items lengthened to fill the time play around their analysed segment."""
+    to its end. Items lengthened to fill the time play a longer part of their file that
+    keeps their emotion (`refilled`)."""
     if stretches:
         available = library.count_stretch_points(model)
         read = library.stretch_points
@@ -208,11 +217,15 @@ def mood_path(library: Library, model: ModelKey, start: Point, target: Point, *,
         read = library.map_points
         ask = _ask(count, total_seconds, max_jump, play, empty=EMPTY_LIBRARY)
     path = _best(_plan_near(read, model, routes(start, target), ask, available))
-    longer = [s.video_id for s in path.steps if s.longer]
-    if not longer:
+    if not any(s.longer for s in path.steps):
         return path
-    rows = library.rows(model, longer)
-    return placed(path, {i: (row.segment, row.duration) for i, row in rows.items()})
+    ids = path.video_ids  # one read of the path's files, and one of their stretches
+    rows = library.rows(model, ids)
+    timelines: dict[int, list[Stretch]] = {}
+    for kept in library.stretches_of(model, ids):
+        timelines.setdefault(kept.video_id, []).append(kept.stretch)
+    files = {i: (row.segment, row.duration) for i, row in rows.items()}
+    return refilled(path, files, timelines, available)
 
 
 Reader = Callable[..., list[MapPoint]]
@@ -236,17 +249,65 @@ def _plan_near(read: Reader, model: ModelKey, ways: list[Route], ask: _Ask,
         radius *= 2
 
 
-def placed(path: MoodPath,
-           files: Mapping[int, tuple[tuple[float, float] | None, float | None]]) -> MoodPath:
-    """`path` with each lengthened item's stretch placed around its analysed segment
-    (`files`: each video's segment and duration)."""
-    steps = []
-    for step in path.steps:
-        segment, duration = files.get(step.video_id, (None, None))
-        if step.longer and duration:
-            step = replace(step, span=span_around(segment, duration, step.seconds))
-        steps.append(step)
-    return replace(path, steps=tuple(steps))
+def refilled(path: MoodPath, files: Mapping[int, tuple[Span | None, float | None]],
+             timelines: Mapping[int, Sequence[Stretch]], library_size: int) -> MoodPath:
+    """`path` by minutes filled again so that each item's longer part keeps its emotion:
+    a file with a timeline grows only inside its longest run of the item's quadrant (the
+    person's tag winning), never into another quadrant or talk, and plays that run when
+    its analysed segment lies elsewhere; the time a short run cannot take goes to the
+    others. A file without a timeline grows around its segment (`files`: each video's
+    segment and duration)."""
+    rooms = [_room(step, *files.get(step.video_id, (None, None)),
+                   timelines.get(step.video_id)) for step in path.steps]
+    lengths = lengths_to_fill([r.shortest for r in rooms], [r.longest for r in rooms],
+                              float(path.asked_seconds or path.seconds))
+    steps = tuple(_placed(step, room, float(length))
+                  for step, room, length in zip(path.steps, rooms, lengths, strict=True))
+    notes = _time_notes(steps, float(path.asked_seconds or 0), library_size, path.noun)
+    advice = [p for p in path.problems if p not in path.shortfall]
+    return replace(path, steps=steps, problems=(*notes, *advice), shortfall=tuple(notes))
+
+
+@dataclass(frozen=True)
+class _Room:
+    """Where an item may play: `run` (a part of its file) from `shortest` to `longest`
+    seconds, around `segment`; `run` None: its segment, or around it in the whole file."""
+
+    segment: Span | None
+    seconds: float  # its segment's
+    shortest: float
+    longest: float
+    run: Span | None = None
+    timed: bool = False  # `run` is a run of one emotion from the file's timeline
+
+
+def _room(step: MoodPathStep, segment: Span | None, duration: float | None,
+          timeline: Sequence[Stretch] | None) -> _Room:
+    seconds = (segment[1] - segment[0]) if segment is not None else step.seconds
+    if not timeline:  # no timeline: today's rule, around the segment in the whole file
+        whole = max(float(duration), seconds) if duration else seconds
+        return _Room(segment, seconds, seconds, whole, (0.0, float(duration))
+                     if duration else None)
+    run = run_for(timeline, quadrant_of(step.valence, step.arousal), segment)
+    if run is None:  # none of its emotion where the model could tell: its segment only
+        return _Room(segment, seconds, seconds, seconds)
+    length = run[1] - run[0]
+    return _Room(segment, seconds, min(seconds, length), length, run, timed=True)
+
+
+def _placed(step: MoodPathStep, room: _Room, length: float) -> MoodPathStep:
+    """The step playing `length` seconds of its room (its segment when that is all)."""
+    own = not room.timed or (room.segment is not None and room.run is not None
+                             and _inside(room.segment, room.run))  # its segment keeps it
+    if room.run is None or (own and length <= room.seconds + 0.05):
+        return replace(step, seconds=room.seconds, span=None, longer=False)
+    span = span_within(room.segment, room.run, length)
+    played = round(span[1] - span[0], 1)
+    return replace(step, seconds=played, span=span, longer=played > room.seconds + 0.05)
+
+
+def _inside(segment: Span, run: Span) -> bool:
+    return run[0] - JOINED <= segment[0] and segment[1] <= run[1] + JOINED
 
 
 def _best(paths: list[MoodPath]) -> MoodPath:
