@@ -141,7 +141,8 @@ def test_a_persons_stretch_tags_survive_a_recut(library_url: str, tmp_path: Path
 
 def test_step_8_gives_a_version_7_library_the_cut_version_of_its_timelines(
         library_url: str, tmp_path: Path) -> None:
-    """Existing timelines were all cut by version 1: they stay, not recut."""
+    """Existing timelines were all cut by version 1: step 8 says so; they are cut again
+    only by a later cut (issue 23's talk stretches are cut version 2)."""
     library = Library(library_url)
     video_id, _ = _tagged_file(library, tmp_path)
     library.store_timeline(video_id, MODEL, _timeline(), _stretches(0.0, 40.0, 90.0))
@@ -163,8 +164,9 @@ def test_step_8_gives_a_version_7_library_the_cut_version_of_its_timelines(
         assert version.scalar() == migrations.LATEST >= 8
         assert connection.execute(text("SELECT cut_version FROM timelines")).scalars().all() \
             == [1]
-    assert library.without_timeline(MODEL) == []
-    assert library.timeline(video_id, MODEL) is not None
+    recut = [video_id] if cutting.CUT_VERSION > 1 else []
+    assert [found for found, _ in library.without_timeline(MODEL)] == recut
+    assert (library.timeline(video_id, MODEL) is None) == bool(recut)
     library.close()
 
 
