@@ -56,7 +56,7 @@ def library(library_url: str, tmp_path: Path) -> Iterator[Library]:
     library.close()
 
 
-def test_talk_stretches_are_kept_as_talk_and_left_out_of_emotion_filters(
+def test_talk_stretches_are_kept_as_talk_and_left_out_of_the_list_unless_asked(
         library: Library) -> None:
     kept = library.stretches(MODEL)
     assert [k.stretch.speech for k in kept] == [False, True, False]
@@ -65,6 +65,11 @@ def test_talk_stretches_are_kept_as_talk_and_left_out_of_emotion_filters(
     asked = library.stretches(MODEL, StretchFilter(quadrants=frozenset({"NV-PA"}),
                                                    include_talk=True))
     assert [(k.stretch.start, k.stretch.speech) for k in asked] == [(100.0, True)]
+    # no emotion chosen ("Any emotion"): talk is still left out unless asked
+    assert [k.stretch.start for k in library.stretches(MODEL, StretchFilter())] == [
+        0.0, 180.0]
+    assert [k.stretch.start for k in library.stretches(
+        MODEL, StretchFilter(include_talk=True))] == [0.0, 100.0, 180.0]
     points = {p.span: p.mostly_speech for p in library.stretch_points(MODEL)}
     assert points == {(0.0, 100.0): False, (100.0, 180.0): True, (180.0, 300.0): False}
 
@@ -188,3 +193,6 @@ def test_the_cli_says_where_the_talk_is_and_leaves_it_out_unless_asked(
     assert cli("stretches", "--quadrant", "tense") == ""
     talk = cli("stretches", "--quadrant", "tense", "--include-talk")
     assert "talk (no emotion read)" in talk and "1:40" in talk
+    every = cli("stretches")  # any emotion: talk left out as well, as in the app
+    assert "0:00" in every and "3:00" in every and "talk" not in every
+    assert "talk (no emotion read)" in cli("stretches", "--include-talk")

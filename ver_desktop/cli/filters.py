@@ -26,13 +26,13 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--search", default="", help="part of the file name")
     parser.add_argument("--min-confidence", type=float, metavar="SHARE",
                         help="at least this sure, from 0 to 1 (your own tags count as 1)")
-    _include_talk(parser, "files that are mostly talk")
+    _include_talk(parser, "keep files that are mostly talk in emotion filters")
 
 
-def _include_talk(parser: argparse.ArgumentParser, what: str) -> None:
+def _include_talk(parser: argparse.ArgumentParser, saying: str) -> None:
     parser.add_argument("--include-talk", action="store_true",
-                        help=f"keep {what} in emotion filters (left out by default: talk "
-                             "has no emotion the model can read)")
+                        help=f"{saying} (left out by default: talk has no emotion the model "
+                             "can read)")
 
 
 def filter_from(args: argparse.Namespace) -> VideoFilter:
@@ -54,7 +54,7 @@ def add_stretch_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-minutes", type=float, metavar="M")
     parser.add_argument("--max-minutes", type=float, metavar="M")
     parser.add_argument("--search", default="", help="part of the file name")
-    _include_talk(parser, "stretches of talk")
+    _include_talk(parser, "list stretches of talk too, with or without an emotion chosen")
 
 
 def stretch_filter_from(args: argparse.Namespace) -> StretchFilter:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from ver_desktop.core.changes import Changes
     from ver_desktop.core.library import MapPoint, VideoRow
-    from ver_desktop.core.library.timelines import StoredStretch
+    from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
     from ver_desktop.gui.selection import Selection
     from ver_desktop.gui.state import AppState
 
@@ -75,19 +75,19 @@ class StretchActions(QObject):
         """Read the stretches that pass the view's filters, and their points for the map."""
         where = self.view.where()
 
-        def read(session: Any) -> tuple[list[StoredStretch], list[MapPoint]]:
+        def read(session: Any) -> tuple[StretchFilter, list[StoredStretch], list[MapPoint]]:
             found = session.library.stretches(session.model, where)
             shown = {k.id for k in found}
             points = [p for p in session.library.stretch_points(session.model)
                       if p.id in shown]
-            return found, points
+            return where, found, points
 
         self.state.read("read the stretches", read, self._read)
 
-    def _read(self, result: tuple[list[StoredStretch], list[MapPoint]]) -> None:
-        if not self.selection.showing_stretches():
-            return  # the user moved on
-        found, points = result
+    def _read(self, result: tuple[StretchFilter, list[StoredStretch], list[MapPoint]]) -> None:
+        where, found, points = result
+        if not self.selection.showing_stretches() or where != self.view.where():
+            return  # the user moved on; or changed the filters, and a newer read follows
         self.view.show_items(found)
         self.map.set_points(points, index_points(points))
         self.counted.emit(count_of(len(found), "stretch"))

@@ -11,7 +11,7 @@ from ver_desktop.core import timeline as cutting
 from ver_desktop.core.library import browse, timelines
 from ver_desktop.core.library.base import LibraryBase, dialect_insert
 from ver_desktop.core.library.browse import MapPoint
-from ver_desktop.core.library.timelines import NotKept, StoredStretch, StretchFilter
+from ver_desktop.core.library.timelines import EVERY, NotKept, StoredStretch, StretchFilter
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.timeline import Stretch, Timeline
 
@@ -49,9 +49,10 @@ class TimelineStore(LibraryBase):
     def stretches(self, model: ModelKey,
                   where: StretchFilter | None = None) -> list[StoredStretch]:
         """Stretches of one emotion across the library ("calm stretches of at least 2
-        minutes"), by file name and time; filtered in SQL."""
+        minutes"), by file name and time; filtered in SQL. Without `where`, every stretch,
+        talk too."""
         with self.session() as s:
-            return timelines.listed(s, model, where or StretchFilter())
+            return timelines.listed(s, model, where or EVERY)
 
     def stretches_of(self, model: ModelKey, video_ids: Sequence[int]) -> list[StoredStretch]:
         """The stretches of these files."""

@@ -58,7 +58,12 @@ class StretchFilter:
     min_seconds: float | None = None  # compared as shown: to the nearest second
     max_seconds: float | None = None
     search: str = ""  # part of the file's name or nearest folders
-    include_talk: bool = False  # emotion filters leave talk out unless asked
+    # Talk has no emotion: left out unless asked, also when no emotion is chosen ("Any
+    # emotion" listed it with "Include talk" off); a person's tag on talk keeps it in
+    include_talk: bool = False
+
+
+EVERY = StretchFilter(include_talk=True)  # every stretch, talk too (the map's points)
 
 
 @dataclass(frozen=True)
@@ -279,7 +284,7 @@ def points(s: Session, model: ModelKey, near: browse.Corridor | None = None) -> 
     """Stretches as points on the emotion map (the point's id is the stretch's, `video`
     its file's); with `near`, only those near a mood path's way (see browse.near_segment:
     a person's tag moves a point, so tagged ones are all read and tested here)."""
-    conditions = list(_conditions(model, StretchFilter()))
+    conditions = list(_conditions(model, EVERY))
     if near is not None:
         conditions.append(or_(StretchRow.user_quadrant.is_not(None),
                               StretchRow.user_octant.is_not(None),
@@ -291,7 +296,7 @@ def points(s: Session, model: ModelKey, near: browse.Corridor | None = None) -> 
 
 def count_points(s: Session, model: ModelKey) -> int:
     query = select(func.count(StretchRow.id)).join(Video, Video.id == StretchRow.video_id)
-    return int(s.scalar(query.where(*_conditions(model, StretchFilter()))) or 0)
+    return int(s.scalar(query.where(*_conditions(model, EVERY))) or 0)
 
 
 def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None,
@@ -306,7 +311,7 @@ def label(s: Session, stretch_id: int, quadrant: str | None, octant: str | None,
 def _conditions(model: ModelKey, where: StretchFilter) -> list[Any]:
     length = StretchRow.end - StretchRow.start
     conditions: list[Any] = [*of_model(StretchRow, model), Video.status != VideoStatus.MISSING]
-    if (where.quadrants or where.octants) and not where.include_talk:
+    if not where.include_talk:
         conditions.append(or_(~StretchRow.speech, _tagged_row()))  # talk has no emotion
     if where.quadrants:
         conditions.append(func.coalesce(StretchRow.user_quadrant, StretchRow.quadrant)
