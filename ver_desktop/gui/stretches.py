@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ver_desktop.core.labels import QUADRANTS
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import style
+from ver_desktop.gui.flow_layout import FlowLayout
 
 if TYPE_CHECKING:
     from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
@@ -41,11 +42,34 @@ EMPTY = ("No stretches yet. Each file's emotion over time is worked out in the b
 
 
 TALK = "talk"  # a stretch of talk: no emotion to show
+TYPICAL_NAME = "Birthday - grandma.mp4"  # the File column holds this much at the narrowest
+# the other columns' usual widest words (they fit their contents: a longer film's times,
+# or a tagged "frustrated ✎", take a little of the File column's room)
+USUAL_WIDEST = ("", "9:59", "9:59", "9:59", "happy", "miserable")
+CELL_PADDING = 12  # a cell's margins and focus frame, either side together
 
 
 def is_talk(kept: StoredStretch) -> bool:
     """Shown as talk: talk the person has not tagged with an emotion."""
     return kept.stretch.speech and not kept.corrected
+
+
+def mood_word(quadrant: str) -> str:
+    """The first of the quadrant's plain words (happy, tense, sad, calm): the colour and the
+    Emotion column say the rest, and the File column keeps the room (the full words cut
+    names to "Birthday - gr…" at the window's narrowest)."""
+    return style.QUADRANT_NAMES.get(quadrant, quadrant).split(",")[0]
+
+
+def _together(*widgets: QWidget) -> QWidget:
+    """Widgets kept on one row when the filter row wraps."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for widget in widgets:
+        row.addWidget(widget)
+    return group
 
 
 class StretchTableModel(QAbstractTableModel):
@@ -79,14 +103,16 @@ class StretchTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return {"File": kept.name, "From": style.clock(x.start), "To": style.clock(x.end),
                     "Length": style.clock(x.seconds),
-                    "Mood": TALK if talk else style.QUADRANT_NAMES.get(x.quadrant, x.quadrant),
+                    "Mood": TALK if talk else mood_word(x.quadrant),
                     "Emotion": "–" if talk else x.octant + (" ✎" if kept.corrected else "")
                     }[column]
         if role == Qt.ItemDataRole.ForegroundRole and column in ("Mood", "Emotion"):
             return style.colour(None) if talk else style.quadrant_text_colour(x.quadrant)
         if role == Qt.ItemDataRole.ToolTipRole:
             mark = "\nYour tag" if kept.corrected else ""
-            return f"{kept.path}\n{style.clock(x.start)} – {style.clock(x.end)}{mark}"
+            mood = "talk" if talk else style.QUADRANT_NAMES.get(x.quadrant, x.quadrant)
+            return (f"{kept.path}\n{style.clock(x.start)} – {style.clock(x.end)}: {mood}"
+                    f"{mark}")
         return None
 
 
@@ -105,6 +131,7 @@ class StretchesView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(self._least_width())
         self.table.setWordWrap(False)
         self.table.doubleClicked.connect(lambda index: self._play(index.row()))
         self.table.selectionModel().currentRowChanged.connect(
@@ -120,26 +147,41 @@ class StretchesView(QWidget):
         self.minutes.setSpecialValueText("any length")
         self.include_talk = QCheckBox("Include talk")
         self.include_talk.setToolTip("Stretches of talk have no emotion the model can "
-                                     "read: an emotion chosen here leaves them out unless "
-                                     "this is ticked")
+                                     "read: they are left out unless this is ticked, with "
+                                     "or without an emotion chosen")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name…")
+        self.search.setClearButtonEnabled(True)
+        # room for its words and what is typed (it was squeezed to "S…"): the row wraps
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance(
+            self.search.placeholderText()) + 36)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         for signal in (self.emotion.currentIndexChanged, self.minutes.valueChanged,
                        self.search.textChanged, self.include_talk.toggled):
             signal.connect(self.changed)
-        row = QHBoxLayout()
-        row.addWidget(self.search, 1)
-        row.addWidget(self.emotion)
-        row.addWidget(QLabel("at least"))
-        row.addWidget(self.minutes)
-        row.addWidget(self.include_talk)
+        bar = QWidget()  # wraps onto more rows rather than squeezing or widening
+        row = FlowLayout(bar)
+        for widget in (self.search, self.emotion, _together(QLabel("at least"), self.minutes),
+                       self.include_talk):
+            row.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addWidget(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.caption)
+
+    def _least_width(self) -> int:
+        """Room for a typical name in the File column beside the others at their usual
+        widths, with the scroll bar: the window's narrowest keeps it (the File column took
+        what was left and cut names to "Birthday - gr…")."""
+        header, metrics = self.table.horizontalHeader(), self.table.fontMetrics()
+        columns = sum(max(header.sectionSizeHint(c),
+                          metrics.horizontalAdvance(USUAL_WIDEST[c]) + CELL_PADDING)
+                      for c in range(1, len(COLUMNS)))
+        name = metrics.horizontalAdvance(TYPICAL_NAME) + CELL_PADDING
+        return (name + columns + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth())
 
     def where(self) -> StretchFilter:
         from ver_desktop.core.library.timelines import StretchFilter
