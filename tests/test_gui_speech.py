@@ -137,6 +137,10 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
 
     window.sidebar.select(Place("stretches"))
     view = window.stretches
+    qtbot.waitUntil(lambda: view.model.rowCount() == count - 2, timeout=WAIT_MS)  # Include
+    assert TALK not in [view.model.index(r, 4).data()  # talk off leaves talk out under
+                        for r in range(count - 2)]  # "Any emotion" too (issue 23's retest)
+    view.include_talk.setChecked(True)
     qtbot.waitUntil(lambda: view.model.rowCount() == count, timeout=WAIT_MS)
     moods = [view.model.index(r, 4).data() for r in range(view.model.rowCount())]
     assert moods[0] == TALK and moods[-1] == TALK and TALK not in moods[1:-1], moods
@@ -146,6 +150,7 @@ def test_a_home_video_shows_its_talk_on_the_strip_in_the_stretches_view_and_in_w
                     timeout=WAIT_MS)
     if shots:
         assert window.grab().save(os.path.join(shots, "issue23-speech-stretches.png"))
+    view.include_talk.setChecked(False)
     view.emotion.setCurrentIndex(view.emotion.findData(talk_quadrant))
     qtbot.waitUntil(lambda: TALK not in [view.model.index(r, 4).data()
                                          for r in range(view.model.rowCount())],
