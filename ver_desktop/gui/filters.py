@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ver_desktop.core.labels import OCTANT_QUADRANT, OCTANTS, QUADRANTS
 from ver_desktop.gui import style
-from ver_desktop.gui.flow_layout import FlowLayout
+from ver_desktop.gui.flow_layout import FlowLayout, kept_together
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import VideoFilter
@@ -53,17 +52,6 @@ def _toggle(text: str, tip: str, colour: str) -> QToolButton:
     button.setStyleSheet(f"QToolButton:checked {{ background: {colour}; color: black; "
                          f"font-weight: bold; border: 2px solid black; }}")
     return button
-
-
-def _group(*widgets: QWidget) -> QWidget:
-    """Widgets kept together on one row when the filter bar wraps."""
-    group = QWidget()
-    row = QHBoxLayout(group)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)  # the feelings and Include talk share a row at the first width
-    for widget in widgets:
-        row.addWidget(widget)
-    return group
 
 
 def quadrant_button_text(quadrant: str) -> str:
@@ -114,13 +102,14 @@ class FilterBar(QWidget):
         """Groups that wrap onto more rows when the window is narrow (in two fixed rows
         the feelings alone made the window 1206 px at its narrowest)."""
         # captions tell the quarter "Happy" from the feeling "happy" below it
-        quarters = _group(QLabel("Quarter:"), *self.quadrant_buttons.values())
+        quarters = kept_together(QLabel("Quarter:"), *self.quadrant_buttons.values())
         feelings = list(self.octant_buttons.values())
         flow = FlowLayout(self)
         # in this order, two rows at the window's first width
-        for widget in (self.search, quarters, _group(self.confidence_label, self.confidence),
-                       _group(QLabel("Feeling:"), *feelings[:4]), _group(*feelings[4:]),
-                       self.include_talk):
+        confidence = kept_together(self.confidence_label, self.confidence)
+        first_feelings = kept_together(QLabel("Feeling:"), *feelings[:4])
+        for widget in (self.search, quarters, confidence, first_feelings,
+                       kept_together(*feelings[4:]), self.include_talk):
             flow.addWidget(widget)
         # map_label and clear_map are placed by the window, under the map they belong to
 

@@ -5,7 +5,7 @@ flow-layout example, kept small)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
@@ -80,3 +80,15 @@ class FlowLayout(QLayout):
                                            hint))
             y += height + self._gap
         return max(y - self._gap, area.y()) - rect.y() + m.bottom()
+
+
+def kept_together(*widgets: QWidget) -> QWidget:
+    """Widgets kept on one row when a flow layout wraps (4 px apart: the feelings and
+    Include talk share a row of the filter bar at the window's first width)."""
+    group = QWidget()
+    row = QHBoxLayout(group)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(4)
+    for widget in widgets:
+        row.addWidget(widget)
+    return group

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from ver_desktop.core.labels import QUADRANTS
 from ver_desktop.core.text import count_of
 from ver_desktop.gui import style
-from ver_desktop.gui.flow_layout import FlowLayout
+from ver_desktop.gui.flow_layout import FlowLayout, kept_together
 
 if TYPE_CHECKING:
     from ver_desktop.core.library.timelines import StoredStretch, StretchFilter
@@ -59,17 +58,6 @@ def mood_word(quadrant: str) -> str:
     Emotion column say the rest, and the File column keeps the room (the full words cut
     names to "Birthday - gr…" at the window's narrowest)."""
     return style.QUADRANT_NAMES.get(quadrant, quadrant).split(",")[0]
-
-
-def _together(*widgets: QWidget) -> QWidget:
-    """Widgets kept on one row when the filter row wraps."""
-    group = QWidget()
-    row = QHBoxLayout(group)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.setSpacing(4)
-    for widget in widgets:
-        row.addWidget(widget)
-    return group
 
 
 class StretchTableModel(QAbstractTableModel):
@@ -162,7 +150,7 @@ class StretchesView(QWidget):
             signal.connect(self.changed)
         bar = QWidget()  # wraps onto more rows rather than squeezing or widening
         row = FlowLayout(bar)
-        for widget in (self.search, self.emotion, _together(QLabel("at least"), self.minutes),
+        for widget in (self.search, self.emotion, kept_together(QLabel("at least"), self.minutes),
                        self.include_talk):
             row.addWidget(widget)
         layout = QVBoxLayout(self)
