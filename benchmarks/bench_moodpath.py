@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from scipy.optimize import linear_sum_assignment
 from ver_desktop.core.labels import QUADRANT_NAMES, QUADRANT_POINTS, QUADRANTS, quadrant_of
 from ver_desktop.core.library import Library, MapPoint
 from ver_desktop.core.playlists.moodpath import (
+    MoodPath,
     largest_step,
     plan_mood_path,
     quarters_gone_back,
@@ -99,6 +101,29 @@ def scan_into(folder: Path, data_dir: Path) -> None:
         sys.exit(f"the scan of {folder} failed (exit status {status})")
 
 
+@dataclass
+class Tally:
+    """Before and after over many paths: each path's largest step, and the times a path
+    went back to a quarter it had left."""
+
+    before_steps: list[float] = field(default_factory=list)
+    after_steps: list[float] = field(default_factory=list)
+    before_back: int = 0
+    after_back: int = 0
+
+    def add(self, points: Sequence[MapPoint], start: str, target: str,
+            steps: int) -> tuple[list[Point], MoodPath]:
+        """Both paths from `start` to `target` over `points`, counted."""
+        a, b = QUADRANT_POINTS[start], QUADRANT_POINTS[target]
+        old = straight_line_path(points, a, b, steps)
+        new = plan_mood_path(points, a, b, count=steps)
+        self.before_steps.append(largest_step(old))
+        self.after_steps.append(new.largest_jump())
+        self.before_back += quarters_gone_back(old)
+        self.after_back += quarters_gone_back(new.points)
+        return old, new
+
+
 def measure(name: str, points: Sequence[MapPoint], steps: int, minutes: float | None) -> None:
     usable = sum(not p.mostly_speech for p in points)
     print(f"\n{name}: {usable} points (mostly talk left out), {steps} steps asked a path")
@@ -106,29 +131,25 @@ def measure(name: str, points: Sequence[MapPoint], steps: int, minutes: float | 
           f"{'largest step':>12} {'went back':>9} {'steps':>5} | way taken"
           + (f" | {minutes:.0f} min asked: lasts" if minutes else ""))
     print(f"{'':>13} | {'before':^22} | {'after':^22} |")
-    before_steps, after_steps, before_back, after_back = [], [], 0, 0
+    tally = Tally()
     for start, target in itertools.permutations(QUADRANTS, 2):
-        a, b = QUADRANT_POINTS[start], QUADRANT_POINTS[target]
-        old = straight_line_path(points, a, b, steps)
-        new = plan_mood_path(points, a, b, count=steps)
-        before_steps.append(largest_step(old))
-        after_steps.append(new.largest_jump())
-        before_back += quarters_gone_back(old)
-        after_back += quarters_gone_back(new.points)
+        old, new = tally.add(points, start, target, steps)
         way = new.route.words() if new.route else ""
         line = (f"{WORDS[start]:>6} {WORDS[target]:>6} | {largest_step(old):12.2f} "
                 f"{quarters_gone_back(old):9d} | {new.largest_jump():12.2f} "
                 f"{quarters_gone_back(new.points):9d} {len(new.steps):5d} | {way}")
         if minutes:
-            timed = plan_mood_path(points, a, b, total_seconds=minutes * 60)
+            timed = plan_mood_path(points, QUADRANT_POINTS[start], QUADRANT_POINTS[target],
+                                   total_seconds=minutes * 60)
             longer = sum(s.longer for s in timed.steps)
             line += (f" | {timed.seconds / 60:.1f} min, {len(timed.steps)} items, "
                      f"{longer} longer, back {quarters_gone_back(timed.points)}")
         print(line)
-    print(f"{'all 12':>13} | {max(before_steps):12.2f} {before_back:9d} | "
-          f"{max(after_steps):12.2f} {after_back:9d} {'':5} | (largest; total went back)")
-    print(f"{'median':>13} | {statistics.median(before_steps):12.2f} {'':9} | "
-          f"{statistics.median(after_steps):12.2f}")
+    print(f"{'all 12':>13} | {max(tally.before_steps):12.2f} {tally.before_back:9d} | "
+          f"{max(tally.after_steps):12.2f} {tally.after_back:9d} {'':5} | "
+          "(largest; total went back)")
+    print(f"{'median':>13} | {statistics.median(tally.before_steps):12.2f} {'':9} | "
+          f"{statistics.median(tally.after_steps):12.2f}")
 
 
 def measure_draws(name: str, points: Sequence[MapPoint], size: int, draws: int,
@@ -136,25 +157,19 @@ def measure_draws(name: str, points: Sequence[MapPoint], size: int, draws: int,
     """Collections of `size` drawn from `points` (seeded): every pair, summed over draws."""
     usable = [p for p in points if not p.mostly_speech]
     rng = np.random.default_rng(0)
-    before_steps, after_steps, before_back, after_back, paths = [], [], 0, 0, 0
+    tally, paths = Tally(), 0
     for _ in range(draws):
         drawn = [usable[i] for i in rng.choice(len(usable), size, replace=False)]
         for start, target in itertools.permutations(QUADRANTS, 2):
-            a, b = QUADRANT_POINTS[start], QUADRANT_POINTS[target]
-            old = straight_line_path(drawn, a, b, steps)
-            new = plan_mood_path(drawn, a, b, count=steps)
-            before_steps.append(largest_step(old))
-            after_steps.append(new.largest_jump())
-            before_back += quarters_gone_back(old)
-            after_back += quarters_gone_back(new.points)
+            tally.add(drawn, start, target, steps)
             paths += 1
     print(f"\n{name}: {draws} collections of {size} drawn from {len(usable)}, {steps} steps "
           f"asked, {paths} paths")
-    print(f"  went back to a quarter it had left: before {before_back} times "
-          f"(in {paths} paths), after {after_back}")
-    print(f"  largest step: before median {statistics.median(before_steps):.2f}, max "
-          f"{max(before_steps):.2f}; after median {statistics.median(after_steps):.2f}, max "
-          f"{max(after_steps):.2f}")
+    print(f"  went back to a quarter it had left: before {tally.before_back} times "
+          f"(in {paths} paths), after {tally.after_back}")
+    print(f"  largest step: before median {statistics.median(tally.before_steps):.2f}, max "
+          f"{max(tally.before_steps):.2f}; after median "
+          f"{statistics.median(tally.after_steps):.2f}, max {max(tally.after_steps):.2f}")
 
 
 def main() -> None:
