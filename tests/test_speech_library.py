@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_library import table_shapes
+from test_library import shapes_after_migrating
 
 from ver_desktop.core.bundle import prediction_at
 from ver_desktop.core.extract import Extracted
@@ -152,14 +152,12 @@ def test_step_10_gives_an_old_librarys_stretches_the_talk_column(library_url: st
 
 
 def test_a_migrated_library_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
-    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
-    Library.at(fresh).close()
-    Library.at(old).close()
-    with sqlite3.connect(old) as db:
+    def before_step_10(db: sqlite3.Connection) -> None:
         db.execute("ALTER TABLE stretches DROP COLUMN speech")
         db.execute("DELETE FROM schema_migrations WHERE version >= 10")
-    Library.at(old).close()
-    assert table_shapes(old) == table_shapes(fresh)
+
+    migrated, new = shapes_after_migrating(tmp_path, before_step_10)
+    assert migrated == new
 
 
 def test_the_cli_says_where_the_talk_is_and_leaves_it_out_unless_asked(

@@ -130,15 +130,13 @@ def test_step_11_gives_an_old_library_room_for_dropped_points(library_url: str,
 def test_a_library_migrated_to_step_11_has_the_shape_of_a_new_one(tmp_path: Path) -> None:
     import sqlite3
 
-    from test_library import table_shapes
+    from test_library import shapes_after_migrating
 
-    fresh, old = tmp_path / "fresh.sqlite3", tmp_path / "old.sqlite3"
-    Library.at(fresh).close()
-    Library.at(old).close()
-    with sqlite3.connect(old) as db:
+    def before_step_11(db: sqlite3.Connection) -> None:
         for table, column in (("user_labels", "valence"), ("user_labels", "arousal"),
                               ("stretches", "user_valence"), ("stretches", "user_arousal")):
             db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         db.execute("DELETE FROM schema_migrations WHERE version >= 11")
-    Library.at(old).close()
-    assert table_shapes(old) == table_shapes(fresh)
+
+    migrated, new = shapes_after_migrating(tmp_path, before_step_11)
+    assert migrated == new
