@@ -14,6 +14,9 @@ entry there.
 - `musicnn-msd-3`, `musicnn-msd-4` and `musicnn-msd-5`: as `musicnn-msd-1` on 5, 3 and 2 of
   the segment's 3-s patches, spread evenly over it (the graph is almost all of the cost, per
   patch).
+- `musicnn-msd-6`: as `musicnn-msd-4` (3 spread patches) with every output of the graph:
+  the penultimate layer, its 753-unit mean and max pools and the tag scores (1,756 values
+  per patch; the same graph run, so the same cost). For training experiments (issue 24).
 """
 
 from __future__ import annotations
@@ -87,11 +90,13 @@ class Mir:
 @dataclass(frozen=True)
 class Musicnn:
     """The bundled musicnn encoder's outputs per 3-s patch; `level` scales the segment to
-    LEVEL_DBFS first, `keep` reads only that many patches spread over it."""
+    LEVEL_DBFS first, `keep` reads only that many patches spread over it, `outputs` names
+    the graph's outputs read."""
 
     version: str
     level: bool = False
     keep: int | None = None
+    outputs: tuple[str, ...] = MUSICNN_OUTPUTS
 
     @property
     def patches_run(self) -> int:
@@ -100,7 +105,7 @@ class Musicnn:
     def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
         if self.level:
             signal = levelled(signal)
-        return _encoder().embed(signal=signal, rate=rate, outputs=MUSICNN_OUTPUTS,
+        return _encoder().embed(signal=signal, rate=rate, outputs=self.outputs,
                                 keep=self.keep)
 
     def feature_names(self) -> list[str]:
@@ -108,13 +113,17 @@ class Musicnn:
 
         info = read_encoder_info()
         sizes = info.output_sizes
-        return ([f"penultimate_{i}" for i in range(sizes["penultimate"])]
-                + [f"tag:{name}" for name in info.meta["tags"]])
+        names: list[str] = []
+        for output in self.outputs:
+            names += ([f"tag:{name}" for name in info.meta["tags"]] if output == "tags"
+                      else [f"{output}_{i}" for i in range(sizes[output])])
+        return names
 
     def window_offsets(self, patches: int) -> np.ndarray:
         from ver_desktop.core.encoder import spread
 
-        if self.level:  # timelines embed the audio as it is read
+        # Timelines embed the audio as it is read, with the usual outputs
+        if self.level or self.outputs != MUSICNN_OUTPUTS:
             raise _not_followed(self.version)
         if self.keep is None:
             return np.arange(patches)
@@ -132,6 +141,7 @@ FRONT_ENDS = _registry(
     Musicnn("musicnn-msd-3", keep=5),
     Musicnn("musicnn-msd-4", keep=3),
     Musicnn("musicnn-msd-5", keep=2),
+    Musicnn("musicnn-msd-6", keep=3, outputs=("penultimate", "mean_pool", "max_pool", "tags")),
 )
 
 
