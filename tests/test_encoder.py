@@ -4,6 +4,7 @@ tools/musicnn/convert.py with librosa 0.8.1, resampy 0.2.2 and TF 2.15)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -202,3 +203,38 @@ def test_importing_the_encoder_loads_no_torch_qt_or_librosa() -> None:
     assert "ver_desktop.core.encoder" in modules
     assert not [m for m in modules
                 if m.split(".")[0] in {"torch", "PySide6", "shiboken6", "librosa"}]
+
+
+# MTT_musicnn (issue 24): the same network trained on MagnaTagATune's tags, converted by the
+# same script. Its reference holds the graph's outputs on the MSD reference's patches.
+MTT_REFERENCE = Path(__file__).parent / "data" / "musicnn_mtt_reference.npz"
+
+
+def test_mtt_graph_reproduces_tensorflow(reference: dict[str, np.ndarray]) -> None:
+    with np.load(MTT_REFERENCE) as data:
+        theirs = {key: data[key] for key in data.files}
+    batch = reference["patches"]  # musicnn's own patches of the reference signal
+    digest = hashlib.sha256(np.ascontiguousarray(batch, np.float32).tobytes()).hexdigest()
+    assert str(theirs["patches_sha256"]) == digest
+    values = encoder.bundled_encoder("musicnn-mtt").run(batch, OUTPUTS)
+    for name in OUTPUTS:
+        assert values[name].shape == theirs[name].shape
+        assert np.abs(values[name] - theirs[name]).max() <= GRAPH_TOLERANCE, name
+
+
+def test_encoders_load_by_name_once_per_process(model: Encoder) -> None:
+    mtt = encoder.bundled_encoder("musicnn-mtt")
+    assert mtt is encoder.bundled_encoder("musicnn-mtt")
+    assert encoder.bundled_encoder() is encoder.bundled_encoder("musicnn-msd")
+    assert mtt.tag == "musicnn-mtt@1" and encoder.bundled_encoder().tag == model.tag
+    assert len(mtt.tags) == 50 and mtt.tags[:2] == ("guitar", "classical")
+    assert mtt.dimension(("penultimate", "tags")) == 250
+    meta = json.loads((bundled_encoder_dir("musicnn-mtt") / "encoder.json").read_text())
+    notice = (bundled_encoder_dir("musicnn-mtt") / meta["license_file"]).read_text()
+    assert meta["license"] == "ISC" and "MTT_musicnn" in notice
+    assert "Permission to use, copy, modify, and/or distribute" in notice
+    signal = music(7.0, seed=6)  # two patches
+    msd_rows = model.embed(signal=signal, rate=RATE)
+    mtt_rows = mtt.embed(signal=signal, rate=RATE)
+    assert mtt_rows.shape == msd_rows.shape == (2, 200)
+    assert not np.allclose(mtt_rows, msd_rows)  # another checkpoint's weights

@@ -1,13 +1,20 @@
-"""Convert musicnn's MSD_musicnn (a TF1 checkpoint inside the musicnn 0.1.0 wheel) to ONNX.
+"""Convert musicnn's MSD_musicnn or MTT_musicnn (TF1 checkpoints inside the musicnn 0.1.0
+wheel) to ONNX.
 
-Run it through convert.sh, which builds the TensorFlow environment. It writes
+Run it through convert.sh, which builds the TensorFlow environment. It writes, for
+`--checkpoint MSD_musicnn` (the default)
   resources/encoders/musicnn-msd/model.onnx, encoder.json, LICENSE
   tests/data/musicnn_reference.npz
+and for `--checkpoint MTT_musicnn`
+  resources/encoders/musicnn-mtt/model.onnx, encoder.json, LICENSE
+  tests/data/musicnn_mtt_reference.npz (the graph's outputs only: the front end is the same
+  and is tested against the MSD reference, whose patches are the same signal's)
 and prints the largest |ONNX - TF| difference per output, on real audio and on the reference.
 
 The graph takes log-mel patches `log_mel [batch, 187, 96]` (musicnn's own front end) and
 returns per patch `penultimate [batch, 200]`, `mean_pool [batch, 753]`, `max_pool [batch, 753]`
-and `tags [batch, 50]` (sigmoid scores of musicnn's MSD tags).
+and `tags [batch, 50]` (sigmoid scores of the checkpoint's 50 tags: last.fm's for MSD,
+MagnaTagATune's for MTT).
 
 The reference is musicnn's own Python pipeline (`musicnn.extractor.batch_data` and
 `extractor`) run on a short seeded signal, so that ver_desktop's numpy front end and
@@ -23,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import librosa
@@ -38,8 +46,6 @@ from musicnn import models as mmodels
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_AUDIO = REPO.parent / "shared" / "data" / "4q" / "audio"
-CHECKPOINT = "MSD_musicnn"
-NAME = "musicnn-msd"
 VERSION = "1"  # of this conversion; bump when the graph or its outputs change
 OPSET = 17
 PATCH_FRAMES = 187  # librosa.time_to_frames(3 s, sr=16000, n_fft=512, hop=256) + 1
@@ -51,7 +57,29 @@ REFERENCE_SEED = 20190801
 RESAMPLER_SECONDS = 0.1  # of 44.1 kHz audio through librosa.resample, as librosa.load does
 
 
-def build_graph() -> tf.Graph:
+@dataclass(frozen=True)
+class Checkpoint:
+    """One of musicnn's musicnn-architecture checkpoints and where its conversion goes."""
+
+    checkpoint: str
+    name: str  # the encoder folder under resources/encoders/
+    labels: tuple[str, ...]
+    trained_on: str
+    reference: str  # under tests/data/
+    # The MSD reference also holds the signal, its patches and a resampling check (the
+    # front end's tests); the others hold the graph's outputs only, on the same signal.
+    front_end_reference: bool
+
+
+CHECKPOINTS = {each.checkpoint: each for each in (
+    Checkpoint("MSD_musicnn", "musicnn-msd", tuple(mconfig.MSD_LABELS),
+               "Million Song Dataset, last.fm top-50 tags", "musicnn_reference.npz", True),
+    Checkpoint("MTT_musicnn", "musicnn-mtt", tuple(mconfig.MTT_LABELS),
+               "MagnaTagATune, its 50 most frequent tags", "musicnn_mtt_reference.npz", False),
+)}
+
+
+def build_graph(source: Checkpoint) -> tf.Graph:
     """musicnn's own model code in inference mode (batch norm on moving averages, no
     dropout), with named outputs."""
     graph = tf.Graph()
@@ -59,7 +87,7 @@ def build_graph() -> tf.Graph:
         x = tf.compat.v1.placeholder(tf.float32, [None, PATCH_FRAMES, mconfig.N_MELS], name=INPUT)
         with tf.name_scope("model"):  # as musicnn's extractor builds it
             logits, *_, mean_pool, max_pool, penultimate = mmodels.define_model(
-                x, False, CHECKPOINT, len(mconfig.MSD_LABELS))
+                x, False, source.checkpoint, len(source.labels))
         tf.identity(penultimate, name="penultimate")
         tf.identity(mean_pool, name="mean_pool")
         tf.identity(max_pool, name="max_pool")
@@ -67,8 +95,8 @@ def build_graph() -> tf.Graph:
     return graph
 
 
-def restore(graph: tf.Graph) -> tf.compat.v1.Session:
-    checkpoint = Path(mextractor.__file__).parent / CHECKPOINT
+def restore(graph: tf.Graph, source: Checkpoint) -> tf.compat.v1.Session:
+    checkpoint = Path(mextractor.__file__).parent / source.checkpoint
     session = tf.compat.v1.Session(graph=graph)
     with graph.as_default():
         # The checkpoint's files have an empty base name: the prefix is the folder + "/".
@@ -177,7 +205,7 @@ def resampler_reference() -> tuple[np.ndarray, np.ndarray]:
 
 
 def make_reference(session: tf.compat.v1.Session, model: onnx.ModelProto,
-                   target: Path) -> float:
+                   target: Path, source: Checkpoint) -> float:
     pcm = reference_signal()
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "reference.wav"
@@ -187,7 +215,7 @@ def make_reference(session: tf.compat.v1.Session, model: onnx.ModelProto,
         # unpacks into `backend_` but concatenates `penultimate_`): one batch avoids that.
         mconfig.BATCH_SIZE = len(patches)
         taggram, _, features = mextractor.extractor(
-            os.fspath(wav), model=CHECKPOINT, input_length=3, input_overlap=False,
+            os.fspath(wav), model=source.checkpoint, input_length=3, input_overlap=False,
             extract_features=True)
     theirs = {"tags": taggram, **{n: features[n] for n in OUTPUTS if n != "tags"}}
     ours_tf = run_tf(session, patches)
@@ -196,12 +224,17 @@ def make_reference(session: tf.compat.v1.Session, model: onnx.ModelProto,
     diffs = max_differences(theirs, run_onnx(model, patches))
     print("  musicnn.extractor vs ONNX:         "
           + ", ".join(f"{n} {d:.2e}" for n, d in diffs.items()))
-    resample_in, resample_out = resampler_reference()
+    outputs = {n: np.asarray(theirs[n], np.float32) for n in OUTPUTS}
     target.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        target, signal_pcm16=pcm, sample_rate=np.int64(mconfig.SR), patches=patches,
-        resample_in_pcm16=resample_in, resample_out=resample_out.astype(np.float32),
-        **{n: np.asarray(theirs[n], np.float32) for n in OUTPUTS})
+    if source.front_end_reference:
+        resample_in, resample_out = resampler_reference()
+        np.savez_compressed(
+            target, signal_pcm16=pcm, sample_rate=np.int64(mconfig.SR), patches=patches,
+            resample_in_pcm16=resample_in, resample_out=resample_out.astype(np.float32),
+            **outputs)
+    else:  # the patches' checksum ties the outputs to the MSD reference's patches
+        digest = hashlib.sha256(np.ascontiguousarray(patches, np.float32).tobytes())
+        np.savez_compressed(target, patches_sha256=np.array(digest.hexdigest()), **outputs)
     print(f"  wrote {_shown(target)} ({target.stat().st_size / 1024:.0f} KB, "
           f"{len(patches)} patches)")
     return max(diffs.values())
@@ -211,30 +244,33 @@ def _shown(path: Path) -> str:
     return os.path.relpath(path, REPO) if path.resolve().is_relative_to(REPO) else str(path)
 
 
-def licence_text() -> str:
+def licence_text(source: Checkpoint) -> str:
     dist = importlib.metadata.distribution("musicnn")
     text = dist.read_text("LICENSE.md")
     if not text or "Permission to use, copy, modify, and/or distribute" not in text:
         sys.exit("musicnn's ISC licence text was not found in its package metadata")
-    header = (f"musicnn {dist.version} (https://github.com/jordipons/musicnn): the {CHECKPOINT}"
-              " model, converted to ONNX by ver_desktop's tools/musicnn/convert.py.\n"
+    header = (f"musicnn {dist.version} (https://github.com/jordipons/musicnn): the "
+              f"{source.checkpoint} model, converted to ONNX by ver_desktop's "
+              "tools/musicnn/convert.py.\n"
               "Its licence (ISC), as shipped in the musicnn package:\n\n")
     return header + text.strip() + "\n"
 
 
-def metadata(graph_path: Path, sizes: dict[str, int], worst: dict[str, float | None]) -> dict:
+def metadata(source: Checkpoint, graph_path: Path, sizes: dict[str, int],
+             worst: dict[str, float | None]) -> dict:
     digest = hashlib.sha256(graph_path.read_bytes()).hexdigest()
     return {
         "format": "ver-desktop-encoder/1",
-        "name": NAME,
+        "name": source.name,
         "version": VERSION,
         "graph": graph_path.name,
         "sha256": digest,
         "license": "ISC",
         "license_file": "LICENSE",
         "source": {"package": "musicnn", "version": importlib.metadata.version("musicnn"),
-                   "checkpoint": CHECKPOINT, "url": "https://github.com/jordipons/musicnn",
-                   "trained_on": "Million Song Dataset, last.fm top-50 tags"},
+                   "checkpoint": source.checkpoint,
+                   "url": "https://github.com/jordipons/musicnn",
+                   "trained_on": source.trained_on},
         "converted_with": {"tensorflow": tf.__version__, "tf2onnx": tf2onnx.__version__,
                            "onnx": onnx.__version__, "opset": OPSET},
         "front_end": {"resampler": f"resampy {importlib.metadata.version('resampy')} "
@@ -249,16 +285,21 @@ def metadata(graph_path: Path, sizes: dict[str, int], worst: dict[str, float | N
         "patch_hop_frames": PATCH_FRAMES,
         "input": {"name": INPUT, "shape": ["batch", PATCH_FRAMES, mconfig.N_MELS]},
         "outputs": [{"name": n, "size": sizes[n]} for n in OUTPUTS],
-        "tags": list(mconfig.MSD_LABELS),
+        "tags": list(source.labels),
         "max_abs_diff_vs_tensorflow": worst,
     }
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "resources" / "encoders" / NAME)
+    parser.add_argument("--checkpoint", choices=list(CHECKPOINTS), default="MSD_musicnn",
+                        help="which of musicnn's checkpoints (default: MSD_musicnn)")
+    parser.add_argument("--out", type=Path,
+                        help="the encoder folder (default: resources/encoders/musicnn-msd "
+                             "or musicnn-mtt)")
     parser.add_argument("--reference", type=Path,
-                        default=REPO / "tests" / "data" / "musicnn_reference.npz")
+                        help="the reference file (default: tests/data/musicnn_reference.npz "
+                             "or musicnn_mtt_reference.npz)")
     parser.add_argument("--audio", type=Path, nargs="*",
                         help="real audio to compare ONNX with TF on (default: the first 4 "
                              "clips of ../shared/data/4q/audio when present)")
@@ -267,30 +308,34 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
+    source = CHECKPOINTS[args.checkpoint]
+    out = args.out or REPO / "resources" / "encoders" / source.name
+    reference_path = args.reference or REPO / "tests" / "data" / source.reference
     audio = args.audio if args.audio is not None else sorted(SHARED_AUDIO.glob("*.opus"))[:4]
-    session = restore(build_graph())
+    print(f"converting {source.checkpoint} to {_shown(out)}")
+    session = restore(build_graph(source), source)
     model = to_onnx(session)
     print("ONNX vs TF on real audio (musicnn's own front end):")
     real = check_real_audio(session, model, audio) if audio else None
     if real is None:
         print("  no audio given and ../shared/data/4q is absent: skipped")
     print("reference (musicnn.extractor on a seeded 16 kHz signal):")
-    reference = make_reference(session, model, args.reference)
+    reference = make_reference(session, model, reference_path, source)
     worst = max(reference, real or 0.0)
     print(f"max |ONNX - TF| over all outputs: real audio {real or float('nan'):.2e}, "
           f"reference {reference:.2e}")
     if worst > TOLERANCE:
         print(f"refusing to write the graph: difference above {TOLERANCE}", file=sys.stderr)
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
-    graph_path = args.out / "model.onnx"
+    out.mkdir(parents=True, exist_ok=True)
+    graph_path = out / "model.onnx"
     onnx.save(model, os.fspath(graph_path))
     sizes = {n: int(v.shape[1]) for n, v in run_onnx(model, np.zeros(
         (1, PATCH_FRAMES, mconfig.N_MELS), np.float32)).items()}
-    meta = metadata(graph_path, sizes, {"real_audio": real, "reference": reference})
-    (args.out / "encoder.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (args.out / "LICENSE").write_text(licence_text(), encoding="utf-8")
-    print(f"wrote {_shown(args.out)}: model.onnx "
+    meta = metadata(source, graph_path, sizes, {"real_audio": real, "reference": reference})
+    (out / "encoder.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out / "LICENSE").write_text(licence_text(source), encoding="utf-8")
+    print(f"wrote {_shown(out)}: model.onnx "
           f"({graph_path.stat().st_size / 1e6:.2f} MB), encoder.json, LICENSE")
     return 0
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# One-off conversion of musicnn's MSD_musicnn TF1 checkpoint to ONNX, with its reference data.
+# One-off conversion of one of musicnn's TF1 checkpoints to ONNX, with its reference data.
 #
 #   tools/musicnn/convert.sh [convert.py options, e.g. --audio a.opus b.mp3]
+#   tools/musicnn/convert.sh --checkpoint MTT_musicnn
 #
 # Builds a throwaway environment (TensorFlow, ~1 GB) in $MUSICNN_CONVERT_ENV, by default
-# tools/musicnn/.convert-env (git-ignored), then writes resources/encoders/musicnn-msd/
-# (model.onnx, encoder.json, LICENSE) and tests/data/musicnn_reference.npz.
+# tools/musicnn/.convert-env (git-ignored), then writes, for --checkpoint MSD_musicnn (the
+# default), resources/encoders/musicnn-msd/ (model.onnx, encoder.json, LICENSE) and
+# tests/data/musicnn_reference.npz; for --checkpoint MTT_musicnn, resources/encoders/musicnn-mtt/
+# and tests/data/musicnn_mtt_reference.npz.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"

@@ -1,5 +1,11 @@
 """A pretrained audio encoder (musicnn's MSD_musicnn, ISC) as per-patch embeddings.
 
+Two are converted (tools/musicnn/convert.py), each a folder of resources/encoders/:
+`musicnn-msd` (MSD_musicnn, the default, trained on last.fm tags of the Million Song
+Dataset) and `musicnn-mtt` (MTT_musicnn, the same network trained on MagnaTagATune's tags,
+for training experiments). Both read the same log-mel patches and have the same outputs;
+`bundled_encoder(name)` loads one once per process.
+
 `Encoder.embed(signal=..., rate=44100)` returns `(patches, D)` float32: one row per 3-s patch
 of the signal, the graph outputs named in `outputs` side by side, in that order:
 `penultimate` (200, the default), `tags` (50 sigmoid scores, names in `Encoder.tags`),
@@ -31,7 +37,7 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +47,7 @@ import scipy.fft
 from ver_desktop.core.errors import BundleError
 from ver_desktop.core.features import checked_signal
 from ver_desktop.core.onnx_graph import open_session, read_metadata
-from ver_desktop.core.paths import bundled_encoder_dir
+from ver_desktop.core.paths import DEFAULT_ENCODER, bundled_encoder_dir
 
 ENCODER_FORMAT = "ver-desktop-encoder/1"
 METADATA_FILE = "encoder.json"
@@ -234,9 +240,11 @@ class EncoderInfo:
         return {str(o["name"]): int(o["size"]) for o in self.meta["outputs"]}
 
 
-def read_encoder_info(path: str | os.PathLike[str] | None = None) -> EncoderInfo:
-    """Read and check an encoder folder's metadata (default: the bundled encoder)."""
-    folder = Path(path) if path is not None else bundled_encoder_dir()
+def read_encoder_info(path: str | os.PathLike[str] | None = None, *,
+                      name: str = DEFAULT_ENCODER) -> EncoderInfo:
+    """Read and check an encoder folder's metadata: `path`, else the bundled encoder `name`
+    (a folder of resources/encoders/, by default musicnn-msd)."""
+    folder = Path(path) if path is not None else bundled_encoder_dir(name)
     meta = read_metadata(folder, METADATA_FILE, "encoder")
     if [k for k in _REQUIRED if k not in meta]:
         raise BundleError(f"encoder {folder}: metadata lacks one of {', '.join(_REQUIRED)}")
@@ -295,6 +303,18 @@ class Encoder:
         return names
 
 
-def load_encoder(path: str | os.PathLike[str] | None = None, *, threads: int = 1) -> Encoder:
-    """The encoder in `path`, by default the bundled musicnn-msd."""
-    return Encoder(read_encoder_info(path), threads=threads)
+def load_encoder(path: str | os.PathLike[str] | None = None, *, name: str = DEFAULT_ENCODER,
+                 threads: int = 1) -> Encoder:
+    """The encoder in `path`, else the bundled encoder `name` (by default musicnn-msd)."""
+    return Encoder(read_encoder_info(path, name=name), threads=threads)
+
+
+def bundled_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
+    """The bundled encoder `name` on one thread, loaded once per process: workers keep it
+    for every file they read."""
+    return _bundled(name)
+
+
+@cache  # keyed on the name itself, however the caller gave it
+def _bundled(name: str) -> Encoder:
+    return load_encoder(name=name)

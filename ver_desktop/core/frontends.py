@@ -17,17 +17,25 @@ entry there.
 - `musicnn-msd-6`: as `musicnn-msd-4` (3 spread patches) with every output of the graph:
   the penultimate layer, its 753-unit mean and max pools and the tag scores (1,756 values
   per patch; the same graph run, so the same cost). For training experiments (issue 24).
+- `musicnn-mtt-1`: as `musicnn-msd-4` (the same 3 patches) with musicnn's MTT_musicnn
+  encoder (the same network trained on MagnaTagATune's tags) instead: its penultimate layer
+  and its 50 tag scores, named with an `mtt:` prefix. The same cost.
+- `musicnn-both-1`: per patch of the same 3, the `musicnn-msd-4` columns then the
+  `musicnn-mtt-1` ones (500): two graphs per patch, about twice the cost.
+  These two are for training experiments too (issue 24): the desktop bundle carries the MTT
+  encoder only when a bundled model reads it (packaging/ver-desktop.spec), and timelines
+  refuse them (they embed whole files with musicnn-msd only).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from ver_desktop.core.features import FEATURE_NAMES, FEATURE_VERSION, frame_features
+from ver_desktop.core.paths import DEFAULT_ENCODER
 
 if TYPE_CHECKING:
     from ver_desktop.core.encoder import Encoder
@@ -36,6 +44,11 @@ MIR = FEATURE_VERSION
 MUSICNN = "musicnn-msd-1"
 MUSICNN_LEVELLED = "musicnn-msd-2"
 MUSICNN_OUTPUTS = ("penultimate", "tags")
+MSD_ENCODER = DEFAULT_ENCODER  # "musicnn-msd", its columns named as they always were
+MTT_ENCODER = "musicnn-mtt"
+# What each encoder's column names start with, so that two encoders' columns differ
+# (both have e.g. a "rock" tag).
+COLUMN_PREFIX = {MSD_ENCODER: "", MTT_ENCODER: "mtt:"}
 SEGMENT_PATCHES = 10  # encoder patches in a 30-s segment
 LEVEL_DBFS = -18.0  # typical RMS of mastered music (the 4Q clips' median: -17.7 dBFS)
 MAX_GAIN_DB = 30.0  # near-silence is not blown up into noise
@@ -49,7 +62,8 @@ class FrontEnd(Protocol):
 
     @property
     def patches_run(self) -> int:
-        """Encoder patches run per 30-s segment (0 without the encoder): how costly it is."""
+        """Encoder graph runs per 30-s segment, a patch through each encoder read (0 without
+        an encoder): how costly it is, the graphs being almost all of the cost."""
         ...
 
     def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
@@ -89,41 +103,54 @@ class Mir:
 
 @dataclass(frozen=True)
 class Musicnn:
-    """The bundled musicnn encoder's outputs per 3-s patch; `level` scales the segment to
-    LEVEL_DBFS first, `keep` reads only that many patches spread over it, `outputs` names
-    the graph's outputs read."""
+    """Bundled musicnn encoders' outputs per 3-s patch, those of each of `encoders` side by
+    side in that order; `level` scales the segment to LEVEL_DBFS first, `keep` reads only
+    that many patches spread over it, `outputs` names the graph's outputs read."""
 
     version: str
     level: bool = False
     keep: int | None = None
     outputs: tuple[str, ...] = MUSICNN_OUTPUTS
+    encoders: tuple[str, ...] = (MSD_ENCODER,)
 
     @property
     def patches_run(self) -> int:
-        return self.keep or SEGMENT_PATCHES
+        return (self.keep or SEGMENT_PATCHES) * len(self.encoders)
 
     def compute(self, *, signal: np.ndarray, rate: int) -> np.ndarray:
         if self.level:
             signal = levelled(signal)
-        return _encoder().embed(signal=signal, rate=rate, outputs=self.outputs,
-                                keep=self.keep)
+        if len(self.encoders) == 1:
+            return _encoder(self.encoders[0]).embed(signal=signal, rate=rate,
+                                                    outputs=self.outputs, keep=self.keep)
+        from ver_desktop.core.encoder import log_mel_patches
+
+        # the same log-mel patches for every encoder: computed once
+        batch = log_mel_patches(signal=signal, rate=rate, keep=self.keep)
+        runs = [_encoder(name).run(batch, self.outputs) for name in self.encoders]
+        return np.concatenate([values[output] for values in runs for output in self.outputs],
+                              axis=1)
 
     def feature_names(self) -> list[str]:
         from ver_desktop.core.encoder import read_encoder_info
 
-        info = read_encoder_info()
-        sizes = info.output_sizes
         names: list[str] = []
-        for output in self.outputs:
-            names += ([f"tag:{name}" for name in info.meta["tags"]] if output == "tags"
-                      else [f"{output}_{i}" for i in range(sizes[output])])
+        for encoder in self.encoders:
+            info = read_encoder_info(name=encoder)
+            sizes = info.output_sizes
+            prefix = COLUMN_PREFIX[encoder]
+            for output in self.outputs:
+                names += ([f"{prefix}tag:{name}" for name in info.meta["tags"]]
+                          if output == "tags"
+                          else [f"{prefix}{output}_{i}" for i in range(sizes[output])])
         return names
 
     def window_offsets(self, patches: int) -> np.ndarray:
         from ver_desktop.core.encoder import spread
 
-        # Timelines embed the audio as it is read, with the usual outputs
-        if self.level or self.outputs != MUSICNN_OUTPUTS:
+        # Timelines embed the audio as it is read, with musicnn-msd's usual outputs
+        if (self.level or self.outputs != MUSICNN_OUTPUTS
+                or self.encoders != (MSD_ENCODER,)):
             raise _not_followed(self.version)
         if self.keep is None:
             return np.arange(patches)
@@ -142,6 +169,8 @@ FRONT_ENDS = _registry(
     Musicnn("musicnn-msd-4", keep=3),
     Musicnn("musicnn-msd-5", keep=2),
     Musicnn("musicnn-msd-6", keep=3, outputs=("penultimate", "mean_pool", "max_pool", "tags")),
+    Musicnn("musicnn-mtt-1", keep=3, encoders=(MTT_ENCODER,)),
+    Musicnn("musicnn-both-1", keep=3, encoders=(MSD_ENCODER, MTT_ENCODER)),
 )
 
 
@@ -152,6 +181,13 @@ def front_end(version: str) -> FrontEnd:
     except KeyError:
         raise ValueError(f"unknown front end {version!r}; known: "
                          f"{', '.join(FRONT_ENDS)}") from None
+
+
+def encoders_read(version: str) -> tuple[str, ...]:
+    """The bundled encoders (folders of resources/encoders/) front end `version` runs: what
+    a bundle with a model reading it must carry."""
+    reads = front_end(version)
+    return reads.encoders if isinstance(reads, Musicnn) else ()
 
 
 def whole_patches(*, signal: np.ndarray, rate: int) -> np.ndarray:
@@ -174,9 +210,9 @@ def _not_followed(version: str) -> ValueError:
                       f"reads {version!r}")
 
 
-@cache
-def _encoder() -> Encoder:
-    """Loaded once per process: workers keep it for every file they read."""
-    from ver_desktop.core.encoder import load_encoder
+def _encoder(name: str = MSD_ENCODER) -> Encoder:
+    """The bundled encoder `name`, loaded once per process: workers keep it for every file
+    they read."""
+    from ver_desktop.core.encoder import bundled_encoder
 
-    return load_encoder()
+    return bundled_encoder(name)
