@@ -64,6 +64,10 @@ KINDS = {
                                                                              min_crop=20)),
     "sides on the mean": PointCandidate("t2", "", MUSICNN, linear=LinearConfig("mean",
                                                                               loss="sides")),
+    "sides on the patches' spread": PointCandidate("t5", "", MUSICNN, linear=LinearConfig(
+        "spread", loss="sides")),
+    "one readout of the quadrant for both axes": PointCandidate(
+        "t6", "", MUSICNN, linear=LinearConfig("mean", loss="joint")),
     "LSTM on sides": PointCandidate("t3", "", MIR, network=TrainConfig(
         epochs=2, objective="sides", min_crop=40, network={"pool": 40, "hidden": 4})),
     "LSTM on the point": PointCandidate("t4", "", MIR, network=TrainConfig(

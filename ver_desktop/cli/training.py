@@ -1,4 +1,4 @@
-"""`ver-desktop train` and `ver-desktop experiment`: the options become a typed request
+"""`ver-desktop train`, `experiment` and `render-midi`: the options become a typed request
 (training/requests.py), checked here and carried out by training/command.py. Torch loads
 only when one of them runs; the packaged app, which has no training code, says so."""
 
@@ -19,6 +19,7 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     _add_train(commands, parents)
     _add_experiment(commands, parents)
     _add_evaluate_learning(commands, parents)
+    _add_render_midi(commands, parents)
 
 
 def _add_train(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -37,6 +38,9 @@ def _add_train(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     train.add_argument("--transfer-audio", type=Path,
                        help="audio of a set never trained on, to measure transfer (Grekow)")
     train.add_argument("--transfer-labels", type=Path, help="its labels CSV")
+    train.add_argument("--extra-sets", type=Path, metavar="DIR",
+                       help="the rendered MIDI sets (`render-midi --out DIR`), for candidates "
+                            "that train on them too")
     train.add_argument("--role", default="accurate",
                        help="what the model is for, in a few words (shown in Settings)")
     train.add_argument("--cv", action=argparse.BooleanOptionalAction, default=True,
@@ -72,6 +76,9 @@ def _add_experiment(commands: Commands, parents: list[argparse.ArgumentParser]) 
     experiment.add_argument("--point-candidates", nargs="+", default=[], metavar="NAME",
                             help="point candidates for the transfer protocol (names in "
                                  "ver_desktop/training/transfer.py, or 'all')")
+    experiment.add_argument("--extra-sets", type=Path, metavar="DIR",
+                            help="the rendered MIDI sets (`render-midi --out DIR`), for "
+                                 "candidates that train on them too")
     experiment.add_argument("--report-only", action="store_true",
                             help="rewrite the report from stored results; train nothing")
 
@@ -110,7 +117,8 @@ def train_request(args: argparse.Namespace, shipped: str) -> TrainRequest:
         candidate=args.candidate or shipped, name=args.name,
         bundle_version=args.bundle_version, epochs=args.epochs,
         transfer_audio=args.transfer_audio, transfer_labels=args.transfer_labels,
-        role=args.role, cross_validate=args.cv, limit=args.limit, workers=args.workers)
+        role=args.role, cross_validate=args.cv, limit=args.limit, workers=args.workers,
+        extra_sets=args.extra_sets)
 
 
 def experiment_request(args: argparse.Namespace) -> ExperimentRequest:
@@ -124,7 +132,7 @@ def experiment_request(args: argparse.Namespace) -> ExperimentRequest:
         losses=tuple(args.losses), folds=tuple(args.folds or ()), limit=args.limit,
         candidates=tuple(args.candidates), transfer_audio=args.transfer_audio,
         transfer_labels=args.transfer_labels, point_candidates=tuple(args.point_candidates),
-        report_only=args.report_only, workers=args.workers)
+        report_only=args.report_only, workers=args.workers, extra_sets=args.extra_sets)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -132,7 +140,7 @@ def run_train(args: argparse.Namespace) -> int:
     from ver_desktop.training.command import run_training
     from ver_desktop.training.transfer import POINT_CANDIDATES, SHIPPED
 
-    request = train_request(args, SHIPPED).check(POINT_CANDIDATES)
+    request = train_request(args, SHIPPED).check(POINT_CANDIDATES, _with_extras())
     return run_training(request, paths.cache_dir(paths.data_dir(args.data_dir)))
 
 
@@ -142,7 +150,7 @@ def run_experiment(args: argparse.Namespace) -> int:
     from ver_desktop.training.command import run_experiment as carry_out
     from ver_desktop.training.transfer import POINT_CANDIDATES
 
-    request = experiment_request(args).check(CANDIDATES, POINT_CANDIDATES)
+    request = experiment_request(args).check(CANDIDATES, POINT_CANDIDATES, _with_extras())
     data = paths.data_dir(args.data_dir)
     return carry_out(request, paths.cache_dir(data), args.results or data / "experiments")
 
@@ -162,3 +170,34 @@ def run_evaluate_learning(args: argparse.Namespace) -> int:
     write_report(args.report, rows, argv=sys.argv[1:], draws=args.draws, candidate=SHIPPED)
     print(f"wrote {args.report}")
     return 0
+
+
+def _with_extras() -> set[str]:
+    """The point candidates that train on extra sets too."""
+    from ver_desktop.training.transfer import POINT_CANDIDATES
+
+    return {name for name, candidate in POINT_CANDIDATES.items() if candidate.extras}
+
+
+def _add_render_midi(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    render = commands.add_parser(
+        "render-midi", run_render_midi, parents=parents,
+        help="render the EMOPIA and VGMIDI training sets to audio with fluidsynth")
+    render.add_argument("--emopia", type=Path, help="EMOPIA's folder (with midis.zip)")
+    render.add_argument("--vgmidi", type=Path,
+                        help="VGMIDI's folder (with vgmidi_labelled.csv and phrases.zip)")
+    render.add_argument("--out", required=True, type=Path,
+                        help="where each set's labels.csv and audio/ are written")
+    render.add_argument("--soundfont", action="append", metavar="SF2",
+                        help="a General MIDI soundfont, cycled with the others (default: "
+                             "FluidR3_GM and TimGM6mb from Debian)")
+
+
+def run_render_midi(args: argparse.Namespace) -> int:
+    from ver_desktop.training.midi_sets import render_sets
+
+    sets = {name: folder for name, folder in (("emopia", args.emopia),
+                                              ("vgmidi", args.vgmidi)) if folder}
+    if not sets:
+        raise SetupError("give --emopia and/or --vgmidi")
+    return render_sets(sets, args.out, args.soundfont, workers=args.workers)

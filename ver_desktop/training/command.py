@@ -25,6 +25,7 @@ from ver_desktop.training.experiment import (
 )
 from ver_desktop.training.export import save_bundle
 from ver_desktop.training.fit import summarise
+from ver_desktop.training.mix import mixed
 from ver_desktop.training.model_card import front_end_milliseconds
 from ver_desktop.training.report import transfer_section, write_report
 from ver_desktop.training.requests import ExperimentRequest, TrainRequest
@@ -42,6 +43,12 @@ def run_training(request: TrainRequest, cache_root: Path) -> int:
     started = time.perf_counter()
     candidate = _point_candidate(request)
     data = _labelled(request.labels, request.audio, cache_root, candidate.front_end, request)
+    if candidate.extras:
+        assert request.extra_sets is not None  # TrainRequest.check
+        data = mixed(data, [(_labelled(request.extra_sets / name / "labels.csv",
+                                       request.extra_sets / name / "audio", cache_root,
+                                       candidate.front_end, request), weight)
+                            for name, weight in candidate.extras])
     transfer = (_labelled(request.transfer_labels, request.transfer_audio, cache_root,
                           candidate.front_end, request)
                 if request.transfer_labels and request.transfer_audio else None)
@@ -58,6 +65,18 @@ def run_training(request: TrainRequest, cache_root: Path) -> int:
                                   candidate.front_end), 1)})
     print(f"wrote {info.tag} to {request.out} ({time.perf_counter() - started:.0f} s)")
     return 0
+
+
+# What the rendered MIDI sets are, for the bundle's record and the model card
+EXTRA_SETS = {
+    "emopia": "EMOPIA (1,078 pop-piano clips in 4 quadrants, MIDI rendered with fluidsynth)",
+    "vgmidi": "VGMIDI (204 game-music phrases, valence and arousal signs, MIDI rendered with "
+              "fluidsynth)",
+}
+EXTRA_TERMS = {
+    "emopia": "EMOPIA (Hung et al. 2021): CC BY 4.0",
+    "vgmidi": "VGMIDI (Ferreira & Whitehead 2019): research use, cite the authors",
+}
 
 
 def _point_candidate(request: TrainRequest) -> PointCandidate:
@@ -77,9 +96,12 @@ def _labelled(labels: Path, audio: Path, cache_root: Path, front_end: str,
 
 
 def _training_record(request: TrainRequest, candidate: PointCandidate) -> dict[str, Any]:
+    extras = "".join(f" + {EXTRA_SETS[name]} (weight {weight:g})"
+                     for name, weight in candidate.extras)
     return {
-        "data": f"{request.labels.name} + {request.audio} (4Q set)",
-        "data_terms": "4Q set (Panda et al. 2018): research use; audio belongs to its owners",
+        "data": f"{request.labels.name} + {request.audio} (4Q set){extras}",
+        "data_terms": "4Q set (Panda et al. 2018): research use; audio belongs to its owners"
+                      + "".join(f"; {EXTRA_TERMS[name]}" for name, _ in candidate.extras),
         "protocol": "cross-validation: labelled folds (column 'fold'), artist-grouped, "
                     "normalisation statistics from the training folds only; final model "
                     "trained on all clips",
@@ -97,6 +119,9 @@ def objective_of(candidate: PointCandidate) -> str:
         return "the mean point of " + "; ".join(parts)
     sides = candidate.on_sides
     if candidate.linear is not None:
+        if candidate.linear.loss == "joint":
+            return ("one 4-class logistic regression on the labelled quadrant, each axis the "
+                    "log-odds of its two sides, scaled onto the labels")
         return ("one logistic regression per axis on the labelled quadrant's side, its "
                 "log-odds scaled onto the labels" if sides else
                 "ridge regression of the (valence, arousal) point")
@@ -200,7 +225,8 @@ def run_experiment(request: ExperimentRequest, cache_root: Path, results: Path) 
         if names and not request.report_only:
             run_transfer(names, DataSpec(str(request.labels), str(request.audio),
                                          str(cache_root / "features"), request.limit),
-                         transfer_spec, results, workers=request.workers or 2, log=_print)
+                         transfer_spec, results, workers=request.workers or 2,
+                         extras_root=request.extra_sets, log=_print)
     command = ("ver-desktop experiment --audio AUDIO --labels LABELS "
                f"--epochs {request.epochs} --pool {request.pool}"
                + (f" --limit {request.limit}" if request.limit else "")

@@ -36,6 +36,19 @@ class Example:
 class Dataset:
     examples: list[Example]
     features: list[np.ndarray]  # one (frames, features) array per example
+    # Training weight per example (None: 1 each); see training/mix.py
+    weights: np.ndarray | None = None
+    # Which examples belong to the set being cross-validated and scored (None: all); the
+    # others are extra training data that is never tested on
+    main: np.ndarray | None = None
+
+    @property
+    def sample_weights(self) -> np.ndarray:
+        return np.ones(len(self.examples)) if self.weights is None else self.weights
+
+    @property
+    def is_main(self) -> np.ndarray:
+        return np.ones(len(self.examples), bool) if self.main is None else self.main
 
     @property
     def quadrants(self) -> np.ndarray:
@@ -55,7 +68,9 @@ class Dataset:
 
     def subset(self, mask: np.ndarray) -> Dataset:
         keep = np.flatnonzero(mask)
-        return Dataset([self.examples[i] for i in keep], [self.features[i] for i in keep])
+        return Dataset([self.examples[i] for i in keep], [self.features[i] for i in keep],
+                       None if self.weights is None else self.weights[keep],
+                       None if self.main is None else self.main[keep])
 
 
 def read_labels(labels_csv: Path, audio_dir: Path) -> list[Example]:

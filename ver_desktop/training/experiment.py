@@ -219,17 +219,24 @@ def load_results(out: Path, section: str = "paper") -> dict[str, list[dict[str, 
     return grouped
 
 
+def extra_spec(root: Path, name: str, cache: str) -> DataSpec:
+    """An extra training set rendered by training/midi_sets.py under `root`."""
+    return DataSpec(str(root / name / "labels.csv"), str(root / name / "audio"), cache)
+
+
 def run_transfer(names: Sequence[str], data: DataSpec, transfer: DataSpec, out: Path, *,
-                 workers: int, log: Any = print) -> None:
+                 workers: int, extras_root: Path | None = None, log: Any = print) -> None:
     """Run every point candidate in `names` not yet stored under `out/transfer` through the
-    transfer protocol (training/transfer.py), `workers` at a time."""
+    transfer protocol (training/transfer.py), `workers` at a time; candidates with extra
+    training sets find them under `extras_root`."""
     todo = [n for n in names if not _transfer_file(out, n).exists()]
     log(f"{len(todo)} transfer candidates to run ({len(names) - len(todo)} already done)")
     if not todo:
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = {pool.submit(_run_transfer_candidate, n, data, transfer, os.fspath(out)): n
+        futures = {pool.submit(_run_transfer_candidate, n, data, transfer, os.fspath(out),
+                               extras_root): n
                    for n in todo}
         for future in as_completed(futures):
             result = future.result()
@@ -241,8 +248,8 @@ def _transfer_file(out: Path, name: str) -> Path:
     return out / "transfer" / f"{name}.json"
 
 
-def _run_transfer_candidate(name: str, data: DataSpec, transfer: DataSpec,
-                            out: str) -> dict[str, Any]:
+def _run_transfer_candidate(name: str, data: DataSpec, transfer: DataSpec, out: str,
+                            extras_root: Path | None) -> dict[str, Any]:
     import torch
     from threadpoolctl import threadpool_limits
 
@@ -251,10 +258,25 @@ def _run_transfer_candidate(name: str, data: DataSpec, transfer: DataSpec,
     torch.set_num_threads(1)  # candidates run side by side, one core each
     threadpool_limits(1)
     candidate = POINT_CANDIDATES[name]
-    result, _ = run_candidate(candidate, data.load(candidate.front_end),
+    result, _ = run_candidate(candidate, training_set(data, candidate.front_end,
+                                                      candidate.extras, extras_root),
                               transfer.load(candidate.front_end))
     _store(_transfer_file(Path(out), name), result)
     return result
+
+
+def training_set(data: DataSpec, front_end: str, extras: Sequence[tuple[str, float]],
+                 extras_root: Path | None) -> Dataset:
+    """The main set, with the extra sets mixed in (training/mix.py) when there are any."""
+    from ver_desktop.training.mix import mixed
+
+    main = data.load(front_end)
+    if not extras:
+        return main
+    if extras_root is None:
+        raise ValueError("this candidate trains on extra sets: give --extra-sets")
+    return mixed(main, [(extra_spec(extras_root, name, data.cache).load(front_end), weight)
+                        for name, weight in extras])
 
 
 def load_transfer_results(out: Path) -> dict[str, dict[str, Any]]:

@@ -40,9 +40,10 @@ class ClipLinear(nn.Module):
     def __init__(self, linear: LinearPoint) -> None:
         super().__init__()
         self.summary = linear.summary
+        self.joint = linear.loss == "joint"  # 4 quadrant scores, read as each axis's sides
         weights = linear.weights / linear.scale[:, None]
         bias = linear.bias - (linear.center / linear.scale) @ linear.weights
-        self.affine = nn.Linear(len(weights), 2)
+        self.affine = nn.Linear(len(weights), weights.shape[1])
         with torch.no_grad():
             self.affine.weight.copy_(torch.as_tensor(weights.T, dtype=torch.float32))
             self.affine.bias.copy_(torch.as_tensor(bias, dtype=torch.float32))
@@ -50,10 +51,23 @@ class ClipLinear(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         mean = x.mean(dim=1)
         if self.summary == "mean":
-            return self.affine(mean)
-        std = torch.sqrt(torch.clamp((x * x).mean(dim=1) - mean * mean, min=0.0))
-        change = (x[:, 1:] - x[:, :-1]).abs().mean(dim=1)
-        return self.affine(torch.cat([mean, std, change], dim=1))
+            out = self.affine(mean)
+        else:
+            std = torch.sqrt(torch.clamp((x * x).mean(dim=1) - mean * mean, min=0.0))
+            if self.summary == "spread":
+                out = self.affine(torch.cat([mean, std], dim=1))
+            else:
+                change = (x[:, 1:] - x[:, :-1]).abs().mean(dim=1)
+                out = self.affine(torch.cat([mean, std, change], dim=1))
+        if not self.joint:
+            return out
+        # sides_of_quadrants (training/linear.py): PV-PA, NV-PA, NV-NA, PV-NA
+        def either(a: int, b: int) -> torch.Tensor:  # log(e^a + e^b); ONNX lacks logaddexp
+            return torch.logsumexp(out[:, [a, b]], dim=1)
+
+        valence = either(0, 3) - either(1, 2)
+        arousal = either(0, 1) - either(2, 3)
+        return torch.stack([valence, arousal], dim=1)
 
 
 class _MeanOf(nn.Module):

@@ -77,6 +77,11 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.epochs)
     targets = (torch.as_tensor(data.quadrants), torch.as_tensor(data.octants),
                torch.as_tensor(data.va))
+    # Each clip's training weight (training/mix.py), used by the point objectives
+    weights = torch.as_tensor(data.sample_weights / data.sample_weights.mean(),
+                              dtype=torch.float32)
+    if config.objective not in POINT_OBJECTIVES and data.weights is not None:
+        raise ValueError("weighted clips are used by the point objectives only")
     started, losses = time.perf_counter(), []
     for epoch in range(config.epochs):
         model.train()
@@ -87,7 +92,7 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
                 x = _random_gain(x, normaliser, config.gain_db, rng)
             index = torch.as_tensor(batch)
             outputs, wanted = model(torch.as_tensor(x)), [t[index] for t in targets]
-            loss = (_point_loss(outputs[2], wanted, config.objective)
+            loss = (_point_loss(outputs[2], wanted, config.objective, weights[index])
                     if config.objective in POINT_OBJECTIVES
                     else _loss(outputs, wanted, config.va_weight))
             optimiser.zero_grad()
@@ -129,17 +134,20 @@ def _loss(outputs: tuple[torch.Tensor, ...], targets: list[torch.Tensor],
 POINT_OBJECTIVES = ("point", "sides")
 
 
-def _point_loss(point: torch.Tensor, targets: list[torch.Tensor],
-                objective: str) -> torch.Tensor:
+def _point_loss(point: torch.Tensor, targets: list[torch.Tensor], objective: str,
+                weights: torch.Tensor) -> torch.Tensor:
     """A logistic loss on the side of each axis the point falls (the labelled quadrant),
     plus, for "point", its squared error: the point has to land in the right quadrant and,
     with the squared error, rank clips on the labels' own scale."""
     quadrant, _, va = targets
     positive = torch.stack([(quadrant == 0) | (quadrant == 3), quadrant <= 1], dim=1).float()
     if objective == "sides":
-        return functional.binary_cross_entropy_with_logits(point, positive)
-    return (functional.mse_loss(point, va)
-            + functional.binary_cross_entropy_with_logits(2 * point, positive))
+        each = functional.binary_cross_entropy_with_logits(point, positive, reduction="none")
+    else:
+        each = (functional.mse_loss(point, va, reduction="none")
+                + functional.binary_cross_entropy_with_logits(2 * point, positive,
+                                                              reduction="none"))
+    return (each.mean(dim=1) * weights).sum() / weights.sum()
 
 
 def length_batches(sequences: list[np.ndarray], size: int,

@@ -35,10 +35,14 @@ class TrainRequest:
     cross_validate: bool = True  # 10-fold artist-grouped cross-validation first
     limit: int | None = None  # only the first N labelled files
     workers: int | None = None  # decoding processes (None: CPU count)
+    extra_sets: Path | None = None  # the rendered MIDI sets (training/midi_sets.py)
 
-    def check(self, candidates: Collection[str]) -> TrainRequest:
-        """This request, if it can be carried out with these point candidates."""
+    def check(self, candidates: Collection[str],
+              with_extras: Collection[str] = ()) -> TrainRequest:
+        """This request, if it can be carried out with these point candidates
+        (`with_extras`: those that train on extra sets too)."""
         _check_sets(self.audio, self.labels)
+        _check_extras([self.candidate], with_extras, self.extra_sets)
         _check_transfer_pair(self.transfer_audio, self.transfer_labels)
         if self.transfer_audio is not None and self.transfer_labels is not None and (
                 not self.transfer_labels.is_file() or not self.transfer_audio.is_dir()):
@@ -71,11 +75,16 @@ class ExperimentRequest:
     point_candidates: tuple[str, ...] = ()  # names in training/transfer.py, or 'all'
     report_only: bool = False  # rewrite the report from stored results; train nothing
     workers: int | None = None
+    extra_sets: Path | None = None  # the rendered MIDI sets (training/midi_sets.py)
 
-    def check(self, candidates: Collection[str],
-              point_candidates: Collection[str]) -> ExperimentRequest:
-        """This request, if it can be carried out with these candidates."""
+    def check(self, candidates: Collection[str], point_candidates: Collection[str],
+              with_extras: Collection[str] = ()) -> ExperimentRequest:
+        """This request, if it can be carried out with these candidates (`with_extras`:
+        the point candidates that train on extra sets too)."""
         _check_sets(self.audio, self.labels)
+        asked = point_candidates if "all" in self.point_candidates else self.point_candidates
+        if not self.report_only:
+            _check_extras(asked, with_extras, self.extra_sets)
         unknown = sorted(set(self.candidates) - {*candidates, "all"})
         if unknown:
             raise RequestError(f"unknown candidate(s) {', '.join(unknown)}; "
@@ -94,6 +103,15 @@ class ExperimentRequest:
 def _check_sets(audio: Path, labels: Path) -> None:
     if not labels.is_file() or not audio.is_dir():
         raise RequestError("--labels must be a CSV file and --audio a folder")
+
+
+def _check_extras(asked: Collection[str], with_extras: Collection[str],
+                  extra_sets: Path | None) -> None:
+    needing = sorted(set(asked) & set(with_extras))
+    if needing and (extra_sets is None or not extra_sets.is_dir()):
+        raise RequestError(f"{', '.join(needing[:3])}{' and others' if len(needing) > 3 else ''}"
+                           " train on the rendered MIDI sets too: give --extra-sets DIR "
+                           "(made by `ver-desktop render-midi --out DIR`)")
 
 
 def _check_transfer_pair(audio: Path | None, labels: Path | None) -> None:

@@ -63,6 +63,9 @@ class PointCandidate:
     linear: LinearConfig | None = None
     network: TrainConfig | None = None
     members: tuple[str, ...] = ()  # an ensemble: the mean point of these candidates
+    # Extra training sets and their weights (training/mix.py), by folder name under the
+    # rendered sets' root (training/midi_sets.py); an ensemble's members share its extras
+    extras: tuple[tuple[str, float], ...] = ()
 
     def fit(self, data: Dataset) -> Any:
         """A trained model: LinearPoint or fit.Trained (in a Scaled when trained on each
@@ -76,7 +79,9 @@ class PointCandidate:
             model = train(data, self.network)
         if not self.on_sides:
             return model
-        return Scaled(model, onto_label_scale(self._raw(model, data.features), data.va))
+        # Onto the main set's scale: the extra sets label sides, not distances
+        main = data.subset(data.is_main)
+        return Scaled(model, onto_label_scale(self._raw(model, main.features), main.va))
 
     def points(self, model: Any, features: list[np.ndarray]) -> np.ndarray:
         if self.members:
@@ -93,7 +98,7 @@ class PointCandidate:
 
     @property
     def on_sides(self) -> bool:
-        return ((self.linear is not None and self.linear.loss == "sides")
+        return ((self.linear is not None and self.linear.loss in ("sides", "joint"))
                 or (self.network is not None and self.network.objective == "sides"))
 
     @property
@@ -131,6 +136,78 @@ def _kept_patches() -> list[tuple[str, int]]:
     """(version, patches kept) of the musicnn front ends that read only some patches."""
     return [(each.version, each.keep) for each in FRONT_ENDS.values()
             if isinstance(each, Musicnn) and each.keep is not None]
+
+
+# Issue 24: valence that transfers. Extra training sets (rendered MIDI, training/midi_sets.py)
+# with their weights next to 4Q's (training/mix.py): EMOPIA's 1,078 pop-piano clips at half
+# of 4Q's weight, VGMIDI's 204 game-music phrases at a quarter (fewer songs), and twice that.
+EMOPIA, VGMIDI = ("emopia", 0.5), ("vgmidi", 0.25)
+MIDI_SETS = (EMOPIA, VGMIDI)
+MIDI_SETS_HEAVY = (("emopia", 1.0), ("vgmidi", 0.5))
+THREE_PATCHES, ALL_OUTPUTS = "musicnn-msd-4", "musicnn-msd-6"
+MTT, BOTH_VIEWS = "musicnn-mtt-1", "musicnn-both-1"  # musicnn's MagnaTagATune checkpoint
+
+
+def _issue_24() -> tuple[PointCandidate, ...]:
+    """The levers of issue 24 on the shipped design (3 spread patches): more training data,
+    more of the encoder's outputs, the patches' spread, a joint objective for both axes."""
+    sides, spread = LinearConfig("mean", loss="sides"), LinearConfig("spread", loss="sides")
+
+    def trio(suffix: str, what: str, linear: LinearConfig, front_end: str = THREE_PATCHES,
+             extras: tuple[tuple[str, float], ...] = ()) -> tuple[PointCandidate, ...]:
+        """The shipped trio (per-axis logistic, small LSTM, their mean) with one change."""
+        return (
+            PointCandidate(f"linear-musicnn-sides-3p-{suffix}", f"per-axis logistic readout "
+                           f"on 3 patches, {what}", front_end, linear=linear, extras=extras),
+            PointCandidate(f"lstm-musicnn-sides-crops-3p-{suffix}", f"small LSTM on each "
+                           f"axis's side over 3 patches, {what}", front_end,
+                           network=_small_sides_lstm(), extras=extras),
+            PointCandidate(f"ensemble-musicnn-sides-3p-{suffix}", "mean point of the two above",
+                           front_end, members=(f"linear-musicnn-sides-3p-{suffix}",
+                                               f"lstm-musicnn-sides-crops-3p-{suffix}"),
+                           extras=extras),
+        )
+
+    return (
+        PointCandidate("linear-musicnn-sides-3p-emopia", "per-axis logistic readout on 3 "
+                       "patches, trained on 4Q + EMOPIA (weight 0.5)", THREE_PATCHES,
+                       linear=sides, extras=(EMOPIA,)),
+        PointCandidate("linear-musicnn-sides-3p-vgmidi", "per-axis logistic readout on 3 "
+                       "patches, trained on 4Q + VGMIDI (weight 0.25)", THREE_PATCHES,
+                       linear=sides, extras=(VGMIDI,)),
+        PointCandidate("linear-musicnn-sides-3p-midi-heavy", "per-axis logistic readout on 3 "
+                       "patches, 4Q + EMOPIA (weight 1) + VGMIDI (0.5)", THREE_PATCHES,
+                       linear=sides, extras=MIDI_SETS_HEAVY),
+        *trio("midi", "trained on 4Q + EMOPIA (0.5) + VGMIDI (0.25)", sides,
+              extras=MIDI_SETS),
+        # The patches' spread changes the linear readout only; the LSTM reads every patch
+        PointCandidate("linear-musicnn-sides-3p-spread", "per-axis logistic readout on the "
+                       "mean and SD of 3 patches", THREE_PATCHES, linear=spread),
+        PointCandidate("ensemble-musicnn-sides-3p-spread", "mean point of the above and "
+                       "lstm-musicnn-sides-crops-3p", THREE_PATCHES, members=(
+                           "linear-musicnn-sides-3p-spread", "lstm-musicnn-sides-crops-3p")),
+        PointCandidate("linear-musicnn-sides-3p-spread-midi", "per-axis logistic readout on "
+                       "the mean and SD of 3 patches, 4Q + EMOPIA + VGMIDI", THREE_PATCHES,
+                       linear=spread, extras=MIDI_SETS),
+        PointCandidate("ensemble-musicnn-sides-3p-spread-midi", "mean point of the above and "
+                       "lstm-musicnn-sides-crops-3p-midi", THREE_PATCHES, members=(
+                           "linear-musicnn-sides-3p-spread-midi",
+                           "lstm-musicnn-sides-crops-3p-midi"), extras=MIDI_SETS),
+        PointCandidate("linear-musicnn-sides-3p-mtt", "per-axis logistic readout on 3 "
+                       "patches of the MagnaTagATune encoder instead of the Million Song one",
+                       MTT, linear=sides),
+        *trio("both", "both encoders side by side (MSD and MagnaTagATune)", sides,
+              front_end=BOTH_VIEWS),
+        PointCandidate("linear-musicnn-sides-3p-pools", "per-axis logistic readout on 3 "
+                       "patches, every output of the encoder (pools too: 1,756 per patch)",
+                       ALL_OUTPUTS, linear=sides),
+        PointCandidate("linear-musicnn-joint-3p", "one 4-class logistic readout on the "
+                       "quadrant, each axis read from it (3 patches)", THREE_PATCHES,
+                       linear=LinearConfig("mean", loss="joint")),
+        PointCandidate("linear-musicnn-joint-3p-midi", "the same, 4Q + EMOPIA + VGMIDI",
+                       THREE_PATCHES, linear=LinearConfig("mean", loss="joint"),
+                       extras=MIDI_SETS),
+    )
 
 
 POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
@@ -186,6 +263,7 @@ POINT_CANDIDATES: dict[str, PointCandidate] = {c.name: c for c in (
                        version, members=(f"linear-musicnn-sides-{kept}p",
                                          f"lstm-musicnn-sides-crops-{kept}p")),
     )),
+    *_issue_24(),
 )}
 
 
@@ -219,15 +297,18 @@ def run_candidate(candidate: PointCandidate, train_set: Dataset,
         "front_end": candidate.front_end,
         "config": candidate.config,
     }
+    if candidate.extras:
+        result["extras"] = [list(extra) for extra in candidate.extras]
     final = candidate.fit(train_set)
-    if cross_validate and len(set(train_set.folds.tolist())) > 1:
+    main = train_set.subset(train_set.is_main)
+    if cross_validate and len(set(main.folds.tolist())) > 1:
         oof, result["cv"] = _cross_validated(candidate, train_set)
         result["spread_from"] = "out-of-fold points of the 4Q cross-validation"
     else:  # no held-out data: the spread is fitted on the training points (optimistic)
-        oof, result["cv"] = candidate.points(final, train_set.features), []
+        oof, result["cv"] = candidate.points(final, main.features), []
         result["spread_from"] = "the training points (no cross-validation was run)"
-    result["spread"] = spread = fit_spread(oof, train_set.quadrants)
-    result["cv_ece"] = _ece(oof, train_set, spread)
+    result["spread"] = spread = fit_spread(oof, main.quadrants)
+    result["cv_ece"] = _ece(oof, main, spread)
     if transfer_set is not None:
         transfer = candidate.points(final, transfer_set.features)
         result["transfer"] = point_scores(transfer, transfer_set)
@@ -240,14 +321,17 @@ def run_candidate(candidate: PointCandidate, train_set: Dataset,
 
 def _cross_validated(candidate: PointCandidate,
                      data: Dataset) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Out-of-fold points and each fold's scores."""
-    oof = np.zeros((len(data.examples), 2))
+    """Out-of-fold points of the main set's clips and each fold's scores. Extra training
+    clips are in every fold's training data and never tested on."""
+    main = data.subset(data.is_main)
+    oof = np.zeros((len(main.examples), 2))
     per_fold = []
-    for fold in sorted(set(data.folds.tolist())):
-        test = data.folds == fold
+    for fold in sorted(set(main.folds.tolist())):
+        test = data.is_main & (data.folds == fold)
         model = candidate.fit(data.subset(~test))
-        oof[test] = candidate.points(model, data.subset(test).features)
-        per_fold.append({"fold": fold, **point_scores(oof[test], data.subset(test))})
+        held = main.folds == fold
+        oof[held] = candidate.points(model, data.subset(test).features)
+        per_fold.append({"fold": fold, **point_scores(oof[held], main.subset(held))})
     return oof, per_fold
 
 
@@ -272,9 +356,34 @@ def has_lstm(result: dict[str, Any]) -> bool:
 
 
 def choose(results: dict[str, dict[str, Any]], baseline: dict[str, Any], *,
-           prefer_lstm: bool = True) -> tuple[str, str]:
+           prefer_lstm: bool = True, incumbent: str | None = None) -> tuple[str, str]:
     """(the chosen candidate, why), by SELECTION_RULE. `baseline` holds the linear baseline's
-    `cv_quadrant_macro_f1` and `transfer_quadrant_macro_f1`."""
+    `cv_quadrant_macro_f1` and `transfer_quadrant_macro_f1`. With an `incumbent` (the model
+    shipped now), the rule's choice replaces it only if it is better on both sets
+    (INCUMBENT_RULE)."""
+    chosen, why = _by_rule(results, baseline, prefer_lstm)
+    if incumbent is None or incumbent not in results or chosen == incumbent:
+        return chosen, why
+    ahead = [_set_f1(results[chosen], s) > _set_f1(results[incumbent], s)
+             for s in ("cv", "transfer")]
+    if all(ahead):
+        return chosen, f"{why}; better than {incumbent} on both sets"
+    return incumbent, (f"the shipped model stays: the rule's pick, {chosen}, is not better "
+                       f"than it on both sets")
+
+
+INCUMBENT_RULE = ("The shipped model changes only if the rule's pick is better than it on "
+                  "both sets.")
+
+
+def _set_f1(result: dict[str, Any], which: str) -> float:
+    if which == "cv":
+        return cv_mean(result, "quadrant_macro_f1")
+    return float(result["transfer"]["quadrant_macro_f1"])
+
+
+def _by_rule(results: dict[str, dict[str, Any]], baseline: dict[str, Any],
+             prefer_lstm: bool) -> tuple[str, str]:
     def mean(name: str) -> float:
         return mean_f1(results[name])
 
