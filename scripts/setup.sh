@@ -12,9 +12,12 @@ EXTRAS="${EXTRAS:-dev,train,package,server}"
 # and AppStream file with desktop-file-utils and appstream; the tests start a throwaway
 # PostgreSQL server from Debian's postgresql (tests/pgserver.py) for the shared library;
 # the speech tests read real recorded speech from pocketsphinx-testdata (LibriVox readings)
-# and codec2-examples (radio and studio voices).
+# and codec2-examples (radio and studio voices); `ver-desktop render-midi` renders the MIDI
+# training sets with fluidsynth and two General MIDI soundfonts (fluid-soundfont-gm,
+# timgm6mb-soundfont).
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils
-              desktop-file-utils appstream postgresql pocketsphinx-testdata codec2-examples)
+              desktop-file-utils appstream postgresql pocketsphinx-testdata codec2-examples
+              fluidsynth fluid-soundfont-gm timgm6mb-soundfont)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -113,15 +113,16 @@ def _archive(folder: Path, name: str) -> Path:
 
 
 def soundfonts_available(paths: Sequence[str]) -> list[Path]:
-    """The soundfonts among `paths` that exist; a RenderError saying how to get them when
-    none does, or when fluidsynth is missing."""
+    """`paths` as soundfonts to render with; a RenderError saying how to get what is
+    missing (all of them are needed, so a render is the same on every machine)."""
     if shutil.which("fluidsynth") is None:
-        raise RenderError("fluidsynth is not installed (Debian package fluidsynth)")
-    found = [Path(p) for p in paths if Path(p).is_file()]
-    if not found:
-        raise RenderError("no soundfont found among " + ", ".join(paths)
+        raise RenderError("fluidsynth is not installed (Debian package fluidsynth; "
+                          "scripts/setup.sh installs it)")
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing or not paths:
+        raise RenderError("soundfont not found: " + (", ".join(missing) or "none given")
                           + " (Debian packages fluid-soundfont-gm, timgm6mb-soundfont)")
-    return found
+    return [Path(p) for p in paths]
 
 
 def assign_soundfonts(pieces: Sequence[Piece], soundfonts: Sequence[Path]) -> dict[str, Path]:
