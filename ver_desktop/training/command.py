@@ -234,7 +234,8 @@ def run_experiment(request: ExperimentRequest, cache_root: Path, results: Path) 
                   if request.candidates else "")
                + (" --transfer-audio GREKOW_AUDIO --transfer-labels GREKOW_LABELS "
                   f"--point-candidates {' '.join(request.point_candidates) or 'all'}"
-                  if transfer_data else ""))
+                  if transfer_data else "")
+               + (" --extra-sets RENDERED_MIDI_SETS" if request.extra_sets else ""))
     request.report.parent.mkdir(parents=True, exist_ok=True)
     candidates = load_results(results, Candidate.section)
     transfer = _transfer_report(data, transfer_data, results, command) if transfer_data else []

@@ -35,6 +35,9 @@ class TrainConfig:
     # by squared error and the side of each axis; "sides": by the side of each axis alone
     objective: str = "heads"
     min_crop: int = 0  # > 0: each batch is cropped to a random length of at least this many rows
+    # With extra training sets (training/mix.py): "both" axes learn from them, or only
+    # "valence" (the point objectives; arousal learns from the main set alone)
+    extras_train: str = "both"
     network: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,8 +81,9 @@ def train(data: Dataset, config: TrainConfig, log: Log | None = None) -> Trained
     targets = (torch.as_tensor(data.quadrants), torch.as_tensor(data.octants),
                torch.as_tensor(data.va))
     # Each clip's training weight (training/mix.py), used by the point objectives
-    weights = torch.as_tensor(data.sample_weights / data.sample_weights.mean(),
-                              dtype=torch.float32)
+    each = data.sample_weights / data.sample_weights.mean()
+    arousal = each * data.is_main if config.extras_train == "valence" else each
+    weights = torch.as_tensor(np.stack([each, arousal], axis=1), dtype=torch.float32)
     if config.objective not in POINT_OBJECTIVES and data.weights is not None:
         raise ValueError("weighted clips are used by the point objectives only")
     started, losses = time.perf_counter(), []
@@ -147,7 +151,7 @@ def _point_loss(point: torch.Tensor, targets: list[torch.Tensor], objective: str
         each = (functional.mse_loss(point, va, reduction="none")
                 + functional.binary_cross_entropy_with_logits(2 * point, positive,
                                                               reduction="none"))
-    return (each.mean(dim=1) * weights).sum() / weights.sum()
+    return ((each * weights).sum(dim=0) / weights.sum(dim=0).clamp(min=1e-9)).mean()
 
 
 def length_batches(sequences: list[np.ndarray], size: int,

@@ -47,6 +47,9 @@ class LinearConfig:
     # "joint": one 4-class logistic regression on the quadrant, each axis's coordinate the
     # log-odds of its two sides (the axes learnt together)
     loss: str = "ridge"
+    # With extra training sets (training/mix.py): "both" axes learn from them, or only
+    # "valence" (the arousal readout from the main set alone); "sides" only
+    extras_train: str = "both"
 
 
 @dataclass
@@ -78,7 +81,11 @@ def fit_linear(data: Dataset, config: LinearConfig) -> LinearPoint:
     center, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-6
     x = (rows - center) / scale
     if config.loss == "sides":
-        weights, bias, alpha = _sides(x, _sides_of(quadrants), groups, row_weights)
+        main_rows = np.repeat(data.is_main, config.crops + 1)
+        arousal_weights = row_weights * main_rows if config.extras_train == "valence" \
+            else row_weights
+        weights, bias, alpha = _sides(x, _sides_of(quadrants), groups,
+                                      (row_weights, arousal_weights))
     elif config.loss == "joint":
         weights, bias, alpha = _joint(x, quadrants, groups, row_weights)
     else:
@@ -128,13 +135,16 @@ C_VALUES = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 
 def _sides(x: np.ndarray, sides: np.ndarray, groups: np.ndarray,
-           w: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Per axis, a logistic regression with C chosen by log-loss over the training folds."""
+           axis_weights: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per axis, a logistic regression with C chosen by log-loss over the training folds
+    (each axis with its own row weights; rows of weight 0 are left out)."""
     weights, bias, chosen = np.zeros((x.shape[1], 2)), np.zeros(2), 0.0
     for axis in range(2):
-        y = sides[:, axis].astype(int)
-        chosen = _chosen_c(x, y, groups, w)
-        model = _logistic(chosen, x, y, w)
+        kept = axis_weights[axis] > 0
+        y = sides[kept, axis].astype(int)
+        w = axis_weights[axis][kept]
+        chosen = _chosen_c(x[kept], y, groups[kept], w)
+        model = _logistic(chosen, x[kept], y, w)
         weights[:, axis], bias[axis] = model.coef_[0], model.intercept_[0]
     return weights, bias, chosen
 

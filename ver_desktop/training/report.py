@@ -468,6 +468,14 @@ PAIRS = (
      "lstm-musicnn-sides-crops-3p-midi"),
     ("+ EMOPIA (0.5) + VGMIDI (0.25)", "ensemble-musicnn-sides-3p",
      "ensemble-musicnn-sides-3p-midi"),
+    ("+ EMOPIA + VGMIDI, for valence only", "linear-musicnn-sides-3p",
+     "linear-musicnn-sides-3p-midi-valence"),
+    ("+ EMOPIA (1) + VGMIDI (0.5), for valence only", "linear-musicnn-sides-3p",
+     "linear-musicnn-sides-3p-midi-heavy-valence"),
+    ("+ EMOPIA + VGMIDI, for valence only", "lstm-musicnn-sides-crops-3p",
+     "lstm-musicnn-sides-crops-3p-midi-valence"),
+    ("+ EMOPIA + VGMIDI, for valence only", "ensemble-musicnn-sides-3p",
+     "ensemble-musicnn-sides-3p-midi-valence"),
     ("the patches' SD beside their mean", "linear-musicnn-sides-3p",
      "linear-musicnn-sides-3p-spread"),
     ("the patches' SD beside their mean", "ensemble-musicnn-sides-3p",
@@ -485,6 +493,10 @@ PAIRS = (
      "linear-musicnn-joint-3p"),
     ("one quadrant readout, + EMOPIA + VGMIDI", "linear-musicnn-sides-3p",
      "linear-musicnn-joint-3p-midi"),
+    ("one quadrant readout for both axes", "ensemble-musicnn-sides-3p",
+     "ensemble-musicnn-joint-3p"),
+    ("one quadrant readout, + EMOPIA + VGMIDI", "ensemble-musicnn-sides-3p",
+     "ensemble-musicnn-joint-3p-midi"),
 )
 
 

@@ -127,9 +127,10 @@ def _musicnn_point(**extra: Any) -> TrainConfig:
         "pool": 1, "hidden": 64, "readout": "mean", "dropout": 0.5}, **extra)
 
 
-def _small_sides_lstm() -> TrainConfig:
+def _small_sides_lstm(extras_train: str = "both") -> TrainConfig:
     return TrainConfig(epochs=40, weight_decay=0.1, objective="sides", min_crop=MUSICNN_ROWS_3S,
-                       network={"pool": 1, "hidden": 16, "readout": "mean", "dropout": 0.5})
+                       network={"pool": 1, "hidden": 16, "readout": "mean", "dropout": 0.5},
+                       extras_train=extras_train)
 
 
 def _kept_patches() -> list[tuple[str, int]]:
@@ -161,7 +162,7 @@ def _issue_24() -> tuple[PointCandidate, ...]:
                            f"on 3 patches, {what}", front_end, linear=linear, extras=extras),
             PointCandidate(f"lstm-musicnn-sides-crops-3p-{suffix}", f"small LSTM on each "
                            f"axis's side over 3 patches, {what}", front_end,
-                           network=_small_sides_lstm(), extras=extras),
+                           network=_small_sides_lstm(linear.extras_train), extras=extras),
             PointCandidate(f"ensemble-musicnn-sides-3p-{suffix}", "mean point of the two above",
                            front_end, members=(f"linear-musicnn-sides-3p-{suffix}",
                                                f"lstm-musicnn-sides-crops-3p-{suffix}"),
@@ -180,6 +181,16 @@ def _issue_24() -> tuple[PointCandidate, ...]:
                        linear=sides, extras=MIDI_SETS_HEAVY),
         *trio("midi", "trained on 4Q + EMOPIA (0.5) + VGMIDI (0.25)", sides,
               extras=MIDI_SETS),
+        # Added once the first mixes had run: EMOPIA helped valence on Grekow and hurt
+        # arousal, so the extra sets teach the valence axis alone
+        *trio("midi-valence", "4Q + EMOPIA (0.5) + VGMIDI (0.25) for valence, 4Q alone for "
+              "arousal", LinearConfig("mean", loss="sides", extras_train="valence"),
+              extras=MIDI_SETS),
+        PointCandidate("linear-musicnn-sides-3p-midi-heavy-valence", "per-axis logistic "
+                       "readout on 3 patches, 4Q + EMOPIA (1) + VGMIDI (0.5) for valence, 4Q "
+                       "alone for arousal", THREE_PATCHES, linear=LinearConfig(
+                           "mean", loss="sides", extras_train="valence"),
+                       extras=MIDI_SETS_HEAVY),
         # The patches' spread changes the linear readout only; the LSTM reads every patch
         PointCandidate("linear-musicnn-sides-3p-spread", "per-axis logistic readout on the "
                        "mean and SD of 3 patches", THREE_PATCHES, linear=spread),
@@ -206,6 +217,13 @@ def _issue_24() -> tuple[PointCandidate, ...]:
                        linear=LinearConfig("mean", loss="joint")),
         PointCandidate("linear-musicnn-joint-3p-midi", "the same, 4Q + EMOPIA + VGMIDI",
                        THREE_PATCHES, linear=LinearConfig("mean", loss="joint"),
+                       extras=MIDI_SETS),
+        PointCandidate("ensemble-musicnn-joint-3p", "mean point of linear-musicnn-joint-3p and "
+                       "lstm-musicnn-sides-crops-3p", THREE_PATCHES, members=(
+                           "linear-musicnn-joint-3p", "lstm-musicnn-sides-crops-3p")),
+        PointCandidate("ensemble-musicnn-joint-3p-midi", "mean point of the two above trained "
+                       "on 4Q + EMOPIA + VGMIDI", THREE_PATCHES, members=(
+                           "linear-musicnn-joint-3p-midi", "lstm-musicnn-sides-crops-3p-midi"),
                        extras=MIDI_SETS),
     )
 
