@@ -52,8 +52,11 @@ def run_training(request: TrainRequest, cache_root: Path) -> int:
     transfer = (_labelled(request.transfer_labels, request.transfer_audio, cache_root,
                           candidate.front_end, request)
                 if request.transfer_labels and request.transfer_audio else None)
-    print(f"{len(data.examples)} labelled files with {candidate.front_end} features "
-          f"({time.perf_counter() - started:.0f} s); training {candidate.name}", flush=True)
+    extra = int(np.sum(~data.is_main))
+    print(f"{len(data.examples) - extra} labelled files"
+          + (f" and {extra} from the extra sets" if candidate.extras else "")
+          + f" with {candidate.front_end} features ({time.perf_counter() - started:.0f} s); "
+          f"training {candidate.name}", flush=True)
     result, final = run_candidate(candidate, data, transfer,
                                   cross_validate=request.cross_validate)
     _print(_result_line(result))

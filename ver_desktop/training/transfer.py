@@ -204,6 +204,16 @@ def _issue_24() -> tuple[PointCandidate, ...]:
                        "lstm-musicnn-sides-crops-3p-midi", THREE_PATCHES, members=(
                            "linear-musicnn-sides-3p-spread-midi",
                            "lstm-musicnn-sides-crops-3p-midi"), extras=MIDI_SETS),
+        # Added with the valence-only mixes: the patches' spread (best Grekow valence so far)
+        PointCandidate("linear-musicnn-sides-3p-spread-midi-valence", "per-axis logistic "
+                       "readout on the mean and SD of 3 patches, 4Q + EMOPIA + VGMIDI for "
+                       "valence, 4Q alone for arousal", THREE_PATCHES, linear=LinearConfig(
+                           "spread", loss="sides", extras_train="valence"),
+                       extras=MIDI_SETS),
+        PointCandidate("ensemble-musicnn-sides-3p-spread-midi-valence", "mean point of the "
+                       "above and lstm-musicnn-sides-crops-3p-midi-valence", THREE_PATCHES,
+                       members=("linear-musicnn-sides-3p-spread-midi-valence",
+                                "lstm-musicnn-sides-crops-3p-midi-valence"), extras=MIDI_SETS),
         PointCandidate("linear-musicnn-sides-3p-mtt", "per-axis logistic readout on 3 "
                        "patches of the MagnaTagATune encoder instead of the Million Song one",
                        MTT, linear=sides),
