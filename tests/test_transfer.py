@@ -152,12 +152,23 @@ def test_the_rule_falls_back_to_the_best_linear_readout() -> None:
     assert chosen == "linear" and "no candidate clears" in why
 
 
+def test_the_shipped_model_changes_only_for_one_better_on_both_sets() -> None:
+    results = {"shipped": result_of("linear", MUSICNN, 0.71, 0.55),
+               "better-on-grekow": result_of("linear", MUSICNN, 0.70, 0.60)}
+    chosen, why = choose(results, BASELINE, incumbent="shipped")
+    assert choose(results, BASELINE)[0] == "better-on-grekow"  # the rule's pick
+    assert chosen == "shipped" and "not better than it on both sets" in why
+    results["better-on-both"] = result_of("linear", MUSICNN, 0.72, 0.59)
+    chosen, why = choose(results, BASELINE, incumbent="shipped")
+    assert chosen == "better-on-both" and "better than shipped on both sets" in why
+
+
 def test_the_stored_results_choose_the_shipped_candidate() -> None:
     """docs/reproduction.md, the rule and the bundled default agree."""
     results = load_transfer_results(RESULTS)
     assert set(results) == set(POINT_CANDIDATES)
     baseline = json.loads((RESULTS / "transfer-baseline.json").read_text())
-    assert choose(results, baseline)[0] == SHIPPED
+    assert choose(results, baseline, incumbent=SHIPPED)[0] == SHIPPED
     default = read_bundle_info(paths.bundled_model_dir())
     assert default.meta["training"]["candidate"] == SHIPPED
     assert default.meta["metrics"]["transfer"]["scores"]["quadrant_macro_f1"] == pytest.approx(

@@ -197,8 +197,8 @@ def _extra_data(bundles: list[dict[str, Any]]) -> list[str]:
         "soundfonts, levelled to -18 dBFS; in training each set weighs a fixed share of 4Q "
         "spread evenly over its quadrants, so synthetic piano says nothing about the quadrant. "
         + (f"Used by {', '.join(used)}: see its data line below." if used else
-           "The shipped model does not learn from them: no candidate trained on them beat it "
-           "on both the 4Q folds and Grekow (`docs/reproduction.md`)."),
+           "The shipped model does not learn from them: the selection rule, applied to every "
+           "candidate with and without them, kept it (`docs/reproduction.md`)."),
     ]
 
 
