@@ -167,6 +167,7 @@ def test_the_stored_results_choose_the_shipped_candidate() -> None:
     """docs/reproduction.md, the rule and the bundled default agree."""
     results = load_transfer_results(RESULTS)
     assert set(results) == set(POINT_CANDIDATES)
+    assert all(r["summary"] == POINT_CANDIDATES[n].summary for n, r in results.items())
     baseline = json.loads((RESULTS / "transfer-baseline.json").read_text())
     assert choose(results, baseline, incumbent=SHIPPED)[0] == SHIPPED
     default = read_bundle_info(paths.bundled_model_dir())

@@ -372,9 +372,10 @@ def transfer_section(results: dict[str, dict[str, Any]], baseline_cv: list[dict[
         f"**Selection rule** (fixed before any candidate ran, but for its preference for an "
         f"LSTM: see below): {SELECTION_RULE} {INCUMBENT_RULE} (this last sentence was added "
         "with issue 24, before its candidates ran)", "",
-        "Candidates marked *+ EMOPIA*, *+ VGMIDI* also train on those sets (MIDI rendered with",
-        "fluidsynth by `ver-desktop render-midi`; training/mix.py says how they are weighed);",
-        "their clips are in every 4Q training fold and never tested on. **ms per clip**: the",
+        "Candidates whose description names EMOPIA or VGMIDI (their names hold `midi`,",
+        "`emopia` or `vgmidi`) also train on those sets: MIDI rendered with fluidsynth by",
+        "`ver-desktop render-midi`, weighed as training/mix.py says; their clips are in every",
+        "4Q training fold and never tested on. **ms per clip**: the",
         "front end on 30 s of audio, one core, measured when this report was written (the",
         "readout after it costs under a millisecond). † written after issue 24's first results,",
         "Grekow's among them, had been seen: its Grekow figures are less independent.", "",

@@ -242,14 +242,16 @@ def _issue_24() -> tuple[PointCandidate, ...]:
         PointCandidate("linear-musicnn-joint-3p", "one 4-class logistic readout on the "
                        "quadrant, each axis read from it (3 patches)", THREE_PATCHES,
                        linear=LinearConfig("mean", loss="joint")),
-        PointCandidate("linear-musicnn-joint-3p-midi", "the same, 4Q + EMOPIA + VGMIDI",
+        PointCandidate("linear-musicnn-joint-3p-midi", "one 4-class logistic readout on the "
+                       "quadrant, each axis read from it (3 patches), 4Q + EMOPIA + VGMIDI",
                        THREE_PATCHES, linear=LinearConfig("mean", loss="joint"),
                        extras=MIDI_SETS),
         PointCandidate("ensemble-musicnn-joint-3p", "mean point of linear-musicnn-joint-3p and "
                        "lstm-musicnn-sides-crops-3p", THREE_PATCHES, members=(
                            "linear-musicnn-joint-3p", "lstm-musicnn-sides-crops-3p")),
-        PointCandidate("ensemble-musicnn-joint-3p-midi", "mean point of the two above trained "
-                       "on 4Q + EMOPIA + VGMIDI", THREE_PATCHES, members=(
+        PointCandidate("ensemble-musicnn-joint-3p-midi", "mean point of "
+                       "linear-musicnn-joint-3p-midi and lstm-musicnn-sides-crops-3p-midi",
+                       THREE_PATCHES, members=(
                            "linear-musicnn-joint-3p-midi", "lstm-musicnn-sides-crops-3p-midi"),
                        extras=MIDI_SETS),
     )
@@ -413,8 +415,8 @@ def choose(results: dict[str, dict[str, Any]], baseline: dict[str, Any], *,
              for s in ("cv", "transfer")]
     if all(ahead):
         return chosen, f"{why}; better than {incumbent} on both sets"
-    return incumbent, (f"the shipped model stays: the rule's pick, {chosen}, is not better "
-                       f"than it on both sets")
+    return incumbent, (f"the shipped model stays: the rule's pick, `{chosen}`, is not "
+                       f"better than it on both sets")
 
 
 INCUMBENT_RULE = ("The shipped model changes only if the rule's pick is better than it on "
