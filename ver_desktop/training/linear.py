@@ -164,11 +164,9 @@ def _joint(x: np.ndarray, quadrants: np.ndarray, groups: np.ndarray,
 def sides_of_quadrants(scores: np.ndarray) -> np.ndarray:
     """(n, 2) log-odds of the positive side of each axis from (n, 4) quadrant scores
     (PV-PA, NV-PA, NV-NA, PV-NA)."""
-    def log_sum(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.logaddexp(a, b)
-
-    valence = log_sum(scores[:, 0], scores[:, 3]) - log_sum(scores[:, 1], scores[:, 2])
-    arousal = log_sum(scores[:, 0], scores[:, 1]) - log_sum(scores[:, 2], scores[:, 3])
+    either = np.logaddexp  # log(e^a + e^b): the score of one side
+    valence = either(scores[:, 0], scores[:, 3]) - either(scores[:, 1], scores[:, 2])
+    arousal = either(scores[:, 0], scores[:, 1]) - either(scores[:, 2], scores[:, 3])
     return np.stack([valence, arousal], axis=1)
 
 
