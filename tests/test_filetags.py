@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,6 +34,7 @@ BARE = Mood("NV-NA", "sad, tired", None, None, None, None, by_person=True)
 CALM_VALUES = {"MOOD": "calm, content (pleased)", "VER_QUADRANT": "PV-NA",
                "VER_EMOTION": "pleased", "VER_VALENCE": "0.457", "VER_AROUSAL": "-0.200",
                "VER_CONFIDENCE": "0.812", "VER_BY_PERSON": "no"}
+Media = Callable[[str], Path]  # a fresh copy of a generated file, by name
 SOURCES = ("song.mp3", "song.opus", "opus.ogg", "vorbis.ogg", "song.flac", "song.m4a",
            "video.mp4")
 
@@ -69,7 +71,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture
-def media(sources: dict[str, Path], tmp_path: Path):  # type: ignore[no-untyped-def]
+def media(sources: dict[str, Path], tmp_path: Path) -> Media:
     """A fresh copy of a generated file in its own folder."""
     def copy(name: str) -> Path:
         folder = tmp_path / "music"
@@ -165,7 +167,7 @@ def test_values_of_writes_three_decimals_and_leaves_out_what_is_unknown() -> Non
 
 @need_readers
 @pytest.mark.parametrize("name", SOURCES)
-def test_write_reads_back_with_mutagen_exiftool_and_mediainfo(media, tmp_path: Path,
+def test_write_reads_back_with_mutagen_exiftool_and_mediainfo(media: Media, tmp_path: Path,
                                                              name: str) -> None:
     path = media(name)
     path.chmod(0o640)
@@ -190,7 +192,7 @@ def test_write_reads_back_with_mutagen_exiftool_and_mediainfo(media, tmp_path: P
 
 
 @pytest.mark.parametrize("name", ["song.mp3", "song.opus", "song.m4a"])
-def test_second_write_is_already_up_to_date_and_touches_nothing(media, tmp_path: Path,
+def test_second_write_is_already_up_to_date_and_touches_nothing(media: Media, tmp_path: Path,
                                                                name: str) -> None:
     path = media(name)
     assert ft.write(ft.plan(path, CALM), tmp_path / "undo").status == "written"
@@ -203,7 +205,8 @@ def test_second_write_is_already_up_to_date_and_touches_nothing(media, tmp_path:
     assert len(ft.undo_entries(tmp_path / "undo")) == 1
 
 
-def test_a_new_mood_replaces_the_old_and_removes_what_it_lacks(media, tmp_path: Path) -> None:
+def test_a_new_mood_replaces_the_old_and_removes_what_it_lacks(media: Media,
+                                                               tmp_path: Path) -> None:
     path = media("song.flac")
     ft.write(ft.plan(path, CALM), tmp_path / "undo")
     planned = ft.plan(path, BARE)
@@ -225,6 +228,7 @@ def test_a_new_mood_replaces_the_old_and_removes_what_it_lacks(media, tmp_path: 
 def _seed(path: Path) -> None:
     """Put a mood of another tagger's into the file, and one foreign VER_ key."""
     audio = mutagen.File(path)
+    assert audio is not None and audio.tags is not None
     if isinstance(audio, MP3):
         from mutagen.id3 import TMOO, TXXX
         audio.tags.add(TMOO(encoding=3, text=["Chill", "Dreamy"]))
@@ -244,7 +248,7 @@ def _seed(path: Path) -> None:
 
 @pytest.mark.parametrize("name", SOURCES)
 def test_undo_puts_back_every_previous_value_and_the_audio_is_unchanged(
-        media, tmp_path: Path, name: str) -> None:
+        media: Media, tmp_path: Path, name: str) -> None:
     path = media(name)
     _seed(path)
     before_tags, before_audio = mutagen_tags(path), packets(path)
@@ -263,7 +267,7 @@ def test_undo_puts_back_every_previous_value_and_the_audio_is_unchanged(
 
 
 @pytest.mark.parametrize("name", ["song.mp3", "song.flac", "song.m4a"])
-def test_undo_of_a_file_with_no_tags_at_all_leaves_none(media, tmp_path: Path,
+def test_undo_of_a_file_with_no_tags_at_all_leaves_none(media: Media, tmp_path: Path,
                                                         name: str) -> None:
     path = media(name)
     mutagen.File(path).delete()
@@ -278,7 +282,7 @@ def test_undo_of_a_file_with_no_tags_at_all_leaves_none(media, tmp_path: Path,
         assert path.read_bytes() == stripped
 
 
-def test_undo_refuses_a_file_changed_after_the_write(media, tmp_path: Path) -> None:
+def test_undo_refuses_a_file_changed_after_the_write(media: Media, tmp_path: Path) -> None:
     path = media("song.mp3")
     written = ft.write(ft.plan(path, CALM), tmp_path / "undo")
     audio = mutagen.File(path)
@@ -293,7 +297,7 @@ def test_undo_refuses_a_file_changed_after_the_write(media, tmp_path: Path) -> N
     assert ft.undo_entries(tmp_path / "undo") == [written.undo_entry]  # still there
 
 
-def test_an_id3v23_tag_keeps_its_other_frames(media, tmp_path: Path) -> None:
+def test_an_id3v23_tag_keeps_its_other_frames(media: Media, tmp_path: Path) -> None:
     path = media("song.mp3")
     tags = ID3(path)
     tags.add(TIT2(encoding=1, text=["Old title"]))
@@ -322,7 +326,7 @@ def _boom(*_: object, **__: object) -> None:
 
 
 @pytest.mark.parametrize("stage", ["_commit", "_save", "_tag_copy"])
-def test_a_failed_write_leaves_the_file_and_no_copy(media, tmp_path: Path,
+def test_a_failed_write_leaves_the_file_and_no_copy(media: Media, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch,
                                                     stage: str) -> None:
     path = media("song.m4a")
@@ -338,7 +342,7 @@ def test_a_failed_write_leaves_the_file_and_no_copy(media, tmp_path: Path,
     assert ft.undo_entries(tmp_path / "undo") == []
 
 
-def test_a_failing_rename_of_os_replace_leaves_the_file(media, tmp_path: Path,
+def test_a_failing_rename_of_os_replace_leaves_the_file(media: Media, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch
                                                         ) -> None:
     path = media("song.opus")
@@ -376,7 +380,7 @@ ft.write(ft.plan(sys.argv[1], mood), sys.argv[3])
 
 @pytest.mark.parametrize("stage", ["_save", "_commit"])
 @pytest.mark.parametrize("name", ["song.mp3", "video.mp4"])
-def test_a_killed_write_leaves_the_file_intact(media, tmp_path: Path, stage: str,
+def test_a_killed_write_leaves_the_file_intact(media: Media, tmp_path: Path, stage: str,
                                                name: str) -> None:
     """A process killed (SIGKILL) half way through tagging the copy, or just before the
     rename: the file is byte for byte what it was; the hidden copy left behind is found and
@@ -399,7 +403,7 @@ def test_a_killed_write_leaves_the_file_intact(media, tmp_path: Path, stage: str
     assert ft.write(ft.plan(path, CALM), undo_dir).status == "written"  # and it can go on
 
 
-def test_a_file_changed_after_planning_is_left_alone(media, tmp_path: Path) -> None:
+def test_a_file_changed_after_planning_is_left_alone(media: Media, tmp_path: Path) -> None:
     path = media("song.mp3")
     planned = ft.plan(path, CALM)
     with open(path, "ab") as handle:
@@ -411,7 +415,7 @@ def test_a_file_changed_after_planning_is_left_alone(media, tmp_path: Path) -> N
     assert mutagen_tags(path) == {} and hidden(path.parent) == []
 
 
-def test_a_change_that_keeps_size_and_mtime_is_still_seen(media, tmp_path: Path) -> None:
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(media: Media, tmp_path: Path) -> None:
     path = media("song.flac")
     planned = ft.plan(path, CALM)
     info = path.stat()
@@ -423,7 +427,7 @@ def test_a_change_that_keeps_size_and_mtime_is_still_seen(media, tmp_path: Path)
     assert path.read_bytes() == bytes(data)
 
 
-def test_a_file_changed_while_being_written_is_left_alone(media, tmp_path: Path,
+def test_a_file_changed_while_being_written_is_left_alone(media: Media, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
     path = media("song.m4a")
@@ -443,7 +447,7 @@ def test_a_file_changed_while_being_written_is_left_alone(media, tmp_path: Path,
     assert hidden(path.parent) == [] and ft.undo_entries(tmp_path / "undo") == []
 
 
-def test_a_symbolic_link_is_refused(media, tmp_path: Path) -> None:
+def test_a_symbolic_link_is_refused(media: Media, tmp_path: Path) -> None:
     target = media("song.mp3")
     link = tmp_path / "link.mp3"
     link.symlink_to(target)
@@ -468,8 +472,7 @@ def test_a_format_without_mood_tags_is_reported(sources: dict[str, Path], tmp_pa
     assert path.read_bytes() == data
 
 
-def test_unreadable_missing_and_read_only_files_are_reported(tmp_path: Path,
-                                                             media) -> None:
+def test_unreadable_and_missing_files_are_reported(tmp_path: Path) -> None:
     fake = tmp_path / "list.mp3"
     fake.write_text("a shopping list, not music\n" * 20)
     outcome = ft.write(ft.plan(fake, CALM), tmp_path / "undo")
@@ -477,11 +480,40 @@ def test_unreadable_missing_and_read_only_files_are_reported(tmp_path: Path,
     assert outcome.message.startswith("not a file that takes mood tags: list.mp3 (")
     gone = ft.write(ft.plan(tmp_path / "gone.mp3", CALM), tmp_path / "undo")
     assert gone.message == "left alone: gone.mp3 is not there any more"
+
+
+def test_a_read_only_file_is_left_alone(media: Media) -> None:
     locked = media("song.mp3")
     locked.chmod(0o444)
     if os.access(locked, os.W_OK):
         pytest.skip("running as root: every file is writable")
     assert ft.plan(locked, CALM).lines() == ["left alone: song.mp3 is read-only"]
+
+
+def test_no_write_without_its_undo_entry(media: Media, tmp_path: Path) -> None:
+    path = media("song.mp3")
+    data = path.read_bytes()
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the undo folder should be")
+    outcome = ft.write(ft.plan(path, CALM), blocker / "undo")
+    assert outcome.status == "failed" and outcome.message.startswith(
+        "could not write song.mp3, left as it was: ")
+    assert path.read_bytes() == data and hidden(path.parent) == []
+
+
+def test_a_broken_undo_entry_is_reported(tmp_path: Path) -> None:
+    entry = tmp_path / "1-abc.json"
+    entry.write_text("{not json")
+    outcome = ft.undo(entry)
+    assert outcome.status == "failed"
+    assert outcome.message.startswith("could not read the undo entry 1-abc.json: ")
+
+
+def test_one_files_trouble_does_not_stop_the_others(media: Media, tmp_path: Path) -> None:
+    good, other = media("song.mp3"), media("song.flac")
+    plans = [ft.plan(tmp_path / "gone.mp3", CALM), ft.plan(good, CALM), ft.plan(other, CALM)]
+    assert [o.status for o in ft.write_all(plans, tmp_path / "undo")] == [
+        "refused", "written", "written"]
 
 
 def test_importing_filetags_does_not_import_mutagen() -> None:

@@ -176,11 +176,14 @@ def plan(path: str | os.PathLike[str], mood: Mood) -> Planned:
     if refusal is not None:
         return Planned(path, mood, refusal=refusal)
     kind = KINDS[path.suffix.lower()]
-    state = FileState.of(path)  # before reading: a change after this is caught by the hash
     try:
+        state = FileState.of(path)  # before reading: a later change is caught by the hash
         audio = _open(path, kind)
     except _Unreadable as err:
         return Planned(path, mood, refusal=Outcome(path, "not taggable", str(err)))
+    except OSError as err:
+        return Planned(path, mood, refusal=Outcome(
+            path, "refused", f"left alone: {_name(path)} could not be read ({err.strerror})"))
     new = values_of(mood)
     changes = tuple(Change(key, old, new[key]) for key in KEYS
                     if (old := _get(audio, kind, key)) != _as_values(new[key]))
@@ -502,11 +505,13 @@ def undo(entry: str | os.PathLike[str]) -> Outcome:
         path = Path(record["path"])
         after = FileState(**record["after"])
         previous = {k: None if v is None else tuple(v) for k, v in record["previous"].items()}
-    except (OSError, ValueError, KeyError, TypeError) as err:
+        kind, drop_empty = str(record["kind"]), not record["had_tags"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         return Outcome(entry, "failed", f"could not read the undo entry {entry.name}: {err}")
-    outcome = _undo(path, record["kind"], previous, after, drop_empty=not record["had_tags"])
-    if outcome.ok:
-        os.replace(entry, entry.with_name(entry.name + ".undone"))
+    outcome = _undo(path, kind, previous, after, drop_empty)
+    if outcome.ok:  # a used entry would only refuse (the file changed since): keep it aside
+        with contextlib.suppress(OSError):
+            os.replace(entry, entry.with_name(entry.name + ".undone"))
     return outcome
 
 
@@ -515,7 +520,11 @@ def _undo(path: Path, kind: str, previous: dict[str, Values], after: FileState,
     name = _name(path)
     if (refusal := _refusal(path)) is not None:
         return refusal
-    if FileState.of(path) != after:
+    try:
+        now = FileState.of(path)
+    except OSError as err:
+        return Outcome(path, "refused", f"left alone: {name} could not be read ({err.strerror})")
+    if now != after:
         return Outcome(path, "changed", f"left alone: {name} changed after the mood was "
                        "written into it; undoing would lose that change")
     try:
