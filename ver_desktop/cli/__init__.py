@@ -24,6 +24,7 @@ from ver_desktop.cli import (
     gui,
     learning,
     library,
+    moods,
     playlists,
     scan,
     tag,
@@ -46,7 +47,7 @@ __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "build", 
            "main"]
 
 # In the order `--help` lists them.
-GROUPS = (gui, scan, classify, timeline, browse, playlists, tag, learning, library, training)
+GROUPS = (gui, scan, classify, timeline, browse, playlists, tag, moods, learning, library, training)
 
 
 def build() -> tuple[argparse.ArgumentParser, Commands]:
