@@ -240,6 +240,40 @@ def test_a_name_that_is_not_utf8_still_makes_xml(tmp_path: Path) -> None:
     assert parse(Path(nfo_path(clip)).read_bytes()).findtext("title") == "caf\ufffd"
 
 
+def test_a_failed_write_leaves_the_nfo_and_no_trace(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clip = video(tmp_path)
+    nfo = Path(nfo_path(clip))
+    nfo.write_bytes(FOREIGN)
+    undo_dir = tmp_path / "undo"
+    change = plan(clip, CALM)
+    real_replace = os.replace
+
+    def full_disk(source: str, target: str) -> None:
+        if os.fspath(target) == nfo_path(clip):
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    done = write(change, undo_dir)
+    assert done.outcome == "left alone" and "could not be written" in done.words
+    assert nfo.read_bytes() == FOREIGN
+    assert sorted(os.listdir(tmp_path)) == ["clip.mp4", "clip.nfo", "undo"]  # no .part
+    assert os.listdir(undo_dir) == []  # nothing to undo
+
+
+def test_a_write_killed_after_its_undo_record_still_undoes(tmp_path: Path) -> None:
+    """The record is written first; if the NFO never followed, undo finds it as it was."""
+    clip = video(tmp_path)
+    nfo = Path(nfo_path(clip))
+    nfo.write_bytes(FOREIGN)
+    undo_dir = tmp_path / "undo"
+    written(plan(clip, CALM), undo_dir)
+    nfo.write_bytes(FOREIGN)  # as if the rename had never happened
+    assert undo(os.fspath(nfo), undo_dir).outcome == "same"
+    assert nfo.read_bytes() == FOREIGN and os.listdir(undo_dir) == []
+
+
 # -- the command -----------------------------------------------------------------------------
 
 
@@ -253,6 +287,7 @@ def test_write_nfo_dry_run_write_and_undo(tmp_path: Path, data_dir: Path) -> Non
     assert nfo.read_bytes() == FOREIGN and not Path(nfo_path(clips[1])).exists()
     done = cli("write-nfo")
     assert done.returncode == 0, done.stderr
+    assert "1 video passed over" in done.stderr  # the one that failed: no mood
     assert "PV-NA" not in done.stdout + done.stderr  # words, not codes
     assert ours(parse(nfo.read_bytes()))[0].startswith("Mood: ")
     assert ours(parse(Path(nfo_path(clips[1])).read_bytes())) == [

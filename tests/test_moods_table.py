@@ -268,9 +268,12 @@ def test_import_reports_bad_lines_and_usage_errors(tmp_path: Path, data_dir: Pat
     table = tmp_path / "t.csv"
     with open(table, "w", newline="", encoding="utf-8") as f:
         csv.writer(f).writerows([["path", "emotion"], [clips[0], "sleepy"],
-                                 ["/not/here.mp4", "tired"], [clips[2], "cheerful"]])
+                                 ["/not/here.mp4", "tired"], [clips[2], "cheerful"],
+                                 [clips[0], "tired"]])
     result = cli("import-tags", os.fspath(table))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # some input not used, as for classify
+    assert "line 5: " in result.stderr and "also on line 2" in result.stderr
+    assert "tired" in result.stdout and "sleepy" not in result.stdout
     assert "line 3: /not/here.mp4 is not in the library" in result.stderr
     assert "line 4: " in result.stderr and "cheerful" in result.stderr
     assert "2 lines not used" in result.stderr

@@ -52,7 +52,8 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     nfo.add_argument("--dry-run", action="store_true",
                      help="say what would change; write nothing")
     nfo.add_argument("--undo", action="store_true",
-                     help="put back the NFO files as they were before the moods were written")
+                     help="put the NFO files (of the videos named, else every one written) "
+                          "back as they were before the moods were written")
 
 
 # -- export and import -----------------------------------------------------------------------
@@ -75,7 +76,7 @@ def run_import(args: argparse.Namespace) -> int:
     library = open_library(args)
     model = model_key(args)
     found = read_tags(Path(args.file), library, model)
-    for line, why in found.problems:
+    for line, why in sorted(found.problems + found.notes):
         print(f"line {line}: {terminal_text(why)}", file=sys.stderr)
     verb = "Would tag" if args.dry_run else "Tagged"
     for tag in found.tags:
@@ -84,7 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
         apply_tags(library, found)
         _relearn(args, library, model)
     print(_import_summary(found, args.dry_run), file=sys.stderr)
-    return EXIT_OK
+    return EXIT_FAILED if found.problems else EXIT_OK
 
 
 def _import_summary(found: ImportPlan, dry_run: bool) -> str:
@@ -96,7 +97,7 @@ def _import_summary(found: ImportPlan, dry_run: bool) -> str:
                      "passed over (not a person's tags)")
     if found.problems:
         parts.append(f"{count_of(len(found.problems), 'line')} not used (said above)")
-    return ("Nothing changed (a dry run): " if dry_run else "") + "; ".join(parts)
+    return ("Nothing changed (a dry run). " if dry_run else "") + "; ".join(parts)
 
 
 def _relearn(args: argparse.Namespace, library: Library, model: ModelKey) -> None:
@@ -123,19 +124,24 @@ def run_write_nfo(args: argparse.Namespace) -> int:
 
     if args.undo:
         return _undo(args)
-    changes = nfo.planned(_moods(args))
+    chosen, passed = _moods(args)
+    changes = nfo.planned(chosen)
     if not args.dry_run:
         changes = [nfo.write(change, undo_folder(args)) for change in changes]
     for change in changes:
         print(_line(change, args.dry_run))
-    print(_nfo_summary(changes, args.dry_run), file=sys.stderr)
+    summary = _nfo_summary(changes, args.dry_run)
+    if passed:
+        summary += (f"; {count_of(passed, 'video')} passed over (no mood yet, mostly speech "
+                    "that nobody tagged, or not on the disk)")
+    print(summary, file=sys.stderr)
     return EXIT_FAILED if any(c.outcome == "left alone" for c in changes) else EXIT_OK
 
 
-def _moods(args: argparse.Namespace) -> list[tuple[str, Mood]]:
-    """(video, mood) for the videos named, else every one with a mood; a video whose tag
-    is unreliable (mostly speech, nobody tagged it) or that is not on the disk is passed
-    over, and said so."""
+def _moods(args: argparse.Namespace) -> tuple[list[tuple[str, Mood]], int]:
+    """(video, mood) for the videos named, else every one with a mood, and how many were
+    passed over: without a mood, with an unreliable tag (mostly speech, nobody tagged it)
+    or not on the disk (a video named is said why)."""
     from ver_desktop.core.moods import mood_of
     from ver_desktop.core.usecases import tags
 
@@ -150,13 +156,11 @@ def _moods(args: argparse.Namespace) -> list[tuple[str, Mood]]:
     for row in rows:
         mood = mood_of(row)
         why = _passed_over(row.path, mood is None, bool(row.mostly_speech and not row.corrected))
-        if why:
-            if args.paths:
-                print(f"{_shown(row.path)} passed over: {why}", file=sys.stderr)
-            continue
-        assert mood is not None
-        chosen.append((row.path, mood))
-    return chosen
+        if why and args.paths:
+            print(f"{_shown(row.path)} passed over: {why}", file=sys.stderr)
+        if mood is not None and not why:
+            chosen.append((row.path, mood))
+    return chosen, len(rows) - len(chosen)
 
 
 def _passed_over(path: str, no_mood: bool, unreliable: bool) -> str:
@@ -198,7 +202,7 @@ def _nfo_summary(changes: list[NfoChange], dry_run: bool) -> str:
     names = {"new": "new", "updated": "updated", "same": "already so", "undone": "put back",
              "left alone": "left alone"}
     said = ", ".join(f"{counts[k]} {names[k]}" for k in names if k in counts) or "none"
-    lead = "Nothing written (a dry run): " if dry_run else ""
+    lead = "Nothing written (a dry run). " if dry_run else ""
     return f"{lead}{count_of(len(changes), 'NFO file')}: {said}"
 
 

@@ -168,12 +168,14 @@ class TagRow:
 @dataclass
 class ImportPlan:
     """What importing a table does: the tags to set, those already so, the model's rows
-    passed over, and the lines that could not be used (line number, why)."""
+    passed over, the lines that could not be used (line number, why) and notes on lines
+    that were (a file named twice: the later line wins)."""
 
     tags: list[TagRow] = field(default_factory=list)
     same: list[TagRow] = field(default_factory=list)
     not_persons: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # used, but worth saying
 
 
 def read_tags(source: Path, library: Library, model: ModelKey) -> ImportPlan:
@@ -186,8 +188,8 @@ def read_tags(source: Path, library: Library, model: ModelKey) -> ImportPlan:
         if tag is None:
             continue
         if tag.video_id in seen:
-            found.problems.append((line, f"{_shown(tag.path)} is also on line "
-                                         f"{seen[tag.video_id]}; this line's tag is used"))
+            found.notes.append((line, f"{_shown(tag.path)} is also on line "
+                                      f"{seen[tag.video_id]}; this line's tag is used"))
             found.tags = [t for t in found.tags if t.video_id != tag.video_id]
         seen[tag.video_id] = line
         found.tags.append(tag)
