@@ -541,6 +541,19 @@ def test_a_symbolic_link_is_refused(media: Media, tmp_path: Path) -> None:
     assert target.read_bytes() == data
 
 
+def test_a_symbolic_link_swapped_in_after_planning_is_refused(media: Media,
+                                                              tmp_path: Path) -> None:
+    path = media("song.opus")
+    planned = ft.plan(path, CALM)
+    target = Path(shutil.copy2(path, tmp_path / "elsewhere.opus"))
+    path.unlink()
+    path.symlink_to(target)
+    outcome = ft.write(planned, tmp_path / "undo")
+    assert outcome.status == "refused" and "symbolic link" in outcome.message
+    assert path.is_symlink() and mutagen_tags(target) == {}
+    assert hidden(path.parent) == []
+
+
 @pytest.mark.parametrize("suffix", [".mkv", ".webm", ".avi", ".wav"])
 def test_a_format_without_mood_tags_is_reported(sources: dict[str, Path], tmp_path: Path,
                                                 suffix: str) -> None:

@@ -37,6 +37,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from io import BufferedReader
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,7 @@ KINDS: dict[str, str] = {  # suffix -> how its tags are kept
 TEMP_PREFIX = ".ver-tmp-"  # the hidden copy a write works on, beside the file
 MP4_FREEFORM = "----:com.apple.iTunes:"
 ENTRY_VERSION = 1
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # a link swapped in after the check is not followed
 
 
 # -- what is written -------------------------------------------------------------------------
@@ -97,10 +99,15 @@ class FileState:
 
     @classmethod
     def of(cls, path: Path) -> FileState:
-        info = os.stat(path)
-        with open(path, "rb") as handle:
+        with _read(path) as handle:
+            info = os.fstat(handle.fileno())
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
         return cls(info.st_size, info.st_mtime_ns, digest)
+
+
+def _read(path: Path) -> BufferedReader:
+    """The file open for reading, never through a symbolic link."""
+    return open(os.open(path, os.O_RDONLY | NOFOLLOW), "rb")
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,9 @@ def _refusal(path: Path) -> Outcome | None:
         info = os.lstat(path)
     except FileNotFoundError:
         return Outcome(path, "refused", f"left alone: {name} is not there any more")
+    except OSError as err:
+        return Outcome(path, "refused", f"left alone: {name} could not be looked at "
+                       f"({err.strerror})")
     if stat.S_ISLNK(info.st_mode):
         return Outcome(path, "refused", f"left alone: {name} is a symbolic link; tags are "
                        "written only into the file itself (choose the file it points to)")
@@ -377,7 +387,7 @@ def _replace_tags(path: Path, kind: str, target: dict[str, Values], expected: Fi
     if _quick(path) != (expected.size, expected.mtime_ns):
         raise _LeftAlone("changed", f"left alone: {name} changed after it was looked at; "
                          "look again before writing")
-    copy = _temp_beside(path)
+    copy, committed = _temp_beside(path), False
     try:
         _prepare_copy(path, copy, kind, target, expected, drop_empty)
         after = FileState.of(copy)
@@ -386,17 +396,22 @@ def _replace_tags(path: Path, kind: str, target: dict[str, Values], expected: Fi
                              f"written: {name}")
         before_commit(after)
         _commit(copy, path)
+        committed = True
     except _LeftAlone:
         raise
     except Exception as err:  # OSError, mutagen's own errors, a read-back that differs
         raise _LeftAlone("failed", f"could not write {name}, left as it was: {err}") from err
     finally:
-        copy.unlink(missing_ok=True)  # gone already when renamed
+        if not committed:
+            copy.unlink(missing_ok=True)
     return after
 
 
-def _quick(path: Path) -> tuple[int, int]:
-    info = os.stat(path)
+def _quick(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
     return info.st_size, info.st_mtime_ns
 
 
@@ -429,7 +444,7 @@ def _prepare_copy(path: Path, copy: Path, kind: str, target: dict[str, Values],
 def _copy(source: Path, target: Path) -> str:
     """Copy `source` to `target`, returning the SHA-256 of exactly the bytes copied."""
     digest = hashlib.sha256()
-    with open(source, "rb") as src, open(target, "wb") as dst:
+    with _read(source) as src, open(target, "wb") as dst:
         while block := src.read(1 << 20):
             digest.update(block)
             dst.write(block)
