@@ -24,6 +24,12 @@ the new one, never a mix). The file keeps its permission bits; its mtime is the 
 write (media servers then see it changed); a hard link to it keeps the old content. Each
 write records the previous values in an undo entry, and `undo` puts them back the same way,
 refusing when the file changed after our write.
+
+Limits: a process killed mid-write leaves only its hidden `.ver-tmp-*` copy beside the file
+(`remove_leftovers` clears old ones); the copy belongs to whoever writes (the owner and group
+of someone else's file are not kept); the last check and the rename are two steps, so a
+change landing in the microseconds between them goes unseen (no file system offers a
+compare-and-rename).
 """
 
 from __future__ import annotations
