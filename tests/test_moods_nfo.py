@@ -6,6 +6,8 @@ left alone."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -272,6 +274,26 @@ def test_a_write_killed_after_its_undo_record_still_undoes(tmp_path: Path) -> No
     nfo.write_bytes(FOREIGN)  # as if the rename had never happened
     assert undo(os.fspath(nfo), undo_dir).outcome == "same"
     assert nfo.read_bytes() == FOREIGN and os.listdir(undo_dir) == []
+
+
+def exiftool_tags(nfo: str) -> list[str]:
+    """The NFO's <tag> texts as exiftool (an independent XML reader) reads them."""
+    tool = shutil.which("exiftool")
+    if tool is None:
+        pytest.skip("exiftool is not installed (scripts/setup.sh installs it)")
+    out = subprocess.run([tool, "-a", "-s", "-XMP:MovieTag", nfo], capture_output=True,
+                         text=True, check=True).stdout
+    return [line.split(":", 1)[1].strip() for line in out.splitlines()]
+
+
+def test_exiftool_reads_what_was_written(tmp_path: Path) -> None:
+    fresh, merged = video(tmp_path, "fresh.mp4"), video(tmp_path, "merged.mp4")
+    Path(nfo_path(merged)).write_bytes(FOREIGN)
+    for clip in (fresh, merged):
+        written(plan(clip, CALM), tmp_path / "undo")
+    assert exiftool_tags(nfo_path(fresh)) == ["Mood: calm, content", "Emotion: pleased"]
+    assert exiftool_tags(nfo_path(merged)) == [
+        "Road trip", "Mood: calm, content", "Emotion: pleased"]
 
 
 # -- the command -----------------------------------------------------------------------------

@@ -395,12 +395,12 @@ def write_atomically(target: str, data: bytes) -> None:
 
 
 def _mode_of(target: str) -> int:
+    """The permissions `target` has, else a new file's readable by all (as the playlists'
+    are: reading the umask would change it for every thread a moment)."""
     try:
         return stat.S_IMODE(os.lstat(target).st_mode)
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o644
 
 
 def _sync_folder(folder: str) -> None:
