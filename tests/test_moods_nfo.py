@@ -209,6 +209,28 @@ def test_a_file_that_is_not_xml_is_left_alone(tmp_path: Path, content: bytes) ->
     assert Path(nfo_path(clip)).read_bytes() == content
 
 
+def test_an_nfo_in_latin1_keeps_its_bytes(tmp_path: Path) -> None:
+    clip = video(tmp_path)
+    nfo = Path(nfo_path(clip))
+    before = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<movie>\n  <title>Caf\xe9</title>\n'
+              "</movie>\n").encode("latin-1")
+    nfo.write_bytes(before)
+    written(plan(clip, CALM), tmp_path / "undo")
+    after = nfo.read_bytes()
+    assert after.startswith(before[:before.index(b"\n</movie>")])
+    root = parse(after)
+    assert root.findtext("title") == "Caf\xe9" and ours(root)[0] == "Mood: calm, content"
+
+
+def test_an_nfo_in_utf16_is_left_alone(tmp_path: Path) -> None:
+    clip = video(tmp_path)
+    content = '<?xml version="1.0" encoding="UTF-16"?>\n<movie><title>x</title></movie>'
+    Path(nfo_path(clip)).write_bytes(content.encode("utf-16"))
+    change = plan(clip, CALM)
+    assert change.outcome == "left alone" and "UTF-16" in change.words
+    assert Path(nfo_path(clip)).read_bytes() == content.encode("utf-16")
+
+
 def test_another_kind_of_nfo_is_left_alone(tmp_path: Path) -> None:
     clip = video(tmp_path)
     Path(nfo_path(clip)).write_bytes(b"<tvshow><title>x</title></tvshow>")

@@ -154,6 +154,9 @@ def merged(before: bytes, tags: list[str]) -> bytes:
     if root.tag not in VIDEO_ROOTS:
         raise NfoProblem(f"its root is <{root.tag}>, not a video's (movie, musicvideo "
                          "or episodedetails)")
+    if b"<" + root.tag.encode() not in before:  # UTF-16 or another wide encoding
+        raise NfoProblem("its text encoding is not one this can edit byte for byte (such "
+                         "as UTF-16)")
     newline = b"\r\n" if b"\r\n" in before else b"\n"
     indent = _indent(before)
     block = b"".join(newline + indent + _tag_bytes(text) for text in tags)
