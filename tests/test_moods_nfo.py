@@ -318,6 +318,15 @@ def test_exiftool_reads_what_was_written(tmp_path: Path) -> None:
         "Road trip", "Mood: calm, content", "Emotion: pleased"]
 
 
+def test_no_write_without_its_undo_record(tmp_path: Path) -> None:
+    clip = video(tmp_path)
+    blocked = tmp_path / "blocked"
+    blocked.write_bytes(b"a file where the undo folder should be")
+    done = write(plan(clip, CALM), blocked / "undo")
+    assert done.outcome == "left alone" and "undo" in done.words
+    assert not Path(nfo_path(clip)).exists()
+
+
 # -- the command -----------------------------------------------------------------------------
 
 

@@ -269,6 +269,10 @@ def write(change: NfoChange, undo_dir: Path) -> NfoChange:
     previous = _remembered(record, now)
     try:
         _save_record(record, change.nfo, previous, change.after)
+    except OSError as exc:
+        return _left(change, f"what undo needs could not be kept in {undo_dir} "
+                             f"({exc.strerror}), so it was not written")
+    try:
         write_atomically(change.nfo, change.after)
     except OSError as exc:
         _restore_record(record, previous, now)
@@ -292,7 +296,8 @@ def _remembered(record: Path, now: bytes | None) -> dict[str, Any]:
 
 def _save_record(record: Path, nfo: str, previous: dict[str, Any], written: bytes) -> None:
     record.parent.mkdir(parents=True, exist_ok=True)
-    data = {"nfo": _b64(os.fsencode(nfo)), "previous": previous, "written": _digest(written)}
+    data = {"nfo": _b64(os.fsencode(os.path.abspath(nfo))), "previous": previous,
+            "written": _digest(written)}
     write_atomically(os.fspath(record), json.dumps(data).encode())
 
 
