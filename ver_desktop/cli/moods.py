@@ -1,8 +1,8 @@
-"""`ver-desktop export`, `import-tags` and `write-nfo`: the library's moods leaving the app
-(issue 25) as a CSV or JSON table, a person's tags coming back from a CSV, and NFO
-sidecars beside videos for Kodi, Jellyfin and Emby. The work is core's
-(core/moods/table.py, core/moods/nfo.py); this says what happened in plain words, and the
-codes stay in the files."""
+"""`ver-desktop export`, `import-tags`, `write-tags` and `write-nfo`: the library's moods
+leaving the app (issue 25) as a CSV or JSON table, a person's tags coming back from a CSV,
+moods in music files' own tags, and NFO sidecars beside videos for Kodi, Jellyfin and Emby.
+The work is core's (core/moods/, core/usecases/moods.py); this says what happened in plain
+words, and the codes stay in the files."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
     from ver_desktop.core.moods import Mood
+    from ver_desktop.core.moods.filetags import Outcome as filetags_Outcome
     from ver_desktop.core.moods.nfo import NfoChange
     from ver_desktop.core.moods.table import ImportPlan
 
@@ -43,6 +44,16 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     imported.add_argument("file", metavar="FILE")
     imported.add_argument("--dry-run", action="store_true",
                           help="say what would be tagged; change nothing")
+
+    tags = commands.add_parser("write-tags", run_write_tags, parents=parents,
+                               help="write each file's mood into its own tags (MP3, Ogg, "
+                                    "Opus, FLAC, M4A, MP4)")
+    tags.add_argument("paths", nargs="*", metavar="PATH",
+                      help="files in the library (default: every one with a mood)")
+    tags.add_argument("--dry-run", action="store_true",
+                      help="say what would change; write nothing")
+    tags.add_argument("--undo", action="store_true",
+                      help="put back the tags every earlier write replaced, newest first")
 
     nfo = commands.add_parser("write-nfo", run_write_nfo, parents=parents,
                               help="write each video's mood into an NFO file beside it "
@@ -119,6 +130,50 @@ def undo_folder(args: argparse.Namespace) -> Path:
     return paths.data_dir(args.data_dir) / "undo" / "nfo"
 
 
+def tags_undo_folder(args: argparse.Namespace) -> Path:
+    """Where what each tag write replaced is kept for --undo: in the data folder."""
+    return paths.data_dir(args.data_dir) / "undo" / "tags"
+
+
+def run_write_tags(args: argparse.Namespace) -> int:
+    """Moods into the files' own tags (core/moods/filetags.py): the dry run lists each
+    change, a write says what became of each file, and a summary counts them."""
+    from ver_desktop.core.moods import filetags
+
+    folder, passed = tags_undo_folder(args), 0
+    if args.undo:
+        if args.dry_run or args.paths:
+            raise SetupError("--undo puts back every earlier write at once; it takes no "
+                             "paths and has no dry run")
+        outcomes = [filetags.undo(entry) for entry in filetags.undo_entries(folder)]
+    else:
+        chosen, passed = _moods(args)
+        plans = [filetags.plan(path, mood) for path, mood in chosen]
+        if args.dry_run:
+            for planned in plans:
+                for line in planned.lines():
+                    print(terminal_text(printable(line)))
+            print(f"Nothing written (a dry run): {count_of(len(plans), 'file')} looked at, "
+                  f"{passed} passed over", file=sys.stderr)
+            return EXIT_OK
+        outcomes = filetags.write_all(plans, folder)
+    for outcome in outcomes:
+        print(terminal_text(printable(outcome.message)))
+    print(_tags_summary(outcomes) + (f"; {passed} passed over (no mood yet, mostly speech "
+                                     "that nobody tagged, or not on the disk)" if passed
+                                     else ""), file=sys.stderr)
+    return EXIT_OK if all(o.ok or o.status == "not taggable" for o in outcomes) \
+        else EXIT_FAILED
+
+
+def _tags_summary(outcomes: list[filetags_Outcome]) -> str:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    said = ", ".join(f"{n} {status}" for status, n in counts.items()) or "nothing to do"
+    return f"{count_of(len(outcomes), 'file')}: {said}"
+
+
 def run_write_nfo(args: argparse.Namespace) -> int:
     from ver_desktop.core.moods import nfo
 
@@ -139,38 +194,15 @@ def run_write_nfo(args: argparse.Namespace) -> int:
 
 
 def _moods(args: argparse.Namespace) -> tuple[list[tuple[str, Mood]], int]:
-    """(video, mood) for the videos named, else every one with a mood, and how many were
-    passed over: without a mood, with an unreliable tag (mostly speech, nobody tagged it)
-    or not on the disk (a video named is said why)."""
-    from ver_desktop.core.moods import mood_of
-    from ver_desktop.core.usecases import tags
+    """(file, mood) for the files named, else every one with a mood (core's
+    usecases/moods.py), and how many were passed over (a file named is said why)."""
+    from ver_desktop.core.usecases.moods import chosen_moods
 
-    library, model = open_library(args), model_key(args)
+    chosen = chosen_moods(open_library(args), model_key(args), args.paths)
     if args.paths:
-        ids = [tags.video_of(library, path) for path in args.paths]
-        found = library.rows(model, ids)
-        rows = [found[i] for i in ids if i in found]
-    else:
-        rows = library.videos(model)
-    chosen = []
-    for row in rows:
-        mood = mood_of(row)
-        why = _passed_over(row.path, mood is None, bool(row.mostly_speech and not row.corrected))
-        if why and args.paths:
-            print(f"{_shown(row.path)} passed over: {why}", file=sys.stderr)
-        if mood is not None and not why:
-            chosen.append((row.path, mood))
-    return chosen, len(rows) - len(chosen)
-
-
-def _passed_over(path: str, no_mood: bool, unreliable: bool) -> str:
-    if no_mood:
-        return "it has no mood yet"
-    if unreliable:
-        return "it is mostly speech, so its tag is unreliable (tag it yourself to write it)"
-    if not os.path.isfile(path):
-        return "the video is not on the disk"
-    return ""
+        for path, why in chosen.passed_over:
+            print(f"{_shown(path)} passed over: {why}", file=sys.stderr)
+    return chosen.moods, len(chosen.passed_over)
 
 
 def _undo(args: argparse.Namespace) -> int:
