@@ -1,17 +1,24 @@
 """Which files' moods leave the app (issue 25), decided once for the command line and the
 window: the files named (or every one in the library), each with the mood it shows (the
-person's own tag wins), and those passed over with the reason in words."""
+person's own tag wins), and those passed over with the reason in words; then those moods
+written (or previewed, or put back) into the files' own tags and NFO sidecars, with what
+became of each file in plain words."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
 
 from ver_desktop.core.library import Library
 from ver_desktop.core.library.videos import VideoRow
+from ver_desktop.core.media import VIDEO_EXTENSIONS
 from ver_desktop.core.model_key import ModelKey
-from ver_desktop.core.moods import Mood, mood_of
+from ver_desktop.core.moods import Mood, filetags, mood_of
+from ver_desktop.core.moods import nfo as nfo_files
+from ver_desktop.core.text import count_of
 
 
 @dataclass
@@ -54,3 +61,148 @@ def passed_over(row: VideoRow) -> str:
     if not os.path.isfile(row.path):
         return "the file is not on the disk"
     return ""
+
+
+# -- writing the chosen moods out (the window's File > Write moods...) -----------------------
+
+Job = Literal["preview", "write", "undo"]
+
+
+@dataclass
+class MoodsWritten:
+    """What a preview, a write or an undo did, in plain words: a line per file, the counts,
+    and `summary`, one paragraph for a person."""
+
+    job: Job
+    lines: list[str] = field(default_factory=list)
+    done: int = 0  # written (or, in a preview, to be written; in an undo, put back)
+    already: int = 0  # already so: nothing to change
+    left_alone: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+
+    @property
+    def summary(self) -> str:
+        verb = {"preview": "would be written", "write": "written",
+                "undo": "put back as they were"}[self.job]
+        parts = [f"{count_of(self.done, 'file')} {verb}"]
+        if self.already:
+            parts.append(f"{count_of(self.already, 'file')} already so")
+        if self.left_alone:
+            parts.append(f"{count_of(len(self.left_alone), 'file')} left alone (each says "
+                         "why in the list)")
+        if self.passed_over:
+            parts.append(f"{count_of(len(self.passed_over), 'file')} passed over (no mood "
+                         "yet, mostly speech that nobody tagged, or not on the disk)")
+        lead = "Nothing was written (a preview): " if self.job == "preview" else ""
+        if self.job == "undo" and not (self.done or self.already or self.left_alone):
+            return "There was nothing to put back: no moods have been written yet."
+        return lead + "; ".join(parts) + "."
+
+
+def tags_undo_folder(data_dir: Path) -> Path:
+    """Where what each tag write replaced is kept (as `write-tags` keeps it)."""
+    return data_dir / "undo" / "tags"
+
+
+def nfo_undo_folder(data_dir: Path) -> Path:
+    """Where the NFOs' earlier contents are kept (as `write-nfo` keeps them)."""
+    return data_dir / "undo" / "nfo"
+
+
+def takes_tags(path: str) -> bool:
+    """Whether the file's own tags are for it: music (a format that takes none is said so
+    when written) and MP4 videos."""
+    suffix = os.path.splitext(path)[1].lower()
+    return suffix in filetags.KINDS or suffix not in VIDEO_EXTENSIONS
+
+
+def takes_nfo(path: str) -> bool:
+    """Whether an NFO sidecar is for the file: videos only."""
+    return os.path.splitext(path)[1].lower() in VIDEO_EXTENSIONS
+
+
+def write_moods(chosen: Chosen, data_dir: Path, *, tags: bool, nfo: bool,
+                dry_run: bool) -> MoodsWritten:
+    """Each chosen file's mood into its own tags (`tags`) and into an NFO beside it when it
+    is a video (`nfo`); a dry run only plans. One file's trouble never stops the others."""
+    result = MoodsWritten("preview" if dry_run else "write",
+                          passed_over=list(chosen.passed_over))
+    for path, why in chosen.passed_over:
+        result.lines.append(f"{_name(path)} passed over: {why}")
+    for path, mood in chosen.moods:
+        wanted = [tags and takes_tags(path), nfo and takes_nfo(path)]
+        if wanted[0]:
+            _tags_of(result, path, mood, data_dir, dry_run)
+        if wanted[1]:
+            _nfo_of(result, path, mood, data_dir, dry_run)
+        if not any(wanted):
+            why = _nothing_for(path, tags=tags, nfo=nfo)
+            result.left_alone.append((path, why))
+            result.lines.append(f"{_name(path)} left alone: {why}")
+    return result
+
+
+def _nothing_for(path: str, *, tags: bool, nfo: bool) -> str:
+    if not tags and not nfo:
+        return "neither its own tags nor an NFO file was chosen"
+    if takes_nfo(path):
+        return ("a video of this kind takes no mood tags; choose NFO files to give it "
+                "one beside it")
+    return "NFO files are for videos; choose its own tags to write its mood"
+
+
+def _tags_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
+             dry_run: bool) -> None:
+    planned = filetags.plan(path, mood)
+    if dry_run:
+        if planned.refusal is not None:
+            _count(result, path, planned.refusal.status, planned.refusal.message)
+        elif planned.up_to_date:
+            _count(result, path, "up to date", planned.lines()[0])
+        else:
+            _count(result, path, "written",
+                   f"would write {mood.text} into {_name(path)}'s own tags")
+        return
+    outcome = filetags.write(planned, tags_undo_folder(data_dir))
+    _count(result, path, outcome.status, outcome.message)
+
+
+def _nfo_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
+            dry_run: bool) -> None:
+    change = nfo_files.plan(path, mood)
+    if not dry_run:
+        change = nfo_files.write(change, nfo_undo_folder(data_dir))
+    words = change.words
+    if dry_run and change.outcome in ("new", "updated"):
+        words = f"would write {words}"
+    status = {"new": "written", "updated": "written", "same": "up to date",
+              "undone": "undone"}.get(change.outcome, "refused")
+    _count(result, path, status, words)
+
+
+def _count(result: MoodsWritten, path: str, status: str, words: str) -> None:
+    """One file's outcome (a filetags status, or an NFO's mapped onto one) counted and
+    said."""
+    result.lines.append(words)
+    if status in ("written", "undone"):
+        result.done += 1
+    elif status == "up to date":
+        result.already += 1
+    else:
+        result.left_alone.append((path, words))
+
+
+def undo_moods(data_dir: Path) -> MoodsWritten:
+    """Put back every earlier write: the files' tags (newest first), then the NFOs."""
+    result = MoodsWritten("undo")
+    for entry in filetags.undo_entries(tags_undo_folder(data_dir)):
+        outcome = filetags.undo(entry)
+        _count(result, os.fspath(outcome.path), outcome.status, outcome.message)
+    for change in nfo_files.undo_all(nfo_undo_folder(data_dir)):
+        status = {"undone": "undone", "same": "up to date"}.get(change.outcome, "refused")
+        _count(result, change.nfo, status, change.words)
+    return result
+
+
+def _name(path: str) -> str:
+    return os.path.basename(path)
