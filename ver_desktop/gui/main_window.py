@@ -76,6 +76,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.help_learn import HelpItLearnDialog
+    from ver_desktop.gui.write_moods import WriteMoodsDialog
 
 
 def scan_summary_text(summary: Any) -> str:
@@ -123,6 +124,7 @@ def library_location(data_dir: Path, given: str | None, settings: QSettings) -> 
 class MainWindow(QMainWindow):
     actions_by_name: dict[str, QAction]  # set by `_install_menus`
     tag_menu: QMenu
+    write_moods_dialog: WriteMoodsDialog | None = None  # File > Write moods…, once opened
     session_ready = Signal()
 
     def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
@@ -300,6 +302,7 @@ class MainWindow(QMainWindow):
             "find": self.library_view.filters.search.setFocus,
             "play_playlist": self.playback.play_playlist, "about": self.open_about,
             "help_learn": self.open_help_learn, "thats_right": self.thats_right,
+            "write_moods": self.open_write_moods,
         }, self.correct, self.library_view.show_grid, self.playlists, self.sidebar)
         self.actions_by_name = found.actions
         assert found.tag_menu is not None
@@ -501,6 +504,13 @@ class MainWindow(QMainWindow):
 
     def open_about(self) -> None:
         AboutDialog(self.bundle_dir, self.data_dir, self).open()
+
+    def open_write_moods(self) -> None:
+        from ver_desktop.gui import write_moods
+
+        self.write_moods_dialog = write_moods.open_dialog(self.state, lambda: [
+            row.path for i in self.library_view.selected_ids()
+            if (row := self.model.video(i)) is not None], self, self.write_moods_dialog)
 
     # -- scans -------------------------------------------------------------------------
 

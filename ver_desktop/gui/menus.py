@@ -59,6 +59,8 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
         _add(file_menu, owner, actions, name, text, key, slots[name])
     actions["cancel_scan"].setEnabled(False)  # until a scan runs
     file_menu.addSeparator()
+    _add(file_menu, owner, actions, "write_moods", "&Write moods…", None, slots["write_moods"])
+    file_menu.addSeparator()
     _add(file_menu, owner, actions, "settings", "&Settings…",
          QKeySequence.StandardKey.Preferences, slots["settings"])
     file_menu.addSeparator()

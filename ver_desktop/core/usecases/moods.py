@@ -172,7 +172,7 @@ def _nfo_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
     change = nfo_files.plan(path, mood)
     if not dry_run:
         change = nfo_files.write(change, nfo_undo_folder(data_dir))
-    words = change.words
+    words = _short(change.words, change.nfo)
     if dry_run and change.outcome in ("new", "updated"):
         words = f"would write {words}"
     status = {"new": "written", "updated": "written", "same": "up to date",
@@ -200,9 +200,14 @@ def undo_moods(data_dir: Path) -> MoodsWritten:
         _count(result, os.fspath(outcome.path), outcome.status, outcome.message)
     for change in nfo_files.undo_all(nfo_undo_folder(data_dir)):
         status = {"undone": "undone", "same": "up to date"}.get(change.outcome, "refused")
-        _count(result, change.nfo, status, change.words)
+        _count(result, change.nfo, status, _short(change.words, change.nfo))
     return result
 
 
 def _name(path: str) -> str:
     return os.path.basename(path)
+
+
+def _short(words: str, nfo: str) -> str:
+    """An NFO's sentence with the file's name for its whole path (the lines name files)."""
+    return words.replace(nfo, _name(nfo), 1)

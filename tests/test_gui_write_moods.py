@@ -1,0 +1,83 @@
+"""File > Write moods… (gui/write_moods.py, issue 25) on a small real library: Preview lists
+the files and writes nothing, Write puts the moods into the files (exiftool reads them
+back) with the summary shown whole in the dialog and kept in the window's notice, and Undo
+puts them back. With VER_SHOTS set, the dialog is saved as docs/screenshots/write-moods.png."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from gui_helpers import WAIT_MS, open_window, settings_at, shown_whole
+from test_filetags import exiftool_tags
+from test_usecases_moods import small_library
+
+from ver_desktop.gui.write_moods import WriteMoodsDialog
+
+
+def test_preview_write_and_undo_from_the_file_menu(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                   data_dir: Path, bundled_model: Path) -> None:
+    files = small_library(data_dir, tmp_path / "media")
+    song, video = files["song"], files["video"]
+    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    window.actions_by_name["write_moods"].trigger()
+    dialog = window.write_moods_dialog
+    assert isinstance(dialog, WriteMoodsDialog) and dialog.isVisible()
+    assert dialog.every_file.isChecked()  # nothing selected: every file in the library
+    assert dialog.tags.isChecked() and dialog.nfo.isChecked()
+    before = song.read_bytes()
+
+    def lines() -> list[str]:
+        return [dialog.lines.item(r).text() for r in range(dialog.lines.count())]
+
+    dialog.preview.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    assert any("calm song.mp3" in line for line in lines())
+    assert dialog.summary.text().startswith("Nothing was written (a preview)")
+    assert song.read_bytes() == before and not video.with_suffix(".nfo").exists()
+
+    dialog.write.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    assert dialog.summary.text().startswith("4 files written"), lines()
+    assert "mood" in exiftool_tags(song)
+    assert exiftool_tags(video)["mood"] == "tense, angry (tensed)"
+    assert video.with_suffix(".nfo").is_file()
+    qtbot.waitUntil(lambda: shown_whole(dialog.summary), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: shown_whole(window.notice), timeout=WAIT_MS)
+    assert "4 files written" in window.notice.text()
+    shots = os.environ.get("VER_SHOTS")
+    if shots:
+        target = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        assert dialog.grab().save(os.fspath(target / "write-moods.png"))
+
+    dialog.undo.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    assert dialog.summary.text() == "4 files put back as they were.", lines()
+    assert "mood" not in exiftool_tags(song) and "mood" not in exiftool_tags(video)
+    assert not video.with_suffix(".nfo").exists()
+    assert "put back" in window.notice.text()
+    dialog.close()
+    window.close()
+
+
+def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                   data_dir: Path, bundled_model: Path) -> None:
+    files = small_library(data_dir, tmp_path / "media")
+    window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    song = next(i for i in window.model.ids()
+                if getattr(window.model.video(i), "path", "") == os.fspath(files["song"]))
+    window.select_video(song)
+    qtbot.waitUntil(lambda: window.library_view.selected_ids() == [song], timeout=WAIT_MS)
+    window.open_write_moods()
+    dialog = window.write_moods_dialog
+    assert dialog is not None and dialog.only_selected.isChecked()
+    dialog.write.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    assert dialog.summary.text() == "1 file written.", dialog.summary.text()
+    assert "mood" in exiftool_tags(files["song"]) and "mood" not in exiftool_tags(files["video"])
+    dialog.tags.setChecked(False)
+    dialog.nfo.setChecked(False)
+    assert not dialog.write.isEnabled() and not dialog.preview.isEnabled()
+    dialog.close()
+    window.close()
