@@ -47,6 +47,7 @@ from io import BufferedReader
 from pathlib import Path
 from typing import Any, Literal
 
+from ver_desktop.core.errors import AppError
 from ver_desktop.core.moods import Mood
 
 Status = Literal["written", "up to date", "not taggable", "changed", "refused", "failed",
@@ -234,7 +235,7 @@ def _not_taggable(path: Path) -> Outcome | None:
 
 # -- tags through mutagen --------------------------------------------------------------------
 
-class _Unreadable(Exception):
+class _Unreadable(AppError):
     pass
 
 
@@ -346,13 +347,13 @@ def _tag_copy(copy: Path, kind: str, target: dict[str, Values], drop_empty: bool
 
 # -- writing safely --------------------------------------------------------------------------
 
-class _LeftAlone(Exception):
+class _LeftAlone(AppError):
     def __init__(self, status: Status, message: str) -> None:
         super().__init__(message)
         self.status: Status = status
 
 
-class _Failed(Exception):
+class _Failed(AppError):
     pass
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ver_desktop.core.errors import AppError
 from ver_desktop.core.moods import Mood
 
 MOOD_PREFIX = "Mood: "
@@ -62,7 +63,7 @@ class NfoChange:
     after: bytes | None = None  # what is (to be) written
 
 
-class NfoProblem(Exception):
+class NfoProblem(AppError):
     """Why an NFO is left alone, in words."""
 
 
