@@ -126,13 +126,17 @@ def _relearn(args: argparse.Namespace, library: Library, model: ModelKey) -> Non
 
 
 def undo_folder(args: argparse.Namespace) -> Path:
-    """Where the NFOs' earlier contents are kept for --undo: in the data folder."""
-    return paths.data_dir(args.data_dir) / "undo" / "nfo"
+    """Where the NFOs' earlier contents are kept for --undo (core's place for it)."""
+    from ver_desktop.core.usecases.moods import nfo_undo_folder
+
+    return nfo_undo_folder(paths.data_dir(args.data_dir))
 
 
 def tags_undo_folder(args: argparse.Namespace) -> Path:
-    """Where what each tag write replaced is kept for --undo: in the data folder."""
-    return paths.data_dir(args.data_dir) / "undo" / "tags"
+    """Where what each tag write replaced is kept for --undo (core's place for it)."""
+    from ver_desktop.core.usecases import moods
+
+    return moods.tags_undo_folder(paths.data_dir(args.data_dir))
 
 
 def run_write_tags(args: argparse.Namespace) -> int:

@@ -100,12 +100,12 @@ class MoodsWritten:
 
 
 def tags_undo_folder(data_dir: Path) -> Path:
-    """Where what each tag write replaced is kept (as `write-tags` keeps it)."""
+    """Where what each tag write replaced is kept (`write-tags` and the window alike)."""
     return data_dir / "undo" / "tags"
 
 
 def nfo_undo_folder(data_dir: Path) -> Path:
-    """Where the NFOs' earlier contents are kept (as `write-nfo` keeps them)."""
+    """Where the NFOs' earlier contents are kept (`write-nfo` and the window alike)."""
     return data_dir / "undo" / "nfo"
 
 
