@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.moods import Mood
+from ver_desktop.core.moods import Mood, sync_folder
 
 Status = Literal["written", "up to date", "not taggable", "changed", "refused", "failed",
                  "undone"]
@@ -462,16 +462,8 @@ def _commit(copy: Path, path: Path) -> None:
     """The one step that changes the file: an atomic rename, then the folder is flushed
     so the rename survives a power cut."""
     os.replace(copy, path)
-    _fsync_folder(path.parent)
+    sync_folder(path.parent)
 
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # some file systems cannot flush a folder
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 # -- undo ------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.moods import Mood
+from ver_desktop.core.moods import Mood, sync_folder
 
 MOOD_PREFIX = "Mood: "
 EMOTION_PREFIX = "Emotion: "
@@ -400,7 +400,7 @@ def write_atomically(target: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
 def _mode_of(target: str) -> int:
@@ -410,16 +410,6 @@ def _mode_of(target: str) -> int:
         return stat.S_IMODE(os.lstat(target).st_mode)
     except OSError:
         return 0o644
-
-
-def _sync_folder(folder: str) -> None:
-    """The rename itself made durable, where the system allows it."""
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
 
 
 def planned(items: Iterable[tuple[str, Mood]]) -> list[NfoChange]:
