@@ -187,8 +187,10 @@ def _chosen_c(x: np.ndarray, y: np.ndarray, groups: np.ndarray, w: np.ndarray) -
             held = groups == group
             model = _logistic(c, x[~held], y[~held], w[~held])
             p = np.clip(model.predict_proba(x[held]), 1e-9, 1.0)
-            column = np.searchsorted(model.classes_, y[held])
-            seen = column < len(model.classes_)
+            # A class the training groups lacked has no column: its rows cannot be scored
+            column = np.minimum(np.searchsorted(model.classes_, y[held]),
+                                len(model.classes_) - 1)
+            seen = model.classes_[column] == y[held]
             picked = p[np.flatnonzero(seen), column[seen]]
             loss -= float(np.sum(w[held][seen] * np.log(picked)))
         losses.append(loss)
