@@ -63,8 +63,14 @@ def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # ty
                                                    data_dir: Path, bundled_model: Path) -> None:
     files = small_library(data_dir, tmp_path / "media")
     window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
-    song = next(i for i in window.model.ids()
-                if getattr(window.model.video(i), "path", "") == os.fspath(files["song"]))
+    def song_id() -> int | None:  # the table loads off the UI thread: wait for the row
+        return next((i for i in window.model.ids()
+                     if getattr(window.model.video(i), "path", "") == os.fspath(files["song"])),
+                    None)
+
+    qtbot.waitUntil(lambda: song_id() is not None, timeout=WAIT_MS)
+    song = song_id()
+    assert song is not None
     window.select_video(song)
     qtbot.waitUntil(lambda: window.library_view.selected_ids() == [song], timeout=WAIT_MS)
     window.open_write_moods()
