@@ -14,11 +14,13 @@ EXTRAS="${EXTRAS:-dev,train,package,server}"
 # the speech tests read real recorded speech from pocketsphinx-testdata (LibriVox readings)
 # and codec2-examples (radio and studio voices); `ver-desktop render-midi` renders the MIDI
 # training sets with fluidsynth and two General MIDI soundfonts (fluid-soundfont-gm,
-# timgm6mb-soundfont); the tests read moods written into files back with independent
+# timgm6mb-soundfont); moods go into MKV files' own tags with MKVToolNix (mkvtoolnix:
+# mkvpropedit, mkvextract); the tests read moods written into files back with independent
 # readers (libimage-exiftool-perl's exiftool, mediainfo).
 APT_PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0 binutils
               desktop-file-utils appstream postgresql pocketsphinx-testdata codec2-examples
-              fluidsynth fluid-soundfont-gm timgm6mb-soundfont libimage-exiftool-perl mediainfo)
+              fluidsynth fluid-soundfont-gm timgm6mb-soundfont libimage-exiftool-perl mediainfo
+              mkvtoolnix)
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from ver_desktop.core.errors import AppError
 from ver_desktop.core.moods import Mood, sync_folder
@@ -135,6 +135,8 @@ class Outcome:
     status: Status
     message: str
     undo_entry: Path | None = None
+    before: FileState | None = None  # a file rewritten: what it was, and what it is now
+    after: FileState | None = None
 
     @property
     def ok(self) -> bool:
@@ -192,7 +194,7 @@ def plan(path: str | os.PathLike[str], mood: Mood) -> Planned:
     kind = KINDS[path.suffix.lower()]
     try:
         state = FileState.of(path)  # before reading: a later change is caught by the hash
-        audio = _open(path, kind)
+        tags = _open(path, kind)
     except _Unreadable as err:
         return Planned(path, mood, refusal=Outcome(path, "not taggable", str(err)))
     except OSError as err:
@@ -200,8 +202,8 @@ def plan(path: str | os.PathLike[str], mood: Mood) -> Planned:
             path, "refused", f"left alone: {_name(path)} could not be read ({err.strerror})"))
     new = values_of(mood)
     changes = tuple(Change(key, old, new[key]) for key in KEYS
-                    if (old := _get(audio, kind, key)) != _as_values(new[key]))
-    return Planned(path, mood, kind, changes, state, had_tags=audio.tags is not None)
+                    if (old := tags.get(key)) != _as_values(new[key]))
+    return Planned(path, mood, kind, changes, state, had_tags=tags.had_tags)
 
 
 def _refusal(path: Path) -> Outcome | None:
@@ -235,12 +237,58 @@ def _not_taggable(path: Path) -> Outcome | None:
 
 # -- tags through mutagen --------------------------------------------------------------------
 
+class Tags(Protocol):
+    """A file's tags, opened to read and change (mutagen's for most kinds; Matroska's own
+    through MKVToolNix, `matroska.py`). Nothing reaches the file before `save`."""
+
+    @property
+    def length(self) -> float:
+        """The audio's length in seconds (a write must not change it)."""
+
+    @property
+    def had_tags(self) -> bool:
+        """Whether the file held a tag at all when opened."""
+
+    def get(self, key: str) -> Values: ...
+
+    def set(self, key: str, values: Values) -> None: ...
+
+    def save(self, drop_empty: bool) -> None:
+        """Write the changes into the file; with `drop_empty`, a tag left with nothing in
+        it is removed whole (undo of a file that had none)."""
+
+
 class _Unreadable(AppError):
     pass
 
 
-def _open(path: Path, kind: str) -> Audio:
-    """The file read by mutagen as its kind, or _Unreadable saying why not."""
+def _open(path: Path, kind: str) -> Tags:
+    """The file's tags read as its kind, or _Unreadable saying why not."""
+    return _MutagenTags(path, kind)
+
+
+class _MutagenTags:
+    """ID3, Vorbis comments and MP4 atoms, through mutagen."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        self.kind, self.audio = kind, _mutagen_file(path, kind)
+        self.had_tags = self.audio.tags is not None
+
+    @property
+    def length(self) -> float:
+        return float(self.audio.info.length)
+
+    def get(self, key: str) -> Values:
+        return _get(self.audio, self.kind, key)
+
+    def set(self, key: str, values: Values) -> None:
+        _set(self.audio, self.kind, key, values)
+
+    def save(self, drop_empty: bool) -> None:
+        _save(self.audio, self.kind, drop_empty)
+
+
+def _mutagen_file(path: Path, kind: str) -> Audio:
     import mutagen
     from mutagen.flac import FLAC
     from mutagen.mp3 import MP3
@@ -332,17 +380,17 @@ def _save(audio: Audio, kind: str, drop_empty: bool) -> None:
 def _tag_copy(copy: Path, kind: str, target: dict[str, Values], drop_empty: bool) -> None:
     """Write `target` into the copy, then read it back as a new file: every key must hold
     what was written and the audio must be as long as before."""
-    audio = _open(copy, kind)
-    length = audio.info.length
+    tags = _open(copy, kind)
+    length = tags.length
     for key, values in target.items():
-        _set(audio, kind, key, values)
-    _save(audio, kind, drop_empty)
+        tags.set(key, values)
+    tags.save(drop_empty)
     again = _open(copy, kind)
-    wrong = [key for key, values in target.items() if _get(again, kind, key) != values]
+    wrong = [key for key, values in target.items() if again.get(key) != values]
     if wrong:
         raise _Failed(f"reading it back gave other values for {', '.join(wrong)}")
-    if abs(again.info.length - length) > 1e-3:
-        raise _Failed(f"its length read back as {again.info.length:.3f} s, not {length:.3f} s")
+    if abs(again.length - length) > 1e-3:
+        raise _Failed(f"its length read back as {again.length:.3f} s, not {length:.3f} s")
 
 
 # -- writing safely --------------------------------------------------------------------------
@@ -374,13 +422,13 @@ def write(planned: Planned, undo_dir: str | os.PathLike[str]) -> Outcome:
         entries.append(_save_entry(Path(undo_dir), planned, after))
 
     try:
-        _replace_tags(path, planned.kind, target, planned.state, record)
+        after = _replace_tags(path, planned.kind, target, planned.state, record)
     except _LeftAlone as left:
         for entry in entries:  # written just before a rename that failed
             entry.unlink(missing_ok=True)
         return Outcome(path, left.status, str(left))
     return Outcome(path, "written", f"wrote {planned.mood.text} into {_name(path)}",
-                   entries[0])
+                   entries[0], planned.state, after)
 
 
 def _replace_tags(path: Path, kind: str, target: dict[str, Values], expected: FileState,
@@ -542,10 +590,10 @@ def _undo(path: Path, kind: str, previous: dict[str, Values], after: FileState,
         return Outcome(path, "changed", f"left alone: {name} changed after the mood was "
                        "written into it; undoing would lose that change")
     try:
-        _replace_tags(path, kind, previous, after, lambda _: None, drop_empty)
+        now = _replace_tags(path, kind, previous, after, lambda _: None, drop_empty)
     except _LeftAlone as left:
         return Outcome(path, left.status, str(left))
-    return Outcome(path, "undone", f"put back the tags {name} had before")
+    return Outcome(path, "undone", f"put back the tags {name} had before", None, after, now)
 
 
 def remove_leftovers(folder: str | os.PathLike[str], older_than_s: float = 3600.0,
