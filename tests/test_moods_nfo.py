@@ -336,11 +336,11 @@ def test_write_nfo_dry_run_write_and_undo(tmp_path: Path, data_dir: Path) -> Non
     nfo.write_bytes(FOREIGN)
     dry = cli("write-nfo", "--dry-run")
     assert dry.returncode == 0, dry.stderr
-    assert "would write" in dry.stdout and "Nothing written" in dry.stderr
+    assert "would write" in dry.stdout and "Nothing was written" in dry.stderr
     assert nfo.read_bytes() == FOREIGN and not Path(nfo_path(clips[1])).exists()
     done = cli("write-nfo")
     assert done.returncode == 0, done.stderr
-    assert "1 video passed over" in done.stderr  # the one that failed: no mood
+    assert "1 file passed over" in done.stderr  # the one that failed: no mood
     assert "PV-NA" not in done.stdout + done.stderr  # words, not codes
     assert ours(parse(nfo.read_bytes()))[0].startswith("Mood: ")
     assert ours(parse(Path(nfo_path(clips[1])).read_bytes())) == [

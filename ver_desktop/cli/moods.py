@@ -26,9 +26,6 @@ from ver_desktop.core.text import count_of, printable, terminal_text
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
-    from ver_desktop.core.moods import Mood
-    from ver_desktop.core.moods.filetags import Outcome as filetags_Outcome
-    from ver_desktop.core.moods.nfo import NfoChange
     from ver_desktop.core.moods.table import ImportPlan
 
 
@@ -122,124 +119,40 @@ def _relearn(args: argparse.Namespace, library: Library, model: ModelKey) -> Non
     print(learned_line(library, model), file=sys.stderr)
 
 
-# -- NFO sidecars ----------------------------------------------------------------------------
-
-
-def undo_folder(args: argparse.Namespace) -> Path:
-    """Where the NFOs' earlier contents are kept for --undo (core's place for it)."""
-    from ver_desktop.core.usecases.moods import nfo_undo_folder
-
-    return nfo_undo_folder(paths.data_dir(args.data_dir))
-
-
-def tags_undo_folder(args: argparse.Namespace) -> Path:
-    """Where what each tag write replaced is kept for --undo (core's place for it)."""
-    from ver_desktop.core.usecases import moods
-
-    return moods.tags_undo_folder(paths.data_dir(args.data_dir))
+# -- moods into the files' own tags and NFO sidecars -----------------------------------------
 
 
 def run_write_tags(args: argparse.Namespace) -> int:
-    """Moods into the files' own tags (core/moods/filetags.py): the dry run lists each
-    change, a write says what became of each file, and a summary counts them."""
-    from ver_desktop.core.moods import filetags
-
-    folder, passed = tags_undo_folder(args), 0
-    if args.undo:
-        if args.dry_run or args.paths:
-            raise SetupError("--undo puts back every earlier write at once; it takes no "
-                             "paths and has no dry run")
-        outcomes = [filetags.undo(entry) for entry in filetags.undo_entries(folder)]
-    else:
-        chosen, passed = _moods(args)
-        plans = [filetags.plan(path, mood) for path, mood in chosen]
-        if args.dry_run:
-            for planned in plans:
-                for line in planned.lines():
-                    print(terminal_text(printable(line)))
-            print(f"Nothing written (a dry run): {count_of(len(plans), 'file')} looked at, "
-                  f"{passed} passed over", file=sys.stderr)
-            return EXIT_OK
-        outcomes = filetags.write_all(plans, folder)
-    for outcome in outcomes:
-        print(terminal_text(printable(outcome.message)))
-    print(_tags_summary(outcomes) + (f"; {passed} passed over (no mood yet, mostly speech "
-                                     "that nobody tagged, or not on the disk)" if passed
-                                     else ""), file=sys.stderr)
-    return EXIT_OK if all(o.ok or o.status == "not taggable" for o in outcomes) \
-        else EXIT_FAILED
-
-
-def _tags_summary(outcomes: list[filetags_Outcome]) -> str:
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    said = ", ".join(f"{n} {status}" for status, n in counts.items()) or "nothing to do"
-    return f"{count_of(len(outcomes), 'file')}: {said}"
+    """Moods into the files' own tags (core/moods/filetags.py)."""
+    return _write(args, tags=True, nfo=False)
 
 
 def run_write_nfo(args: argparse.Namespace) -> int:
-    from ver_desktop.core.moods import nfo
+    """Moods into NFO files beside videos (core/moods/nfo.py)."""
+    return _write(args, tags=False, nfo=True)
 
+
+def _write(args: argparse.Namespace, *, tags: bool, nfo: bool) -> int:
+    """core's write_moods or undo_moods (the window's File > Write moods... does the same):
+    a line per file on stdout (a dry run adds each tag's change), the summary on stderr."""
+    from ver_desktop.core.usecases import moods
+
+    library, data_dir = open_library(args), paths.data_dir(args.data_dir)
     if args.undo:
-        return _undo(args)
-    chosen, passed = _moods(args)
-    changes = nfo.planned(chosen)
-    if not args.dry_run:
-        changes = [nfo.write(change, undo_folder(args)) for change in changes]
-    for change in changes:
-        print(_line(change, args.dry_run))
-    summary = _nfo_summary(changes, args.dry_run)
-    if passed:
-        summary += (f"; {count_of(passed, 'video')} passed over (no mood yet, mostly speech "
-                    "that nobody tagged, or not on the disk)")
-    print(summary, file=sys.stderr)
-    return EXIT_FAILED if any(c.outcome == "left alone" for c in changes) else EXIT_OK
-
-
-def _moods(args: argparse.Namespace) -> tuple[list[tuple[str, Mood]], int]:
-    """(file, mood) for the files named, else every one with a mood (core's
-    usecases/moods.py), and how many were passed over (a file named is said why)."""
-    from ver_desktop.core.usecases.moods import chosen_moods
-
-    chosen = chosen_moods(open_library(args), model_key(args), args.paths)
-    if args.paths:
-        for path, why in chosen.passed_over:
-            print(f"{_shown(path)} passed over: {why}", file=sys.stderr)
-    return chosen.moods, len(chosen.passed_over)
-
-
-def _undo(args: argparse.Namespace) -> int:
-    from ver_desktop.core.moods import nfo
-
-    if args.dry_run:
-        raise SetupError("--undo puts files back at once; it has no dry run")
-    folder = undo_folder(args)
-    if args.paths:
-        changes = [nfo.undo(nfo.nfo_path(os.path.abspath(p)), folder) for p in args.paths]
+        if args.dry_run:
+            raise SetupError("--undo puts files back at once; it has no dry run")
+        if tags and args.paths:
+            raise SetupError("--undo puts back every earlier write of tags at once; it "
+                             "takes no paths")
+        result = moods.undo_moods(library, data_dir, tags=tags, nfo=nfo, videos=args.paths)
     else:
-        changes = nfo.undo_all(folder)
-    for change in changes:
-        print(_line(change, False))
-    print(_nfo_summary(changes, False), file=sys.stderr)
-    return EXIT_FAILED if any(c.outcome == "left alone" for c in changes) else EXIT_OK
-
-
-def _line(change: NfoChange, dry_run: bool) -> str:
-    words = terminal_text(printable(change.words))
-    return f"would write {words}" if dry_run and change.outcome in ("new", "updated") \
-        else words
-
-
-def _nfo_summary(changes: list[NfoChange], dry_run: bool) -> str:
-    counts: dict[str, int] = {}
-    for change in changes:
-        counts[change.outcome] = counts.get(change.outcome, 0) + 1
-    names = {"new": "new", "updated": "updated", "same": "already so", "undone": "put back",
-             "left alone": "left alone"}
-    said = ", ".join(f"{counts[k]} {names[k]}" for k in names if k in counts) or "none"
-    lead = "Nothing written (a dry run). " if dry_run else ""
-    return f"{lead}{count_of(len(changes), 'NFO file')}: {said}"
+        chosen = moods.chosen_moods(library, model_key(args), args.paths)
+        result = moods.write_moods(library, chosen, data_dir, tags=tags, nfo=nfo,
+                                   dry_run=args.dry_run)
+    for line in result.lines + result.changes:
+        print(terminal_text(printable(line)))
+    print(terminal_text(printable(result.summary)), file=sys.stderr)
+    return EXIT_FAILED if result.troubles else EXIT_OK
 
 
 def _shown(path: str) -> str:

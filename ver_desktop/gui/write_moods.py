@@ -142,10 +142,10 @@ class WriteMoodsDialog(QDialog):
 
         def work(session: Session = session) -> MoodsWritten:
             if job == "undo":
-                return moods.undo_moods(session.data_dir)
+                return moods.undo_moods(session.library, session.data_dir)
             chosen = moods.chosen_moods(session.library, session.model, paths)
-            return moods.write_moods(chosen, session.data_dir, tags=tags, nfo=nfo,
-                                     dry_run=job == "preview")
+            return moods.write_moods(session.library, chosen, session.data_dir, tags=tags,
+                                     nfo=nfo, dry_run=job == "preview")
 
         self.busy = True
         self._enable()

@@ -35,6 +35,16 @@ class FileStat:
     mtime_ns: int
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """A file the app itself rewrote (its own tags, never its sound): its (size, mtime_ns)
+    before and after."""
+
+    path: str
+    before: tuple[int, int]
+    after: tuple[int, int]
+
+
 @dataclass
 class ScanPlan:
     """What a scan has to do, decided against the database before any decoding."""
@@ -116,6 +126,23 @@ class ScanStore(LibraryBase):
                 if v.path in found_by_path
             ]
         return plan
+
+    def follow_rewrites(self, rewrites: Sequence[Rewrite]) -> int:
+        """Take each rewritten file's new size and mtime, where the library still had it
+        as it was before the rewrite (a file changed by someone else first stays changed,
+        for the next scan to analyse). Returns how many rows followed."""
+        followed = 0
+        if not rewrites:
+            return 0
+        with self.session() as s, s.begin():
+            for rewrite in rewrites:
+                size, mtime_ns = rewrite.before
+                done = s.execute(update(Video).where(
+                    Video.path == rewrite.path, Video.size == size,
+                    Video.mtime_ns == mtime_ns).values(
+                    size=rewrite.after[0], mtime_ns=rewrite.after[1]))
+                followed += done.rowcount  # type: ignore[attr-defined]
+        return followed
 
     def known_files(self, roots: Sequence[str]) -> dict[str, tuple[int, int]]:
         """(size, mtime_ns) of the videos under `roots` that were present at the last scan."""

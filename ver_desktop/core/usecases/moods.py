@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from ver_desktop.core.library import Library
+from ver_desktop.core.library.scans import Rewrite
 from ver_desktop.core.library.videos import VideoRow
 from ver_desktop.core.media import VIDEO_EXTENSIONS
 from ver_desktop.core.model_key import ModelKey
@@ -79,6 +80,9 @@ class MoodsWritten:
     already: int = 0  # already so: nothing to change
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    troubles: int = 0  # of those left alone, the ones that were not simply unfit (a file
+    # changed meanwhile, read-only, unreadable, a failed write): a command exits non-zero
+    changes: list[str] = field(default_factory=list)  # a preview's tags, key by key
 
     @property
     def summary(self) -> str:
@@ -121,25 +125,39 @@ def takes_nfo(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in VIDEO_EXTENSIONS
 
 
-def write_moods(chosen: Chosen, data_dir: Path, *, tags: bool, nfo: bool,
+def write_moods(library: Library, chosen: Chosen, data_dir: Path, *, tags: bool, nfo: bool,
                 dry_run: bool) -> MoodsWritten:
     """Each chosen file's mood into its own tags (`tags`) and into an NFO beside it when it
-    is a video (`nfo`); a dry run only plans. One file's trouble never stops the others."""
+    is a video (`nfo`); a dry run only plans. One file's trouble never stops the others.
+    The library follows the files it rewrote, so the next scan keeps their tags."""
     result = MoodsWritten("preview" if dry_run else "write",
                           passed_over=list(chosen.passed_over))
     for path, why in chosen.passed_over:
         result.lines.append(f"{_name(path)} passed over: {why}")
+    rewritten: list[Rewrite] = []
     for path, mood in chosen.moods:
         wanted = [tags and takes_tags(path), nfo and takes_nfo(path)]
         if wanted[0]:
-            _tags_of(result, path, mood, data_dir, dry_run)
+            rewritten += _tags_of(result, path, mood, data_dir, dry_run)
         if wanted[1]:
             _nfo_of(result, path, mood, data_dir, dry_run)
         if not any(wanted):
             why = _nothing_for(path, tags=tags, nfo=nfo)
             result.left_alone.append((path, why))
             result.lines.append(f"{_name(path)} left alone: {why}")
+    # Only the tags changed, never the sound: the library takes the rewritten files' new
+    # size and mtime as its own, so the next scan neither analyses them again nor forgets
+    # the stretches a person tagged in them.
+    library.follow_rewrites(rewritten)
     return result
+
+
+def _rewrite(path: str, outcome: filetags.Outcome) -> list[Rewrite]:
+    """The library's record of a file our write or undo rewrote (none when it did not)."""
+    if outcome.before is None or outcome.after is None:
+        return []
+    return [Rewrite(path, (outcome.before.size, outcome.before.mtime_ns),
+                    (outcome.after.size, outcome.after.mtime_ns))]
 
 
 def _nothing_for(path: str, *, tags: bool, nfo: bool) -> str:
@@ -152,7 +170,8 @@ def _nothing_for(path: str, *, tags: bool, nfo: bool) -> str:
 
 
 def _tags_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
-             dry_run: bool) -> None:
+             dry_run: bool) -> list[Rewrite]:
+    """Write (or preview) one file's tags; the file's rewrite, when it was rewritten."""
     planned = filetags.plan(path, mood)
     if dry_run:
         if planned.refusal is not None:
@@ -162,9 +181,11 @@ def _tags_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
         else:
             _count(result, path, "written",
                    f"would write {mood.text} into {_name(path)}'s own tags")
-        return
+            result.changes += planned.lines()
+        return []
     outcome = filetags.write(planned, tags_undo_folder(data_dir))
     _count(result, path, outcome.status, outcome.message)
+    return _rewrite(path, outcome)
 
 
 def _nfo_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
@@ -175,9 +196,11 @@ def _nfo_of(result: MoodsWritten, path: str, mood: Mood, data_dir: Path,
     words = _short(change.words, change.nfo)
     if dry_run and change.outcome in ("new", "updated"):
         words = f"would write {words}"
-    status = {"new": "written", "updated": "written", "same": "up to date",
-              "undone": "undone"}.get(change.outcome, "refused")
-    _count(result, path, status, words)
+    _count(result, path, _NFO_STATUS.get(change.outcome, "refused"), words)
+
+
+_NFO_STATUS = {"new": "written", "updated": "written", "same": "up to date",
+               "undone": "undone"}  # an NFO's outcome as the filetags status it amounts to
 
 
 def _count(result: MoodsWritten, path: str, status: str, words: str) -> None:
@@ -190,17 +213,26 @@ def _count(result: MoodsWritten, path: str, status: str, words: str) -> None:
         result.already += 1
     else:
         result.left_alone.append((path, words))
+        result.troubles += status != "not taggable"
 
 
-def undo_moods(data_dir: Path) -> MoodsWritten:
-    """Put back every earlier write: the files' tags (newest first), then the NFOs."""
+def undo_moods(library: Library, data_dir: Path, *, tags: bool = True, nfo: bool = True,
+               videos: Sequence[str] = ()) -> MoodsWritten:
+    """Put back every earlier write: the files' tags (newest first), then the NFOs (only
+    those of `videos` when some are named)."""
     result = MoodsWritten("undo")
-    for entry in filetags.undo_entries(tags_undo_folder(data_dir)):
+    rewritten: list[Rewrite] = []
+    for entry in filetags.undo_entries(tags_undo_folder(data_dir)) if tags else []:
         outcome = filetags.undo(entry)
         _count(result, os.fspath(outcome.path), outcome.status, outcome.message)
-    for change in nfo_files.undo_all(nfo_undo_folder(data_dir)):
-        status = {"undone": "undone", "same": "up to date"}.get(change.outcome, "refused")
-        _count(result, change.nfo, status, _short(change.words, change.nfo))
+        rewritten += _rewrite(os.fspath(outcome.path), outcome)
+    folder = nfo_undo_folder(data_dir)
+    changes = ([] if not nfo else nfo_files.undo_all(folder) if not videos else
+               [nfo_files.undo(nfo_files.nfo_path(os.path.abspath(v)), folder) for v in videos])
+    for change in changes:
+        _count(result, change.nfo, _NFO_STATUS.get(change.outcome, "refused"),
+               _short(change.words, change.nfo))
+    library.follow_rewrites(rewritten)
     return result
 
 
