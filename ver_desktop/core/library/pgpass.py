@@ -8,12 +8,12 @@ with '\\'. Lines this module did not write are kept as they were."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import URL
+
+from ver_desktop.core.atomic import write_atomically
 
 Key = tuple[str, str, str, str]  # host, port, database, user
 
@@ -74,18 +74,8 @@ def _write(lines: list[str]) -> None:
     file beside it, made 0600 before anything is written, then renamed over it."""
     target = path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".pgpass.", dir=target.parent)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("".join(line + "\n" for line in lines))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomically(target, "".join(line + "\n" for line in lines).encode("utf-8"),
+                     mode=0o600, prefix=".pgpass.")
 
 
 def _escaped(field: str) -> str:

@@ -8,8 +8,6 @@ into music files' own tags (filetags.py), into Kodi/Jellyfin NFO sidecars beside
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 
 from ver_desktop.core.labels import QUADRANT_NAMES
@@ -44,12 +42,4 @@ def mood_of(row: VideoRow) -> Mood | None:
                 by_person=row.corrected)
 
 
-def sync_folder(folder: str | os.PathLike[str]) -> None:
-    """Flush a folder, so a rename into it survives a power cut (where the file system
-    allows it; some cannot flush a folder)."""
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+from ver_desktop.core.atomic import sync_folder as sync_folder  # noqa: E402  (filetags' old import; goes with the MKV commit)

@@ -29,15 +29,15 @@ import json
 import os
 import re
 import stat
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ver_desktop.core.atomic import write_atomically
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.moods import Mood, sync_folder
+from ver_desktop.core.moods import Mood
 
 MOOD_PREFIX = "Mood: "
 EMOTION_PREFIX = "Emotion: "
@@ -299,7 +299,7 @@ def _save_record(record: Path, nfo: str, previous: dict[str, Any], written: byte
     record.parent.mkdir(parents=True, exist_ok=True)
     data = {"nfo": _b64(os.fsencode(os.path.abspath(nfo))), "previous": previous,
             "written": _digest(written)}
-    write_atomically(os.fspath(record), json.dumps(data).encode())
+    write_atomically(os.fspath(record), json.dumps(data).encode(), mode=0o600)
 
 
 def _restore_record(record: Path, previous: dict[str, Any], now: bytes | None) -> None:
@@ -310,7 +310,7 @@ def _restore_record(record: Path, previous: dict[str, Any], now: bytes | None) -
         else:
             data = json.loads(record.read_bytes())
             data["written"] = _digest(now)
-            write_atomically(os.fspath(record), json.dumps(data).encode())
+            write_atomically(os.fspath(record), json.dumps(data).encode(), mode=0o600)
 
 
 def undo(nfo: str, undo_dir: Path) -> NfoChange:
@@ -381,35 +381,6 @@ def _digest(data: bytes | None) -> str | None:
 
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode("ascii")
-
-
-def write_atomically(target: str, data: bytes) -> None:
-    """`data` into a temporary file beside `target`, flushed to the disk, then renamed onto
-    it (the permissions `target` had, else a new file's). Raises OSError."""
-    folder, name = os.path.split(os.path.abspath(target))
-    mode = _mode_of(target)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    sync_folder(folder)
-
-
-def _mode_of(target: str) -> int:
-    """The permissions `target` has, else a new file's readable by all (as the playlists'
-    are: reading the umask would change it for every thread a moment)."""
-    try:
-        return stat.S_IMODE(os.lstat(target).st_mode)
-    except OSError:
-        return 0o644
 
 
 def planned(items: Iterable[tuple[str, Mood]]) -> list[NfoChange]:

@@ -11,12 +11,10 @@ make an XSPF file invalid XML.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import io
 import os
 import stat
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote_from_bytes, unquote_to_bytes, urlparse
 
 from ver_desktop.core import paths
+from ver_desktop.core.atomic import write_atomically
 from ver_desktop.core.errors import AppError
 from ver_desktop.core.library import VideoRow
 from ver_desktop.core.text import CONTROL_CHARACTERS, plain_text
@@ -227,20 +226,8 @@ def write_playlist_file(target: Path, data: bytes) -> Path:
     once overwrote the library). Raises ExportError."""
     _check_target(target)
     try:
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                             suffix=".part")
+        write_atomically(target, data)
     except OSError as exc:
-        raise ExportError(_in_words(exc, target)) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(target))
-        os.replace(temporary, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise ExportError(_in_words(exc, target)) from None
     return target
 
@@ -278,14 +265,6 @@ def _is_database(target: Path) -> bool:
             return stream.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
-
-
-def _mode_for(target: Path) -> int:
-    """The permissions the file had, else those of a new file (mkstemp's are private)."""
-    try:
-        return stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        return 0o644
 
 
 def _in_words(exc: OSError, target: Path) -> str:
