@@ -356,3 +356,29 @@ def test_write_nfo_usage_errors(data_dir: Path, tmp_path: Path) -> None:
     assert cli("write-nfo", "--undo", "--dry-run").returncode == 2
     missing = cli("write-nfo", os.fspath(tmp_path / "nowhere.mp4"))
     assert missing.returncode == 2 and "not in the library" in missing.stderr
+
+
+def test_a_movie_nfo_of_a_one_movie_folder_takes_the_mood(tmp_path: Path) -> None:
+    """Kodi's and Jellyfin's one-movie-per-folder layout: the folder's movie.nfo is the one
+    the media server reads, so the mood is merged into it (and put back byte for byte)."""
+    alone = tmp_path / "Road Trip (2019)"
+    alone.mkdir()
+    clip = video(alone, "Road Trip (2019).mkv")
+    (alone / "poster.jpg").write_bytes(b"a picture")
+    movie = alone / "movie.nfo"
+    movie.write_bytes(FOREIGN)
+    assert nfo_path(clip) == os.fspath(movie)
+    written(plan(clip, CALM), tmp_path / "undo")
+    assert ours(parse(movie.read_bytes())) == ["Mood: calm, content", "Emotion: pleased"]
+    assert sorted(os.listdir(alone)) == ["Road Trip (2019).mkv", "movie.nfo", "poster.jpg"]
+    assert undo(os.fspath(movie), tmp_path / "undo").outcome == "undone"
+    assert movie.read_bytes() == FOREIGN
+    # a folder of several videos: each keeps its own NFO, whatever movie.nfo says
+    shared = tmp_path / "clips"
+    shared.mkdir()
+    first, _second = video(shared, "a.mp4"), video(shared, "b.mp4")
+    (shared / "movie.nfo").write_bytes(FOREIGN)
+    assert nfo_path(first) == os.fspath(shared / "a.nfo")
+    # and a video's own NFO wins over movie.nfo
+    (alone / "Road Trip (2019).nfo").write_bytes(FOREIGN)
+    assert nfo_path(clip) == os.fspath(alone / "Road Trip (2019).nfo")

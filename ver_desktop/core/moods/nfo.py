@@ -1,7 +1,8 @@
 """A video's mood in an NFO sidecar (issue 25): Kodi's format, which Jellyfin and Emby read
 too, so the mood shows in the media servers people already play videos with.
 
-For `X.mp4` the sidecar is `X.nfo` beside it. The mood goes in as Kodi `<tag>` elements
+For `X.mp4` the sidecar is `X.nfo` beside it (or the folder's `movie.nfo`, when that is
+already there for the only video in the folder). The mood goes in as Kodi `<tag>` elements
 (`<tag>Mood: calm, content</tag>`, `<tag>Emotion: pleased</tag>`): Kodi takes no custom
 elements, and every one of the three shows tags and filters by them.
 
@@ -37,6 +38,7 @@ from typing import Any, Literal
 
 from ver_desktop.core.atomic import write_atomically
 from ver_desktop.core.errors import AppError
+from ver_desktop.core.media import VIDEO_EXTENSIONS
 from ver_desktop.core.moods import Mood
 
 MOOD_PREFIX = "Mood: "
@@ -68,9 +70,31 @@ class NfoProblem(AppError):
 
 
 def nfo_path(video: str) -> str:
-    """Kodi's sidecar for `video`: the same name with .nfo for its suffix."""
+    """Kodi's sidecar for `video`: the same name with .nfo for its suffix; but the folder's
+    `movie.nfo` where that is there already, the video's own NFO is not, and no other video
+    shares the folder (Kodi's and Jellyfin's "one movie per folder" layout: a second NFO
+    beside it would be one the media server may never read)."""
     stem, _suffix = os.path.splitext(video)
-    return stem + ".nfo"
+    own = stem + ".nfo"
+    movie = os.path.join(os.path.dirname(video), MOVIE_NFO)
+    if not os.path.lexists(own) and os.path.lexists(movie) and _alone(video):
+        return movie
+    return own
+
+
+MOVIE_NFO = "movie.nfo"
+
+
+def _alone(video: str) -> bool:
+    """Whether `video` is the only video in its folder (hidden files aside)."""
+    folder, name = os.path.split(video)
+    try:
+        names = os.listdir(folder or ".")
+    except OSError:
+        return False
+    return not any(other != name and not other.startswith(".")
+                   and os.path.splitext(other)[1].lower() in VIDEO_EXTENSIONS
+                   for other in names)
 
 
 def mood_tags(mood: Mood) -> list[str]:
