@@ -1,7 +1,8 @@
 """Moods written into music files' own tags (issue 25): on real MP3, Opus, Ogg Vorbis, FLAC,
-M4A and MP4 files made with PyAV, read back with mutagen and with independent readers
-(exiftool, mediainfo), re-written, undone, and with every way a write can go wrong: killed,
-the file changed meanwhile, a symbolic link, a format that takes no tags."""
+M4A, MP4 and MKV files made with PyAV, read back with mutagen (MKV: MKVToolNix) and with
+independent readers (exiftool, mediainfo), re-written, undone, and with every way a write
+can go wrong: killed, the file changed meanwhile, a symbolic link, a format that takes no
+tags (tests/test_moods_matroska.py goes further into MKV)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from mutagen.id3 import ID3, TIT2
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
-from ver_desktop.core.moods import Mood
+from ver_desktop.core.moods import Mood, matroska
 from ver_desktop.core.moods import filetags as ft
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +38,8 @@ CALM_VALUES = {"MOOD": "calm, content (pleased)", "VER_QUADRANT": "PV-NA",
                "VER_CONFIDENCE": "0.812", "VER_BY_PERSON": "no"}
 Media = Callable[[str], Path]  # a fresh copy of a generated file, by name
 SOURCES = ("song.mp3", "song.opus", "opus.ogg", "vorbis.ogg", "song.flac", "song.m4a",
-           "video.mp4")
+           "video.mp4", "video.mkv")
+HAS_MKVTOOLNIX = bool(shutil.which("mkvpropedit") and shutil.which("mkvextract"))
 
 
 # -- media -----------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     made = {name: mediagen.write_media(folder / name, music, fmt=Path(name).suffix)
             for name in SOURCES if name not in ("vorbis.ogg",)}
     made["vorbis.ogg"] = _write_vorbis(folder / "vorbis.ogg", music)
-    for suffix in (".mkv", ".webm", ".avi", ".wav"):
+    for suffix in (".webm", ".avi", ".wav"):
         made[f"clip{suffix}"] = mediagen.write_media(folder / f"clip{suffix}",
                                                      mediagen.music(2.0))
     return made
@@ -73,8 +75,12 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def media(sources: dict[str, Path], tmp_path: Path) -> Media:
-    """A fresh copy of a generated file in its own folder."""
+    """A fresh copy of a generated file in its own folder (an MKV file's test is skipped
+    without MKVToolNix)."""
     def copy(name: str) -> Path:
+        if name.endswith(".mkv") and not HAS_MKVTOOLNIX:
+            pytest.skip("MKV mood tags need MKVToolNix (mkvpropedit, mkvextract), which "
+                        "scripts/setup.sh installs")
         folder = tmp_path / "music"
         folder.mkdir(exist_ok=True)
         return Path(shutil.copy2(sources[name], folder / name))
@@ -91,7 +97,8 @@ def packets(path: Path) -> list[tuple[int | None, bytes]]:
 def payload(path: Path) -> bytes | None:
     """The file's bytes that are not tags, where the format keeps them apart: an MP3 after
     its ID3v2 tag, a FLAC after its metadata blocks, an MP4's `mdat` box. None for Ogg
-    (a tag write renumbers its pages; `packets` compares what they carry)."""
+    (a tag write renumbers its pages) and MKV (mkvpropedit rewrites the index and leaves
+    Void space): `packets` compares what they carry."""
     data = path.read_bytes()
     if path.suffix == ".mp3":
         if data[:3] != b"ID3":
@@ -124,6 +131,14 @@ def _mdat(data: bytes) -> bytes:
     raise AssertionError("no mdat box")
 
 
+def other_tags(path: Path) -> dict[str, object]:
+    """Every tag the file has (mutagen's; PyAV's container metadata for MKV)."""
+    if path.suffix == ".mkv":
+        with av.open(os.fspath(path)) as container:
+            return dict(container.metadata)
+    return dict((mutagen.File(path).tags or {}).items())
+
+
 def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -131,7 +146,11 @@ def hidden(folder: Path) -> list[str]:
 # -- readers ---------------------------------------------------------------------------------
 
 def mutagen_tags(path: Path) -> dict[str, list[str]]:
-    """The mood keys as mutagen reads them, format by format (not through filetags)."""
+    """The mood keys as mutagen reads them, format by format (not through filetags); for
+    MKV, which mutagen cannot read, as matroska's reader (mkvextract's XML) gives them."""
+    if path.suffix == ".mkv":
+        tags = matroska.MatroskaTags(path)
+        return {k: list(v) for k in ft.KEYS if (v := tags.get(k)) is not None}
     audio = mutagen.File(path)
     found: dict[str, list[str]] = {}
     if audio is None or audio.tags is None:
@@ -157,7 +176,8 @@ def _plain(name: str) -> str:
 def exiftool_tags(path: Path) -> dict[str, str]:
     """exiftool's view, names made plain (Vorbis 'VerQuadrant', iTunes 'VER_QUADRANT' and
     ID3 '(VER_QUADRANT) ...' user texts all become 'verquadrant')."""
-    out = subprocess.run(["exiftool", "-j", "-a", "-u", "-G1:4", os.fspath(path)],
+    embedded = ["-ee"] if path.suffix == ".mkv" else []  # MKV tags follow the clusters
+    out = subprocess.run(["exiftool", "-j", "-a", "-u", "-G1:4", *embedded, os.fspath(path)],
                          check=True, capture_output=True, text=True).stdout
     found: dict[str, str] = {}
     for key, value in json.loads(out)[0].items():
@@ -209,7 +229,7 @@ def test_write_reads_back_with_mutagen_exiftool_and_mediainfo(media: Media, tmp_
     path = media(name)
     path.chmod(0o640)
     before, before_bytes = packets(path), payload(path)
-    others = {k: v for k, v in (mutagen.File(path).tags or {}).items()}
+    others = other_tags(path)
     planned = ft.plan(path, CALM)
     assert planned.lines() == [f"{name}: {k} (none) -> {v}" for k, v in CALM_VALUES.items()]
     outcome = ft.write(planned, tmp_path / "undo")
@@ -223,7 +243,7 @@ def test_write_reads_back_with_mutagen_exiftool_and_mediainfo(media: Media, tmp_
         assert not wrong, f"{reader.__name__} read {wrong}"
     assert packets(path) == before  # the audio, byte for byte
     assert payload(path) == before_bytes  # and the bytes around it
-    after = mutagen.File(path).tags
+    after = other_tags(path)
     assert all(after[k] == v for k, v in others.items())  # the encoder's tag stays
     assert path.stat().st_mode & 0o777 == 0o640
     assert hidden(path.parent) == []
@@ -263,8 +283,23 @@ def test_a_new_mood_replaces_the_old_and_removes_what_it_lacks(media: Media,
 
 # -- undo ------------------------------------------------------------------------------------
 
+SEED_MKV = """<Tags><Tag><Targets/>
+<Simple><Name>ENCODER</Name><String>another tagger</String></Simple>
+<Simple><Name>MOOD</Name><String>Chill</String></Simple>
+<Simple><Name>MOOD</Name><String>Dreamy</String></Simple>
+<Simple><Name>VER_EMOTION</Name><String>sleepy</String></Simple>
+</Tag></Tags>"""
+
+
 def _seed(path: Path) -> None:
     """Put a mood of another tagger's into the file, and one foreign VER_ key."""
+    if path.suffix == ".mkv":  # by mkvpropedit itself, not through the code under test
+        xml = path.with_name("seed.xml")
+        xml.write_text(SEED_MKV)
+        subprocess.run(["mkvpropedit", "-q", os.fspath(path), "--tags",
+                        f"global:{xml}"], check=True)
+        xml.unlink()
+        return
     audio = mutagen.File(path)
     assert audio is not None and audio.tags is not None
     if isinstance(audio, MP3):
@@ -401,23 +436,25 @@ def test_a_failing_rename_of_os_replace_leaves_the_file(media: Media, tmp_path: 
 
 KILLER = """
 import os, signal, sys
-from ver_desktop.core.moods import Mood, filetags as ft
-stage = sys.argv[2]
-real = getattr(ft, stage)
+from ver_desktop.core.moods import Mood, filetags as ft, matroska
+stage, mkv = sys.argv[2], sys.argv[1].endswith(".mkv")
+owner, name = (matroska.MatroskaTags, "save") if mkv and stage == "_save" else (ft, stage)
+real = getattr(owner, name)
 def die(*args, **kwargs):
     if stage == "_save":  # half way through the tag write: part of the copy is written
         real(*args, **kwargs)
-        with open(args[0].filename, "r+b") as f:
-            f.truncate(os.path.getsize(args[0].filename) // 2)
+        written = args[0].path if mkv else args[0].filename
+        with open(written, "r+b") as f:
+            f.truncate(os.path.getsize(written) // 2)
     os.kill(os.getpid(), signal.SIGKILL)
-setattr(ft, stage, die)
+setattr(owner, name, die)
 mood = Mood("PV-NA", "calm, content", "pleased", 0.5, -0.2, 0.8, by_person=False)
 ft.write(ft.plan(sys.argv[1], mood), sys.argv[3])
 """
 
 
 @pytest.mark.parametrize("stage", ["_save", "_commit"])
-@pytest.mark.parametrize("name", ["song.mp3", "video.mp4"])
+@pytest.mark.parametrize("name", ["song.mp3", "video.mp4", "video.mkv"])
 def test_a_killed_write_leaves_the_file_intact(media: Media, tmp_path: Path, stage: str,
                                                name: str) -> None:
     """A process killed (SIGKILL) half way through tagging the copy, or just before the
@@ -554,7 +591,7 @@ def test_a_symbolic_link_swapped_in_after_planning_is_refused(media: Media,
     assert hidden(path.parent) == []
 
 
-@pytest.mark.parametrize("suffix", [".mkv", ".webm", ".avi", ".wav"])
+@pytest.mark.parametrize("suffix", [".webm", ".avi", ".wav"])
 def test_a_format_without_mood_tags_is_reported(sources: dict[str, Path], tmp_path: Path,
                                                 suffix: str) -> None:
     path = sources[f"clip{suffix}"]
@@ -562,7 +599,7 @@ def test_a_format_without_mood_tags_is_reported(sources: dict[str, Path], tmp_pa
     outcome = ft.write(ft.plan(path, CALM), tmp_path / "undo")
     assert outcome.status == "not taggable" and not outcome.ok
     assert outcome.message == (f"not a file that takes mood tags: {suffix} (clip{suffix}; "
-                               "mood tags go into MP3, Ogg, Opus, FLAC, M4A and MP4)")
+                               "mood tags go into MP3, Ogg, Opus, FLAC, M4A, MP4 and MKV)")
     assert path.read_bytes() == data
 
 

@@ -9,7 +9,9 @@ ver_desktop's own numbers):
   ID3v2.3 tag is saved as v2.4 (v2.3 has no `TMOO`), as Picard does by default.
 - Ogg Vorbis, Opus and FLAC: Vorbis comments `MOOD` and the same `VER_*` keys.
 - MP4/M4A: freeform atoms `----:com.apple.iTunes:MOOD` and `----:com.apple.iTunes:VER_*`.
-- Anything else (MKV, WebM, AVI, WAV...) is reported as a file that takes no mood tags.
+- Matroska (.mkv, .mka), through MKVToolNix (mkvpropedit, mkvextract): global SimpleTags
+  `MOOD` and `VER_*` at the album/movie level; every other tag is kept (`matroska.py`).
+- Anything else (WebM, AVI, WAV...) is reported as a file that takes no mood tags.
 
 Numbers are written with three decimals; a value the mood lacks is not written (and an
 older value of ours under that key is removed, so the file never says two things).
@@ -18,7 +20,7 @@ Why the care: a tagger that rewrites a file in place can leave it half written w
 machine stops, and a file another program changed since we looked must not be overwritten.
 So `plan` records the file's size, mtime and SHA-256 and what would change (a dry run lists
 it without touching anything); `write` copies the file to a hidden temporary file beside
-it, tags the copy with mutagen, reads it back, checks the original is still what was
+it, tags the copy (mutagen/MKVToolNix), reads it back, checks the original is still what was
 planned, and only then renames the copy over it (an atomic step: the file is the old one or
 the new one, never a mix). The file keeps its permission bits; its mtime is the time of the
 write (media servers then see it changed); a hard link to it keeps the old content. Each
@@ -47,8 +49,9 @@ from io import BufferedReader
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from ver_desktop.core.atomic import sync_folder, write_atomically
 from ver_desktop.core.errors import AppError
-from ver_desktop.core.moods import Mood, sync_folder
+from ver_desktop.core.moods import Mood
 
 Status = Literal["written", "up to date", "not taggable", "changed", "refused", "failed",
                  "undone"]
@@ -61,6 +64,7 @@ KEYS: tuple[str, ...] = (MOOD_KEY, "VER_QUADRANT", "VER_EMOTION", "VER_VALENCE",
 KINDS: dict[str, str] = {  # suffix -> how its tags are kept
     ".mp3": "id3", ".ogg": "vorbis", ".oga": "vorbis", ".opus": "vorbis", ".flac": "vorbis",
     ".m4a": "mp4", ".m4b": "mp4", ".mp4": "mp4", ".m4v": "mp4",
+    ".mkv": "matroska", ".mka": "matroska",
 }
 TEMP_PREFIX = ".ver-tmp-"  # the hidden copy a write works on, beside the file
 MP4_FREEFORM = "----:com.apple.iTunes:"
@@ -232,7 +236,8 @@ def _not_taggable(path: Path) -> Outcome | None:
         return None
     what = path.suffix.lower() or _name(path)
     return Outcome(path, "not taggable", f"not a file that takes mood tags: {what} "
-                   f"({_name(path)}; mood tags go into MP3, Ogg, Opus, FLAC, M4A and MP4)")
+                   f"({_name(path)}; mood tags go into MP3, Ogg, Opus, FLAC, M4A, MP4 "
+                   "and MKV)")
 
 
 # -- tags through mutagen --------------------------------------------------------------------
@@ -264,6 +269,13 @@ class _Unreadable(AppError):
 
 def _open(path: Path, kind: str) -> Tags:
     """The file's tags read as its kind, or _Unreadable saying why not."""
+    if kind == "matroska":
+        from ver_desktop.core.moods import matroska  # only when an MKV file comes
+
+        try:
+            return matroska.MatroskaTags(path)
+        except matroska.MatroskaError as err:
+            raise _Unreadable(str(err)) from err
     return _MutagenTags(path, kind)
 
 
@@ -534,20 +546,9 @@ def _save_entry(undo_dir: Path, planned: Planned, after: FileState) -> Path:
     undo_dir.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(os.fsencode(path)).hexdigest()[:12]
     target = undo_dir / f"{time.time_ns()}-{key}.json"
-    _write_atomically(target, json.dumps(entry, indent=1).encode())
+    write_atomically(target, json.dumps(entry, indent=1).encode(), mode=0o600,
+                     prefix=TEMP_PREFIX)
     return target
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX, suffix=".json")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, target)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def undo_entries(undo_dir: str | os.PathLike[str]) -> list[Path]:
