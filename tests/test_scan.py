@@ -280,3 +280,18 @@ def test_workers_start_only_for_files_to_analyse(collection: Path, data_dir: Pat
     shutil.copyfile(collection / "music.mp4", extra)
     scanner.scan([os.fspath(collection)])
     assert started == [1]  # one new file, one worker
+
+
+def test_discovery_passes_over_hidden_files(tmp_path: Path) -> None:
+    """A hidden file named like media is a half-written copy (ours while moods are written
+    into a file, or another program's) or a macOS resource fork: never a video to list,
+    even when a scan runs in the middle of a write."""
+    from ver_desktop.core.scan import discover
+
+    for name in ("song.mp3", ".ver-tmp-k2j3.mp3", "._song.mp3", ".hidden.mp4"):
+        (tmp_path / name).write_bytes(b"data")
+    found, unreadable = discover([os.fspath(tmp_path)])
+    assert [Path(f.path).name for f in found] == ["song.mp3"] and unreadable == []
+    # a hidden file named on its own is still taken: the person asked for it
+    single, _ = discover([os.fspath(tmp_path / "._song.mp3")])
+    assert len(single) == 1

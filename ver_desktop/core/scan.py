@@ -128,6 +128,10 @@ def _walk(folder: str, found: dict[str, FileStat], unreadable: list[str]) -> Non
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith("."):
                     _walk(entry.path, found, unreadable)
+            elif entry.name.startswith("."):
+                # hidden: a half-written copy (ours while writing moods into a file, or
+                # another program's) or macOS's "._" resource forks, never a video to list
+                continue
             elif Path(entry.name).suffix.lower() in MEDIA_EXTENSIONS:
                 # pipes, devices and broken links named like media are recorded too, so
                 # they fail with their reason instead of vanishing from the scan

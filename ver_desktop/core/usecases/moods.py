@@ -134,21 +134,19 @@ def write_moods(library: Library, chosen: Chosen, data_dir: Path, *, tags: bool,
                           passed_over=list(chosen.passed_over))
     for path, why in chosen.passed_over:
         result.lines.append(f"{_name(path)} passed over: {why}")
-    rewritten: list[Rewrite] = []
     for path, mood in chosen.moods:
         wanted = [tags and takes_tags(path), nfo and takes_nfo(path)]
         if wanted[0]:
-            rewritten += _tags_of(result, path, mood, data_dir, dry_run)
+            # Only the tags changed, never the sound: the library takes the file's new
+            # size and mtime at once (before the folder watcher's scan can look), so that
+            # scan neither analyses it again nor forgets the stretches a person tagged.
+            library.follow_rewrites(_tags_of(result, path, mood, data_dir, dry_run))
         if wanted[1]:
             _nfo_of(result, path, mood, data_dir, dry_run)
         if not any(wanted):
             why = _nothing_for(path, tags=tags, nfo=nfo)
             result.left_alone.append((path, why))
             result.lines.append(f"{_name(path)} left alone: {why}")
-    # Only the tags changed, never the sound: the library takes the rewritten files' new
-    # size and mtime as its own, so the next scan neither analyses them again nor forgets
-    # the stretches a person tagged in them.
-    library.follow_rewrites(rewritten)
     return result
 
 
@@ -221,18 +219,16 @@ def undo_moods(library: Library, data_dir: Path, *, tags: bool = True, nfo: bool
     """Put back every earlier write: the files' tags (newest first), then the NFOs (only
     those of `videos` when some are named)."""
     result = MoodsWritten("undo")
-    rewritten: list[Rewrite] = []
     for entry in filetags.undo_entries(tags_undo_folder(data_dir)) if tags else []:
         outcome = filetags.undo(entry)
         _count(result, os.fspath(outcome.path), outcome.status, outcome.message)
-        rewritten += _rewrite(os.fspath(outcome.path), outcome)
+        library.follow_rewrites(_rewrite(os.fspath(outcome.path), outcome))
     folder = nfo_undo_folder(data_dir)
     changes = ([] if not nfo else nfo_files.undo_all(folder) if not videos else
                [nfo_files.undo(nfo_files.nfo_path(os.path.abspath(v)), folder) for v in videos])
     for change in changes:
         _count(result, change.nfo, _NFO_STATUS.get(change.outcome, "refused"),
                _short(change.words, change.nfo))
-    library.follow_rewrites(rewritten)
     return result
 
 
