@@ -44,7 +44,7 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
 
     tags = commands.add_parser("write-tags", run_write_tags, parents=parents,
                                help="write each file's mood into its own tags (MP3, Ogg, "
-                                    "Opus, FLAC, M4A, MP4)")
+                                    "Opus, FLAC, M4A, MP4, MKV)")
     tags.add_argument("paths", nargs="*", metavar="PATH",
                       help="files in the library (default: every one with a mood)")
     tags.add_argument("--dry-run", action="store_true",

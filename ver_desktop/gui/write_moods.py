@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ver_desktop.gui.session import Session
     from ver_desktop.gui.state import AppState
 
-TAGS_TEXT = "Into music files' own tags (MP3, Ogg, Opus, FLAC, M4A, MP4)"
+TAGS_TEXT = "Into the files' own tags (MP3, Ogg, Opus, FLAC, M4A, MP4, MKV)"
 NFO_TEXT = "NFO files beside videos, for Kodi, Jellyfin and Emby"
 JOB_WORDS = {"preview": "look at the files", "write": "write the moods",
              "undo": "put back the earlier writes"}

@@ -41,5 +41,3 @@ def mood_of(row: VideoRow) -> Mood | None:
                 valence=row.valence, arousal=row.arousal, confidence=row.confidence,
                 by_person=row.corrected)
 
-
-from ver_desktop.core.atomic import sync_folder as sync_folder  # noqa: E402  (filetags' old import; goes with the MKV commit)
