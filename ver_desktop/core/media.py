@@ -58,7 +58,8 @@ VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".m2ts",
      ".mts", ".wmv", ".flv", ".3gp", ".ogv"}
 )
-AUDIO_EXTENSIONS = frozenset({".mp3", ".flac", ".ogg", ".opus", ".wav", ".m4a", ".aac", ".wma"})
+AUDIO_EXTENSIONS = frozenset({".mp3", ".flac", ".ogg", ".opus", ".wav", ".m4a", ".aac", ".wma",
+                              ".mka"})
 MEDIA_EXTENSIONS = VIDEO_EXTENSIONS | AUDIO_EXTENSIONS
 
 # What a person reads for a file that is no media at all (or too damaged to tell): plain
