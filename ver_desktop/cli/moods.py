@@ -21,12 +21,11 @@ from ver_desktop.cli.common import (
     open_library,
 )
 from ver_desktop.core import paths
-from ver_desktop.core.text import count_of, printable, terminal_text
+from ver_desktop.core.text import printable, terminal_text
 
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library
     from ver_desktop.core.model_key import ModelKey
-    from ver_desktop.core.moods.table import ImportPlan
 
 
 def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
@@ -50,7 +49,8 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
     tags.add_argument("--dry-run", action="store_true",
                       help="say what would change; write nothing")
     tags.add_argument("--undo", action="store_true",
-                      help="put back the tags every earlier write replaced, newest first")
+                      help="put back the tags the earlier writes replaced (of the files "
+                           "named, else of every one), newest first")
 
     nfo = commands.add_parser("write-nfo", run_write_nfo, parents=parents,
                               help="write each video's mood into an NFO file beside it "
@@ -59,6 +59,10 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
                      help="videos in the library (default: every one with a mood)")
     nfo.add_argument("--dry-run", action="store_true",
                      help="say what would change; write nothing")
+    nfo.add_argument("--existing-only", action="store_true",
+                     help="only add the mood to NFO files already there (a new NFO makes "
+                          "Kodi read that video's details from it instead of looking it "
+                          "up online)")
     nfo.add_argument("--undo", action="store_true",
                      help="put the NFO files (of the videos named, else every one written) "
                           "back as they were before the moods were written")
@@ -68,44 +72,30 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ver_desktop.core.moods.table import library_rows, write_table
+    from ver_desktop.core.usecases.moods import export_table
 
-    rows = library_rows(open_library(args), model_key(args))
-    target = write_table(rows, Path(args.out), args.format)
-    tagged = sum(1 for row in rows if row["quadrant"] is not None)
-    print(f"Wrote {count_of(len(rows), 'file')} ({tagged} with a mood) to "
-          f"{_shown(os.fspath(target))}", file=sys.stderr)
+    done = export_table(open_library(args), model_key(args), Path(args.out), args.format)
+    print(f"Wrote {done.counted} to {_shown(os.fspath(done.path))}", file=sys.stderr)
     return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from ver_desktop.core.moods.table import apply_tags, read_tags
+    """core's import_tags (the window's File > Import tags… does the same); the summary's
+    words are core's too."""
+    from ver_desktop.core.usecases.moods import import_tags
 
     library = open_library(args)
     model = model_key(args)
-    found = read_tags(Path(args.file), library, model)
-    for line, why in sorted(found.problems + found.notes):
+    done = import_tags(library, model, Path(args.file), dry_run=args.dry_run)
+    for line, why in done.said:
         print(f"line {line}: {terminal_text(why)}", file=sys.stderr)
     verb = "Would tag" if args.dry_run else "Tagged"
-    for tag in found.tags:
+    for tag in done.plan.tags:
         print(f"{verb} {_shown(tag.path)}: {tag.words}")
-    if found.tags and not args.dry_run:
-        apply_tags(library, found)
+    if done.plan.tags and not args.dry_run:
         _relearn(args, library, model)
-    print(_import_summary(found, args.dry_run), file=sys.stderr)
-    return EXIT_FAILED if found.problems else EXIT_OK
-
-
-def _import_summary(found: ImportPlan, dry_run: bool) -> str:
-    parts = [f"{count_of(len(found.tags), 'file')} {'to tag' if dry_run else 'tagged'}"]
-    if found.same:
-        parts.append(f"{count_of(len(found.same), 'file')} already tagged so")
-    if found.not_persons:
-        parts.append(f"{count_of(found.not_persons, 'row')} of the model's readings "
-                     "passed over (not a person's tags)")
-    if found.problems:
-        parts.append(f"{count_of(len(found.problems), 'line')} not used (said above)")
-    return ("Nothing changed (a dry run). " if dry_run else "") + "; ".join(parts)
+    print(terminal_text(done.summary), file=sys.stderr)
+    return EXIT_FAILED if done.plan.problems else EXIT_OK
 
 
 def _relearn(args: argparse.Namespace, library: Library, model: ModelKey) -> None:
@@ -134,25 +124,24 @@ def run_write_nfo(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, *, tags: bool, nfo: bool) -> int:
     """core's write_moods or undo_moods (the window's File > Write moods... does the same):
-    a line per file on stdout (a dry run adds each tag's change), the summary on stderr."""
+    a line per file on stdout (a dry run adds each tag's change), the summary on stderr.
+    Exit status 1 when a write (not a dry run) left a file alone for a reason other than
+    its kind."""
     from ver_desktop.core.usecases import moods
 
     library, data_dir = open_library(args), paths.data_dir(args.data_dir)
+    ways = moods.Ways(tags=tags, nfo=nfo, new_nfo=not getattr(args, "existing_only", False))
     if args.undo:
         if args.dry_run:
             raise SetupError("--undo puts files back at once; it has no dry run")
-        if tags and args.paths:
-            raise SetupError("--undo puts back every earlier write of tags at once; it "
-                             "takes no paths")
-        result = moods.undo_moods(library, data_dir, tags=tags, nfo=nfo, videos=args.paths)
+        result = moods.undo_moods(library, data_dir, ways, videos=args.paths)
     else:
         chosen = moods.chosen_moods(library, model_key(args), args.paths)
-        result = moods.write_moods(library, chosen, data_dir, tags=tags, nfo=nfo,
-                                   dry_run=args.dry_run)
+        result = moods.write_moods(library, chosen, data_dir, ways, dry_run=args.dry_run)
     for line in result.lines + result.changes:
         print(terminal_text(printable(line)))
     print(terminal_text(printable(result.summary)), file=sys.stderr)
-    return EXIT_FAILED if result.troubles else EXIT_OK
+    return EXIT_FAILED if result.troubles and not args.dry_run else EXIT_OK
 
 
 def _shown(path: str) -> str:

@@ -53,7 +53,7 @@ from ver_desktop.gui.library_view import LibraryView
 from ver_desktop.gui.playback import Playback
 from ver_desktop.gui.playlists import PlaylistActions
 from ver_desktop.gui.progress import ScanProgressWidget
-from ver_desktop.gui.scanning import ScanController
+from ver_desktop.gui.scanning import ScanController, found_nothing
 from ver_desktop.gui.selection import Selection
 from ver_desktop.gui.session import Session, open_session
 from ver_desktop.gui.settings_dialog import (
@@ -76,6 +76,7 @@ from ver_desktop.gui.watcher import FolderWatcher
 if TYPE_CHECKING:
     from ver_desktop.core.model_choice import ModelSummary
     from ver_desktop.gui.help_learn import HelpItLearnDialog
+    from ver_desktop.gui.table_io import ImportTagsDialog
     from ver_desktop.gui.write_moods import WriteMoodsDialog
 
 
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
     actions_by_name: dict[str, QAction]  # set by `_install_menus`
     tag_menu: QMenu
     write_moods_dialog: WriteMoodsDialog | None = None  # File > Write moods…, once opened
+    import_tags_dialog: ImportTagsDialog | None = None  # File > Import tags…, the last one
     session_ready = Signal()
 
     def __init__(self, data_dir: Path, bundle_dir: Path, settings: QSettings,
@@ -150,7 +152,8 @@ class MainWindow(QMainWindow):
         self.model.follow(state)
         self.thumbnails = ThumbnailCache(self.runner, data_dir, self)
         self.model.use_thumbnails(self.thumbnails)
-        self.watcher = FolderWatcher(self.runner, lambda roots: self.scans.request(roots), self)
+        self.watcher = FolderWatcher(
+            self.runner, lambda roots: self.scans.request(roots, automatic=True), self)
         self.timelines = TimelineController(state, self)
         self.embeddings = EmbeddingsController(state, self)  # prepares older analyses
         self.timelines.enabled = str(settings.value(TIMELINES_KEY, "true")).lower() == "true"
@@ -303,6 +306,7 @@ class MainWindow(QMainWindow):
             "play_playlist": self.playback.play_playlist, "about": self.open_about,
             "help_learn": self.open_help_learn, "thats_right": self.thats_right,
             "write_moods": self.open_write_moods,
+            "library_table": self.open_export_table, "import_tags": self.open_import_tags,
         }, self.correct, self.library_view.show_grid, self.playlists, self.sidebar)
         self.actions_by_name = found.actions
         assert found.tag_menu is not None
@@ -512,6 +516,24 @@ class MainWindow(QMainWindow):
             row.path for i in self.library_view.selected_ids()
             if (row := self.model.video(i)) is not None], self, self.write_moods_dialog)
 
+    def open_export_table(self) -> None:
+        """File > Export library table…: every file's mood as a CSV or JSON table."""
+        from ver_desktop.gui import table_io
+
+        table_io.export_library(self.state, self)
+
+    def open_import_tags(self) -> None:
+        """File > Import tags…: a person's tags from a CSV, shown before they are set; the
+        personal layer learns from them as from tags given in the window."""
+        from ver_desktop.gui import table_io
+
+        dialog = table_io.import_tags(self.state, self)
+        if dialog is not None:
+            dialog.tagged.connect(self.learning.after_tag)
+            if self.import_tags_dialog is not None:
+                self.import_tags_dialog.close()  # one import in view at a time
+            self.import_tags_dialog = dialog
+
     # -- scans -------------------------------------------------------------------------
 
     def cancel_scan(self) -> None:
@@ -520,7 +542,8 @@ class MainWindow(QMainWindow):
 
     def _scan_started(self) -> None:
         self.state.scanning = True
-        self.notice.hide()
+        if not self.scans.automatic:  # a scan nobody asked for leaves the notice in view
+            self.notice.hide()
         self.actions_by_name["cancel_scan"].setEnabled(True)
         self.progress.started()
         self._update_page()
@@ -551,6 +574,10 @@ class MainWindow(QMainWindow):
         if error is not None:
             # kept in view like a summary: a status message would be gone in a moment
             self.show_notice(f"The scan stopped: {html.escape(in_words(error))}")
+        elif summary is not None and self.scans.automatic and found_nothing(summary):
+            # the folder watcher's look found nothing: the outcome in view stays there
+            self.show_message(f"Checked the library's folders: nothing new "
+                              f"({summary.unchanged} unchanged)", 5000)
         elif summary is not None:
             self.show_notice(scan_summary_text(summary))
         self.state.announce(_SCANNED)

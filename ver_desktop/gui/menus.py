@@ -45,7 +45,8 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
             tag: Callable[..., None], show_grid: Callable[[bool], None],
             playlists: PlaylistActions, sidebar: Sidebar) -> Menus:
     """The menu bar: `slots` by name (add_folder, remove_folder, rescan, cancel_scan,
-    settings, quit, find, help_learn, thats_right, play_playlist, about);
+    settings, quit, find, help_learn, thats_right, play_playlist, about, write_moods,
+    library_table, import_tags);
     `tag(quadrant=, octant=)` sets a person's tag (no arguments: clears it)."""
     menus = Menus()
     actions = menus.actions
@@ -60,6 +61,12 @@ def install(bar: QMenuBar, owner: QObject, slots: Mapping[str, Slot],
     actions["cancel_scan"].setEnabled(False)  # until a scan runs
     file_menu.addSeparator()
     _add(file_menu, owner, actions, "write_moods", "&Write moods…", None, slots["write_moods"])
+    # not "export_…": those names are Playlist > Export's, enabled only on a playlist
+    _add(file_menu, owner, actions, "library_table", "E&xport library table…", None,
+         slots["library_table"]).setStatusTip("Every file's mood as a CSV or JSON table")
+    _add(file_menu, owner, actions, "import_tags", "&Import tags…", None,
+         slots["import_tags"]).setStatusTip("Your own tags from a CSV table (made here or "
+                                            "elsewhere)")
     file_menu.addSeparator()
     _add(file_menu, owner, actions, "settings", "&Settings…",
          QKeySequence.StandardKey.Preferences, slots["settings"])
