@@ -115,7 +115,8 @@ def test_csv_and_json_files_hold_every_file(tmp_path: Path) -> None:
     library.close()
     write_table(rows, tmp_path / "t.csv", "csv")
     write_table(rows, tmp_path / "t.json", "json")
-    with open(tmp_path / "t.csv", newline="", encoding="utf-8") as f:
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbfpath,")  # for Excel
+    with open(tmp_path / "t.csv", newline="", encoding="utf-8-sig") as f:
         read = list(csv.DictReader(f))
     assert [r["path"] for r in read] == clips
     assert [r["by_person"] for r in read] == ["no", "yes", "no"]

@@ -106,13 +106,14 @@ def _number(value: float | None) -> float | None:
 
 
 def csv_bytes(rows: Sequence[dict[str, Any]]) -> bytes:
-    """The rows as CSV (UTF-8; a name's bytes that are no UTF-8 kept as they are)."""
+    """The rows as CSV (UTF-8 behind a byte-order mark, without which Excel reads the
+    names' accents wrongly; a name's bytes that are no UTF-8 kept as they are)."""
     stream = io.StringIO(newline="")
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([_cell(name, row.get(name)) for name in COLUMNS])
-    return stream.getvalue().encode("utf-8", "surrogateescape")
+    return "\ufeff".encode() + stream.getvalue().encode("utf-8", "surrogateescape")
 
 
 def _cell(name: str, value: Any) -> str:
