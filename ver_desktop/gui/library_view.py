@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -70,6 +73,17 @@ class LibraryTable(QTableView):
         return super().selectionCommand(index, event)
 
 
+@dataclass(frozen=True)
+class _Kept:
+    """What the person had chosen in the table before its rows were replaced."""
+
+    current: int | None  # video ids
+    selected: list[int]
+    top: int | None  # the video in the table's top row
+    top_row: int  # and that row (-1: none)
+    current_seen: bool  # the current row was in view
+
+
 class LibraryView(QWidget):
     current_changed = Signal(object)  # video id or None
 
@@ -116,19 +130,78 @@ class LibraryView(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.stack, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_row)
-        self._kept: int | None = None
+        self._kept: _Kept | None = None
         self._failures_width: int | None = None  # the name column's width before
-        model.modelAboutToBeReset.connect(self._remember_current)
-        model.modelReset.connect(self._restore_current)
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
 
-    def _remember_current(self) -> None:
-        self._kept = self.current_id()
+    def _remember(self) -> None:
+        """Before a new id list (filter, sort, scan) replaces the rows: which videos were
+        selected and current, and which one was at the top of the table."""
+        top = self.table.rowAt(0)
+        current = self.table.selectionModel().currentIndex()
+        seen = current.isValid() and self.table.viewport().rect().intersects(
+            self.table.visualRect(current))
+        self._kept = _Kept(self.current_id(), self._selected_row_ids(),
+                           self.model.id_at(top) if top >= 0 else None, top, seen)
 
-    def _restore_current(self) -> None:
-        """A new id list (filter, sort, scan) keeps the current video when it is still in."""
+    def _restore(self) -> None:
+        """A reset clears the selection model; without this, a rescan the folder watcher
+        started left only the current row selected, and whatever acted on "the selected
+        files" next acted on one. The videos still in the list stay selected, the current
+        one stays current, and the table does not scroll."""
         kept, self._kept = self._kept, None
-        if kept is None or not self.select_id(kept):
+        if kept is None:
             self.current_changed.emit(None)
+            return
+        selection_model = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        rows = sorted(r for i in kept.selected if (r := self.model.row_of(i)) is not None)
+        if rows:
+            selection_model.select(self._rows_selection(rows), flags.ClearAndSelect)
+        current = self.model.row_of(kept.current) if kept.current is not None else None
+        if current is None:
+            self.current_changed.emit(None)
+        else:  # made current without touching the selection just restored
+            selection_model.setCurrentIndex(self.model.index(current, 1), flags.NoUpdate)
+        self._keep_top(kept, current)
+
+    def _keep_top(self, kept: _Kept, current: int | None) -> None:
+        """Rows added or removed above the top one would move the view: scroll it back.
+        A current row that was in view stays in view (a new sort or filter moves it)."""
+        top = self.model.row_of(kept.top) if kept.top is not None else None
+        if top == kept.top_row:
+            return  # the same row is at the top already (Qt keeps the scroll value)
+        self.table.doItemsLayout()  # the scroll range follows the new row count now
+        if top is not None:
+            column = max(self.table.columnAt(0), 0)
+            self.table.scrollTo(self.model.index(top, column),
+                                QAbstractItemView.ScrollHint.PositionAtTop)
+        if current is not None and (kept.current_seen or top is None):
+            self.table.scrollTo(self.model.index(current, self.table.currentIndex().column()))
+
+    def _selected_row_ids(self) -> list[int]:
+        """The ids of the selected rows, read from the selection's ranges (a row counts
+        if any of its cells is: the grid selects one column)."""
+        selection = self.table.selectionModel().selection()
+        rows = {row for n in range(selection.size())
+                for row in range(selection.at(n).top(), selection.at(n).bottom() + 1)}
+        return [i for r in sorted(rows) if (i := self.model.id_at(r)) is not None]
+
+    def _rows_selection(self, rows: list[int]) -> QItemSelection:
+        """Whole rows, as few ranges as runs of neighbouring rows (all 100,000 rows of a
+        Ctrl+A are one range, not 100,000)."""
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        start = previous = rows[0]
+        for row in [*rows[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
+                continue
+            selection.select(self.model.index(start, 0), self.model.index(previous, last))
+            if row is not None:
+                start = previous = row
+        return selection
 
     def show_failures(self, on: bool) -> None:
         """In the Failed files view the emotion columns are empty: hide them and give the
@@ -159,11 +232,9 @@ class LibraryView(QWidget):
         return self.model.id_at(index.row()) if index.isValid() else None
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        ids = [self.model.id_at(r) for r in rows]
+        """The selected videos in table order (the current one when none is)."""
         current = self.current_id()
-        found = [i for i in ids if i is not None]
-        return found or ([current] if current is not None else [])
+        return self._selected_row_ids() or ([current] if current is not None else [])
 
     def select_id(self, video_id: int) -> bool:
         row = self.model.row_of(video_id)

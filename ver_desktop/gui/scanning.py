@@ -2,6 +2,8 @@
 it touches come back as signals, and its database writes go through the one writer.
 
 Requests made while a scan runs (a drop, the folder watcher) wait in a queue and run next.
+A scan nobody asked for (the folder watcher's, the periodic check's) is `automatic`: the
+window says its outcome only when it found something.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QObject, QThread, Signal
@@ -20,12 +22,21 @@ from ver_desktop.gui.tasks import TaskRunner
 if TYPE_CHECKING:
     from ver_desktop.core.library import Library, ScanPlan
     from ver_desktop.core.model_key import ModelKey
+    from ver_desktop.core.scan import ScanSummary
 
 
 @dataclass(frozen=True)
 class ScanRequest:
     roots: tuple[str, ...]
     retry_failed: bool = False
+    automatic: bool = False  # the folder watcher asked, not the person
+
+
+def found_nothing(summary: ScanSummary) -> bool:
+    """Nothing new, changed, missing or failed: nothing a person needs to read."""
+    return not (summary.new or summary.changed or summary.missing or summary.analysed
+                or summary.failed or summary.held_elsewhere or summary.stretch_items
+                or summary.stretch_tags or summary.unreadable_folders or summary.cancelled)
 
 
 class _WriterLibrary:
@@ -106,17 +117,30 @@ class ScanController(QObject):
         self.session = session  # the application state's, read when a scan starts
         self._queue: list[ScanRequest] = []
         self._job: ScanJob | None = None
+        self._running: ScanRequest | None = None  # the scan started last, until it ends
 
     @property
     def busy(self) -> bool:
         return self._job is not None
 
-    def request(self, roots: Sequence[str], *, retry_failed: bool = False) -> None:
+    @property
+    def automatic(self) -> bool:
+        """The running scan (while `finished` is emitted: the one that ended) was the folder
+        watcher's, not the person's."""
+        return self._running is not None and self._running.automatic
+
+    def request(self, roots: Sequence[str], *, retry_failed: bool = False,
+                automatic: bool = False) -> None:
+        """Scan `roots` after the scans queued. `automatic`: nobody asked for it (the
+        folder watcher); the same scan asked for by the person takes its place."""
         roots = tuple(os.path.abspath(r) for r in roots)
         if not roots:
             return
-        wanted = ScanRequest(roots, retry_failed)
-        if wanted not in self._queue:
+        wanted = ScanRequest(roots, retry_failed, automatic)
+        twin = replace(wanted, automatic=not automatic)
+        if twin in self._queue and not automatic:
+            self._queue[self._queue.index(twin)] = wanted  # the person's now: its outcome shows
+        elif wanted not in self._queue and twin not in self._queue:
             self._queue.append(wanted)
         self._next()
 
@@ -136,7 +160,8 @@ class ScanController(QObject):
         if not self._queue:
             self.idle.emit()
             return
-        job = ScanJob(session, self.runner, self._queue.pop(0), self.workers(), self)
+        self._running = self._queue.pop(0)
+        job = ScanJob(session, self.runner, self._running, self.workers(), self)
         job.planned.connect(self.planned)
         job.progress.connect(self.progress)
         job.recorded.connect(self.recorded)
@@ -150,5 +175,9 @@ class ScanController(QObject):
         if job is not None:
             job.wait()
             job.deleteLater()
-        self.finished.emit(summary, error)
+        try:
+            self.finished.emit(summary, error)  # `automatic` still tells whose it was
+        finally:
+            if self._job is None:  # (a slot of `finished` may have started the next one)
+                self._running = None
         self._next()
