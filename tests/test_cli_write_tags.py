@@ -53,7 +53,7 @@ def test_write_tags_dry_run_write_again_and_undo(tmp_path: Path, data_dir: Path)
     assert exiftool_tags(tagged)["mood"] == "tense, angry (tensed)"  # the person's tag wins
     assert exiftool_tags(calm)["verquadrant"] == "PV-NA"
     again = cli("write-tags", os.fspath(tagged))
-    assert again.returncode == 0 and "1 file already so" in again.stderr
+    assert again.returncode == 0 and "1 file already up to date" in again.stderr
     back = cli("write-tags", "--undo")
     assert back.returncode == 0, back.stderr
     assert "mood" not in exiftool_tags(calm) and "mood" not in exiftool_tags(tagged)

@@ -339,6 +339,22 @@ def test_undo_puts_back_every_previous_value_and_the_audio_is_unchanged(
     assert hidden(path.parent) == []
 
 
+@pytest.mark.parametrize("name", ["song.mp3", "song.opus", "song.m4a", "video.mkv"])
+def test_two_writes_undone_one_after_the_other_give_back_the_first_tags(
+        media: Media, tmp_path: Path, name: str) -> None:
+    """A file written twice (the person changed its tag in between) goes back, write by
+    write, to what it held before the first: undoing the newer write must not make the
+    older one refuse the file as changed by someone else."""
+    path = media(name)
+    _seed(path)
+    before_tags, before_audio = mutagen_tags(path), packets(path)
+    for mood in (CALM, TENSE):
+        assert ft.write(ft.plan(path, mood), tmp_path / "undo").status == "written"
+    outcomes = [ft.undo(entry) for entry in ft.undo_entries(tmp_path / "undo")]
+    assert [o.status for o in outcomes] == ["undone", "undone"], [o.message for o in outcomes]
+    assert mutagen_tags(path) == before_tags and packets(path) == before_audio
+
+
 @pytest.mark.parametrize("name", ["song.mp3", "song.flac", "song.m4a"])
 def test_undo_of_a_file_with_no_tags_at_all_leaves_none(media: Media, tmp_path: Path,
                                                         name: str) -> None:

@@ -64,7 +64,7 @@ def test_export_writes_csv_and_json_and_says_so(qtbot, tmp_path: Path,  # type: 
     window.actions_by_name["library_table"].trigger()
     qtbot.waitUntil(lambda: "Exported" in window.notice.text(), timeout=WAIT_MS)
     assert f"Exported 4 files (4 with a mood) to {chosen[-1]}" in window.notice.text()
-    with open(chosen[-1], newline="", encoding="utf-8") as f:
+    with open(chosen[-1], newline="", encoding="utf-8-sig") as f:
         rows = {row["path"]: row for row in csv.DictReader(f)}
     assert set(rows) == {os.fspath(p) for p in files.values()}
     assert (rows[os.fspath(files["video"])]["emotion"], rows[os.fspath(files["video"])][

@@ -80,8 +80,29 @@ def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # ty
     qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
     assert dialog.summary.text() == "1 file written.", dialog.summary.text()
     assert "mood" in exiftool_tags(files["song"]) and "mood" not in exiftool_tags(files["video"])
+    assert dialog.only_selected.text() == "The selected files (1)"
+
+    # Put back as before follows the choices: NFO files only (the song has none) ...
     dialog.tags.setChecked(False)
+    dialog.undo.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.summary.text().startswith("There was"),
+                    timeout=WAIT_MS)
+    assert "mood" in exiftool_tags(files["song"])
+    # ... then the selected song's own tags
+    dialog.tags.setChecked(True)
     dialog.nfo.setChecked(False)
+    assert not dialog.new_nfo.isEnabled()  # it is about NFO files
+    dialog.undo.click()
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    assert dialog.summary.text() == "1 file put back as it was.", dialog.summary.text()
+    assert "mood" not in exiftool_tags(files["song"])
+
+    dialog.tags.setChecked(False)
     assert not dialog.write.isEnabled() and not dialog.preview.isEnabled()
+    assert not dialog.undo.isEnabled()
+    dialog.close()
+    window.open_write_moods()  # opened again: the last run's lines are not shown as new
+    assert window.write_moods_dialog is dialog and dialog.lines.count() == 0
+    assert dialog.summary.text().startswith("Preview lists what would change")
     dialog.close()
     window.close()

@@ -1,7 +1,7 @@
 """core/usecases/moods.write_moods and undo_moods (issue 25, the window's File > Write
 moods...): a small real library (an MP3 song and an MP4 video on the disk, an AVI video and
 a file gone from the disk) previewed, written into the files' own tags and NFO sidecars,
-read back by exiftool, written again (already so) and put back byte for byte."""
+read back by exiftool, written again (already up to date) and put back byte for byte."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ver_desktop.core.library import BulkVideo, Library
 from ver_desktop.core.usecases.moods import (
     Chosen,
     MoodsWritten,
+    Ways,
     chosen_moods,
     undo_moods,
     write_moods,
@@ -62,7 +63,8 @@ def write(chosen: Chosen, data_dir: Path, *, tags: bool, nfo: bool,
           dry_run: bool) -> MoodsWritten:
     library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
     try:
-        return write_moods(library, chosen, data_dir, tags=tags, nfo=nfo, dry_run=dry_run)
+        return write_moods(library, chosen, data_dir, Ways(tags=tags, nfo=nfo),
+                           dry_run=dry_run)
     finally:
         library.close()
 
@@ -95,8 +97,8 @@ def test_preview_write_again_and_undo(tmp_path: Path, data_dir: Path) -> None:
 
     written = write(chosen, data_dir, tags=True, nfo=True, dry_run=False)
     assert written.done == 4 and not written.left_alone, written.lines
-    assert written.summary == ("4 files written; 1 file passed over (no mood yet, mostly "
-                               "speech that nobody tagged, or not on the disk).")
+    assert written.summary == ("4 files written; 1 file passed over (not analysed, mostly "
+                               "speech nobody tagged, or not on the disk).")
     for code in ("PV-NA", "NV-PA", "PV-PA", "NV-NA"):
         assert code not in written.summary
     assert exiftool_tags(video)["mood"] == "tense, angry (tensed)"  # the person's tag wins
@@ -127,12 +129,13 @@ def test_only_the_ways_chosen_and_only_the_files_chosen(tmp_path: Path,
     assert only_nfo.done == 1 and "mood" not in exiftool_tags(files["video"])
     assert files["video"].with_suffix(".nfo").is_file()
     song = write(chosen_in(data_dir, files["song"]), data_dir, tags=False, nfo=True,
-                       dry_run=False)
-    assert song.done == 0 and "NFO files are for videos" in song.left_alone[0][1]
-    assert "1 file left alone" in song.summary
+                 dry_run=False)
+    assert song.done == 0 and "NFO files are for videos" in song.unfit[0][1]
+    assert "1 file not of a kind for what was chosen" in song.summary
+    assert song.troubles == 0  # nothing went wrong: a command exits 0
     avi = write(chosen_in(data_dir, files["avi"]), data_dir, tags=True, nfo=False,
-                      dry_run=True)
-    assert "takes no mood tags" in avi.lines[0]
+                dry_run=True)
+    assert "takes no mood tags" in avi.lines[0]  # a file named is said why
     assert not files["avi"].with_suffix(".nfo").exists()
 
 
@@ -157,7 +160,7 @@ def test_the_library_follows_its_own_writes_so_a_scan_keeps_the_tags(
         with theirs.open("ab") as changed:  # someone else's change, not yet scanned
             changed.write(b"\0")
         chosen = chosen_moods(library, bundled_key())
-        assert write_moods(library, chosen, data_dir, tags=True, nfo=False,
+        assert write_moods(library, chosen, data_dir, Ways(tags=True, nfo=False),
                            dry_run=False).done == 2
 
         def plan() -> tuple[int, int]:
@@ -174,5 +177,74 @@ def test_the_library_follows_its_own_writes_so_a_scan_keeps_the_tags(
         assert plan() == (1, 0)  # the undo is followed too (theirs is now pending)
         assert [row.quadrant for row in library.videos(bundled_key())
                 if row.path == os.fspath(ours)] == ["PV-PA"]
+    finally:
+        library.close()
+
+
+def test_put_back_follows_the_files_and_ways_chosen(tmp_path: Path, data_dir: Path) -> None:
+    """Undoing the selected files' NFOs leaves the other files' tags and NFOs as written."""
+    files = small_library(data_dir, tmp_path / "media")
+    song, video = files["song"], files["video"]
+    write(chosen_in(data_dir), data_dir, tags=True, nfo=True, dry_run=False)
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    try:
+        only_nfo = undo_moods(library, data_dir, Ways(tags=False, nfo=True),
+                              videos=[os.fspath(video)])
+        assert only_nfo.done == 1 and not only_nfo.left_alone, only_nfo.lines
+        assert not video.with_suffix(".nfo").exists()
+        assert files["avi"].with_suffix(".nfo").is_file()  # not chosen: kept
+        assert "mood" in exiftool_tags(video) and "mood" in exiftool_tags(song)
+        song_only = undo_moods(library, data_dir, Ways(tags=True, nfo=True),
+                               videos=[os.fspath(song)])
+        assert song_only.done == 1 and "mood" not in exiftool_tags(song)
+        assert "mood" in exiftool_tags(video)
+        nothing = undo_moods(library, data_dir, Ways(), videos=[os.fspath(song)])
+        assert nothing.summary.startswith("There was nothing to put back")
+    finally:
+        library.close()
+
+
+def test_words_for_each_kind_of_file_left_out(tmp_path: Path, data_dir: Path) -> None:
+    """A damaged file says it could not be analysed (not "no mood yet"); music is not
+    listed file by file when NFOs are written for the whole library, only counted; a video
+    without an NFO gets none when new ones are not asked for; a mood set in another program
+    is named in the preview as the one replaced; progress is told and Stop stops."""
+    files = small_library(data_dir, tmp_path / "media")
+    broken = tmp_path / "media" / "broken.mp3"
+    broken.write_bytes(b"not audio at all")
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    try:
+        library.bulk_add([BulkVideo(path=os.fspath(broken), size=1, mtime_ns=1,
+                                    duration=None, status="failed", error_kind="not_media",
+                                    error_reason="not an audio or video file, or one too "
+                                                 "damaged to play")], bundled_key())
+        chosen = chosen_moods(library, bundled_key())
+        assert (os.fspath(broken), "it could not be analysed (not an audio or video file, "
+                "or one too damaged to play)") in chosen.passed_over
+
+        only_nfo = write_moods(library, chosen, data_dir,
+                               Ways(tags=False, nfo=True, new_nfo=False), dry_run=True)
+        assert len(only_nfo.unfit) == 3  # the song (music), the two videos (no NFO yet)
+        assert not any("calm song.mp3" in line for line in only_nfo.lines)  # counted only
+        assert any("has no NFO file yet" in line for line in only_nfo.lines)
+        assert "3 files not of a kind for what was chosen" in only_nfo.summary
+
+        from mutagen.id3 import ID3, TMOO
+        tags = ID3(files["song"])
+        tags.add(TMOO(encoding=3, text=["energetic"]))
+        tags.save(files["song"])
+        steps: list[tuple[int, int]] = []
+        preview = write_moods(library, chosen, data_dir, Ways(), dry_run=True,
+                              progress=lambda done, total: steps.append((done, total)))
+        assert any("replacing its mood “energetic”" in line for line in preview.lines)
+        assert steps == [(1, 3), (2, 3), (3, 3)]
+        assert preview.lines[0].startswith("would write")  # what is done comes first
+        assert "passed over" in preview.lines[-1]  # what was left out comes last
+
+        stopped = write_moods(library, chosen, data_dir, Ways(), dry_run=False,
+                              should_stop=lambda: True)
+        assert stopped.stopped and stopped.done == 0
+        assert stopped.summary.startswith("Stopped before the end: 0 files written")
+        assert "energetic" in exiftool_tags(files["song"])["mood"]  # nothing was written
     finally:
         library.close()

@@ -1,16 +1,18 @@
-"""File > Write moods…: the library's moods leaving the app (issue 25) into music files' own
+"""File > Write moods…: the library's moods leaving the app (issue 25) into the files' own
 tags and NFO files beside videos, for the selected files or every one. A preview lists what
-would change; a write says what became of each file; an undo puts back every earlier write.
-The work is core's (`core.usecases.moods`) and runs off the UI thread; the summary is shown
-in the dialog and kept in the window's notice."""
+would change; a write says what became of each file; "Put back as before" undoes the earlier
+writes of the files and ways chosen. The work is core's (`core.usecases.moods`) and runs off
+the UI thread, with a progress bar and Stop; the summary is shown in the dialog and kept in
+the window's notice."""
 
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -35,12 +38,24 @@ if TYPE_CHECKING:
 
 TAGS_TEXT = "Into the files' own tags (MP3, Ogg, Opus, FLAC, M4A, MP4, MKV)"
 NFO_TEXT = "NFO files beside videos, for Kodi, Jellyfin and Emby"
+NEW_NFO_TEXT = "Also make one for a video that has none"
+NEW_NFO_TIP = ("A new NFO file holds the video's name and its mood. Kodi then takes that "
+               "video's details from it and no longer looks it up online: for films a media "
+               "server has not looked up yet, leave this off.")
 JOB_WORDS = {"preview": "look at the files", "write": "write the moods",
-             "undo": "put back the earlier writes"}
+             "undo": "put the files back as before"}
+WORKING = {"preview": "Looking at the files…", "write": "Writing the moods…",
+           "undo": "Putting the files back as before…"}
+
+
+class _Progress(QObject):
+    """Carries the worker's progress to the UI thread (a queued signal)."""
+
+    step = Signal(int, int)  # files done, files in all
 
 
 class WriteMoodsDialog(QDialog):
-    """Which files and where their moods go; Preview, Write, and Undo the last writes."""
+    """Which files and where their moods go; Preview, Write, Put back as before, Stop."""
 
     def __init__(self, state: AppState, selected: Callable[[], list[str]],
                  parent: QWidget | None = None) -> None:
@@ -48,6 +63,9 @@ class WriteMoodsDialog(QDialog):
         self.state, self.selected = state, selected
         self.setWindowTitle("Write moods")
         self.busy = False
+        self._stop = threading.Event()
+        self._progress = _Progress(self)
+        self._progress.step.connect(self._show_step)
 
         scope = QGroupBox("Which files")
         self.only_selected = QRadioButton("The selected files")
@@ -59,13 +77,20 @@ class WriteMoodsDialog(QDialog):
         where = QGroupBox("Where the moods go")
         self.tags = QCheckBox(TAGS_TEXT)
         self.nfo = QCheckBox(NFO_TEXT)
-        self.tags.setChecked(True)
-        self.nfo.setChecked(True)
+        self.new_nfo = QCheckBox(NEW_NFO_TEXT)
+        self.new_nfo.setToolTip(NEW_NFO_TIP)
+        for box in (self.tags, self.nfo, self.new_nfo):
+            box.setChecked(True)
         where_column = QVBoxLayout(where)
         where_column.addWidget(self.tags)
         where_column.addWidget(self.nfo)
-        note = QLabel("Your own tag wins over the model's. Files are never half written: "
-                      "a file changed meanwhile is left alone and said so.")
+        indented = QHBoxLayout()
+        indented.addSpacing(24)
+        indented.addWidget(self.new_nfo)
+        where_column.addLayout(indented)
+        note = QLabel("Your own tag wins over the model's. Files are never half written: a "
+                      "file changed meanwhile is left alone and said so. Put back as before "
+                      "undoes the earlier writes of the files and places chosen here.")
         note.setWordWrap(True)
         where_column.addWidget(note)
 
@@ -73,22 +98,27 @@ class WriteMoodsDialog(QDialog):
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.lines.setWordWrap(True)
-        self.lines.setMinimumHeight(140)
+        self.lines.setMinimumHeight(120)
         self.lines.setAccessibleName("What happened to each file")
 
-        self.summary = QLabel("Preview lists what would change; nothing is written until "
-                              "you choose Write.")
+        self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 3)
+        self.bar = QProgressBar()
+        self.bar.setFormat("%v of %m files")
+        self.bar.hide()
 
         self.preview = QPushButton("Preview")
         self.write = QPushButton("Write")
-        self.undo = QPushButton("Undo the last writes")
-        self.undo.setToolTip("Put back what every earlier write replaced, in the files' tags "
-                             "and the NFO files")
+        self.undo = QPushButton("Put back as before")
+        self.undo.setToolTip("Undo the earlier writes of the files and places chosen above: "
+                             "their tags and NFO files as they were before the first write")
+        self.stop = QPushButton("Stop")
+        self.stop.setToolTip("Stop after the file being written; what is done stays done")
         buttons = QHBoxLayout()
-        for button in (self.preview, self.write, self.undo):
+        for button in (self.preview, self.write, self.undo, self.stop):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -98,30 +128,41 @@ class WriteMoodsDialog(QDialog):
         column.addWidget(scope)
         column.addWidget(where)
         column.addLayout(buttons)
+        column.addWidget(self.bar)
         column.addWidget(self.lines, 1)
         column.addWidget(self.summary)
         column.addWidget(close)
-        self.resize(560, 520)
+        self.setMinimumSize(540, 560)  # below it the wrapped texts would overlap
+        self.resize(600, 620)
 
         self.preview.clicked.connect(lambda: self.start("preview"))
         self.write.clicked.connect(lambda: self.start("write"))
         self.undo.clicked.connect(lambda: self.start("undo"))
-        self.tags.toggled.connect(self._enable)
-        self.nfo.toggled.connect(self._enable)
+        self.stop.clicked.connect(self._stop.set)
+        for box in (self.tags, self.nfo):
+            box.toggled.connect(self._enable)
         self.refresh_scope()
 
     def refresh_scope(self) -> None:
-        """The selected files are the default when there are some; else every file."""
-        some = bool(self.selected())
-        self.only_selected.setEnabled(some)
-        (self.only_selected if some else self.every_file).setChecked(True)
+        """Opened again: the selected files are the default when there are some (their
+        count shown), else every file; an earlier run's results are cleared."""
+        count = len(self.selected())
+        self.only_selected.setText(f"The selected files ({count})" if count
+                                   else "The selected files (none selected)")
+        self.only_selected.setEnabled(bool(count))
+        (self.only_selected if count else self.every_file).setChecked(True)
+        if not self.busy:
+            self.lines.clear()
+            self.show_summary("Preview lists what would change; nothing is written until "
+                              "you choose Write.")
         self._enable()
 
     def _enable(self) -> None:
         chosen = self.tags.isChecked() or self.nfo.isChecked()
-        self.preview.setEnabled(chosen and not self.busy)
-        self.write.setEnabled(chosen and not self.busy)
-        self.undo.setEnabled(not self.busy)
+        for button in (self.preview, self.write, self.undo):
+            button.setEnabled(chosen and not self.busy)
+        self.new_nfo.setEnabled(self.nfo.isChecked() and not self.busy)
+        self.stop.setEnabled(self.busy)
 
     def start(self, job: str) -> None:
         """Run `job` (preview, write or undo) off the UI thread; one at a time."""
@@ -138,25 +179,37 @@ class WriteMoodsDialog(QDialog):
         if self.only_selected.isChecked() and not paths:
             self.show_summary("No file is selected: select some, or choose every file.")
             return
-        tags, nfo = self.tags.isChecked(), self.nfo.isChecked()
+        ways = moods.Ways(tags=self.tags.isChecked(), nfo=self.nfo.isChecked(),
+                          new_nfo=self.new_nfo.isChecked())
+        stop, step = self._stop, self._progress.step.emit
 
         def work(session: Session = session) -> MoodsWritten:
             if job == "undo":
-                return moods.undo_moods(session.library, session.data_dir)
+                return moods.undo_moods(session.library, session.data_dir, ways,
+                                        videos=paths, progress=step, should_stop=stop.is_set)
             chosen = moods.chosen_moods(session.library, session.model, paths)
-            return moods.write_moods(session.library, chosen, session.data_dir, tags=tags,
-                                     nfo=nfo, dry_run=job == "preview")
+            return moods.write_moods(session.library, chosen, session.data_dir, ways,
+                                     dry_run=job == "preview", progress=step,
+                                     should_stop=stop.is_set)
 
         self.busy = True
+        self._stop.clear()
         self._enable()
         self.lines.clear()
-        self.show_summary({"preview": "Looking at the files…", "write": "Writing the moods…",
-                           "undo": "Putting back the earlier writes…"}[job])
+        self.bar.setRange(0, 0)  # busy until the first file is done
+        self.bar.show()
+        self.show_summary(WORKING[job])
         self.state.runner.run(work, lambda result, error: self.done_with(job, result, error))
+
+    def _show_step(self, done: int, total: int) -> None:
+        if self.busy:
+            self.bar.setRange(0, max(total, 1))
+            self.bar.setValue(done)
 
     def done_with(self, job: str, result: MoodsWritten | None,
                  error: BaseException | None) -> None:
         self.busy = False
+        self.bar.hide()
         self._enable()
         if error is not None or result is None:
             said = f"Could not {JOB_WORDS[job]}: {sentence(in_words(error))}"

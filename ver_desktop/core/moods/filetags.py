@@ -540,7 +540,8 @@ def _save_entry(undo_dir: Path, planned: Planned, after: FileState) -> Path:
         "mood": planned.mood.text,
         "previous": {c.key: None if c.old is None else list(c.old) for c in planned.changes},
         "written": {c.key: c.new for c in planned.changes},
-        "after": {"size": after.size, "mtime_ns": after.mtime_ns, "sha256": after.sha256},
+        "after": _state(after),
+        "before": None if planned.state is None else _state(planned.state),
         "written_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     undo_dir.mkdir(parents=True, exist_ok=True)
@@ -559,6 +560,18 @@ def undo_entries(undo_dir: str | os.PathLike[str]) -> list[Path]:
     return sorted(folder.glob("*.json"), key=lambda p: p.name, reverse=True)
 
 
+def _state(state: FileState) -> dict[str, Any]:
+    return {"size": state.size, "mtime_ns": state.mtime_ns, "sha256": state.sha256}
+
+
+def entry_path(entry: str | os.PathLike[str]) -> str | None:
+    """The file an undo entry puts back (its absolute path); None when unreadable."""
+    try:
+        return str(json.loads(Path(entry).read_text())["path"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def undo(entry: str | os.PathLike[str]) -> Outcome:
     """Put back the values a write replaced, if the file is still as that write left it.
     A used entry is renamed to *.json.undone."""
@@ -575,7 +588,26 @@ def undo(entry: str | os.PathLike[str]) -> Outcome:
     if outcome.ok:  # a used entry would only refuse (the file changed since): keep it aside
         with contextlib.suppress(OSError):
             os.replace(entry, entry.with_name(entry.name + ".undone"))
+    if outcome.after is not None and record.get("before"):
+        _pass_on(entry.parent, record["path"], FileState(**record["before"]), outcome.after)
     return outcome
+
+
+def _pass_on(undo_dir: Path, path: str, before: FileState, now: FileState) -> None:
+    """After an undo, the file is as the write before it left it, but with a new mtime
+    (and maybe its tags laid out anew): the older entry that expects the file as that
+    earlier write left it now expects it as it is, so undoing it too is not refused."""
+    for older in undo_entries(undo_dir):
+        try:
+            record = json.loads(older.read_text())
+            if record["path"] != path or FileState(**record["after"]) != before:
+                continue
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        record["after"] = _state(now)
+        write_atomically(older, json.dumps(record, indent=1).encode(), mode=0o600,
+                         prefix=TEMP_PREFIX)
+        return
 
 
 def _undo(path: Path, kind: str, previous: dict[str, Values], after: FileState,

@@ -1,8 +1,9 @@
-"""Which files' moods leave the app (issue 25), decided once for the command line and the
-window: the files named (or every one in the library), each with the mood it shows (the
-person's own tag wins), and those passed over with the reason in words; then those moods
-written (or previewed, or put back) into the files' own tags and NFO sidecars, with what
-became of each file in plain words."""
+"""Moods leaving the app (issue 25), decided once for the command line and the window: the
+files named (or every one in the library), each with the mood it shows (the person's own
+tag wins), and those passed over with the reason in words; then those moods written (or
+previewed, or put back) into the files' own tags and NFO sidecars, with what became of each
+file in plain words; and the library as a CSV or JSON table, with a person's tags read back
+from one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ver_desktop.core.changes import Changes
 from ver_desktop.core.library import Library
 from ver_desktop.core.library.scans import Rewrite
 from ver_desktop.core.library.schema import VideoStatus
@@ -20,6 +22,13 @@ from ver_desktop.core.media import VIDEO_EXTENSIONS
 from ver_desktop.core.model_key import ModelKey
 from ver_desktop.core.moods import Mood, filetags, mood_of
 from ver_desktop.core.moods import nfo as nfo_files
+from ver_desktop.core.moods.table import (
+    ImportPlan,
+    apply_tags,
+    library_rows,
+    read_tags,
+    write_table,
+)
 from ver_desktop.core.text import count_of
 
 
@@ -111,7 +120,8 @@ class MoodsWritten:
                                        or self.stopped):
             return "There was nothing to put back: no moods have been written there yet."
         verb = {"preview": "would be written", "write": "written",
-                "undo": "put back as they were"}[self.job]
+                "undo": "put back as it was" if self.done == 1 else "put back as they were"
+                }[self.job]
         parts = [f"{count_of(self.done, 'file')} {verb}"]
         if self.already:
             parts.append(f"{count_of(self.already, 'file')} already up to date")
@@ -324,16 +334,6 @@ def _short(words: str, nfo: str) -> str:
 # -- the library as a table, and a person's tags read back from one --------------------------
 # (`ver-desktop export` / `import-tags`, and the window's File > Export library table… and
 # Import tags…): the work and its words, decided once here.
-
-# This section is appended whole, so its imports stay with it (both modules are light).
-from ver_desktop.core.changes import Changes  # noqa: E402
-from ver_desktop.core.moods.table import (  # noqa: E402
-    ImportPlan,
-    apply_tags,
-    library_rows,
-    read_tags,
-    write_table,
-)
 
 
 @dataclass(frozen=True)
