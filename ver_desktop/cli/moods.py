@@ -31,8 +31,11 @@ if TYPE_CHECKING:
 def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> None:
     export = commands.add_parser("export", run_export, parents=parents,
                                  help="write every file's mood to a CSV or JSON table")
-    export.add_argument("--format", choices=("csv", "json"), required=True)
-    export.add_argument("--out", required=True, metavar="FILE")
+    export.add_argument("--format", choices=("csv", "json"), required=True,
+                        help="CSV (one row per file, for spreadsheets; import-tags reads it "
+                             "back) or JSON (for scripts)")
+    export.add_argument("--out", required=True, metavar="FILE",
+                        help="the file to write (replaced whole, never half written)")
 
     imported = commands.add_parser("import-tags", run_import, parents=parents,
                                    help="set your own tags from a CSV (path and quadrant "

@@ -272,7 +272,8 @@ def _quadrant(text: str, column: str = "quadrant") -> str | None:
         return key.upper()
     found = WORDS_QUADRANT.get(key) or PLAIN_WORDS.get(key)
     if found is None:
-        wanted = ("a quarter (PV-PA, NV-PA, NV-NA, PV-NA, or happy, tense, sad, calm)"
+        wanted = ("a quarter in words (happy, tense, sad, calm) or as an export writes it "
+                  "(PV-PA, NV-PA, NV-NA, PV-NA)"
                   if column == "quadrant" else f"an emotion ({', '.join(OCTANTS)})")
         raise TableError(f"{_shown(text.strip())!r} in the {column} column is not "
                          f"{wanted}")
