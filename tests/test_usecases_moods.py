@@ -88,17 +88,16 @@ def test_preview_write_again_and_undo(tmp_path: Path, data_dir: Path) -> None:
     preview = write(chosen, data_dir, tags=True, nfo=True, dry_run=True)
     assert {path: path.read_bytes() for path in before} == before  # nothing touched
     assert not list((tmp_path / "media").glob("*.nfo"))
-    assert preview.done == 4 and preview.already == 0  # song, video (tags, NFO), AVI's NFO
+    assert preview.done == 3 and preview.already == 0  # song, video (tags and NFO: one), AVI
     assert not preview.left_alone  # the AVI takes no tags of its own: only its NFO is asked
-    assert preview.summary.startswith("Nothing was written (a preview): 4 files would be")
+    assert preview.summary.startswith("Nothing was written (a preview): 3 files would be")
     assert "1 file passed over" in preview.summary
     assert any("would write tense, angry (tensed) into tagged video.mp4" in line
                for line in preview.lines)
 
     written = write(chosen, data_dir, tags=True, nfo=True, dry_run=False)
-    assert written.done == 4 and not written.left_alone, written.lines
-    assert written.summary == ("4 files written; 1 file passed over (not analysed, mostly "
-                               "speech nobody tagged, or not on the disk).")
+    assert written.done == 3 and not written.left_alone, written.lines
+    assert written.summary == "3 files written; 1 file passed over: the file is not on the disk."
     for code in ("PV-NA", "NV-PA", "PV-PA", "NV-NA"):
         assert code not in written.summary
     assert exiftool_tags(video)["mood"] == "tense, angry (tensed)"  # the person's tag wins
@@ -108,11 +107,11 @@ def test_preview_write_again_and_undo(tmp_path: Path, data_dir: Path) -> None:
     assert not song.with_suffix(".nfo").exists()  # NFOs are for videos only
 
     again = write(chosen, data_dir, tags=True, nfo=True, dry_run=False)
-    assert again.done == 0 and again.already == 4
+    assert again.done == 0 and again.already == 3
 
     back = undo(data_dir)
-    assert back.done == 4 and not back.left_alone, back.lines
-    assert back.summary == "4 files put back as they were."
+    assert back.done == 3 and not back.left_alone, back.lines
+    assert back.summary == "3 files put back as they were."
     # the tags as they were and every byte that is not a tag (mutagen may lay tags out anew)
     assert {path: (mutagen_tags(path), payload(path)) for path in kept} == kept
     assert "mood" not in exiftool_tags(song) and "mood" not in exiftool_tags(video)
@@ -246,5 +245,29 @@ def test_words_for_each_kind_of_file_left_out(tmp_path: Path, data_dir: Path) ->
         assert stopped.stopped and stopped.done == 0
         assert stopped.summary.startswith("Stopped before the end: 0 files written")
         assert "energetic" in exiftool_tags(files["song"])["mood"]  # nothing was written
+    finally:
+        library.close()
+
+
+def test_a_folder_named_means_every_file_under_it(tmp_path: Path, data_dir: Path) -> None:
+    """As `scan FOLDER` does: a folder among the paths stands for every library file under
+    it, for the write and for the put back; files elsewhere are not touched."""
+    files = small_library(data_dir, tmp_path / "media")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    try:
+        other = mediagen.write_media(elsewhere / "other.mp3", mediagen.music(2.0), fmt=".mp3")
+        library.bulk_add([BulkVideo(path=os.fspath(other), size=1, mtime_ns=1, duration=2.0,
+                                    status="ok", analysis=analysis(0.5, 0.5, 0.7))],
+                         bundled_key())
+        chosen = chosen_moods(library, bundled_key(), [os.fspath(tmp_path / "media")])
+        assert sorted(Path(p).name for p, _ in chosen.moods) == [
+            "calm song.mp3", "other video.avi", "tagged video.mp4"]
+        written = write_moods(library, chosen, data_dir, Ways(), dry_run=False)
+        assert written.done == 3 and "mood" not in exiftool_tags(other)
+        back = undo_moods(library, data_dir, Ways(), videos=[os.fspath(tmp_path / "media")])
+        assert back.done == 3 and "mood" not in exiftool_tags(files["song"])
+        assert not files["video"].with_suffix(".nfo").exists()
     finally:
         library.close()

@@ -48,7 +48,7 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
                                help="write each file's mood into its own tags (MP3, Ogg, "
                                     "Opus, FLAC, M4A, MP4, MKV)")
     tags.add_argument("paths", nargs="*", metavar="PATH",
-                      help="files in the library (default: every one with a mood)")
+                      help="files or folders in the library (default: every file with a mood)")
     tags.add_argument("--dry-run", action="store_true",
                       help="say what would change; write nothing")
     tags.add_argument("--undo", action="store_true",
@@ -59,7 +59,7 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
                               help="write each video's mood into an NFO file beside it "
                                    "(Kodi, Jellyfin, Emby)")
     nfo.add_argument("paths", nargs="*", metavar="PATH",
-                     help="videos in the library (default: every one with a mood)")
+                     help="videos or folders in the library (default: every video with a mood)")
     nfo.add_argument("--dry-run", action="store_true",
                      help="say what would change; write nothing")
     nfo.add_argument("--existing-only", action="store_true",

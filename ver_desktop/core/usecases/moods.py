@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ver_desktop.core.changes import Changes
-from ver_desktop.core.library import Library
+from ver_desktop.core.library import Library, VideoFilter
 from ver_desktop.core.library.scans import Rewrite
 from ver_desktop.core.library.schema import VideoStatus
 from ver_desktop.core.library.videos import VideoRow
@@ -44,16 +44,10 @@ class Chosen:
 def chosen_moods(library: Library, model: ModelKey,
                  paths: Sequence[str] = ()) -> Chosen:
     """The moods of the files at `paths` (as given; they must be in the library), else of
-    every file in it. Passed over: no mood yet, a tag nobody checked on a file that is
-    mostly speech, or a file no longer on the disk."""
-    from ver_desktop.core.usecases import tags
-
-    if paths:
-        ids = [tags.video_of(library, path) for path in paths]
-        found = library.rows(model, ids)
-        rows = [found[i] for i in ids if i in found]
-    else:
-        rows = library.videos(model)
+    every file in it (a folder among `paths`: every file under it). Passed over: no mood
+    yet, a tag nobody checked on a file that is mostly speech, or a file no longer on the
+    disk."""
+    rows = _rows_at(library, model, paths) if paths else library.videos(model)
     chosen = Chosen(named=bool(paths))
     for row in rows:
         mood, why = mood_of(row), passed_over(row)
@@ -62,6 +56,22 @@ def chosen_moods(library: Library, model: ModelKey,
         else:
             chosen.moods.append((row.path, mood))
     return chosen
+
+
+def _rows_at(library: Library, model: ModelKey, paths: Sequence[str]) -> list[VideoRow]:
+    """The library's rows of `paths`, in order and once each: a file as named, a folder
+    every file under it (NotInLibrary for a file the library does not hold)."""
+    from ver_desktop.core.usecases import tags
+
+    rows: dict[int, VideoRow] = {}
+    for path in paths:
+        if os.path.isdir(path):
+            inside = VideoFilter(folder=os.path.abspath(path), include_talk=True)
+            rows.update((row.id, row) for row in library.videos(model, inside))
+        else:
+            video_id = tags.video_of(library, path)
+            rows.update(library.rows(model, [video_id]))
+    return list(rows.values())
 
 
 def passed_over(row: VideoRow) -> str:
@@ -97,8 +107,10 @@ class MoodsWritten:
 
     job: Job
     said: list[tuple[int, str]] = field(default_factory=list)  # (rank, line)
-    done: int = 0  # written (or, in a preview, to be written; in an undo, put back)
-    already: int = 0  # already up to date: nothing to change
+    # Files are counted once, by name without suffix, however many of their writes (own
+    # tags, NFO; a file written twice is put back twice) went the same way.
+    done_files: set[str] = field(default_factory=set)  # written (or to be; or put back)
+    already_files: set[str] = field(default_factory=set)  # already up to date
     left_alone: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     passed_over: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     unfit: list[tuple[str, str]] = field(default_factory=list)  # not of a kind for it
@@ -106,6 +118,15 @@ class MoodsWritten:
     # changed meanwhile, read-only, unreadable, a failed write): a command exits non-zero
     changes: list[str] = field(default_factory=list)  # a preview's tags, key by key
     stopped: bool = False  # stopped by the person before the last file
+
+    @property
+    def done(self) -> int:
+        return len(self.done_files)
+
+    @property
+    def already(self) -> int:
+        """Files with nothing to change (one also written another way counts as written)."""
+        return len(self.already_files - self.done_files)
 
     @property
     def lines(self) -> list[str]:
@@ -126,14 +147,17 @@ class MoodsWritten:
         if self.already:
             parts.append(f"{count_of(self.already, 'file')} already up to date")
         if self.left_alone:
-            parts.append(f"{count_of(len(self.left_alone), 'file')} left alone (each says "
-                         "why in the list)")
+            alone = len({_file_key(path) for path, _why in self.left_alone})
+            parts.append(f"{count_of(alone, 'file')} left alone (each says why in the "
+                         "list)")
         if self.unfit:
             parts.append(f"{count_of(len(self.unfit), 'file')} not of a kind for what was "
                          "chosen (NFO files are for videos; some videos take no tags)")
         if self.passed_over:
-            parts.append(f"{count_of(len(self.passed_over), 'file')} passed over (not "
-                         "analysed, mostly speech nobody tagged, or not on the disk)")
+            reasons = {why for _path, why in self.passed_over}
+            why = (f": {reasons.pop()}" if len(reasons) == 1 else " (not analysed, mostly "
+                   "speech nobody tagged, or not on the disk; each says why in the list)")
+            parts.append(f"{count_of(len(self.passed_over), 'file')} passed over{why}")
         lead = {"preview": "Nothing was written (a preview): ", "write": "", "undo": ""}[
             self.job]
         if self.stopped:
@@ -271,10 +295,10 @@ def _count(result: MoodsWritten, path: str, status: str, words: str) -> None:
     """One file's outcome (a filetags status, or an NFO's mapped onto one) counted and
     said."""
     if status in ("written", "undone"):
-        result.done += 1
+        result.done_files.add(_file_key(path))
         result.say(DONE, words)
     elif status == "up to date":
-        result.already += 1
+        result.already_files.add(_file_key(path))
         result.say(ALREADY, words)
     elif status == "not taggable":
         result.left_alone.append((path, words))
@@ -292,14 +316,12 @@ def undo_moods(library: Library, data_dir: Path, ways: Ways = Ways(), *,
     first: the files' tags (newest write first), then the NFOs; only those of `videos`
     when some are named."""
     result = MoodsWritten("undo")
-    wanted = {os.path.abspath(v) for v in videos}
+    named = _Named(videos)
     entries = [e for e in filetags.undo_entries(tags_undo_folder(data_dir))
-               if not wanted or filetags.entry_path(e) in wanted] if ways.tags else []
+               if named.holds(filetags.entry_path(e))] if ways.tags else []
     folder = nfo_undo_folder(data_dir)
-    recorded = nfo_files.recorded(folder) if ways.nfo else []
-    if wanted:
-        sidecars = {nfo_files.nfo_path(v) for v in wanted}
-        recorded = [nfo for nfo in recorded if nfo in sidecars]
+    recorded = [nfo for nfo in (nfo_files.recorded(folder) if ways.nfo else [])
+                if named.holds_nfo(nfo)]
     steps = len(entries) + len(recorded)
     for done, entry in enumerate(entries):
         if should_stop is not None and should_stop():
@@ -322,8 +344,31 @@ def undo_moods(library: Library, data_dir: Path, ways: Ways = Ways(), *,
     return result
 
 
+class _Named:
+    """The files and folders a person named for an undo (none named: every one)."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        absolute = [os.path.abspath(p) for p in paths]
+        self.everything = not absolute
+        self.folders = tuple(os.path.join(p, "") for p in absolute if os.path.isdir(p))
+        self.files = {p for p in absolute if not os.path.isdir(p)}
+        self.sidecars = {nfo_files.nfo_path(p) for p in self.files}
+
+    def holds(self, path: str | None) -> bool:
+        return path is not None and (self.everything or path in self.files
+                                     or path.startswith(self.folders))
+
+    def holds_nfo(self, nfo: str) -> bool:
+        return self.everything or nfo in self.sidecars or nfo.startswith(self.folders)
+
+
 def _name(path: str) -> str:
     return os.path.basename(path)
+
+
+def _file_key(path: str) -> str:
+    """A media file and its NFO count as one file: its path without the suffix."""
+    return os.path.splitext(path)[0]
 
 
 def _short(words: str, nfo: str) -> str:
