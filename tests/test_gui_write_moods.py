@@ -20,6 +20,8 @@ def test_preview_write_and_undo_from_the_file_menu(qtbot, tmp_path: Path,  # typ
     files = small_library(data_dir, tmp_path / "media")
     song, video = files["song"], files["video"]
     window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    # its background preparing for learning ends with a notice of its own: wait it out
+    qtbot.waitUntil(lambda: not window.embeddings.busy, timeout=WAIT_MS)
     window.actions_by_name["write_moods"].trigger()
     dialog = window.write_moods_dialog
     assert isinstance(dialog, WriteMoodsDialog) and dialog.isVisible()
@@ -63,6 +65,8 @@ def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # ty
                                                    data_dir: Path, bundled_model: Path) -> None:
     files = small_library(data_dir, tmp_path / "media")
     window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
+    # its background preparing for learning ends with a notice of its own: wait it out
+    qtbot.waitUntil(lambda: not window.embeddings.busy, timeout=WAIT_MS)
     def song_id() -> int | None:  # the table loads off the UI thread: wait for the row
         return next((i for i in window.model.ids()
                      if getattr(window.model.video(i), "path", "") == os.fspath(files["song"])),
