@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -177,5 +178,53 @@ def test_a_table_without_the_columns_is_said_in_words(qtbot, tmp_path: Path,  # 
     monkeypatch.setattr(table_io, "ask_open_path", lambda _parent: None)  # Cancel in it
     window.open_import_tags()
     assert window.import_tags_dialog is dialog
+    dialog.close()
+    window.close()
+
+
+def test_an_edited_excel_export_previews_and_the_dialog_never_overlaps(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path, data_dir: Path, bundled_model: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our export as Excel saves it outside the US and UK (semicolons, Windows-1252) with
+    one emotion edited: the edit is the one file to tag. At its smallest the dialog shows
+    its texts whole and nothing overlaps."""
+    files = small_library(data_dir, tmp_path / "media")
+    window = ready_window(qtbot, data_dir, bundled_model, tmp_path)
+    qtbot.waitUntil(lambda: row_id(window, files["avi"]) is not None, timeout=WAIT_MS)
+    avi = window.model.video(row_id(window, files["avi"]))  # type: ignore[arg-type]
+    assert avi is not None and avi.octant
+    table = tmp_path / "édité.csv"
+    lines = ["path;quadrant;words;emotion;by_person;model_quadrant;model_emotion",
+             f"{files['song']};PV-NA;calm, content;frustrated;no;PV-NA;pleased",
+             f"{files['video']};NV-PA;tense, angry;tensed;yes;PV-NA;pleased",
+             f"{files['avi']};{avi.quadrant};;{avi.octant};no;{avi.quadrant};{avi.octant}",
+             f"{files['gone']};;;;no;;",
+             "/not/here/café.mp4;PV-NA;calm, content;pleased;no;PV-NA;pleased"]
+    table.write_bytes("\r\n".join(lines).encode("cp1252"))
+    monkeypatch.setattr(table_io, "ask_open_path", lambda _parent: table)
+
+    window.actions_by_name["import_tags"].trigger()
+    dialog = window.import_tags_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.imported is not None, timeout=WAIT_MS)
+    assert lines_of(dialog.files) == ["calm song.mp3: frustrated"]
+    assert lines_of(dialog.problems) == ["Line 6: /not/here/café.mp4 is not in the library"]
+    assert dialog.summary.text() == (
+        "Nothing changed (a dry run). 1 file to tag; 1 file already tagged so; 2 rows of "
+        "the model's readings passed over (not a person's tags); 1 line not used (each is "
+        "listed with its line number and why).")
+
+    dialog.resize(100, 100)  # as small as a person can make it
+    assert dialog.size() == table_io.MINIMUM
+    column = [dialog.intro, dialog.files_heading, dialog.files, dialog.problems_heading,
+              dialog.problems, dialog.summary, dialog.buttons]
+
+    def laid_out() -> bool:
+        tops = [w.geometry() for w in column]
+        return all(a.bottom() < b.top() for a, b in pairwise(tops))
+
+    qtbot.waitUntil(laid_out, timeout=5000)
+    assert shown_whole(dialog.intro) and shown_whole(dialog.summary)
+    assert dialog.files.height() >= 90 and dialog.problems.height() >= 90
     dialog.close()
     window.close()

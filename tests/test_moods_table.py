@@ -24,8 +24,10 @@ from ver_desktop.core.moods.table import (
     TableError,
     apply_tags,
     csv_bytes,
+    decoded,
     library_rows,
     read_tags,
+    separator_of,
     understood,
     write_table,
 )
@@ -204,7 +206,7 @@ def test_a_table_without_the_columns_is_refused(tmp_path: Path) -> None:
     try:
         read_tags(table, library, ModelKey("m", "1"))
     except TableError as exc:
-        assert "'path' column" in str(exc)
+        assert "'path' column" in str(exc) and "read as separated by commas" in str(exc)
     else:
         raise AssertionError("accepted a table without a path column")
     library.close()
@@ -281,3 +283,206 @@ def test_import_reports_bad_lines_and_usage_errors(tmp_path: Path, data_dir: Pat
     assert cli("import-tags", os.fspath(tmp_path / "none.csv")).returncode == 2
     assert cli("export", "--format", "xml", "--out", "x").returncode == 2
     assert cli("export", "--format", "csv").returncode == 2
+
+
+# -- a table edited in a spreadsheet, and CSVs from Excel (issue 25, a user test) -----------
+
+
+def exported(library: Library, model: ModelKey, target: Path) -> list[dict[str, str]]:
+    """The library's CSV export, read back as a spreadsheet shows it."""
+    write_table(library_rows(library, model), target, "csv")
+    with open(target, newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
+        return list(csv.DictReader(f))
+
+
+def saved(rows: list[dict[str, str]], target: Path, **how: str) -> Path:
+    """The rows saved as a spreadsheet saves them (`how`: encoding, delimiter)."""
+    with open(target, "w", newline="", encoding=how.get("encoding", "utf-8-sig"),
+              errors="surrogateescape") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]),
+                                delimiter=how.get("delimiter", ","))
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def more_files(library: Library, folder: Path, model: ModelKey, count: int) -> None:
+    """`count` more calm files the model read and nobody tagged."""
+    library.bulk_add([BulkVideo(path=os.fspath(folder / f"d more {i}.mp4"), size=1,
+                                mtime_ns=1, duration=30.0, status="ok",
+                                analysis=analysis(0.3, -0.6, 0.8)) for i in range(count)],
+                     model)
+
+
+def test_an_emotion_edited_in_the_export_is_tagged_with_its_quarter(
+        tmp_path: Path, data_dir: Path) -> None:
+    """The user test: export, change one emotion in a spreadsheet (by_person left "no"),
+    add a row for a file that does not exist, import."""
+    clips = library_of(data_dir, tmp_path / "videos")
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    more_files(library, tmp_path / "videos", bundled_key(), 3)
+    library.close()
+    out = tmp_path / "moods.csv"
+    assert cli("export", "--format", "csv", "--out", os.fspath(out)).returncode == 0
+    with open(out, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    calm = next(r for r in rows if r["path"] == clips[0])
+    assert (calm["quadrant"], calm["words"], calm["by_person"]) == (
+        "PV-NA", "calm, content", "no")
+    assert calm["emotion"] in ("sleepy", "pleased")
+    calm["emotion"] = "frustrated"  # the quadrant and words cells left as they were
+    rows.append({**rows[-1], "path": "/nowhere/gone.mp4"})
+    saved(rows, out)
+    wrong_line = len(rows) + 1  # after the header
+
+    dry = cli("import-tags", os.fspath(out), "--dry-run")
+    assert "Would tag" in dry.stdout and "frustrated" in dry.stdout, dry.stdout
+    imported = cli("import-tags", os.fspath(out))
+    assert imported.returncode == 1, imported.stderr  # a line not used
+    said = imported.stderr
+    assert f"line {wrong_line}: /nowhere/gone.mp4 is not in the library" in said
+    assert "1 file tagged" in said and "1 file already tagged so" in said
+    assert "4 rows of the model's readings passed over" in said  # 3 more + the failed one
+    assert "1 line not used" in said and "not in the quarter" not in said
+    listed = {r["path"]: r for r in map(json.loads, cli("list", "--json").stdout.splitlines())}
+    assert (listed[clips[0]]["quadrant"], listed[clips[0]]["octant"],
+            listed[clips[0]]["corrected"]) == ("NV-PA", "frustrated", True)
+    assert [r["path"] for r in listed.values() if r["corrected"]] == clips[:2]
+    twice = cli("import-tags", os.fspath(out)).stderr  # the same file again changes nothing
+    assert "0 files tagged; 2 files already tagged so; 4 rows of the model's" in twice
+    # with by_person set to yes too the edit wins the same way (it clashed before)
+    more = next(r for r in rows if "d more 0" in r["path"])
+    more["by_person"], more["emotion"] = "yes", "miserable"
+    saved(rows[:-1], out)
+    again = read_tags_of(data_dir, out)
+    assert [(t.path, t.quadrant, t.octant) for t in again.tags] == [
+        (more["path"], "NV-NA", "miserable")]
+    assert again.problems == [] and len(again.same) == 2
+
+
+def read_tags_of(data_dir: Path, table: Path):  # type: ignore[no-untyped-def]
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    try:
+        return read_tags(table, library, bundled_key())
+    finally:
+        library.close()
+
+
+def test_a_quarter_edited_alone_drops_the_old_emotion(tmp_path: Path) -> None:
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    clips = fill(library, tmp_path / "v", model)
+    more_files(library, tmp_path / "v", model, 2)
+    rows = exported(library, model, tmp_path / "t.csv")
+    old_emotion = rows[0]["emotion"]
+    rows[0]["quadrant"] = "NV-NA"  # the quadrant code changed, the old emotion left
+    rows[3]["words"] = "happy, excited"  # the words changed, quadrant and emotion left
+    rows[1]["emotion"] = "frustrated"  # the person's own tag: tensed -> frustrated
+    rows[4]["emotion"] = ""  # the emotion emptied: the quarter alone
+    found = read_tags(saved(rows, tmp_path / "t.csv"), library, model)
+    assert found.problems == [] and found.not_persons == 1  # the failed file
+    assert [(t.path, t.quadrant, t.octant) for t in found.tags] == [
+        (clips[0], "NV-NA", None), (clips[1], "NV-PA", "frustrated"),
+        (rows[3]["path"], "PV-PA", None), (rows[4]["path"], "PV-NA", None)]
+    assert old_emotion and all(t.octant != old_emotion for t in found.tags)
+    apply_tags(library, found)
+    shown = {r.path: r for r in library.videos(model)}
+    assert (shown[clips[0]].quadrant, shown[clips[0]].corrected) == ("NV-NA", True)
+    library.close()
+
+
+def test_cells_edited_to_disagree_are_a_problem_naming_both(tmp_path: Path) -> None:
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    fill(library, tmp_path / "v", model)
+    more_files(library, tmp_path / "v", model, 1)
+    rows = exported(library, model, tmp_path / "t.csv")
+    rows[0]["quadrant"], rows[0]["emotion"] = "NV-NA", "frustrated"  # sad, and tense
+    rows[3]["quadrant"], rows[3]["words"] = "PV-PA", "sad, tired"
+    rows[1]["emotion"] = "furious"  # not an emotion: said, even on an edited row
+    found = read_tags(saved(rows, tmp_path / "t.csv"), library, model)
+    assert found.tags == []
+    said = dict(found.problems)
+    assert sorted(said) == [2, 3, 5]
+    assert said[2] == ("the quadrant column says sad, tired but the emotion frustrated is "
+                       "in the quarter tense, angry; change one of them to match the other")
+    assert "happy, excited" in said[5] and "sad, tired" in said[5]
+    assert "furious" in said[3] and "emotion column" in said[3]
+    library.close()
+
+
+def test_an_old_export_does_not_undo_tags_made_since(tmp_path: Path) -> None:
+    """A row of the model's reading, unedited, is not the person's tag even when the
+    library shows something else now (tagged since, or another library)."""
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    clips = fill(library, tmp_path / "v", model)
+    table = tmp_path / "old.csv"
+    write_table(library_rows(library, model), table, "csv")
+    tag_videos(library, [ids(library, clips)[0]], octant="miserable")
+    found = read_tags(table, library, model)
+    assert found.tags == [] and found.not_persons == 2 and len(found.same) == 1
+    library.close()
+
+
+def test_a_semicolon_or_tab_csv_from_excel_is_read(tmp_path: Path) -> None:
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    clips = fill(library, tmp_path / "v", model)
+    made = tmp_path / "excel.csv"  # as Excel saves where the decimal mark is a comma
+    made.write_bytes(f"Path;Emotion;Stars\r\n{clips[0]};tired;4,5\r\n"
+                     f"{clips[2]};sad;3\r\n".encode())
+    found = read_tags(made, library, model)
+    assert found.problems == []
+    assert [(t.path, t.quadrant, t.octant) for t in found.tags] == [
+        (clips[0], "NV-NA", "tired"), (clips[2], "NV-NA", None)]
+    rows = exported(library, model, tmp_path / "t.csv")  # our export re-saved with ';'
+    rows[0]["emotion"] = "happy"
+    found = read_tags(saved(rows, tmp_path / "semi.csv", delimiter=";"), library, model)
+    assert [(t.path, t.octant) for t in found.tags] == [(clips[0], "happy")]
+    (tmp_path / "tabs.tsv").write_text(f"path\tquadrant\n{clips[0]}\tcalm\n",
+                                       encoding="utf-8")
+    assert [t.quadrant for t in read_tags(tmp_path / "tabs.tsv", library, model).tags] == [
+        "PV-NA"]
+    library.close()
+
+
+def test_a_windows_1252_csv_with_an_accented_name_is_read(tmp_path: Path) -> None:
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    name = os.fspath(tmp_path / "Café del Mar – Ibiza.mp3")  # é and an en dash
+    library.bulk_add([BulkVideo(path=name, size=1, mtime_ns=1, duration=1.0, status="ok",
+                                analysis=analysis(-0.5, 0.5, 0.5))], model)
+    table = tmp_path / "windows.csv"
+    table.write_bytes(f"path;emotion\r\n{name};pleased\r\n".encode("cp1252"))
+    with open(table, "rb") as f:
+        assert b"Caf\xe9 del Mar \x96 Ibiza" in f.read()  # not UTF-8
+    found = read_tags(table, library, model)
+    assert found.problems == []
+    assert [(t.path, t.octant) for t in found.tags] == [(name, "pleased")]
+    library.close()
+
+
+def test_our_export_of_a_name_that_is_not_utf8_round_trips(tmp_path: Path) -> None:
+    """Not taken for Windows-1252: the byte-order mark says UTF-8 (bytes kept as they are)."""
+    name = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9 \x81.mp4"))
+    model = ModelKey("m", "1")
+    library = Library(f"sqlite:///{tmp_path / 'lib.sqlite3'}")
+    library.bulk_add([BulkVideo(path=name, size=1, mtime_ns=1, duration=1.0, status="ok",
+                                analysis=analysis(-0.5, 0.5, 0.5))], model)
+    rows = exported(library, model, tmp_path / "t.csv")
+    assert rows[0]["path"] == name and rows[0]["by_person"] == "no"
+    rows[0]["emotion"] = "sleepy"
+    found = read_tags(saved(rows, tmp_path / "t.csv"), library, model)
+    assert found.problems == []
+    assert [(t.path, t.quadrant, t.octant) for t in found.tags] == [(name, "PV-NA", "sleepy")]
+    library.close()
+
+
+def test_the_text_and_its_separator_are_found() -> None:
+    assert decoded(b"\xef\xbb\xbfpath,x\n") == "path,x\n"
+    assert decoded("path;caf\u00e9".encode()) == "path;caf\u00e9"
+    assert decoded("path;caf\u00e9".encode("cp1252")) == "path;caf\u00e9"
+    assert separator_of("path,quadrant") == "," and separator_of("path") == ","
+    assert separator_of("Path;Emotion;Notes, more") == ";"
+    assert separator_of("path\temotion") == "\t"

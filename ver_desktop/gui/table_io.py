@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ EXPORT_FILTERS = "CSV (*.csv);;JSON (*.json)"
 IMPORT_FILTERS = "CSV (*.csv);;All files (*)"
 DEFAULT_NAME = "ver-desktop-library.csv"
 NOT_OPEN = "The library is still opening; try again in a moment."
+MINIMUM = QSize(540, 500)  # the import dialog's: the wrapped texts whole, the lists usable
 
 
 def start_folder() -> str:
@@ -150,9 +151,10 @@ class ImportTagsDialog(QDialog):
         self.imported: Imported | None = None  # the last dry run or import
         self.setWindowTitle("Import tags")
 
-        intro = QLabel(f"Your own tags from {printable(source.name)}. Nothing changes until "
-                       "you choose Tag these files; a tag you set yourself wins over the "
-                       "model's, and it learns from it.")
+        self.intro = intro = QLabel(
+            f"Your own tags from {printable(source.name)}. Nothing changes until you choose "
+            "Tag these files; a tag you set yourself wins over the model's, and it learns "
+            "from it.")
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setToolTip(printable(os.fspath(source)))
@@ -166,6 +168,8 @@ class ImportTagsDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for the longest summary (all four counts) at the narrowest
+        self.summary.setMinimumHeight(self.summary.fontMetrics().lineSpacing() * 4)
 
         self.buttons = QDialogButtonBox()
         self.tag = QPushButton("Tag these files")
@@ -183,7 +187,8 @@ class ImportTagsDialog(QDialog):
         column.addWidget(self.problems, 1)
         column.addWidget(self.summary)
         column.addWidget(self.buttons)
-        self.resize(560, 480)
+        self.setMinimumSize(MINIMUM)  # below it the wrapped texts would overlap
+        self.resize(600, 560)
 
     @staticmethod
     def _list(name: str) -> QListWidget:

@@ -15,15 +15,24 @@ is not UTF-8 still names its file when imported; JSON, which must be text, shows
 bytes as U+FFFD.
 
 Import takes a CSV with a `path` column and a `quadrant` or `emotion` column (codes such as
-PV-NA, words such as "calm", "calm, content" or "pleased"). When the file has a `by_person`
-column (our own export), only the rows a person tagged are taken: the model's readings are
-not a person's tags. Each tag is set through the tagging use case (core/usecases/tags.py),
-so it wins everywhere as a tag made in the app does. Rows naming files the library does not
-hold, or tags not understood, are reported with their line numbers; the rest goes on.
+PV-NA, words such as "calm", "calm, content" or "pleased"), its columns separated by
+commas, semicolons or tabs (Excel outside the US and UK writes semicolons), in UTF-8 or, when
+it is not valid UTF-8, Windows-1252 (Windows Excel's plain CSV). When the file has a
+`by_person` column (our own export), a row is the person's tag when by_person is yes or
+when its cells were edited in a spreadsheet (they differ from what the library shows now
+and from the model's reading the row holds); the other rows are the model's readings,
+passed over. In an edited row the edited cells win: an emotion changed alone brings its
+quarter (quadrant and words cells still as the library shows are no conflict), a quarter
+changed alone drops the old emotion left beside it, and only edited cells that disagree
+are a problem. Each tag is set through the tagging use case (core/usecases/tags.py), so it
+wins everywhere as a tag made in the app does. Rows naming files the library does not hold
+(whatever by_person says), or tags not understood, are reported with their line numbers;
+the rest goes on.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -146,6 +155,9 @@ def write_table(rows: Sequence[dict[str, Any]], target: Path, fmt: str) -> Path:
 
 # -- import ----------------------------------------------------------------------------------
 
+SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+CellTag = tuple[str | None, str | None]  # (quadrant, octant), either may be missing
+
 
 @dataclass(frozen=True)
 class TagRow:
@@ -179,53 +191,98 @@ class ImportPlan:
     notes: list[tuple[int, str]] = field(default_factory=list)  # used, but worth saying
 
 
+@dataclass(frozen=True)
+class _Line:
+    """One usable line: its number, the file it names and its cells."""
+
+    line: int
+    path: str
+    video_id: int
+    record: dict[str, str]
+
+
 def read_tags(source: Path, library: Library, model: ModelKey) -> ImportPlan:
     """The person's tags `source` (a CSV) holds, matched to the library's files; nothing is
-    changed. TableError when the file cannot be read or has no path or tag column."""
+    changed. TableError when the file cannot be read or has no path or tag column.
+
+    In our own export (it has a `by_person` column) a row is the person's tag when
+    by_person is yes or when a tag cell was edited in a spreadsheet (`_exported_tag`); the
+    other rows are the model's readings, passed over."""
     found = ImportPlan()
-    seen: dict[int, int] = {}
+    lines: list[_Line] = []
     for line, record in _records(source):
-        tag = _tag_row(line, record, source.parent, library, found)
+        named = _named_file(line, record, source.parent, library, found)
+        if named is not None:
+            lines.append(named)
+    shown = library.rows(model, [x.video_id for x in lines])
+    seen: dict[int, int] = {}
+    for x in lines:
+        row = shown.get(x.video_id)
+        now: CellTag = (row.quadrant, row.octant) if row is not None else (None, None)
+        tag = _tag_row(x, now, row is not None and row.corrected, found)
         if tag is None:
             continue
         if tag.video_id in seen:
-            found.notes.append((line, f"{_shown(tag.path)} is also on line "
-                                      f"{seen[tag.video_id]}; this line's tag is used"))
+            found.notes.append((x.line, f"{_shown(tag.path)} is also on line "
+                                        f"{seen[tag.video_id]}; this line's tag is used"))
             found.tags = [t for t in found.tags if t.video_id != tag.video_id]
-        seen[tag.video_id] = line
+        seen[tag.video_id] = x.line
         found.tags.append(tag)
     return _without_same(found, library, model)
 
 
 def _records(source: Path) -> Iterable[tuple[int, dict[str, str]]]:
-    """(line number, {lowercased column: value}) for each row of the CSV."""
+    """(line number, {lowercased column: value}) for each row of the CSV, its columns
+    separated by commas, semicolons or tabs (as the header line shows)."""
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # long `stretches` cells
     try:
-        with open(source, encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
-            reader = csv.reader(f)
-            header = [name.strip().lower() for name in next(reader, [])]
-            _check_header(header, source)
-            for cells in reader:
-                if any(cell.strip() for cell in cells):
-                    yield reader.line_num, dict(zip(header, cells, strict=False))
+        text = decoded(source.read_bytes())
     except OSError as exc:
         raise TableError(f"cannot read {source}: {exc.strerror}") from None
+    separator = separator_of(text.split("\n", 1)[0])
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        header = [name.strip().lower() for name in next(reader, [])]
+        _check_header(header, source, separator)
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                yield reader.line_num, dict(zip(header, cells, strict=False))
     except csv.Error as exc:
         raise TableError(f"{source} is not a CSV table this can read: {exc}") from None
 
 
-def _check_header(header: list[str], source: Path) -> None:
+def decoded(data: bytes) -> str:
+    """The file's text: UTF-8 behind a byte-order mark (our export; a name's bytes that are
+    no UTF-8 kept as they are) or without one when it is valid UTF-8, else Windows-1252
+    (what Windows Excel saves as plain CSV)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "surrogateescape")  # its five unused bytes kept too
+
+
+def separator_of(header: str) -> str:
+    """The separator the header line uses most: comma (also when it has none), semicolon
+    (Excel where the decimal mark is a comma) or tab."""
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])  # ties: the first, a comma
+    return best if counts[best] else ","
+
+
+def _check_header(header: list[str], source: Path, separator: str) -> None:
     if "path" not in header or not any(name in header for name in TAG_COLUMNS):
         raise TableError(f"{source} needs a 'path' column and a 'quadrant' or 'emotion' "
-                         "column on its first line")
+                         "column on its first line (its columns separated by commas, "
+                         "semicolons or tabs; this one was read as separated by "
+                         f"{SEPARATORS[separator]})")
 
 
-def _tag_row(line: int, record: dict[str, str], folder: Path, library: Library,
-             found: ImportPlan) -> TagRow | None:
-    """The line's tag, or None (a problem noted, or the model's row passed over)."""
-    if "by_person" in record and not _yes(record["by_person"]):
-        found.not_persons += 1
-        return None
+def _named_file(line: int, record: dict[str, str], folder: Path, library: Library,
+                found: ImportPlan) -> _Line | None:
+    """The line with its file, or None with the problem noted: a path not in the library
+    is said whatever the row holds."""
     path = (record.get("path") or "").strip()
     if not path:
         found.problems.append((line, "no path"))
@@ -235,12 +292,114 @@ def _tag_row(line: int, record: dict[str, str], folder: Path, library: Library,
     if video_id is None:
         found.problems.append((line, f"{_shown(path)} is not in the library"))
         return None
+    return _Line(line, full, video_id, record)
+
+
+def _tag_row(x: _Line, now: CellTag, persons_now: bool, found: ImportPlan) -> TagRow | None:
+    """The line's tag, or None (a problem noted, or the model's row passed over). `now` is
+    what the library shows for the file, `persons_now` whether that is the person's tag."""
+    record = x.record
     try:
-        quadrant, octant = understood(record.get("quadrant", ""), record.get("emotion", ""))
+        if "by_person" not in record:  # a table made elsewhere: every row is a tag
+            tag = understood(record.get("quadrant", ""), record.get("emotion", ""))
+        else:
+            found_tag = _exported_tag(record, now, persons_now)
+            if found_tag is None:
+                found.not_persons += 1
+                return None
+            tag = found_tag
     except TableError as exc:
-        found.problems.append((line, str(exc)))
+        found.problems.append((x.line, str(exc)))
         return None
-    return TagRow(line, full, video_id, quadrant, octant)
+    return TagRow(x.line, x.path, x.video_id, tag[0], tag[1])
+
+
+def _exported_tag(record: dict[str, str], now: CellTag,
+                  persons_now: bool) -> tuple[str, str | None] | None:
+    """The tag a row of our export stands for, or None for the model's reading.
+
+    A cell is edited when it says something neither the library shows now nor the row's
+    own model reading says (the cells as exported; after an import, as the library holds
+    them). Edited cells win; a row with none stands for what the library shows (or, a
+    person's row that holds the model's reading throughout, for that reading)."""
+    cells = _cells(record)
+    refs = [ref for ref in (now, _model_reading(record)) if ref[0] is not None]
+    edited = [name for name in cells if not _stale(name, cells[name], refs)]
+    valued = [cells[name] for name in ("quadrant", "words", "emotion")
+              if cells[name][0] is not None]
+    if not valued:
+        if _yes(record["by_person"]):
+            raise TableError("no tag given (a quadrant or an emotion)")
+        return None
+    if edited:
+        return _edited_tag(cells, edited, now)
+    holds_now = now[0] is not None and any(
+        _stale(name, cells[name], [now]) and cells[name][0] is not None for name in cells)
+    if not _yes(record["by_person"]):  # nothing edited: the model's reading, or a tag
+        return (str(now[0]), now[1]) if holds_now and persons_now else None  # imported
+    if holds_now:
+        return str(now[0]), now[1]
+    return _edited_tag(cells, [], now)  # the model's reading throughout: taken as it is
+
+
+def _cells(record: dict[str, str]) -> dict[str, CellTag]:
+    """Our export's three tag cells, each read on its own: quadrant and words a quarter,
+    emotion an emotion (or a quarter's words, taken as the quarter)."""
+    emotion = (record.get("emotion") or "").strip().lower()
+    if emotion in OCTANTS:
+        said: CellTag = (OCTANT_QUADRANT[emotion], emotion)
+    else:
+        said = (_quadrant(emotion, column="emotion"), None)
+    return {"quadrant": (_quadrant(record.get("quadrant") or ""), None),
+            "words": (_quadrant(record.get("words") or "", column="words"), None),
+            "emotion": said}
+
+
+def _model_reading(record: dict[str, str]) -> CellTag:
+    """The model's reading the row holds (model_quadrant, model_emotion); (None, None)
+    when it holds none that can be read."""
+    emotion = (record.get("model_emotion") or "").strip().lower()
+    try:
+        quadrant = _quadrant(record.get("model_quadrant") or "")
+    except TableError:
+        return None, None
+    return quadrant, emotion if emotion in OCTANTS else None
+
+
+def _stale(name: str, cell: CellTag, refs: list[CellTag]) -> bool:
+    """Whether the cell says what one of `refs` says (or, a quarter cell, nothing): not an
+    edit. An emptied emotion is one only where every reference has an emotion."""
+    if name != "emotion":
+        return cell[0] is None or any(cell[0] == ref[0] for ref in refs)
+    if cell[0] is None:
+        return any(ref[1] is None for ref in refs) or not refs
+    return any(cell == ref for ref in refs)
+
+
+def _edited_tag(cells: dict[str, CellTag], edited: list[str],
+                now: CellTag) -> tuple[str, str | None]:
+    """The tag of a row with `edited` cells: their quarter (they must agree), else the
+    quarter of the cells as they were; the emotion kept when it is in that quarter (an old
+    emotion left beside a quarter changed is dropped)."""
+    quarters = {name: str(cells[name][0]) for name in edited if cells[name][0] is not None}
+    if len(set(quarters.values())) > 1:
+        raise TableError(_disagree(cells, quarters))
+    quadrant = next(iter(quarters.values()), None)
+    if quadrant is None:  # nothing edited but an emptied emotion: the quarter as it is
+        held = [cells[name][0] for name in cells if cells[name][0] is not None]
+        quadrant = now[0] if now[0] in held else held[0]
+    octant = cells["emotion"][1]
+    if octant is not None and OCTANT_QUADRANT[octant] != quadrant:
+        octant = None
+    return str(quadrant), octant
+
+
+def _disagree(cells: dict[str, CellTag], quarters: dict[str, str]) -> str:
+    said = [f"the emotion {cells['emotion'][1]} is in the quarter "
+            f"{QUADRANT_NAMES[quarters[name]]}" if name == "emotion" and cells[name][1]
+            else f"the {name} column says {QUADRANT_NAMES[quarters[name]]}"
+            for name in quarters]
+    return f"{' but '.join(said[:2])}; change one of them to match the other"
 
 
 def understood(quadrant_text: str | None, emotion_text: str | None
@@ -274,7 +433,7 @@ def _quadrant(text: str, column: str = "quadrant") -> str | None:
     if found is None:
         wanted = ("a quarter in words (happy, tense, sad, calm) or as an export writes it "
                   "(PV-PA, NV-PA, NV-NA, PV-NA)"
-                  if column == "quadrant" else f"an emotion ({', '.join(OCTANTS)})")
+                  if column != "emotion" else f"an emotion ({', '.join(OCTANTS)})")
         raise TableError(f"{_shown(text.strip())!r} in the {column} column is not "
                          f"{wanted}")
     return found
