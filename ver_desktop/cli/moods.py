@@ -39,7 +39,8 @@ def add_parser(commands: Commands, parents: list[argparse.ArgumentParser]) -> No
 
     imported = commands.add_parser("import-tags", run_import, parents=parents,
                                    help="set your own tags from a CSV (path and quadrant "
-                                        "or emotion columns)")
+                                        "or emotion columns; in an edited export, the rows "
+                                        "you changed)")
     imported.add_argument("file", metavar="FILE")
     imported.add_argument("--dry-run", action="store_true",
                           help="say what would be tagged; change nothing")
