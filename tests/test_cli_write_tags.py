@@ -54,6 +54,12 @@ def test_write_tags_dry_run_write_again_and_undo(tmp_path: Path, data_dir: Path)
     assert exiftool_tags(calm)["verquadrant"] == "PV-NA"
     again = cli("write-tags", os.fspath(tagged))
     assert again.returncode == 0 and "1 file already up to date" in again.stderr
+    written = [calm.read_bytes(), tagged.read_bytes()]
+    looked = cli("write-tags", "--undo", "--dry-run")  # what a put back would do
+    assert looked.returncode == 0, looked.stderr
+    assert "Nothing was changed (a preview): 2 files would be put back" in looked.stderr
+    assert "would put back the tags calm song.mp3 had before" in looked.stdout
+    assert [calm.read_bytes(), tagged.read_bytes()] == written
     back = cli("write-tags", "--undo")
     assert back.returncode == 0, back.stderr
     assert "mood" not in exiftool_tags(calm) and "mood" not in exiftool_tags(tagged)
@@ -61,6 +67,7 @@ def test_write_tags_dry_run_write_again_and_undo(tmp_path: Path, data_dir: Path)
 
 def test_write_tags_usage_errors(tmp_path: Path, data_dir: Path) -> None:
     music_library(data_dir, tmp_path / "music")
-    assert cli("write-tags", "--undo", "--dry-run").returncode == 2
+    nothing = cli("write-tags", "--undo", "--dry-run")
+    assert nothing.returncode == 0 and "There was nothing to put back" in nothing.stderr
     missing = cli("write-tags", os.fspath(tmp_path / "nowhere.mp3"))
     assert missing.returncode == 2 and "not in the library" in missing.stderr

@@ -12,11 +12,26 @@ from gui_helpers import WAIT_MS, open_window, settings_at, shown_whole
 from test_filetags import exiftool_tags
 from test_usecases_moods import small_library
 
+from ver_desktop.core.usecases.moods import MoodsWritten
+from ver_desktop.gui import write_moods
 from ver_desktop.gui.write_moods import WriteMoodsDialog
 
 
+def answer_put_back(monkeypatch, yes: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    """Put back as before asks first: answer `yes` (or Cancel); returns what was asked."""
+    asked: list[str] = []
+
+    def answer(_parent: object, preview: MoodsWritten) -> bool:
+        asked.append(preview.summary)
+        return yes
+
+    monkeypatch.setattr(write_moods, "confirm_put_back", answer)
+    return asked
+
+
 def test_preview_write_and_undo_from_the_file_menu(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                   data_dir: Path, bundled_model: Path) -> None:
+                                                   data_dir: Path, bundled_model: Path,
+                                                   monkeypatch) -> None:
     files = small_library(data_dir, tmp_path / "media")
     song, video = files["song"], files["video"]
     window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
@@ -51,8 +66,16 @@ def test_preview_write_and_undo_from_the_file_menu(qtbot, tmp_path: Path,  # typ
     if shots:
         assert dialog.grab().save(f"{shots}/issue25-write-moods.png")
 
+    asked = answer_put_back(monkeypatch, yes=False)  # Cancel: nothing is put back
     dialog.undo.click()
-    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not dialog.busy and asked != [], timeout=WAIT_MS)
+    assert asked == ["Nothing was changed (a preview): 3 files would be put back as they "
+                     "were."]
+    assert "mood" in exiftool_tags(song) and video.with_suffix(".nfo").exists()
+    asked = answer_put_back(monkeypatch, yes=True)
+    dialog.undo.click()
+    qtbot.waitUntil(lambda: not dialog.busy and "as they were." in dialog.summary.text()
+                    and not dialog.summary.text().startswith("Nothing"), timeout=WAIT_MS)
     assert dialog.summary.text() == "3 files put back as they were.", lines()
     assert "mood" not in exiftool_tags(song) and "mood" not in exiftool_tags(video)
     assert not video.with_suffix(".nfo").exists()
@@ -62,7 +85,8 @@ def test_preview_write_and_undo_from_the_file_menu(qtbot, tmp_path: Path,  # typ
 
 
 def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                   data_dir: Path, bundled_model: Path) -> None:
+                                                   data_dir: Path, bundled_model: Path,
+                                                   monkeypatch) -> None:
     files = small_library(data_dir, tmp_path / "media")
     window = open_window(qtbot, data_dir, bundled_model, settings_at(tmp_path))
     # its background preparing for learning ends with a notice of its own: wait it out
@@ -87,6 +111,7 @@ def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # ty
     assert dialog.only_selected.text() == "The selected files (1)"
 
     # Put back as before follows the choices: NFO files only (the song has none) ...
+    asked = answer_put_back(monkeypatch, yes=True)
     dialog.tags.setChecked(False)
     dialog.undo.click()
     qtbot.waitUntil(lambda: not dialog.busy and dialog.summary.text().startswith("There was"),
@@ -97,8 +122,10 @@ def test_the_selected_files_only_and_nothing_chosen(qtbot, tmp_path: Path,  # ty
     dialog.nfo.setChecked(False)
     assert not dialog.new_nfo.isEnabled()  # it is about NFO files
     dialog.undo.click()
-    qtbot.waitUntil(lambda: not dialog.busy and dialog.lines.count() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not dialog.busy and dialog.summary.text().startswith("1 file put"),
+                    timeout=WAIT_MS)
     assert dialog.summary.text() == "1 file put back as it was.", dialog.summary.text()
+    assert len(asked) == 1  # asked once: the first look found nothing to put back
     assert "mood" not in exiftool_tags(files["song"])
 
     dialog.tags.setChecked(False)

@@ -346,6 +346,11 @@ def test_write_nfo_dry_run_write_and_undo(tmp_path: Path, data_dir: Path) -> Non
     assert ours(parse(Path(nfo_path(clips[1])).read_bytes())) == [
         "Mood: tense, angry", "Emotion: tensed"]  # the person's tag wins
     assert "already" in cli("write-nfo", clips[1]).stdout
+    written = nfo.read_bytes()
+    looked = cli("write-nfo", "--undo", "--dry-run")
+    assert looked.returncode == 0 and "would be put back as it was" in looked.stdout
+    assert "would be removed (there was none before)" in looked.stdout
+    assert nfo.read_bytes() == written and Path(nfo_path(clips[1])).exists()
     back = cli("write-nfo", "--undo")
     assert back.returncode == 0, back.stderr
     assert nfo.read_bytes() == FOREIGN and not Path(nfo_path(clips[1])).exists()
@@ -353,7 +358,6 @@ def test_write_nfo_dry_run_write_and_undo(tmp_path: Path, data_dir: Path) -> Non
 
 def test_write_nfo_usage_errors(data_dir: Path, tmp_path: Path) -> None:
     library_of(data_dir, tmp_path / "videos")
-    assert cli("write-nfo", "--undo", "--dry-run").returncode == 2
     missing = cli("write-nfo", os.fspath(tmp_path / "nowhere.mp4"))
     assert missing.returncode == 2 and "not in the library" in missing.stderr
 

@@ -271,3 +271,31 @@ def test_a_folder_named_means_every_file_under_it(tmp_path: Path, data_dir: Path
         assert not files["video"].with_suffix(".nfo").exists()
     finally:
         library.close()
+
+
+def test_a_preview_of_put_back_changes_nothing(tmp_path: Path, data_dir: Path) -> None:
+    """What Put back as before would do, first: nothing changes, a file written twice is
+    judged by its newest write (not called changed by the older one), and the put back
+    that follows does what the preview said."""
+    files = small_library(data_dir, tmp_path / "media")
+    song = files["song"]
+    write(chosen_in(data_dir), data_dir, tags=True, nfo=True, dry_run=False)
+    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
+    try:
+        song_id = library.video_id(os.fspath(song))
+        assert song_id is not None
+        tag_videos(library, [song_id], octant="miserable")  # the person changes her mind
+        again = write_moods(library, chosen_moods(library, bundled_key(), [os.fspath(song)]),
+                            data_dir, Ways(), dry_run=False)
+        assert again.done == 1
+        before = {p: p.read_bytes() for p in song.parent.iterdir()}
+        looked = undo_moods(library, data_dir, Ways(), dry_run=True)
+        assert {p: p.read_bytes() for p in song.parent.iterdir()} == before
+        assert looked.done == 3 and not looked.left_alone, looked.lines
+        assert looked.summary == ("Nothing was changed (a preview): 3 files would be put "
+                                  "back as they were.")
+        back = undo_moods(library, data_dir, Ways())
+        assert back.done == 3 and not back.left_alone, back.lines
+        assert "mood" not in exiftool_tags(song)
+    finally:
+        library.close()

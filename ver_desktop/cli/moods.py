@@ -16,7 +16,6 @@ from ver_desktop.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     Commands,
-    SetupError,
     model_key,
     open_library,
 )
@@ -136,9 +135,8 @@ def _write(args: argparse.Namespace, *, tags: bool, nfo: bool) -> int:
     library, data_dir = open_library(args), paths.data_dir(args.data_dir)
     ways = moods.Ways(tags=tags, nfo=nfo, new_nfo=not getattr(args, "existing_only", False))
     if args.undo:
-        if args.dry_run:
-            raise SetupError("--undo puts files back at once; it has no dry run")
-        result = moods.undo_moods(library, data_dir, ways, videos=args.paths)
+        result = moods.undo_moods(library, data_dir, ways, videos=args.paths,
+                                  dry_run=args.dry_run)
     else:
         chosen = moods.chosen_moods(library, model_key(args), args.paths)
         result = moods.write_moods(library, chosen, data_dir, ways, dry_run=args.dry_run)

@@ -1,9 +1,9 @@
 """File > Write moods…: the library's moods leaving the app (issue 25) into the files' own
 tags and NFO files beside videos, for the selected files or every one. A preview lists what
-would change; a write says what became of each file; "Put back as before" undoes the earlier
-writes of the files and ways chosen. The work is core's (`core.usecases.moods`) and runs off
-the UI thread, with a progress bar and Stop; the summary is shown in the dialog and kept in
-the window's notice."""
+would change; a write says what became of each file; "Put back as before" shows what it
+would undo of the earlier writes of the files and ways chosen, and undoes it once the person
+says yes. The work is core's (`core.usecases.moods`) and runs off the UI thread, with a
+progress bar and Stop; the summary is shown in the dialog and kept in the window's notice."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -43,8 +44,10 @@ NEW_NFO_TIP = ("A new NFO file holds the video's name and its mood. Kodi then ta
                "video's details from it and no longer looks it up online: for films a media "
                "server has not looked up yet, leave this off.")
 JOB_WORDS = {"preview": "look at the files", "write": "write the moods",
+             "undo preview": "look at what would be put back",
              "undo": "put the files back as before"}
 WORKING = {"preview": "Looking at the files…", "write": "Writing the moods…",
+           "undo preview": "Looking at what would be put back…",
            "undo": "Putting the files back as before…"}
 
 
@@ -165,7 +168,11 @@ class WriteMoodsDialog(QDialog):
         self.stop.setEnabled(self.busy)
 
     def start(self, job: str) -> None:
-        """Run `job` (preview, write or undo) off the UI thread; one at a time."""
+        """Run `job` (preview, write or undo) off the UI thread; one at a time. An undo
+        looks first and puts back only once the person has said yes to what it found."""
+        self._launch("undo preview" if job == "undo" else job)
+
+    def _launch(self, job: str) -> None:
         from ver_desktop.core.usecases import moods
 
         session = self.state.session
@@ -184,9 +191,10 @@ class WriteMoodsDialog(QDialog):
         stop, step = self._stop, self._progress.step.emit
 
         def work(session: Session = session) -> MoodsWritten:
-            if job == "undo":
+            if job in ("undo", "undo preview"):
                 return moods.undo_moods(session.library, session.data_dir, ways,
-                                        videos=paths, progress=step, should_stop=stop.is_set)
+                                        videos=paths, dry_run=job == "undo preview",
+                                        progress=step, should_stop=stop.is_set)
             chosen = moods.chosen_moods(session.library, session.model, paths)
             return moods.write_moods(session.library, chosen, session.data_dir, ways,
                                      dry_run=job == "preview", progress=step,
@@ -218,6 +226,10 @@ class WriteMoodsDialog(QDialog):
             return
         self.lines.addItems(result.lines)
         self.show_summary(result.summary)
+        if job == "undo preview":
+            if result.done and not result.stopped and confirm_put_back(self, result):
+                self._launch("undo")
+            return
         if job != "preview":
             lead = "Moods written" if job == "write" else "Moods put back"
             self.state.keep_in_view(f"{lead}: {html.escape(result.summary)}")
@@ -225,6 +237,24 @@ class WriteMoodsDialog(QDialog):
     def show_summary(self, text: str) -> None:
         self.summary.setText(text)
         self.summary.setToolTip(text)
+
+
+def _ask_put_back(parent: QWidget, preview: MoodsWritten) -> bool:
+    """Yes to put back what the preview found (its summary and lines shown)."""
+    from ver_desktop.core.text import count_of
+
+    box = QMessageBox(QMessageBox.Icon.Question, "Put back as before",
+                      f"Put back {count_of(preview.done, 'file')} as before the moods were "
+                      "written?", QMessageBox.StandardButton.Cancel, parent)
+    box.addButton("Put back", QMessageBox.ButtonRole.AcceptRole)
+    found = preview.summary.removeprefix("Nothing was changed (a preview): ")
+    box.setInformativeText(found[:1].upper() + found[1:])  # "3 files would be put back…"
+    box.setDetailedText("\n".join(preview.lines))
+    box.exec()
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+
+confirm_put_back = _ask_put_back  # tests replace it (a modal box would wait for a person)
 
 
 def open_dialog(state: AppState, selected: Callable[[], list[str]], parent: QWidget,

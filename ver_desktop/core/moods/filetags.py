@@ -572,9 +572,9 @@ def entry_path(entry: str | os.PathLike[str]) -> str | None:
         return None
 
 
-def undo(entry: str | os.PathLike[str]) -> Outcome:
+def undo(entry: str | os.PathLike[str], *, dry_run: bool = False) -> Outcome:
     """Put back the values a write replaced, if the file is still as that write left it.
-    A used entry is renamed to *.json.undone."""
+    A used entry is renamed to *.json.undone. A dry run only says what it would do."""
     entry = Path(entry)
     try:
         record = json.loads(entry.read_text())
@@ -584,6 +584,8 @@ def undo(entry: str | os.PathLike[str]) -> Outcome:
         kind, drop_empty = str(record["kind"]), not record["had_tags"]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         return Outcome(entry, "failed", f"could not read the undo entry {entry.name}: {err}")
+    if dry_run:
+        return _would_undo(path, after)
     outcome = _undo(path, kind, previous, after, drop_empty)
     if outcome.ok:  # a used entry would only refuse (the file changed since): keep it aside
         with contextlib.suppress(OSError):
@@ -608,6 +610,21 @@ def _pass_on(undo_dir: Path, path: str, before: FileState, now: FileState) -> No
         write_atomically(older, json.dumps(record, indent=1).encode(), mode=0o600,
                          prefix=TEMP_PREFIX)
         return
+
+
+def _would_undo(path: Path, after: FileState) -> Outcome:
+    """What `undo` would do with the file: put it back, or leave it alone and why."""
+    if (refusal := _refusal(path)) is not None:
+        return refusal
+    try:
+        now = FileState.of(path)
+    except OSError as err:
+        return Outcome(path, "refused", f"left alone: {_name(path)} could not be read "
+                       f"({err.strerror})")
+    if now != after:
+        return Outcome(path, "changed", f"left alone: {_name(path)} changed after the mood "
+                       "was written into it; undoing would lose that change")
+    return Outcome(path, "undone", f"would put back the tags {_name(path)} had before")
 
 
 def _undo(path: Path, kind: str, previous: dict[str, Values], after: FileState,

@@ -337,9 +337,10 @@ def _restore_record(record: Path, previous: dict[str, Any], now: bytes | None) -
             write_atomically(os.fspath(record), json.dumps(data).encode(), mode=0o600)
 
 
-def undo(nfo: str, undo_dir: Path) -> NfoChange:
+def undo(nfo: str, undo_dir: Path, *, dry_run: bool = False) -> NfoChange:
     """Put back what `nfo` held before we first wrote it (or remove it, when there was
-    none); refused when it changed since our last write."""
+    none); refused when it changed since our last write. A dry run only says what it
+    would do."""
     record = undo_record(undo_dir, nfo)
     data = _load_record(record)
     if data is None:
@@ -351,11 +352,15 @@ def undo(nfo: str, undo_dir: Path) -> NfoChange:
     except NfoProblem as exc:
         return NfoChange("", nfo, "left alone", f"{nfo} left alone: {exc}")
     if now == old:
-        record.unlink(missing_ok=True)
+        if not dry_run:
+            record.unlink(missing_ok=True)
         return NfoChange("", nfo, "same", f"{nfo} is already as it was")
     if _digest(now) != data["written"]:
         return NfoChange("", nfo, "left alone", f"{nfo} left alone: it changed since the "
                          "mood was written, so undoing would lose that change")
+    if dry_run:
+        words = "be removed (there was none before)" if old is None else "be put back as it was"
+        return NfoChange("", nfo, "undone", f"{nfo} would {words}", now, old)
     try:
         if old is None:
             os.unlink(nfo)

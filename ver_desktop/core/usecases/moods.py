@@ -91,7 +91,7 @@ def passed_over(row: VideoRow) -> str:
 
 # -- writing the chosen moods out (the window's File > Write moods...) -----------------------
 
-Job = Literal["preview", "write", "undo"]
+Job = Literal["preview", "write", "undo", "undo preview"]
 Progress = Callable[[int, int], None]  # (files done, files in all), after each file
 ShouldStop = Callable[[], bool]  # asked between files: stop when it says so
 
@@ -137,12 +137,12 @@ class MoodsWritten:
 
     @property
     def summary(self) -> str:
-        if self.job == "undo" and not (self.done or self.already or self.left_alone
-                                       or self.stopped):
+        if self.job in ("undo", "undo preview") and not (
+                self.done or self.already or self.left_alone or self.stopped):
             return "There was nothing to put back: no moods have been written there yet."
-        verb = {"preview": "would be written", "write": "written",
-                "undo": "put back as it was" if self.done == 1 else "put back as they were"
-                }[self.job]
+        back = "put back as it was" if self.done == 1 else "put back as they were"
+        verb = {"preview": "would be written", "write": "written", "undo": back,
+                "undo preview": f"would be {back}"}[self.job]
         parts = [f"{count_of(self.done, 'file')} {verb}"]
         if self.already:
             parts.append(f"{count_of(self.already, 'file')} already up to date")
@@ -158,8 +158,8 @@ class MoodsWritten:
             why = (f": {reasons.pop()}" if len(reasons) == 1 else " (not analysed, mostly "
                    "speech nobody tagged, or not on the disk; each says why in the list)")
             parts.append(f"{count_of(len(self.passed_over), 'file')} passed over{why}")
-        lead = {"preview": "Nothing was written (a preview): ", "write": "", "undo": ""}[
-            self.job]
+        lead = {"preview": "Nothing was written (a preview): ", "write": "", "undo": "",
+                "undo preview": "Nothing was changed (a preview): "}[self.job]
         if self.stopped:
             lead = "Stopped before the end: " + lead[:1].lower() + lead[1:]
         return lead + "; ".join(parts) + "."
@@ -310,24 +310,27 @@ def _count(result: MoodsWritten, path: str, status: str, words: str) -> None:
 
 
 def undo_moods(library: Library, data_dir: Path, ways: Ways = Ways(), *,
-               videos: Sequence[str] = (), progress: Progress | None = None,
+               videos: Sequence[str] = (), dry_run: bool = False,
+               progress: Progress | None = None,
                should_stop: ShouldStop | None = None) -> MoodsWritten:
     """Put back what the earlier writes replaced, so each file is as it was before the
     first: the files' tags (newest write first), then the NFOs; only those of `videos`
-    when some are named."""
-    result = MoodsWritten("undo")
+    when some are named. A dry run says what it would do and changes nothing."""
+    result = MoodsWritten("undo preview" if dry_run else "undo")
     named = _Named(videos)
     entries = [e for e in filetags.undo_entries(tags_undo_folder(data_dir))
                if named.holds(filetags.entry_path(e))] if ways.tags else []
     folder = nfo_undo_folder(data_dir)
     recorded = [nfo for nfo in (nfo_files.recorded(folder) if ways.nfo else [])
                 if named.holds_nfo(nfo)]
+    if dry_run:  # a file's older writes go back after its newest: judged by the newest
+        entries = list({filetags.entry_path(e): e for e in reversed(entries)}.values())
     steps = len(entries) + len(recorded)
     for done, entry in enumerate(entries):
         if should_stop is not None and should_stop():
             result.stopped = True
             return result
-        outcome = filetags.undo(entry)
+        outcome = filetags.undo(entry, dry_run=dry_run)
         _count(result, os.fspath(outcome.path), outcome.status, outcome.message)
         library.follow_rewrites(_rewrite(os.fspath(outcome.path), outcome))
         if progress is not None:
@@ -336,7 +339,7 @@ def undo_moods(library: Library, data_dir: Path, ways: Ways = Ways(), *,
         if should_stop is not None and should_stop():
             result.stopped = True
             return result
-        change = nfo_files.undo(nfo, folder)
+        change = nfo_files.undo(nfo, folder, dry_run=dry_run)
         _count(result, change.nfo, _NFO_STATUS.get(change.outcome, "refused"),
                _short(change.words, change.nfo))
         if progress is not None:
