@@ -21,8 +21,8 @@ from ver_desktop.core.moods.nfo import (
     ours,
     parse,
     plan,
+    recorded,
     undo,
-    undo_all,
     undo_record,
     write,
 )
@@ -155,7 +155,8 @@ def test_undo_removes_an_nfo_that_was_not_there(tmp_path: Path) -> None:
     undo_dir = tmp_path / "undo"
     for clip in clips:
         written(plan(clip, CALM), undo_dir)
-    assert [c.outcome for c in undo_all(undo_dir)] == ["undone", "undone"]
+    assert [c.outcome for c in [undo(n, undo_dir) for n in recorded(undo_dir)]] == [
+        "undone", "undone"]
     assert not any(Path(nfo_path(c)).exists() for c in clips)
     assert sorted(os.listdir(tmp_path)) == ["0.mkv", "1.mkv", "undo"]  # no temporary left
 

@@ -43,7 +43,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BufferedReader
 from pathlib import Path
@@ -658,8 +658,3 @@ def remove_leftovers(folder: str | os.PathLike[str], older_than_s: float = 3600.
                 leftover.unlink()
                 removed.append(leftover)
     return removed
-
-
-def write_all(plans: Iterable[Planned], undo_dir: str | os.PathLike[str]) -> list[Outcome]:
-    """Write every plan in turn; one file's trouble never stops the others."""
-    return [write(p, undo_dir) for p in plans]

@@ -31,7 +31,6 @@ import os
 import re
 import stat
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -374,11 +373,6 @@ def undo(nfo: str, undo_dir: Path, *, dry_run: bool = False) -> NfoChange:
     return NfoChange("", nfo, "undone", f"{nfo} {words}", now, old)
 
 
-def undo_all(undo_dir: Path) -> list[NfoChange]:
-    """Undo every NFO the folder holds a record for."""
-    return [undo(nfo, undo_dir) for nfo in recorded(undo_dir)]
-
-
 def recorded(undo_dir: Path) -> list[str]:
     """The NFOs the undo folder can put back, by path."""
     found = []
@@ -410,8 +404,3 @@ def _digest(data: bytes | None) -> str | None:
 
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode("ascii")
-
-
-def planned(items: Iterable[tuple[str, Mood]]) -> list[NfoChange]:
-    """`plan` for each (video, mood)."""
-    return [plan(video, mood) for video, mood in items]

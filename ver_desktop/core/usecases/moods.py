@@ -221,9 +221,10 @@ def write_moods(library: Library, chosen: Chosen, data_dir: Path, ways: Ways, *,
         if wanted[1]:
             _nfo_of(result, path, mood, data_dir, dry_run, ways.new_nfo)
         if not any(wanted):
-            result.unfit.append((path, _nothing_for(path, ways)))
+            why = _nothing_for(path, ways)
+            result.unfit.append((path, why))
             if chosen.named:  # the whole library's music is not listed file by file
-                result.say(UNFIT, f"{_name(path)}: {_nothing_for(path, ways)}")
+                result.say(UNFIT, f"{_name(path)}: {why}")
         if progress is not None:
             progress(done + 1, len(chosen.moods))
     return result
