@@ -9,11 +9,10 @@ from pathlib import Path
 
 import mediagen
 from test_filetags import exiftool_tags
-from test_moods_table import bundled_key, cli
+from test_moods_table import bundled_key, cli, data_library
 from test_playlists import analysis
 
-from ver_desktop.core import paths
-from ver_desktop.core.library import BulkVideo, Library
+from ver_desktop.core.library import BulkVideo
 from ver_desktop.core.usecases.tags import tag_videos
 
 
@@ -23,9 +22,7 @@ def music_library(data_dir: Path, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     songs = [mediagen.write_media(folder / name, mediagen.music(3.0, seed=i), fmt=".mp3")
              for i, name in enumerate(("calm song.mp3", "tagged song.mp3"))]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         library.bulk_add([
             BulkVideo(path=os.fspath(songs[0]), size=1, mtime_ns=1, duration=3.0, status="ok",
                       analysis=analysis(0.5, -0.5, 0.7)),
@@ -35,8 +32,6 @@ def music_library(data_dir: Path, folder: Path) -> list[Path]:
         tagged = library.video_id(os.fspath(songs[1]))
         assert tagged is not None
         tag_videos(library, [tagged], octant="tensed")
-    finally:
-        library.close()
     return songs
 
 

@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -77,14 +79,21 @@ def ids(library: Library, clips: list[str]) -> list[int]:
     return [i for i in found if i is not None]
 
 
-def library_of(data_dir: Path, folder: Path) -> list[str]:
-    """The data folder's own library (what the commands open), filled by `fill`."""
+@contextmanager
+def data_library(data_dir: Path) -> Iterator[Library]:
+    """The data folder's own library (what the commands open), closed after use."""
     data_dir.mkdir(parents=True, exist_ok=True)
     library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
     try:
-        return fill(library, folder, bundled_key())
+        yield library
     finally:
         library.close()
+
+
+def library_of(data_dir: Path, folder: Path) -> list[str]:
+    """The data folder's own library (what the commands open), filled by `fill`."""
+    with data_library(data_dir) as library:
+        return fill(library, folder, bundled_key())
 
 
 def test_rows_say_the_shown_mood_the_models_own_and_the_stretches(tmp_path: Path) -> None:
@@ -319,9 +328,8 @@ def test_an_emotion_edited_in_the_export_is_tagged_with_its_quarter(
     """The user test: export, change one emotion in a spreadsheet (by_person left "no"),
     add a row for a file that does not exist, import."""
     clips = library_of(data_dir, tmp_path / "videos")
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    more_files(library, tmp_path / "videos", bundled_key(), 3)
-    library.close()
+    with data_library(data_dir) as library:
+        more_files(library, tmp_path / "videos", bundled_key(), 3)
     out = tmp_path / "moods.csv"
     assert cli("export", "--format", "csv", "--out", os.fspath(out)).returncode == 0
     with open(out, newline="", encoding="utf-8-sig") as f:
@@ -361,11 +369,8 @@ def test_an_emotion_edited_in_the_export_is_tagged_with_its_quarter(
 
 
 def read_tags_of(data_dir: Path, table: Path):  # type: ignore[no-untyped-def]
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         return read_tags(table, library, bundled_key())
-    finally:
-        library.close()
 
 
 def test_a_quarter_edited_alone_drops_the_old_emotion(tmp_path: Path) -> None:

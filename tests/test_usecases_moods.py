@@ -10,11 +10,10 @@ from pathlib import Path
 
 import mediagen
 from test_filetags import exiftool_tags, mutagen_tags, payload
-from test_moods_table import bundled_key
+from test_moods_table import bundled_key, data_library
 from test_playlists import analysis
 
-from ver_desktop.core import paths
-from ver_desktop.core.library import BulkVideo, Library
+from ver_desktop.core.library import BulkVideo
 from ver_desktop.core.usecases.moods import (
     Chosen,
     MoodsWritten,
@@ -36,9 +35,7 @@ def small_library(data_dir: Path, folder: Path) -> dict[str, Path]:
         "avi": mediagen.write_media(folder / "other video.avi", mediagen.music(2.0, seed=2)),
         "gone": folder / "gone.mp3",
     }
-    data_dir.mkdir(parents=True, exist_ok=True)
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         library.bulk_add([
             BulkVideo(path=os.fspath(path), size=i + 1, mtime_ns=i + 1, duration=2.0,
                       status="ok", analysis=analysis(0.5, -0.5 + 0.3 * i, 0.7))
@@ -46,35 +43,24 @@ def small_library(data_dir: Path, folder: Path) -> dict[str, Path]:
         tagged = library.video_id(os.fspath(files["video"]))
         assert tagged is not None
         tag_videos(library, [tagged], octant="tensed")
-    finally:
-        library.close()
     return files
 
 
 def chosen_in(data_dir: Path, *files: Path) -> Chosen:
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         return chosen_moods(library, bundled_key(), [os.fspath(f) for f in files])
-    finally:
-        library.close()
 
 
 def write(chosen: Chosen, data_dir: Path, *, tags: bool, nfo: bool,
           dry_run: bool) -> MoodsWritten:
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         return write_moods(library, chosen, data_dir, Ways(tags=tags, nfo=nfo),
                            dry_run=dry_run)
-    finally:
-        library.close()
 
 
 def undo(data_dir: Path) -> MoodsWritten:
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         return undo_moods(library, data_dir)
-    finally:
-        library.close()
 
 
 def test_preview_write_again_and_undo(tmp_path: Path, data_dir: Path) -> None:
@@ -149,9 +135,7 @@ def test_the_library_follows_its_own_writes_so_a_scan_keeps_the_tags(
     folder.mkdir()
     ours, theirs = (mediagen.write_media(folder / name, mediagen.music(2.0, seed=i), fmt=".mp3")
                     for i, name in enumerate(("ours.mp3", "theirs.mp3")))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         library.bulk_add([BulkVideo(path=os.fspath(p), size=p.stat().st_size,
                                     mtime_ns=p.stat().st_mtime_ns, duration=2.0, status="ok",
                                     analysis=analysis(0.5, 0.5, 0.7)) for p in (ours, theirs)],
@@ -176,8 +160,6 @@ def test_the_library_follows_its_own_writes_so_a_scan_keeps_the_tags(
         assert plan() == (1, 0)  # the undo is followed too (theirs is now pending)
         assert [row.quadrant for row in library.videos(bundled_key())
                 if row.path == os.fspath(ours)] == ["PV-PA"]
-    finally:
-        library.close()
 
 
 def test_put_back_follows_the_files_and_ways_chosen(tmp_path: Path, data_dir: Path) -> None:
@@ -185,8 +167,7 @@ def test_put_back_follows_the_files_and_ways_chosen(tmp_path: Path, data_dir: Pa
     files = small_library(data_dir, tmp_path / "media")
     song, video = files["song"], files["video"]
     write(chosen_in(data_dir), data_dir, tags=True, nfo=True, dry_run=False)
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         only_nfo = undo_moods(library, data_dir, Ways(tags=False, nfo=True),
                               videos=[os.fspath(video)])
         assert only_nfo.done == 1 and not only_nfo.left_alone, only_nfo.lines
@@ -199,8 +180,6 @@ def test_put_back_follows_the_files_and_ways_chosen(tmp_path: Path, data_dir: Pa
         assert "mood" in exiftool_tags(video)
         nothing = undo_moods(library, data_dir, Ways(), videos=[os.fspath(song)])
         assert nothing.summary.startswith("There was nothing to put back")
-    finally:
-        library.close()
 
 
 def test_words_for_each_kind_of_file_left_out(tmp_path: Path, data_dir: Path) -> None:
@@ -211,8 +190,7 @@ def test_words_for_each_kind_of_file_left_out(tmp_path: Path, data_dir: Path) ->
     files = small_library(data_dir, tmp_path / "media")
     broken = tmp_path / "media" / "broken.mp3"
     broken.write_bytes(b"not audio at all")
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         library.bulk_add([BulkVideo(path=os.fspath(broken), size=1, mtime_ns=1,
                                     duration=None, status="failed", error_kind="not_media",
                                     error_reason="not an audio or video file, or one too "
@@ -245,8 +223,6 @@ def test_words_for_each_kind_of_file_left_out(tmp_path: Path, data_dir: Path) ->
         assert stopped.stopped and stopped.done == 0
         assert stopped.summary.startswith("Stopped before the end: 0 files written")
         assert "energetic" in exiftool_tags(files["song"])["mood"]  # nothing was written
-    finally:
-        library.close()
 
 
 def test_a_folder_named_means_every_file_under_it(tmp_path: Path, data_dir: Path) -> None:
@@ -255,8 +231,7 @@ def test_a_folder_named_means_every_file_under_it(tmp_path: Path, data_dir: Path
     files = small_library(data_dir, tmp_path / "media")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         other = mediagen.write_media(elsewhere / "other.mp3", mediagen.music(2.0), fmt=".mp3")
         library.bulk_add([BulkVideo(path=os.fspath(other), size=1, mtime_ns=1, duration=2.0,
                                     status="ok", analysis=analysis(0.5, 0.5, 0.7))],
@@ -269,8 +244,6 @@ def test_a_folder_named_means_every_file_under_it(tmp_path: Path, data_dir: Path
         back = undo_moods(library, data_dir, Ways(), videos=[os.fspath(tmp_path / "media")])
         assert back.done == 3 and "mood" not in exiftool_tags(files["song"])
         assert not files["video"].with_suffix(".nfo").exists()
-    finally:
-        library.close()
 
 
 def test_a_preview_of_put_back_changes_nothing(tmp_path: Path, data_dir: Path) -> None:
@@ -280,8 +253,7 @@ def test_a_preview_of_put_back_changes_nothing(tmp_path: Path, data_dir: Path) -
     files = small_library(data_dir, tmp_path / "media")
     song = files["song"]
     write(chosen_in(data_dir), data_dir, tags=True, nfo=True, dry_run=False)
-    library = Library("sqlite:///" + os.fspath(paths.database_path(data_dir)))
-    try:
+    with data_library(data_dir) as library:
         song_id = library.video_id(os.fspath(song))
         assert song_id is not None
         tag_videos(library, [song_id], octant="miserable")  # the person changes her mind
@@ -297,5 +269,3 @@ def test_a_preview_of_put_back_changes_nothing(tmp_path: Path, data_dir: Path) -
         back = undo_moods(library, data_dir, Ways())
         assert back.done == 3 and not back.left_alone, back.lines
         assert "mood" not in exiftool_tags(song)
-    finally:
-        library.close()
